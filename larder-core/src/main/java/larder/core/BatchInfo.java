@@ -1,0 +1,35 @@
+package larder.core;
+
+import java.time.Instant;
+
+/**
+ * One published (or attempted) batch of predictions, as the store keeps it.
+ *
+ * @param id batch id, increasing across all jobs
+ * @param job the job that produced it
+ * @param kind what it holds: "recommendations" (later also "segments", "import")
+ * @param model model name, e.g. "als"
+ * @param params model parameters as JSON text
+ * @param metrics evaluation metrics as JSON text ("{}" when none)
+ * @param createdAt when the run started writing it
+ * @param publishedAt when it became current, or null
+ * @param status "staging", "published" (current), "superseded", "failed" or "retired"
+ * @param rows rows of the main table (recommendations)
+ * @param secondaryRows rows of the secondary table (similar items)
+ * @param keys distinct keys covered (users)
+ * @param message why it failed, or null
+ */
+public record BatchInfo(
+    long id,
+    String job,
+    String kind,
+    String model,
+    String params,
+    String metrics,
+    Instant createdAt,
+    Instant publishedAt,
+    String status,
+    long rows,
+    long secondaryRows,
+    long keys,
+    String message) {}
