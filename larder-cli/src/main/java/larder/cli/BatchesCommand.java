@@ -1,0 +1,52 @@
+package larder.cli;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import larder.core.BatchInfo;
+import larder.serve.PredictionReader;
+import larder.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "batches", description = "List the batches in the store, newest first: status, model, sizes, metrics.")
+final class BatchesCommand implements Callable<Integer> {
+  @Mixin StoreOption store;
+
+  @Option(names = "--job", description = "Only this job's batches.")
+  String job;
+
+  @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+  OutputFormat format;
+
+  @Override
+  public Integer call() {
+    try (Store s = Store.open(store.resolve())) {
+      var batches = new PredictionReader(s).batches(job);
+      switch (format) {
+        case json -> System.out.println(Json.write(batches));
+        case csv -> {
+          System.out.println("batch_id,job,kind,model,status,created_at,published_at,rec_rows,similar_rows,users,params,metrics,message");
+          for (BatchInfo b : batches) {
+            System.out.printf(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s%n", b.id(), Csv.quote(b.job()), b.kind(),
+                b.model(), b.status(), b.createdAt(), b.publishedAt() == null ? "" : b.publishedAt(), b.rows(),
+                b.secondaryRows(), b.keys(), Csv.quote(b.params()), Csv.quote(b.metrics()), Csv.quote(b.message()));
+          }
+        }
+        case table -> {
+          if (batches.isEmpty()) {
+            System.out.println(job == null ? "no batches yet; run a job with 'larder run CONFIG'" : "no batches for job " + job);
+            return 0;
+          }
+          System.out.printf("%6s  %-20s %-10s %-11s %-20s %12s %10s %10s%n", "batch", "job", "model", "status", "created", "rows", "similar", "users");
+          for (BatchInfo b : batches) {
+            System.out.printf(Locale.ROOT, "%6d  %-20s %-10s %-11s %-20s %,12d %,10d %,10d%n", b.id(), b.job(), b.model(),
+                b.status(), b.createdAt().toString().replace('T', ' ').replaceAll("\\.\\d+", ""), b.rows(), b.secondaryRows(), b.keys());
+            if (b.message() != null && !b.message().isBlank()) System.out.println("        " + b.message());
+          }
+        }
+      }
+    }
+    return 0;
+  }
+}

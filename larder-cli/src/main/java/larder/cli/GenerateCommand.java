@@ -1,0 +1,62 @@
+package larder.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import larder.generate.ShopParams;
+import larder.generate.SyntheticShop;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "generate", description = {
+    "Write synthetic shop interactions at any scale: power-law item popularity, users with latent tastes,",
+    "timestamps, quantities and amounts. Deterministic for a seed. Gzipped when OUT ends in .gz."})
+final class GenerateCommand implements Callable<Integer> {
+  enum Format { shop, spark }
+
+  @Option(names = "--users", defaultValue = "10000", description = "Number of users (default ${DEFAULT-VALUE}).")
+  int users;
+
+  @Option(names = "--items", defaultValue = "2000", description = "Number of items (default ${DEFAULT-VALUE}).")
+  int items;
+
+  @Option(names = "--interactions", defaultValue = "200000", description = "Number of events (default ${DEFAULT-VALUE}).")
+  long interactions;
+
+  @Option(names = "--tastes", description = "Number of latent taste groups (default 20, at most the item count).")
+  Integer tastes;
+
+  @Option(names = "--affinity", defaultValue = "0.8", description = "Share of a user's events inside their own taste group (default ${DEFAULT-VALUE}).")
+  double affinity;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUT", description = "Interactions file to write (.csv or .csv.gz).")
+  Path out;
+
+  @Option(names = "--items-out", paramLabel = "FILE", description = "Also write the item catalogue (item_id,name,category,price).")
+  Path itemsOut;
+
+  @Option(names = "--format", defaultValue = "shop", description = "shop: user_id,item_id,timestamp,quantity,amount,order_id; "
+      + "spark: user,item,count with integer ids (for the Spark reference benchmark). Default ${DEFAULT-VALUE}.")
+  Format format;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress lines.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    ShopParams p = ShopParams.of(users, items, interactions, seed).withTasteAffinity(affinity);
+    if (tastes != null) p = p.withTastes(tastes);
+    SyntheticShop shop = new SyntheticShop(p);
+    Path dir = out.toAbsolutePath().getParent();
+    if (dir != null) Files.createDirectories(dir);
+    ConsoleProgress progress = new ConsoleProgress(System.err, quiet);
+    if (format == Format.spark) shop.writeSparkCsv(out, progress);
+    else shop.writeCsv(out, progress);
+    if (itemsOut != null) shop.writeItemsCsv(itemsOut);
+    System.out.printf("wrote %,d events by %,d users on %,d items to %s%n", interactions, users, items, out);
+    return 0;
+  }
+}

@@ -1,0 +1,30 @@
+package larder.cli;
+
+import java.util.concurrent.Callable;
+import larder.core.BatchInfo;
+import larder.publish.Publisher;
+import larder.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "rollback", description = "Point a job back at an earlier kept batch, atomically (readers see one or the other).")
+final class RollbackCommand implements Callable<Integer> {
+  @Mixin StoreOption store;
+
+  @Option(names = "--job", required = true, description = "The job to roll back.")
+  String job;
+
+  @Option(names = "--to", paramLabel = "BATCH", description = "The batch id to serve (see 'larder batches'). Default: the one before the current.")
+  Long to;
+
+  @Override
+  public Integer call() {
+    try (Store s = Store.open(store.resolve())) {
+      Publisher p = new Publisher(s);
+      BatchInfo now = to == null ? p.rollback(job) : p.rollback(job, to);
+      System.out.printf("job %s now serves batch %d (%s, created %s)%n", job, now.id(), now.model(), now.createdAt());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,53 @@
+package larder.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import larder.jobs.config.JobConfig;
+import java.util.concurrent.Callable;
+import larder.jobs.config.LarderConfig;
+import larder.jobs.run.JobRunner;
+import larder.jobs.run.RunReport;
+import larder.publish.Publisher;
+import larder.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", description = "Run the jobs a YAML config describes: extract, train, score, publish.")
+final class RunCommand implements Callable<Integer> {
+  @Mixin StoreOption store;
+
+  @Parameters(paramLabel = "CONFIG", description = "The YAML config file (see README).")
+  Path config;
+
+  @Option(names = "--job", paramLabel = "JOB", description = "Run only this job (repeatable). Default: all jobs in the file.")
+  List<String> jobs;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress lines; only the summary.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    LarderConfig cfg = LarderConfig.load(config);
+    runJobs(cfg, cfg.select(jobs), store.resolve(cfg.store()), quiet);
+    return 0;
+  }
+
+  /** Runs the jobs one after the other into the store, printing progress and each job's summary. */
+  static List<RunReport> runJobs(LarderConfig cfg, List<JobConfig> selected, String db, boolean quiet) {
+    List<RunReport> reports = new ArrayList<>();
+    try (Store s = Store.open(db)) {
+      JobRunner runner = new JobRunner(new Publisher(s), new ConsoleProgress(System.err, quiet),
+          quiet ? RunReport.Listener.NONE : (job, msg) -> System.err.println("[" + job + "] " + msg));
+      for (JobConfig job : selected) {
+        RunReport report = runner.run(job);
+        System.out.print(report.summary());
+        System.out.flush();
+        reports.add(report);
+      }
+    }
+    return reports;
+  }
+}

@@ -1,0 +1,59 @@
+package larder.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import larder.serve.PredictionReader;
+import larder.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", description = {"Each job's current batch and its age.",
+    "Exits 1 when a job's batch is older than --max-age, so cron or monitoring can alert on stale predictions."})
+final class StatusCommand implements Callable<Integer> {
+  @Mixin StoreOption store;
+
+  @Option(names = "--max-age", paramLabel = "DURATION", description = "Allowed age, e.g. 26h, 90m, 2d (default: no limit).")
+  String maxAge;
+
+  @Override
+  public Integer call() {
+    Duration limit = maxAge == null ? null : parse(maxAge);
+    int stale = 0;
+    try (Store s = Store.open(store.resolve())) {
+      PredictionReader reader = new PredictionReader(s);
+      var jobs = reader.jobs();
+      if (jobs.isEmpty()) {
+        System.out.println("no jobs have published yet; run one with 'larder run CONFIG'");
+        return 0;
+      }
+      System.out.printf("%-20s %6s %-10s %12s %10s  %s%n", "job", "batch", "model", "rows", "age", "state");
+      for (String job : jobs) {
+        var cur = reader.current(job).orElse(null);
+        if (cur == null) continue;
+        Duration age = Duration.between(cur.publishedAt(), Instant.now());
+        boolean isStale = limit != null && age.compareTo(limit) > 0;
+        if (isStale) stale++;
+        System.out.printf(Locale.ROOT, "%-20s %6d %-10s %,12d %10s  %s%n", job, cur.id(), cur.model(), cur.rows(),
+            Durations.human(age), isStale ? "STALE (older than " + maxAge + ")" : "ok");
+      }
+    }
+    return stale > 0 ? 1 : 0;
+  }
+
+  static Duration parse(String s) {
+    var m = java.util.regex.Pattern.compile("(\\d+)\\s*([smhd])").matcher(s.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new larder.core.ConfigException("--max-age", s, "is not a duration", "write a number and a unit: 90m, 26h, 2d");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+  }
+}

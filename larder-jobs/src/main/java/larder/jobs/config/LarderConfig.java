@@ -1,0 +1,60 @@
+package larder.jobs.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import larder.core.ConfigException;
+
+/**
+ * A parsed config file: the store it names (optional) and its jobs, in file order. Parsed once and
+ * completely, so every error surfaces before any work starts.
+ *
+ * <pre>
+ * store: larder.db            # optional; --db wins
+ * jobs:
+ *   shop-recs:
+ *     source: { file: interactions.csv.gz, columns: { user: user_id, item: item_id, weight: quantity } }
+ *     model: { type: als, factors: 64 }
+ *     top_n: 10
+ * </pre>
+ */
+public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs) {
+
+  public static LarderConfig load(Path file) {
+    return parse(file, ConfigFile.read(file));
+  }
+
+  public static LarderConfig parse(Path file, ConfigNode root) {
+    Path base = file.toAbsolutePath().getParent();
+    String store = root.string("store", null);
+    ConfigNode jobsNode = root.childOrNull("jobs");
+    root.finish();
+    if (jobsNode == null) {
+      throw ConfigException.of(file.toString(), "no 'jobs:' section", "describe at least one job under 'jobs:' (see README)", null);
+    }
+    Map<String, JobConfig> jobs = new LinkedHashMap<>();
+    for (String name : jobsNode.keys()) {
+      jobs.put(name, JobConfigs.parse(name, jobsNode.child(name), base));
+    }
+    if (jobs.isEmpty()) {
+      throw ConfigException.of(file.toString(), "'jobs:' is empty", "describe at least one job", null);
+    }
+    return new LarderConfig(file, store, jobs);
+  }
+
+  /** The named jobs in file order, or all of them when {@code names} is null or empty. */
+  public List<JobConfig> select(List<String> names) {
+    if (names == null || names.isEmpty()) return new ArrayList<>(jobs.values());
+    List<JobConfig> out = new ArrayList<>();
+    for (String n : names) {
+      JobConfig j = jobs.get(n);
+      if (j == null) {
+        throw new ConfigException("--job", n, "no such job in " + file, "jobs in the file: " + String.join(", ", jobs.keySet()));
+      }
+      out.add(j);
+    }
+    return out;
+  }
+}
