@@ -1,0 +1,102 @@
+package larder.extract;
+
+import java.nio.file.Path;
+import larder.core.ConfigException;
+import larder.extract.formats.KnownLayout;
+
+/**
+ * A delimited text file of interactions. Gzip is detected from the content, CRLF and a missing final
+ * newline are fine, quotes follow RFC 4180 (except in {@link #WHITESPACE} mode, which splits on runs of
+ * spaces and tabs and ignores leading ones).
+ *
+ * @param path the file
+ * @param delimiter the field separator, or {@link #WHITESPACE}
+ * @param header whether the first non-empty line names the columns
+ * @param user the user id column
+ * @param item the item id column
+ * @param weight the weight column, or null for weight 1 per row
+ * @param timestamp the time column, or null; empty fields mean no time (formats: {@link
+ *     larder.extract.formats.Timestamps})
+ * @param options bad-row limit, minimum weight, binary
+ */
+public record CsvSpec(Path path, char delimiter, boolean header, Column user, Column item, Column weight,
+    Column timestamp, ReadOptions options) {
+
+  /** Delimiter meaning "runs of spaces and tabs". */
+  public static final char WHITESPACE = '\0';
+
+  public CsvSpec {
+    if (path == null) throw new ConfigException("path", null, "must be given");
+    if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+      throw new ConfigException("delimiter", printable(delimiter), "cannot be a quote or a line break");
+    }
+    if (user == null) throw new ConfigException("user", null, "the user column must be given");
+    if (item == null) throw new ConfigException("item", null, "the item column must be given");
+    if (options == null) options = ReadOptions.DEFAULT;
+    if (!header) {
+      requirePosition("user", user);
+      requirePosition("item", item);
+      requirePosition("weight", weight);
+      requirePosition("timestamp", timestamp);
+    }
+  }
+
+  private static void requirePosition(String key, Column c) {
+    if (c != null && c.byName()) {
+      throw new ConfigException(key, c.name(), "a column name needs a header line",
+          "give the column's 1-based position, or set header: true");
+    }
+  }
+
+  /** A comma-separated file with a header; columns given as names or 1-based positions ("3"). */
+  public static CsvSpec of(Path path, String user, String item) {
+    return new CsvSpec(path, ',', true, Column.parse(user), Column.parse(item), null, null, ReadOptions.DEFAULT);
+  }
+
+  /** A known layout by name: "movielens-udata", "movielens-ratings" or "lastfm". */
+  public static CsvSpec preset(String name, Path path) {
+    return KnownLayout.of(name).spec(path);
+  }
+
+  /**
+   * The delimiter a setting names: a single character, or "tab", "comma", "semicolon", "pipe", "space"
+   * (one space) or "whitespace".
+   */
+  public static char delimiter(String text) {
+    if (text == null || text.isEmpty()) throw new ConfigException("delimiter", text, "must be given");
+    switch (text.toLowerCase(java.util.Locale.ROOT)) {
+      case "tab": case "\\t": return '\t';
+      case "comma": return ',';
+      case "semicolon": return ';';
+      case "pipe": return '|';
+      case "space": return ' ';
+      case "whitespace": return WHITESPACE;
+      default:
+        if (text.length() == 1) return text.charAt(0);
+        throw new ConfigException("delimiter", text,
+            "must be one character or tab, comma, semicolon, pipe, space, whitespace");
+    }
+  }
+
+  public CsvSpec withPath(Path v) { return new CsvSpec(v, delimiter, header, user, item, weight, timestamp, options); }
+  public CsvSpec withDelimiter(char v) { return new CsvSpec(path, v, header, user, item, weight, timestamp, options); }
+  public CsvSpec withHeader(boolean v) { return new CsvSpec(path, delimiter, v, user, item, weight, timestamp, options); }
+  public CsvSpec withUser(Column v) { return new CsvSpec(path, delimiter, header, v, item, weight, timestamp, options); }
+  public CsvSpec withItem(Column v) { return new CsvSpec(path, delimiter, header, user, v, weight, timestamp, options); }
+  public CsvSpec withWeight(Column v) { return new CsvSpec(path, delimiter, header, user, item, v, timestamp, options); }
+  public CsvSpec withTimestamp(Column v) { return new CsvSpec(path, delimiter, header, user, item, weight, v, options); }
+  public CsvSpec withOptions(ReadOptions v) { return new CsvSpec(path, delimiter, header, user, item, weight, timestamp, v); }
+  public CsvSpec withMaxBadRows(long v) { return withOptions(options.withMaxBadRows(v)); }
+  public CsvSpec withMinWeight(float v) { return withOptions(options.withMinWeight(v)); }
+  public CsvSpec withBinary(boolean v) { return withOptions(options.withBinary(v)); }
+
+  static String printable(char c) {
+    return switch (c) {
+      case '\t' -> "tab";
+      case WHITESPACE -> "whitespace";
+      case '\n' -> "\\n";
+      case '\r' -> "\\r";
+      default -> "'" + c + "'";
+    };
+  }
+}

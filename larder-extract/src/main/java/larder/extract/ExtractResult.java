@@ -1,0 +1,37 @@
+package larder.extract;
+
+import java.util.List;
+import larder.core.Interactions;
+
+/**
+ * What a source read and what it did with the rows.
+ *
+ * @param interactions the aggregated interactions (duplicates summed)
+ * @param rowsRead data rows seen (header and empty lines not counted)
+ * @param rowsKept rows added to the interactions ({@code rowsRead - badRows - belowMinWeight})
+ * @param badRows rows skipped as malformed (at most the source's {@code maxBadRows})
+ * @param belowMinWeight rows dropped because their weight was below the minimum
+ * @param duplicatesMerged kept rows that repeated a (user, item) pair already seen
+ * @param badRowSamples the first 10 bad rows, each as {@code source:line: field 'x': problem}
+ * @param lastSeen per stored interaction, aligned with {@code interactions.byUser().cols()}, the latest
+ *     epoch second of its rows ({@link InteractionsBuilder#NO_TIME} when none); null when the source has no
+ *     timestamps
+ */
+public record ExtractResult(Interactions interactions, long rowsRead, long rowsKept, long badRows,
+    long belowMinWeight, long duplicatesMerged, List<String> badRowSamples, long[] lastSeen) {
+
+  public ExtractResult {
+    badRowSamples = List.copyOf(badRowSamples);
+  }
+
+  /** A result without timestamps. */
+  public ExtractResult(Interactions interactions, long rowsRead, long rowsKept, long badRows,
+      long belowMinWeight, long duplicatesMerged, List<String> badRowSamples) {
+    this(interactions, rowsRead, rowsKept, badRows, belowMinWeight, duplicatesMerged, badRowSamples, null);
+  }
+
+  /** True when the source gave at least one timestamp. */
+  public boolean hasTimestamps() {
+    return lastSeen != null;
+  }
+}

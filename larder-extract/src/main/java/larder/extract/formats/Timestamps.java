@@ -1,0 +1,112 @@
+package larder.extract.formats;
+
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Reads a timestamp field as epoch seconds (UTC). Accepted: epoch seconds (a fraction is dropped),
+ * ISO-8601 instants and date-times with or without offset (without one means UTC; a space may stand for
+ * the 'T'), {@code yyyy-MM-dd} and {@code yyyyMMdd} dates (UTC midnight). Eight digits that form a
+ * date from 1800 to 2199 are read as {@code yyyyMMdd}, not as seconds in 1970-73. The common shapes are
+ * parsed by hand; java.time is the fallback for the rest.
+ */
+public final class Timestamps {
+  private Timestamps() {}
+
+  /** What a timestamp field may look like, for messages. */
+  public static final String ACCEPTED = "epoch seconds, ISO-8601 date-time, yyyy-MM-dd or yyyyMMdd";
+
+  /**
+   * @return epoch seconds
+   * @throws IllegalArgumentException with a short problem text when the field is not a timestamp
+   */
+  public static long parse(String text) {
+    String s = text.strip();
+    int len = s.length();
+    if (len == 0) throw bad(text);
+    if (allDigits(s, 0, len) || (len > 1 && (s.charAt(0) == '-' || s.charAt(0) == '+') && allDigits(s, 1, len))) {
+      if (len == 8) {
+        long d = date(s, 0, 4, 4, 6, 6);
+        if (d != Long.MIN_VALUE) return d;
+      }
+      try {
+        return Long.parseLong(s);
+      } catch (NumberFormatException e) {
+        throw bad(text); // beyond a long
+      }
+    }
+    int dot = s.indexOf('.');
+    if (dot > 0 && s.indexOf('-', 1) < 0 && s.indexOf(':') < 0) return epochWithFraction(s, text);
+    if (len == 10 && s.charAt(4) == '-' && s.charAt(7) == '-') {
+      long d = date(s, 0, 4, 5, 7, 8);
+      if (d != Long.MIN_VALUE) return d;
+      throw bad(text);
+    }
+    if (len == 20 && s.charAt(19) == 'Z' && s.charAt(4) == '-' && s.charAt(7) == '-'
+        && (s.charAt(10) == 'T' || s.charAt(10) == ' ') && s.charAt(13) == ':' && s.charAt(16) == ':') {
+      long d = date(s, 0, 4, 5, 7, 8);
+      int hh = two(s, 11);
+      int mm = two(s, 14);
+      int ss = two(s, 17);
+      if (d != Long.MIN_VALUE && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && ss >= 0 && ss < 60) {
+        return d + hh * 3600L + mm * 60L + ss;
+      }
+      throw bad(text);
+    }
+    String iso = len > 10 && s.charAt(10) == ' ' ? s.substring(0, 10) + 'T' + s.substring(11) : s;
+    try {
+      var parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(iso, OffsetDateTime::from, LocalDateTime::from);
+      if (parsed instanceof OffsetDateTime o) return o.toEpochSecond();
+      return ((LocalDateTime) parsed).toEpochSecond(ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      throw bad(text);
+    }
+  }
+
+  private static long epochWithFraction(String s, String text) {
+    try {
+      double v = Double.parseDouble(s);
+      if (!Double.isFinite(v) || Math.abs(v) > 9e15) throw bad(text);
+      return (long) Math.floor(v);
+    } catch (NumberFormatException e) {
+      throw bad(text);
+    }
+  }
+
+  private static IllegalArgumentException bad(String text) {
+    return new IllegalArgumentException("'" + text + "' is not a timestamp (" + ACCEPTED + ")");
+  }
+
+  private static boolean allDigits(String s, int from, int to) {
+    for (int k = from; k < to; k++) {
+      char c = s.charAt(k);
+      if (c < '0' || c > '9') return false;
+    }
+    return to > from;
+  }
+
+  private static int two(String s, int at) {
+    char a = s.charAt(at);
+    char b = s.charAt(at + 1);
+    if (a < '0' || a > '9' || b < '0' || b > '9') return -1;
+    return (a - '0') * 10 + (b - '0');
+  }
+
+  /** Epoch seconds of the UTC midnight of y-m-d read at the given offsets, or MIN_VALUE when not a date. */
+  private static long date(String s, int y0, int y1, int m0, int m1, int d0) {
+    if (!allDigits(s, y0, y1)) return Long.MIN_VALUE;
+    int year = Integer.parseInt(s, y0, y1, 10);
+    int month = two(s, m0);
+    int day = two(s, d0);
+    if (year < 1800 || year > 2199 || month < 1 || month > 12 || day < 1) return Long.MIN_VALUE;
+    try {
+      return java.time.LocalDate.of(year, month, day).toEpochDay() * 86_400L;
+    } catch (DateTimeException e) {
+      return Long.MIN_VALUE; // e.g. February 30th
+    }
+  }
+}
