@@ -1,0 +1,155 @@
+package larder.train.recommend.als;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import larder.core.Interactions;
+import larder.core.ModelException;
+import larder.core.Progress;
+import larder.core.SparseMatrix;
+import larder.train.kernel.WorkerPool;
+import larder.train.recommend.Recommender;
+
+/**
+ * Implicit-feedback alternating least squares: Hu, Koren &amp; Volinsky, "Collaborative Filtering for
+ * Implicit Feedback Datasets" (ICDM 2008). Each observed value r becomes a preference p = 1 with
+ * confidence c = 1 + alpha·g(r) ({@link AlsParams.Confidence}); every unobserved pair counts as p = 0
+ * with c = 1. Each half-iteration fixes one side and solves every row of the other with a few
+ * warm-started conjugate-gradient steps (Takács, Pilászy &amp; Tikk 2011; see {@link ConjugateGradient}),
+ * rows spread over a fixed pool of {@code threads}. The result depends on the seed and the data only.
+ */
+public final class Als implements Recommender {
+  private static final int ROWS_PER_UNIT = 32;
+  private final AlsParams params;
+
+  public Als(AlsParams params) {
+    this.params = params;
+  }
+
+  public Als() {
+    this(AlsParams.defaults());
+  }
+
+  public AlsParams alsParams() { return params; }
+
+  @Override public String name() { return "als"; }
+
+  @Override
+  public Map<String, Object> params() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("factors", params.factors());
+    m.put("iterations", params.iterations());
+    m.put("regularization", params.regularization());
+    m.put("alpha", params.alpha());
+    m.put("confidence", params.confidence().name());
+    m.put("epsilon", params.epsilon());
+    m.put("cgSteps", params.cgSteps());
+    m.put("seed", params.seed());
+    return m;
+  }
+
+  @Override
+  public AlsModel fit(Interactions train, Progress progress) {
+    SparseMatrix byUser = train.byUser();
+    if (byUser.nonZeros() == 0) {
+      throw new ModelException("als: the training data has no interactions",
+          "check the source query or file; nothing can be learnt from an empty matrix");
+    }
+    SparseMatrix byItem = train.byItem();
+    int users = train.userCount();
+    int items = train.itemCount();
+    int f = params.factors();
+    float[] cmUser = confidences(byUser);
+    float[] cmItem = confidences(byItem);
+    float[] x = new float[Math.multiplyExact(users, f)];
+    float[] y = new float[Math.multiplyExact(items, f)];
+    // Small positive start as in the reference implementations; one stream, so threads cannot matter.
+    SplittableRandom random = new SplittableRandom(params.seed());
+    for (int i = 0; i < x.length; i++) x[i] = (float) (random.nextDouble() * 0.01);
+    for (int i = 0; i < y.length; i++) y[i] = (float) (random.nextDouble() * 0.01);
+    double weightSum = (double) users * items;
+    for (float c : cmUser) weightSum += c;
+    int iterations = params.iterations();
+    double[] history = new double[iterations];
+    try (WorkerPool pool = new WorkerPool(params.threads(), "als")) {
+      for (int it = 0; it < iterations; it++) {
+        long start = System.nanoTime();
+        halfStep(pool, x, users, byUser, cmUser, y, items);
+        halfStep(pool, y, items, byItem, cmItem, x, users);
+        history[it] = loss(pool, x, users, byUser, cmUser, y, items) / weightSum;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        progress.note("als", String.format("iteration %d/%d loss=%.6g (%.1f s)", it + 1, iterations, history[it],
+            seconds));
+        progress.update("als", it + 1, iterations, "iterations");
+      }
+    }
+    return new AlsModel(users, items, f, x, y, history);
+  }
+
+  private float[] confidences(SparseMatrix m) {
+    int nnz = (int) m.nonZeros();
+    float[] vals = m.vals();
+    float[] out = new float[nnz];
+    for (int p = 0; p < nnz; p++) {
+      float c = params.confidenceMinusOne(vals[p]);
+      if (!Float.isFinite(c)) {
+        throw new ModelException("als: interaction value " + vals[p] + " gives confidence " + c,
+            "lower als.alpha or use confidence LOG for very large counts");
+      }
+      out[p] = c;
+    }
+    return out;
+  }
+
+  /** Solves every row of {@code solve} (entity-major, {@code rows} × f) with {@code fixed} held. */
+  private void halfStep(WorkerPool pool, float[] solve, int rows, SparseMatrix m, float[] cm1, float[] fixed,
+      int fixedRows) {
+    int f = params.factors();
+    double[] gram = ConjugateGradient.gram(fixed, fixedRows, f, params.regularization());
+    int[] ptr = m.ptr();
+    int[] cols = m.cols();
+    float[] vals = m.vals();
+    int steps = params.cgSteps();
+    AtomicInteger next = new AtomicInteger();
+    pool.runAll(() -> {
+      double[] scratch = new double[4 * f];
+      int from;
+      while (!pool.stopped() && (from = next.getAndAdd(ROWS_PER_UNIT)) < rows) {
+        for (int r = from, to = Math.min(rows, from + ROWS_PER_UNIT); r < to; r++) {
+          if (ptr[r] == ptr[r + 1]) {
+            // (YᵀY + λI) x = 0 has the solution x = 0: no data, no taste.
+            java.util.Arrays.fill(solve, r * f, r * f + f, 0f);
+            continue;
+          }
+          ConjugateGradient.solve(solve, r * f, fixed, f, gram, cols, vals, cm1, ptr[r], ptr[r + 1], steps, scratch);
+        }
+      }
+    });
+  }
+
+  /** Σ c (p - x·y)² + λ(Σ|x|² + Σ|y|²) over all user-item pairs. */
+  private double loss(WorkerPool pool, float[] x, int users, SparseMatrix byUser, float[] cm1, float[] y,
+      int items) {
+    int f = params.factors();
+    double[] gram = ConjugateGradient.gram(y, items, f, 0);
+    double[] perUser = new double[users];
+    int[] ptr = byUser.ptr();
+    AtomicInteger next = new AtomicInteger();
+    pool.runAll(() -> {
+      int from;
+      while (!pool.stopped() && (from = next.getAndAdd(ROWS_PER_UNIT)) < users) {
+        for (int u = from, to = Math.min(users, from + ROWS_PER_UNIT); u < to; u++) {
+          perUser[u] = ConjugateGradient.rowLoss(x, u * f, y, f, gram, byUser.cols(), byUser.vals(), cm1, ptr[u],
+              ptr[u + 1]);
+        }
+      }
+    });
+    double total = 0;
+    for (double l : perUser) total += l; // fixed order: the same sum for any thread count
+    double norms = 0;
+    for (float v : x) norms += (double) v * v;
+    for (float v : y) norms += (double) v * v;
+    return total + params.regularization() * norms;
+  }
+}

@@ -1,0 +1,167 @@
+package larder.train.recommend.als;
+
+import java.util.Arrays;
+import larder.train.recommend.ItemScorer;
+import larder.train.recommend.TrainedModel;
+import larder.train.recommend.UserScorer;
+
+/**
+ * Fitted ALS factors. The score of item i for user u is x_u · y_i. Factors are kept entity-major
+ * ({@code x[u*f + k]}) as the solver wrote them, and the item side also factor-major ({@code yT[k][i]})
+ * for the scoring kernel, which streams contiguous floats per factor.
+ */
+public final class AlsModel implements TrainedModel {
+  /** Users scored together by the kernel: each item factor is loaded once for this many users. */
+  static final int KERNEL_USERS = 4;
+  /** Items per tile: KERNEL_USERS accumulator tiles of this size stay in L1 while all factors pass. */
+  static final int TILE = 1024;
+
+  private final int users;
+  private final int items;
+  private final int factors;
+  private final float[] x;
+  private final float[] y;
+  private final float[][] yT;
+  private final double[] lossHistory;
+  private volatile float[][] unitT;
+
+  AlsModel(int users, int items, int factors, float[] x, float[] y, double[] lossHistory) {
+    this.users = users;
+    this.items = items;
+    this.factors = factors;
+    this.x = x;
+    this.y = y;
+    this.lossHistory = lossHistory;
+    this.yT = transpose(y, items, factors);
+  }
+
+  /** A model from given factors (entity-major, {@code users × factors} and {@code items × factors}). */
+  public static AlsModel of(int users, int items, int factors, float[] userFactors, float[] itemFactors) {
+    if (userFactors.length != (long) users * factors || itemFactors.length != (long) items * factors) {
+      throw new IllegalArgumentException("factor arrays do not match " + users + " users, " + items + " items, "
+          + factors + " factors");
+    }
+    return new AlsModel(users, items, factors, userFactors.clone(), itemFactors.clone(), new double[0]);
+  }
+
+  @Override public int userCount() { return users; }
+  @Override public int itemCount() { return items; }
+  public int factors() { return factors; }
+
+  /** The weighted training loss after each iteration (per unit of weight), first to last. */
+  public double[] lossHistory() { return lossHistory.clone(); }
+
+  /** A copy of user u's factor vector. */
+  public float[] userVector(int u) { return Arrays.copyOfRange(x, u * factors, u * factors + factors); }
+
+  /** A copy of item i's factor vector. */
+  public float[] itemVector(int i) { return Arrays.copyOfRange(y, i * factors, i * factors + factors); }
+
+  /** Entity-major copies of all factors, for saving or inspection. */
+  public float[] userFactors() { return x.clone(); }
+
+  public float[] itemFactors() { return y.clone(); }
+
+  @Override public int preferredBlock() { return 64; }
+
+  @Override public UserScorer newUserScorer() { return new BlockedScorer(); }
+
+  /** Cosine similarity between item factor vectors, normalised once on first use. */
+  @Override
+  public ItemScorer newItemScorer() {
+    float[][] t = unitT;
+    if (t == null) {
+      float[] unit = y.clone();
+      for (int i = 0; i < items; i++) {
+        double n = 0;
+        for (int k = 0; k < factors; k++) n += (double) unit[i * factors + k] * unit[i * factors + k];
+        float inv = n > 0 ? (float) (1 / Math.sqrt(n)) : 0f;
+        for (int k = 0; k < factors; k++) unit[i * factors + k] *= inv;
+      }
+      unitT = t = transpose(unit, items, factors);
+    }
+    float[][] ut = t;
+    return (item, out) -> {
+      Arrays.fill(out, 0, items, 0f);
+      for (int k = 0; k < factors; k++) {
+        float a = ut[k][item];
+        float[] row = ut[k];
+        for (int i = 0; i < items; i++) out[i] += a * row[i];
+      }
+    };
+  }
+
+  /** The obvious scorer, one dot product per (user, item): the oracle for {@link BlockedScorer}. */
+  UserScorer naiveScorer() {
+    return (us, count, out) -> {
+      for (int j = 0; j < count; j++) {
+        int xo = us[j] * factors;
+        for (int i = 0; i < items; i++) {
+          float s = 0;
+          for (int k = 0; k < factors; k++) s += x[xo + k] * y[i * factors + k];
+          out[j * items + i] = s;
+        }
+      }
+    };
+  }
+
+  private static float[][] transpose(float[] m, int rows, int f) {
+    float[][] t = new float[f][rows];
+    for (int r = 0; r < rows; r++) {
+      for (int k = 0; k < f; k++) t[k][r] = m[r * f + k];
+    }
+    return t;
+  }
+
+  /**
+   * Register-blocked scoring: {@value #KERNEL_USERS} users at a time, items in tiles of {@value #TILE}.
+   * Per factor k, each yT[k][i] is loaded once and updates four users' accumulators, which stay in L1
+   * for the whole tile. The accumulators are four separate full-length rows indexed by the same i as
+   * yT[k]: C2's vectoriser (JDK 17) gives up when array references carry different loop-invariant
+   * offsets, as a flat {@code out[j*items + i]} or a tile-relative index would.
+   */
+  private final class BlockedScorer implements UserScorer {
+    private final float[] c0 = new float[items];
+    private final float[] c1 = new float[items];
+    private final float[] c2 = new float[items];
+    private final float[] c3 = new float[items];
+    private final float[][] xs = new float[KERNEL_USERS][factors];
+
+    @Override
+    public void score(int[] us, int count, float[] out) {
+      for (int j0 = 0; j0 < count; j0 += KERNEL_USERS) {
+        int n = Math.min(KERNEL_USERS, count - j0);
+        for (int j = 0; j < KERNEL_USERS; j++) {
+          if (j < n) System.arraycopy(x, us[j0 + j] * factors, xs[j], 0, factors);
+          else Arrays.fill(xs[j], 0f);
+        }
+        kernel();
+        float[][] rows = {c0, c1, c2, c3};
+        for (int j = 0; j < n; j++) System.arraycopy(rows[j], 0, out, (j0 + j) * items, items);
+      }
+    }
+
+    private void kernel() {
+      float[] x0 = xs[0], x1 = xs[1], x2 = xs[2], x3 = xs[3];
+      float[] r0 = c0, r1 = c1, r2 = c2, r3 = c3;
+      for (int t0 = 0; t0 < items; t0 += TILE) {
+        int end = Math.min(items, t0 + TILE);
+        Arrays.fill(r0, t0, end, 0f);
+        Arrays.fill(r1, t0, end, 0f);
+        Arrays.fill(r2, t0, end, 0f);
+        Arrays.fill(r3, t0, end, 0f);
+        for (int k = 0; k < factors; k++) {
+          float a0 = x0[k], a1 = x1[k], a2 = x2[k], a3 = x3[k];
+          float[] yk = yT[k];
+          for (int i = t0; i < end; i++) {
+            float v = yk[i];
+            r0[i] += a0 * v;
+            r1[i] += a1 * v;
+            r2[i] += a2 * v;
+            r3[i] += a3 * v;
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package larder.train.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.IntStream;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class TopNTest {
+
+  @Property(tries = 300)
+  void equalsSortThenTake(@ForAll @Size(max = 60) int[] rawScores, @ForAll @IntRange(min = 0, max = 70) int n,
+      @ForAll @IntRange(min = 1, max = 8) int distinct) {
+    // Few distinct values force many ties; ids are shuffled so ties are not offered in id order.
+    int size = rawScores.length;
+    float[] scores = new float[size];
+    for (int i = 0; i < size; i++) scores[i] = Math.floorMod(rawScores[i], distinct) - distinct / 2f;
+    int[] ids = IntStream.range(0, size).map(i -> (i * 7919 + 13) % 1009 + 1009 * (i % 3)).toArray();
+
+    TopN top = new TopN(3);
+    top.offer(999_999, 1e30f); // leftover from an earlier use must vanish on reset
+    top.reset(n);
+    for (int i = 0; i < size; i++) top.offer(ids[i], scores[i]);
+    int[] items = new int[n];
+    float[] got = new float[n];
+    int count = top.drainSorted(items, got);
+
+    Integer[] order = IntStream.range(0, size).boxed().sorted(Comparator
+        .<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> ids[i])).toArray(Integer[]::new);
+    int expected = Math.min(n, size);
+    assertThat(count).isEqualTo(expected);
+    for (int r = 0; r < expected; r++) {
+      assertThat(items[r]).isEqualTo(ids[order[r]]);
+      assertThat(got[r]).isEqualTo(scores[order[r]]);
+    }
+    assertThat(top.size()).isZero();
+  }
+
+  @Test
+  void nZeroKeepsNothing() {
+    TopN top = new TopN(0);
+    assertThat(top.offer(1, 5f)).isFalse();
+    assertThat(top.drainSorted(new int[0], new float[0])).isZero();
+  }
+
+  @Test
+  void nOneKeepsTheBestAndTheLowerIdOnTies() {
+    TopN top = new TopN(1);
+    top.offer(5, 2f);
+    top.offer(3, 2f);
+    top.offer(9, 2f);
+    top.offer(1, 1f);
+    int[] items = new int[1];
+    float[] scores = new float[1];
+    assertThat(top.drainSorted(items, scores)).isEqualTo(1);
+    assertThat(items[0]).isEqualTo(3);
+    assertThat(scores[0]).isEqualTo(2f);
+  }
+
+  @Test
+  void nanIsNeverKept() {
+    TopN top = new TopN(2);
+    assertThat(top.offer(0, Float.NaN)).isFalse();
+    top.offer(1, -1f);
+    top.offer(2, -2f);
+    assertThat(top.offer(3, Float.NaN)).isFalse();
+    int[] items = new int[2];
+    float[] scores = new float[2];
+    assertThat(top.drainSorted(items, scores)).isEqualTo(2);
+    assertThat(items).containsExactly(1, 2);
+    assertThat(Arrays.asList(scores[0], scores[1])).doesNotContain(Float.NaN);
+  }
+}
