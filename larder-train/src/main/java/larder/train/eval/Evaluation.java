@@ -1,0 +1,44 @@
+package larder.train.eval;
+
+import larder.core.ConfigException;
+import larder.core.Interactions;
+import larder.core.Progress;
+import larder.core.SparseMatrix;
+import larder.train.recommend.TrainedModel;
+import larder.train.score.TopNScoring;
+
+/** Offline evaluation of a trained model on a holdout: top-k ranking metrics over the test users. */
+public final class Evaluation {
+  private Evaluation() {}
+
+  /**
+   * Scores every user with at least one test item, leaving out their training items, and compares the
+   * top {@code k} with the test items. The lists are consumed as they are produced.
+   *
+   * @param model fitted on {@code train}
+   * @param train the training part (its items are excluded from the lists)
+   * @param test the held-out part, same users and items as {@code train}
+   */
+  public static Metrics evaluate(TrainedModel model, Interactions train, Interactions test, int k, int threads) {
+    if (k < 1) throw new ConfigException("eval.k", k, "must be >= 1");
+    if (threads < 1) throw new ConfigException("eval.threads", threads, "must be >= 1");
+    SparseMatrix seen = train.byUser();
+    SparseMatrix held = test.byUser();
+    if (seen.rows() != held.rows() || seen.columns() != held.columns()
+        || model.userCount() != seen.rows() || model.itemCount() != seen.columns()) {
+      throw new IllegalArgumentException("model " + model.userCount() + "x" + model.itemCount() + ", train "
+          + seen.rows() + "x" + seen.columns() + " and test " + held.rows() + "x" + held.columns()
+          + " must have the same users and items");
+    }
+    int count = 0;
+    for (int u = 0; u < held.rows(); u++) if (held.rowLength(u) > 0) count++;
+    int[] users = new int[count];
+    for (int u = 0, at = 0; u < held.rows(); u++) if (held.rowLength(u) > 0) users[at++] = u;
+    MetricsAccumulator acc = new MetricsAccumulator(k, seen.columns());
+    int[] cols = held.cols();
+    TopNScoring.scoreUsers(model, seen, users, k, null, threads,
+        (user, items, scores, n) -> acc.add(items, n, cols, held.rowStart(user), held.rowEnd(user)),
+        Progress.NONE);
+    return acc.finish(count);
+  }
+}

@@ -1,0 +1,163 @@
+package larder.train.recommend.ease;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import larder.core.Interactions;
+import larder.core.ModelException;
+import larder.core.Progress;
+import larder.core.SparseMatrix;
+import larder.train.recommend.ItemScorer;
+import larder.train.recommend.Recommender;
+import larder.train.recommend.TrainedModel;
+import larder.train.recommend.UserScorer;
+
+/**
+ * EASE (Steck, "Embarrassingly Shallow Autoencoders for Sparse Data", WWW 2019): an item-item weight
+ * matrix B with a zero diagonal, fitted in closed form to reconstruct the binary interaction matrix X:
+ * {@code G = XᵀX + λI, P = G⁻¹, B_ij = -P_ij / P_jj (i != j), B_jj = 0}. A user's scores are
+ * {@code x_u B}, the sum of the rows of B over the user's items.
+ *
+ * <p>Interactions are binarised, as in the paper. The work is dense: {@code n²} doubles while fitting
+ * and {@code n²} floats kept for scoring, and an {@code n³/2} inverse ({@link SpdInverse}), so the
+ * catalogue is capped by {@link EaseParams#maxItems()} and checked before anything is allocated.
+ */
+public final class Ease implements Recommender {
+  private final EaseParams params;
+
+  public Ease() {
+    this(EaseParams.defaults());
+  }
+
+  public Ease(EaseParams params) {
+    this.params = params;
+  }
+
+  @Override public String name() { return "ease"; }
+
+  @Override public Map<String, Object> params() { return params.toMap(); }
+
+  /**
+   * Bytes the fit needs at its peak for {@code items} items: 8n² for the double matrix, plus headroom
+   * for the float copy that replaces it row by row.
+   */
+  public static long bytesNeeded(int items) {
+    return 10L * items * items;
+  }
+
+  @Override public Model fit(Interactions train, Progress progress) {
+    int n = train.itemCount();
+    long bytes = bytesNeeded(n);
+    if (n > params.maxItems()) {
+      throw new ModelException("ease: the catalogue has " + n + " items, above ease.max_items = "
+          + params.maxItems() + "; fitting would need about " + gigabytes(bytes) + " of memory",
+          "raise ease.max_items or use als / itemknn");
+    }
+    long heap = Runtime.getRuntime().maxMemory();
+    if (heap != Long.MAX_VALUE && bytes > heap) {
+      throw new ModelException("ease: " + n + " items need about " + gigabytes(bytes)
+          + " of memory but the JVM may use at most " + gigabytes(heap),
+          "give the JVM more memory (-Xmx), or use als / itemknn");
+    }
+    SparseMatrix x = train.byUser().mapValues(v -> 1f);
+    SparseMatrix xt = x.transpose();
+    progress.update("ease", 0, 3, "steps");
+    double[][] g = gram(x, xt);
+    for (int i = 0; i < n; i++) g[i][i] += params.lambda();
+    progress.update("ease", 1, 3, "steps");
+    SpdInverse.invertUpper(g, params.threads());
+    progress.update("ease", 2, 3, "steps");
+    float[][] b = weights(g);
+    progress.update("ease", 3, 3, "steps");
+    return new Model(x, b);
+  }
+
+  /** Upper triangle of XᵀX: row j walks j's users and, in each user's sorted history, the items from j on. */
+  static double[][] gram(SparseMatrix x, SparseMatrix xt) {
+    int n = x.columns();
+    double[][] g = new double[n][n];
+    int[] users = xt.cols();
+    int[] cols = x.cols();
+    int[] ptr = x.ptr();
+    for (int j = 0; j < n; j++) {
+      double[] row = g[j];
+      for (int p = xt.rowStart(j), end = xt.rowEnd(j); p < end; p++) {
+        int u = users[p];
+        int from = Arrays.binarySearch(cols, ptr[u], ptr[u + 1], j);
+        for (int q = from, qe = ptr[u + 1]; q < qe; q++) row[cols[q]] += 1.0;
+      }
+    }
+    return g;
+  }
+
+  /**
+   * B as float rows from the upper triangle of P, freeing P's rows as it goes (last block first, since
+   * row j of B reads only rows 0..j of P), so the peak is about the double matrix alone.
+   */
+  static float[][] weights(double[][] p) {
+    int n = p.length;
+    double[] diag = new double[n];
+    for (int i = 0; i < n; i++) diag[i] = p[i][i];
+    float[][] b = new float[n][];
+    int block = 64;
+    for (int j1 = n; j1 > 0; j1 -= block) {
+      int j0 = Math.max(0, j1 - block);
+      for (int j = j0; j < j1; j++) b[j] = new float[n];
+      for (int i = 0; i < j1; i++) {
+        double[] row = p[i];
+        double d = diag[i];
+        for (int j = Math.max(j0, i + 1); j < j1; j++) b[j][i] = (float) (-row[j] / d);
+      }
+      for (int j = j0; j < j1; j++) {
+        double[] row = p[j];
+        float[] out = b[j];
+        for (int i = j + 1; i < n; i++) out[i] = (float) (-row[i] / diag[i]);
+        out[j] = 0f;
+      }
+      for (int j = j0; j < j1; j++) p[j] = null;
+    }
+    return b;
+  }
+
+  private static String gigabytes(long bytes) {
+    return String.format(Locale.ROOT, "%.1f GB", bytes / 1e9);
+  }
+
+  /** The fitted weights (row j: how item j votes for every item) and the binary histories. */
+  public static final class Model implements TrainedModel {
+    private final SparseMatrix history;
+    private final float[][] b;
+
+    Model(SparseMatrix history, float[][] b) {
+      this.history = history;
+      this.b = b;
+    }
+
+    @Override public int userCount() { return history.rows(); }
+
+    @Override public int itemCount() { return b.length; }
+
+    /** B[j][i], the weight of item j in the reconstruction of item i; the diagonal is zero. */
+    public float weight(int j, int i) { return b[j][i]; }
+
+    @Override public UserScorer newUserScorer() {
+      int n = b.length;
+      int[] cols = history.cols();
+      return (users, count, out) -> {
+        Arrays.fill(out, 0, count * n, 0f);
+        for (int u = 0; u < count; u++) {
+          int base = u * n;
+          int user = users[u];
+          for (int p = history.rowStart(user), end = history.rowEnd(user); p < end; p++) {
+            float[] row = b[cols[p]];
+            for (int i = 0; i < n; i++) out[base + i] += row[i];
+          }
+        }
+      };
+    }
+
+    @Override public ItemScorer newItemScorer() {
+      return (item, out) -> System.arraycopy(b[item], 0, out, 0, b.length);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package larder.train.recommend.popularity;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Map;
+import larder.core.ConfigException;
+import larder.core.Interactions;
+import larder.core.Progress;
+import larder.core.SparseMatrix;
+import larder.train.kernel.TopN;
+import larder.train.recommend.Recommender;
+import larder.train.recommend.TrainedModel;
+import larder.train.recommend.UserScorer;
+
+/**
+ * The non-personalised baseline: every user gets the same item scores, the number of distinct users
+ * who interacted with the item (or their total weight). It is the bar every other model must clear
+ * and, through {@link #fallback}, the list for users with no history.
+ */
+public final class Popularity implements Recommender {
+  private final PopularityParams params;
+
+  public Popularity() {
+    this(PopularityParams.defaults());
+  }
+
+  public Popularity(PopularityParams params) {
+    this.params = params;
+  }
+
+  @Override public String name() { return "popularity"; }
+
+  @Override public Map<String, Object> params() { return params.toMap(); }
+
+  @Override public TrainedModel fit(Interactions train, Progress progress) {
+    float[] scores = itemScores(train, params.count());
+    progress.update("popularity", train.itemCount(), train.itemCount(), "items");
+    return new Model(train.userCount(), scores);
+  }
+
+  /** Each item's popularity as counted by {@code count}; one pass over the interactions. */
+  public static float[] itemScores(Interactions train, PopularityParams.Count count) {
+    SparseMatrix m = train.byUser();
+    float[] scores = new float[train.itemCount()];
+    int[] cols = m.cols();
+    float[] vals = m.vals();
+    long nnz = m.nonZeros();
+    // Columns within a row are unique, so each stored entry is one distinct (user, item) pair.
+    if (count == PopularityParams.Count.USERS) {
+      for (int p = 0; p < nnz; p++) scores[cols[p]] += 1f;
+    } else {
+      for (int p = 0; p < nnz; p++) scores[cols[p]] += vals[p];
+    }
+    return scores;
+  }
+
+  /**
+   * The global list for users with no history: the {@code n} most popular items, best first.
+   *
+   * @param allowedItems items that may be listed, or null for all
+   */
+  public static Fallback fallback(Interactions train, int n, PopularityParams.Count count, BitSet allowedItems) {
+    if (n < 0) throw new ConfigException("n", n, "must be >= 0");
+    float[] scores = itemScores(train, count);
+    TopN top = new TopN(Math.min(n, scores.length));
+    for (int i = 0; i < scores.length; i++) {
+      if (allowedItems == null || allowedItems.get(i)) top.offer(i, scores[i]);
+    }
+    int[] items = new int[top.size()];
+    float[] out = new float[top.size()];
+    top.drainSorted(items, out);
+    return new Fallback(items, out);
+  }
+
+  /** {@link #fallback(Interactions, int, PopularityParams.Count, BitSet)} by distinct users, all items. */
+  public static Fallback fallback(Interactions train, int n) {
+    return fallback(train, n, PopularityParams.Count.USERS, null);
+  }
+
+  /** A ranked item list: dense item ids best first, with their scores. */
+  public record Fallback(int[] items, float[] scores) {
+    public int size() { return items.length; }
+  }
+
+  /** Scores every user with the same popularity vector. */
+  static final class Model implements TrainedModel {
+    private final int users;
+    private final float[] scores;
+
+    Model(int users, float[] scores) {
+      this.users = users;
+      this.scores = scores;
+    }
+
+    @Override public int userCount() { return users; }
+
+    @Override public int itemCount() { return scores.length; }
+
+    /** A copy of the shared item scores. */
+    public float[] itemScores() { return Arrays.copyOf(scores, scores.length); }
+
+    @Override public UserScorer newUserScorer() {
+      return (block, count, out) -> {
+        int n = scores.length;
+        for (int j = 0; j < count; j++) System.arraycopy(scores, 0, out, j * n, n);
+      };
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package larder.train.recommend.ease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import larder.core.ConfigException;
+import larder.core.IdMap;
+import larder.core.Interactions;
+import larder.core.ModelException;
+import larder.core.Progress;
+import larder.core.SparseMatrix;
+import larder.train.eval.RandomInteractions;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class EaseTest {
+  /** Gauss-Jordan with partial pivoting on the full matrix: the slow, obvious inverse. */
+  static double[][] gaussJordanInverse(double[][] g) {
+    int n = g.length;
+    double[][] a = new double[n][2 * n];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(g[i], 0, a[i], 0, n);
+      a[i][n + i] = 1;
+    }
+    for (int c = 0; c < n; c++) {
+      int pivot = c;
+      for (int r = c + 1; r < n; r++) if (Math.abs(a[r][c]) > Math.abs(a[pivot][c])) pivot = r;
+      double[] t = a[c];
+      a[c] = a[pivot];
+      a[pivot] = t;
+      double d = a[c][c];
+      for (int j = 0; j < 2 * n; j++) a[c][j] /= d;
+      for (int r = 0; r < n; r++) {
+        if (r == c) continue;
+        double f = a[r][c];
+        for (int j = 0; j < 2 * n; j++) a[r][j] -= f * a[c][j];
+      }
+    }
+    double[][] inv = new double[n][n];
+    for (int i = 0; i < n; i++) System.arraycopy(a[i], n, inv[i], 0, n);
+    return inv;
+  }
+
+  /** Steck's closed form computed directly from dense binary X. */
+  static double[][] directB(Interactions in, double lambda) {
+    float[][] x = RandomInteractions.dense(in.byUser());
+    int n = in.itemCount();
+    double[][] g = new double[n][n];
+    for (float[] row : x) {
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) g[i][j] += (row[i] != 0 ? 1 : 0) * (row[j] != 0 ? 1 : 0);
+      }
+    }
+    for (int i = 0; i < n; i++) g[i][i] += lambda;
+    double[][] p = gaussJordanInverse(g);
+    double[][] b = new double[n][n];
+    for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) b[i][j] = i == j ? 0 : -p[i][j] / p[j][j];
+    return b;
+  }
+
+  @Property(tries = 25)
+  void weightsMatchTheDirectClosedForm(@ForAll @IntRange(min = 1, max = 30) int users,
+      @ForAll @IntRange(min = 1, max = 90) int items, @ForAll @DoubleRange(min = 0.5, max = 50) double lambda,
+      @ForAll @IntRange(min = 1, max = 2) int threads, @ForAll long seed) {
+    Interactions in = RandomInteractions.of(users, items, 0.3, seed);
+    Ease.Model model = new Ease(new EaseParams(lambda, 1000, threads)).fit(in, Progress.NONE);
+    double[][] b = directB(in, lambda);
+    for (int j = 0; j < items; j++) {
+      assertThat(model.weight(j, j)).isZero();
+      for (int i = 0; i < items; i++) {
+        assertThat((double) model.weight(j, i)).isCloseTo(b[j][i], within(1e-5 + 1e-5 * Math.abs(b[j][i])));
+      }
+    }
+  }
+
+  @Property(tries = 20)
+  void userScoresSumTheRowsOfTheirItems(@ForAll @IntRange(min = 1, max = 20) int users,
+      @ForAll @IntRange(min = 1, max = 40) int items, @ForAll long seed) {
+    Interactions in = RandomInteractions.of(users, items, 0.3, seed);
+    Ease.Model model = new Ease(new EaseParams(10, 1000, 1)).fit(in, Progress.NONE);
+    int[] all = new int[users];
+    for (int u = 0; u < users; u++) all[u] = u;
+    float[] out = new float[users * items];
+    model.newUserScorer().score(all, users, out);
+    SparseMatrix x = in.byUser();
+    for (int u = 0; u < users; u++) {
+      for (int i = 0; i < items; i++) {
+        double expected = 0;
+        for (int p = x.rowStart(u); p < x.rowEnd(u); p++) expected += model.weight(x.cols()[p], i);
+        assertThat((double) out[u * items + i]).isCloseTo(expected, within(1e-4));
+      }
+    }
+    float[] row = new float[items];
+    model.newItemScorer().score(0, row);
+    for (int i = 0; i < items; i++) assertThat(row[i]).isEqualTo(model.weight(0, i));
+  }
+
+  /** Two items always bought together and a third bought alone: B must link the pair, not the loner. */
+  @Test
+  void coBoughtItemsVoteForEachOther() {
+    float[][] d = new float[20][3];
+    for (int u = 0; u < 10; u++) {
+      d[u][0] = 1;
+      d[u][1] = 1;
+    }
+    for (int u = 10; u < 20; u++) d[u][2] = 1;
+    Ease.Model m = new Ease(new EaseParams(1, 100, 1)).fit(RandomInteractions.fromDense(d, 3), Progress.NONE);
+    assertThat(m.weight(0, 1)).isGreaterThan(0.5f);
+    assertThat(m.weight(1, 0)).isGreaterThan(0.5f);
+    assertThat(Math.abs(m.weight(2, 0))).isLessThan(1e-6f);
+    assertThat(Math.abs(m.weight(0, 2))).isLessThan(1e-6f);
+  }
+
+  /** 200,000 items would need hundreds of gigabytes: getting the exception at all shows nothing was allocated. */
+  @Test
+  void refusesLargeCataloguesBeforeAllocating() {
+    int items = 200_000;
+    Interactions in = new Interactions(IdMap.sequential(1), IdMap.sequential(items),
+        new SparseMatrix(1, items, new int[] {0, 1}, new int[] {7}, new float[] {1}));
+    assertThatThrownBy(() -> new Ease(EaseParams.defaults()).fit(in, Progress.NONE))
+        .isInstanceOfSatisfying(ModelException.class, e -> {
+          assertThat(e.getMessage()).contains("200000").contains("20000").contains("GB");
+          assertThat(e.hint()).contains("ease.max_items").contains("als").contains("itemknn");
+        });
+  }
+
+  @Test
+  void parametersAreValidatedByName() {
+    assertThatThrownBy(() -> EaseParams.defaults().withLambda(0))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ease.lambda");
+    assertThatThrownBy(() -> EaseParams.defaults().withMaxItems(0))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ease.max_items");
+    assertThatThrownBy(() -> EaseParams.defaults().withThreads(0))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ease.threads");
+    assertThat(new Ease().name()).isEqualTo("ease");
+  }
+}
