@@ -1,0 +1,142 @@
+package larder.serve;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import larder.core.BatchInfo;
+import larder.core.InputException;
+import larder.core.NotFoundException;
+import larder.core.StoreException;
+import larder.store.Batches;
+import larder.store.Dialect;
+import larder.store.Store;
+
+/**
+ * The read side shared by the CLI and HTTP. Reads only through the views ({@code larder_recommendations},
+ * {@code larder_similar_items}, {@code larder_fallback}, {@code larder_batches}), the same contract
+ * applications use. Each answer is read in one snapshot (a read transaction), so its rows and its batch
+ * metadata come from one batch even while a publish switches the job. Thread-safe.
+ *
+ * <pre>{@code
+ * PredictionReader reader = new PredictionReader(store);
+ * Recommendations r = reader.recommend("shop", "u42", 10);   // r.source() "user" or "fallback"
+ * }</pre>
+ */
+public final class PredictionReader {
+  private final Store store;
+  private final Clock clock;
+
+  public PredictionReader(Store store) {
+    this(store, Clock.systemUTC());
+  }
+
+  /** @param clock used for {@code age} */
+  public PredictionReader(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /**
+   * The top {@code limit} items for {@code userId} in {@code job}'s current batch; the job's fallback
+   * list when the batch does not know the user.
+   *
+   * @throws NotFoundException when the job has no current batch (names the jobs that have one)
+   * @throws InputException when {@code limit} is below 1
+   */
+  public Recommendations recommend(String job, String userId, int limit) {
+    checkLimit(limit);
+    Dialect d = store.dialect();
+    return store.read("read recommendations of user '" + userId + "' in job '" + job + "'", c -> {
+      BatchInfo b = currentOrThrow(c, d, job);
+      List<RankedItem> items = ranked(c, b.id(), "SELECT rank, item_id, score, batch_id FROM larder_recommendations"
+          + " WHERE job = ? AND user_id = ? ORDER BY rank LIMIT ?", job, userId, limit);
+      String source = Recommendations.USER;
+      if (items.isEmpty()) {
+        source = Recommendations.FALLBACK;
+        items = ranked(c, b.id(), "SELECT rank, item_id, score, batch_id FROM larder_fallback"
+            + " WHERE job = ? ORDER BY rank LIMIT ?", job, limit);
+      }
+      return new Recommendations(job, userId, b.id(), b.publishedAt(), age(b), source, items);
+    });
+  }
+
+  /**
+   * The top {@code limit} items similar to {@code itemId} in {@code job}'s current batch.
+   *
+   * @throws NotFoundException when the job has no current batch or the batch has no list for the item
+   */
+  public SimilarItems similarItems(String job, String itemId, int limit) {
+    checkLimit(limit);
+    Dialect d = store.dialect();
+    return store.read("read items similar to '" + itemId + "' in job '" + job + "'", c -> {
+      BatchInfo b = currentOrThrow(c, d, job);
+      List<RankedItem> items = ranked(c, b.id(), "SELECT rank, similar_item_id, score, batch_id"
+          + " FROM larder_similar_items WHERE job = ? AND item_id = ? ORDER BY rank LIMIT ?", job, itemId, limit);
+      if (items.isEmpty()) {
+        throw new NotFoundException("item '" + itemId + "' has no similar items in batch " + b.id() + " of job '"
+            + job + "'", b.secondaryRows() == 0 ? "this batch has no similar-items lists; the job's model may not"
+            + " produce them" : "check the item id; only items seen in training have lists");
+      }
+      return new SimilarItems(job, itemId, b.id(), b.publishedAt(), age(b), items);
+    });
+  }
+
+  /** Batches of {@code job} (every job when null), newest first, including failed and retired ones. */
+  public List<BatchInfo> batches(String job) {
+    return store.read("list batches", c -> Batches.ofJob(c, store.dialect(), job));
+  }
+
+  /** The batch {@code job} serves, if any. */
+  public Optional<BatchInfo> current(String job) {
+    return store.read("read the current batch of job '" + job + "'", c -> Batches.current(c, store.dialect(), job));
+  }
+
+  /** Jobs that have a current batch, sorted by name. */
+  public List<String> jobs() {
+    return store.read("list jobs", Batches::servingJobs);
+  }
+
+  private BatchInfo currentOrThrow(Connection c, Dialect d, String job) throws SQLException {
+    Optional<BatchInfo> b = Batches.current(c, d, job);
+    if (b.isPresent()) return b.get();
+    List<String> jobs = Batches.servingJobs(c);
+    throw new NotFoundException("job '" + job + "' has no published batch; known jobs: "
+        + (jobs.isEmpty() ? "none (nothing has been published yet)" : String.join(", ", jobs)),
+        "check the job name, or run the job to publish a batch");
+  }
+
+  private List<RankedItem> ranked(Connection c, long batchId, String sql, Object... args) throws SQLException {
+    List<RankedItem> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long from = rs.getLong(4);
+          if (from != batchId) {
+            // the read transaction is a snapshot; reaching this means the store broke that promise
+            throw new StoreException("store " + store.name() + ": a read mixed batch " + from + " into batch "
+                + batchId, "report this: the store's isolation is not what Larder requires", null);
+          }
+          out.add(new RankedItem(rs.getInt(1), rs.getString(2), rs.getFloat(3)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private Duration age(BatchInfo b) {
+    return b.publishedAt() == null ? Duration.ZERO : Duration.between(b.publishedAt(), clock.instant());
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 1) {
+      throw new InputException("request", 0, "limit", limit + " is below 1", "ask for at least one item");
+    }
+  }
+}

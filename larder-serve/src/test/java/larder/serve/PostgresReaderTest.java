@@ -1,0 +1,14 @@
+package larder.serve;
+
+import larder.store.Store;
+
+class PostgresReaderTest extends ReaderContract {
+  PgSchema schema;
+
+  @Override Store openStore() {
+    schema = new PgSchema();
+    return Store.open(schema.url);
+  }
+
+  @Override void dropStore() { schema.close(); }
+}

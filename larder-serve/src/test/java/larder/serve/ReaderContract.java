@@ -1,0 +1,176 @@
+package larder.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import larder.core.BatchInfo;
+import larder.core.IdMap;
+import larder.core.InputException;
+import larder.core.NotFoundException;
+import larder.publish.BatchWriter;
+import larder.publish.Publisher;
+import larder.store.Store;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The read contract, run on SQLite and PostgreSQL. */
+abstract class ReaderContract {
+  static final int USERS = 400;
+  static final int ITEMS = 60;
+  static final int N = 8;
+
+  Store store;
+  Publisher pub;
+  PredictionReader reader;
+  final IdMap users = new IdMap();
+  final IdMap items = new IdMap();
+
+  abstract Store openStore();
+
+  abstract void dropStore();
+
+  @BeforeEach void open() {
+    store = openStore();
+    pub = new Publisher(store);
+    reader = new PredictionReader(store);
+    for (int u = 0; u < USERS; u++) users.intern("user-" + u);
+    for (int i = 0; i < ITEMS; i++) items.intern("item-" + i);
+  }
+
+  @AfterEach void close() {
+    store.close();
+    dropStore();
+  }
+
+  /** Generation {@code gen}: user u gets items (u + gen + r) mod ITEMS, score gen*100 + N - r. */
+  static int item(int u, int rank, int gen) { return (u + gen + rank) % ITEMS; }
+
+  static float score(int rank, int gen) { return gen * 100 + N - rank; }
+
+  BatchInfo publish(String job, int gen, boolean withSimilar, int keep) {
+    try (BatchWriter w = pub.begin(job, "recommendations", "test", "{}")) {
+      var sink = w.recommendationSink(users, items);
+      int[] it = new int[N];
+      float[] sc = new float[N];
+      for (int u = 0; u < USERS; u++) {
+        for (int r = 1; r <= N; r++) {
+          it[r - 1] = item(u, r, gen);
+          sc[r - 1] = score(r, gen);
+        }
+        sink.accept(u, it, sc, N);
+      }
+      w.writeFallback(new int[] {gen % ITEMS, (gen + 1) % ITEMS}, new float[] {gen * 100 + 2, gen * 100 + 1}, 2, items);
+      if (withSimilar) {
+        var similar = w.similarSink(items);
+        for (int i = 0; i < ITEMS; i++) similar.accept(i, new int[] {(i + 1) % ITEMS, (i + 2) % ITEMS}, new float[] {0.9f, 0.8f}, 2);
+      }
+      return w.publish(keep);
+    }
+  }
+
+  @Test void aKnownUserGetsTheirListFromTheCurrentBatch() {
+    BatchInfo b = publish("shop", 3, false, 2);
+    Instant later = b.publishedAt().plusSeconds(90);
+    PredictionReader at = new PredictionReader(store, Clock.fixed(later, ZoneOffset.UTC));
+    Recommendations r = at.recommend("shop", "user-17", 5);
+    assertThat(r.source()).isEqualTo(Recommendations.USER);
+    assertThat(r.batchId()).isEqualTo(b.id());
+    assertThat(r.publishedAt()).isEqualTo(b.publishedAt());
+    assertThat(r.age()).isEqualTo(Duration.ofSeconds(90));
+    List<RankedItem> expected = new ArrayList<>();
+    for (int rank = 1; rank <= 5; rank++) expected.add(new RankedItem(rank, "item-" + item(17, rank, 3), score(rank, 3)));
+    assertThat(r.items()).containsExactlyElementsOf(expected);
+    assertThat(reader.recommend("shop", "user-17", 100).items()).hasSize(N);
+  }
+
+  @Test void anUnknownUserGetsTheFallbackList() {
+    publish("shop", 4, false, 2);
+    Recommendations r = reader.recommend("shop", "someone-new", 10);
+    assertThat(r.source()).isEqualTo(Recommendations.FALLBACK);
+    assertThat(r.items()).containsExactly(new RankedItem(1, "item-4", 402f), new RankedItem(2, "item-5", 401f));
+    assertThat(reader.recommend("shop", "someone-new", 1).items()).hasSize(1);
+  }
+
+  @Test void anUnknownJobNamesTheKnownOnes() {
+    publish("shop", 1, false, 2);
+    publish("news", 1, false, 2);
+    assertThatThrownBy(() -> reader.recommend("shoes", "user-1", 10)).isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("'shoes'").hasMessageContaining("known jobs: news, shop");
+    assertThatThrownBy(() -> reader.similarItems("shoes", "item-1", 10)).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> reader.recommend("shop", "user-1", 0)).isInstanceOf(InputException.class)
+        .hasMessageContaining("limit");
+  }
+
+  @Test void similarItemsForKnownAndUnknownItems() {
+    BatchInfo b = publish("shop", 1, true, 2);
+    SimilarItems s = reader.similarItems("shop", "item-59", 10);
+    assertThat(s.batchId()).isEqualTo(b.id());
+    assertThat(s.items()).containsExactly(new RankedItem(1, "item-0", 0.9f), new RankedItem(2, "item-1", 0.8f));
+    assertThatThrownBy(() -> reader.similarItems("shop", "item-999", 10)).isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("item-999");
+  }
+
+  @Test void batchesCurrentAndJobsDescribeThePublishedState() {
+    BatchInfo a = publish("shop", 1, false, 2);
+    BatchInfo b = publish("shop", 2, false, 2);
+    BatchInfo n = publish("news", 1, false, 2);
+    assertThat(reader.jobs()).containsExactly("news", "shop");
+    assertThat(reader.current("shop")).contains(b);
+    assertThat(reader.current("nothing")).isEmpty();
+    assertThat(reader.batches("shop")).extracting(BatchInfo::id).containsExactly(b.id(), a.id());
+    assertThat(reader.batches("shop")).extracting(BatchInfo::status).containsExactly("published", "superseded");
+    assertThat(reader.batches(null)).extracting(BatchInfo::id).containsExactly(n.id(), b.id(), a.id());
+    pub.rollback("shop");
+    assertThat(reader.current("shop").orElseThrow().id()).isEqualTo(a.id());
+    assertThat(reader.recommend("shop", "user-3", 1).items().get(0).score()).isEqualTo(score(1, 1));
+  }
+
+  @Test void answersNeverMixBatchesWhilePublishesRun() throws Exception {
+    publish("shop", 1, true, 2);
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicLong reads = new AtomicLong();
+    Thread t = new Thread(() -> {
+      try {
+        while (!done.get()) {
+          int u = ThreadLocalRandom.current().nextInt(USERS);
+          Recommendations r = reader.recommend("shop", "user-" + u, N);
+          assertThat(r.items()).hasSize(N);
+          int gen = (int) (r.items().get(0).score() / 100);
+          for (RankedItem i : r.items()) {
+            assertThat(i.itemId()).isEqualTo("item-" + item(u, i.rank(), gen));
+            assertThat(i.score()).isEqualTo(score(i.rank(), gen));
+          }
+          Recommendations f = reader.recommend("shop", "stranger", 5);
+          assertThat(f.items()).hasSize(2);
+          assertThat(f.source()).isEqualTo(Recommendations.FALLBACK);
+          int fgen = (int) (f.items().get(0).score() / 100);
+          assertThat(f.items()).containsExactly(new RankedItem(1, "item-" + fgen % ITEMS, fgen * 100 + 2),
+              new RankedItem(2, "item-" + (fgen + 1) % ITEMS, fgen * 100 + 1));
+          SimilarItems s = reader.similarItems("shop", "item-7", 5);
+          assertThat(s.items()).hasSize(2);
+          reads.incrementAndGet();
+        }
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    t.start();
+    for (int gen = 2; gen <= 6; gen++) publish("shop", gen, true, 1);
+    done.set(true);
+    t.join();
+    if (failure.get() != null) throw new AssertionError("after " + reads.get() + " reads", failure.get());
+    assertThat(reads.get()).isPositive();
+  }
+}

@@ -1,0 +1,224 @@
+package larder.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import larder.core.StoreException;
+import larder.store.postgres.PostgresDialect;
+import larder.store.sqlite.SqliteDialect;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The prediction store: a pool of connections to one SQLite file or PostgreSQL database, with the
+ * Larder schema created or migrated on open (see {@link Schema} for the tables and views).
+ *
+ * <pre>{@code
+ * try (Store store = Store.open("data/larder.db")) {            // or jdbc:postgresql://host/db
+ *   long n = store.read("count jobs", c -> ...);                  // one snapshot
+ *   store.write("switch job 'shop'", c -> ...);                  // one transaction
+ * }
+ * }</pre>
+ *
+ * <p>SQLite connections use the WAL journal (readers never block the writer), {@code busy_timeout}
+ * of {@link #SQLITE_BUSY_TIMEOUT_MS} ms, {@code synchronous=NORMAL} and foreign keys. PostgreSQL uses a
+ * HikariCP pool; user and password come from the URL or from {@code LARDER_DB_USER} /
+ * {@code LARDER_DB_PASSWORD}. Thread-safe.
+ */
+public final class Store implements AutoCloseable {
+  /** How long a SQLite writer waits for another writer before giving up. */
+  public static final int SQLITE_BUSY_TIMEOUT_MS = 120_000;
+
+  private final StoreLocation location;
+  private final Dialect dialect;
+  private final HikariDataSource pool;
+
+  private Store(StoreLocation location, Dialect dialect, HikariDataSource pool) {
+    this.location = location;
+    this.dialect = dialect;
+    this.pool = pool;
+  }
+
+  /**
+   * Opens (creating or migrating the schema) the store at {@code db}: a file path, a
+   * {@code jdbc:sqlite:} URL or a {@code jdbc:postgresql:} URL.
+   *
+   * @throws StoreException when the store cannot be reached or is not a Larder store
+   * @throws larder.core.ConfigException when {@code db} is not a supported location
+   */
+  public static Store open(String db) {
+    return open(StoreLocation.parse(db));
+  }
+
+  public static Store open(StoreLocation location) {
+    Dialect dialect = location.kind() == Dialect.Kind.SQLITE ? new SqliteDialect() : new PostgresDialect();
+    HikariDataSource pool = location.kind() == Dialect.Kind.SQLITE ? sqlitePool(location) : postgresPool(location);
+    Store store = new Store(location, dialect, pool);
+    try {
+      Schema.migrate(store);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  private static HikariDataSource sqlitePool(StoreLocation location) {
+    Path file = location.file();
+    try {
+      if (file.getParent() != null) Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new StoreException("store " + location.display() + ": cannot create the folder " + file.getParent()
+          + " (" + e + ")", "check the path and its permissions, or give another --db", e);
+    }
+    if (Files.isDirectory(file)) {
+      throw new StoreException("store " + location.display() + ": is a folder, not a SQLite file",
+          "give a file path such as " + file.resolve("larder.db"), null);
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.enforceForeignKeys(true);
+    config.setCacheSize(-32_768); // 32 MiB per connection: bulk loads insert into a clustered key
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    SQLiteDataSource ds = new SQLiteDataSource(config);
+    ds.setUrl(location.url());
+    HikariConfig hc = new HikariConfig();
+    hc.setDataSource(ds);
+    hc.setMaximumPoolSize(8);
+    hc.setMinimumIdle(1);
+    return startPool(location, hc, "the file exists but is not a SQLite database, or it is not readable and writable;"
+        + " point db at a new file or a Larder store");
+  }
+
+  private static HikariDataSource postgresPool(StoreLocation location) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(location.url());
+    if (location.user() != null) hc.setUsername(location.user());
+    if (location.password() != null) hc.setPassword(location.password());
+    hc.setMaximumPoolSize(10);
+    hc.setMinimumIdle(1);
+    hc.setConnectionTimeout(10_000);
+    return startPool(location, hc, "check that PostgreSQL is running and reachable at that address, that the database"
+        + " exists, and the user/password (in the URL or LARDER_DB_USER / LARDER_DB_PASSWORD)");
+  }
+
+  private static HikariDataSource startPool(StoreLocation location, HikariConfig hc, String hint) {
+    hc.setPoolName("larder " + location.display());
+    hc.setInitializationFailTimeout(1); // one attempt: fail fast with the driver's reason
+    hc.setRegisterMbeans(false);
+    try {
+      return new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      Throwable root = e.getCause() != null ? e.getCause() : e;
+      throw new StoreException("store " + location.display() + ": cannot connect: " + root.getMessage(), hint, e);
+    }
+  }
+
+  /** The store's location, password masked; safe to print. */
+  public String name() { return location.display(); }
+
+  public StoreLocation location() { return location; }
+
+  public Dialect dialect() { return dialect; }
+
+  public Dialect.Kind kind() { return dialect.kind(); }
+
+  /** A pooled auto-commit connection; the caller closes it. */
+  public Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  /** Runs {@code work} in one read snapshot: every statement in it sees the same committed state. */
+  public <T> T read(String what, SqlWork<T> work) {
+    return inTransaction(what, false, work);
+  }
+
+  /** Runs {@code work} in one write transaction: all or nothing. */
+  public <T> T write(String what, SqlWork<T> work) {
+    return inTransaction(what, true, work);
+  }
+
+  /** Runs {@code work} on an auto-commit connection. */
+  public <T> T withConnection(String what, SqlWork<T> work) {
+    try (Connection c = connection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private <T> T inTransaction(String what, boolean write, SqlWork<T> work) {
+    try (Connection c = connection()) {
+      dialect.begin(c, write);
+      boolean done = false;
+      try {
+        T result = work.run(c);
+        dialect.commit(c);
+        done = true;
+        return result;
+      } finally {
+        if (!done) rollbackQuietly(c);
+      }
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private void rollbackQuietly(Connection c) {
+    try {
+      dialect.rollback(c);
+    } catch (SQLException | RuntimeException ignored) {
+      // the original failure matters more; the pool discards a broken connection
+    }
+  }
+
+  /** Executes statements on {@code c}, in order. */
+  public static void execute(Connection c, String... sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      for (String s : sql) st.execute(s);
+    }
+  }
+
+  /** A StoreException for {@code e}, naming this store and what was being done, with a hint by SQL state. */
+  public StoreException failure(String what, SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+    String hint;
+    if (state.startsWith("08")) {
+      hint = "the database connection failed; check that the database is running and reachable";
+    } else if (msg.contains("SQLITE_BUSY") || msg.contains("database is locked")) {
+      hint = "another process held the SQLite write lock for longer than " + SQLITE_BUSY_TIMEOUT_MS / 1000
+          + " s; retry when it is done";
+    } else if (state.equals("3F000") || msg.contains("no schema has been selected")) {
+      hint = "the schema named by currentSchema does not exist; create it or fix the URL";
+    } else {
+      hint = "";
+    }
+    return new StoreException("store " + name() + ": " + what + ": " + msg, hint, e);
+  }
+
+  /** Starts a bulk load of {@code batchId}'s rows. */
+  public BatchLoad startLoad(long batchId) {
+    return dialect.startLoad(this, batchId);
+  }
+
+  /** Removes every row of {@code batchId}; PostgreSQL drops its partitions. */
+  public void dropRows(long batchId) {
+    dialect.dropRows(this, batchId);
+  }
+
+  @Override public void close() {
+    pool.close();
+  }
+
+  @Override public String toString() {
+    return "Store[" + name() + "]";
+  }
+}

@@ -1,0 +1,111 @@
+package larder.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import larder.store.BatchLoad;
+import larder.store.Dialect;
+import larder.store.RowTable;
+import larder.store.Store;
+
+/**
+ * SQLite: row tables clustered on their primary key ({@code WITHOUT ROWID}), timestamps as fixed-width
+ * ISO-8601 text (so they sort as text), transactions begun by hand so that writers take the write lock
+ * up front ({@code BEGIN IMMEDIATE}) and wait {@code busy_timeout} for it instead of failing on upgrade.
+ */
+public final class SqliteDialect implements Dialect {
+  private static final DateTimeFormatter ISO =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  @Override public Kind kind() { return Kind.SQLITE; }
+
+  @Override public List<String> migration(int version) {
+    switch (version) {
+      case 0:
+        return List.of("CREATE TABLE IF NOT EXISTS larder_schema (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+      case 1:
+        return List.of(
+            "CREATE TABLE larder_batch (batch_id INTEGER PRIMARY KEY AUTOINCREMENT, job TEXT NOT NULL,"
+                + " kind TEXT NOT NULL, model TEXT NOT NULL, params TEXT NOT NULL DEFAULT '{}',"
+                + " metrics TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL, published_at TEXT,"
+                + " status TEXT NOT NULL CHECK (status IN ('staging','published','superseded','failed','retired')),"
+                + " rec_rows INTEGER NOT NULL DEFAULT 0, similar_rows INTEGER NOT NULL DEFAULT 0,"
+                + " users INTEGER NOT NULL DEFAULT 0, message TEXT)",
+            "CREATE INDEX larder_batch_job ON larder_batch (job, batch_id)",
+            "CREATE TABLE larder_current (job TEXT PRIMARY KEY,"
+                + " batch_id INTEGER NOT NULL REFERENCES larder_batch (batch_id), switched_at TEXT NOT NULL)",
+            "CREATE TABLE larder_rec_rows (batch_id INTEGER NOT NULL, user_id TEXT NOT NULL, rank INTEGER NOT NULL,"
+                + " item_id TEXT NOT NULL, score REAL NOT NULL, PRIMARY KEY (batch_id, user_id, rank)) WITHOUT ROWID",
+            "CREATE TABLE larder_similar_rows (batch_id INTEGER NOT NULL, item_id TEXT NOT NULL, rank INTEGER NOT NULL,"
+                + " similar_item_id TEXT NOT NULL, score REAL NOT NULL, PRIMARY KEY (batch_id, item_id, rank)) WITHOUT ROWID",
+            "CREATE TABLE larder_fallback_rows (batch_id INTEGER NOT NULL, rank INTEGER NOT NULL,"
+                + " item_id TEXT NOT NULL, score REAL NOT NULL, PRIMARY KEY (batch_id, rank)) WITHOUT ROWID",
+            "CREATE TABLE larder_job_lock (job TEXT PRIMARY KEY, owner TEXT NOT NULL, acquired_at TEXT NOT NULL)",
+            "CREATE VIEW larder_recommendations AS SELECT c.job, r.user_id, r.rank, r.item_id, r.score, r.batch_id"
+                + " FROM larder_current c JOIN larder_rec_rows r ON r.batch_id = c.batch_id",
+            "CREATE VIEW larder_similar_items AS SELECT c.job, s.item_id, s.rank, s.similar_item_id, s.score, s.batch_id"
+                + " FROM larder_current c JOIN larder_similar_rows s ON s.batch_id = c.batch_id",
+            "CREATE VIEW larder_fallback AS SELECT c.job, f.rank, f.item_id, f.score, f.batch_id"
+                + " FROM larder_current c JOIN larder_fallback_rows f ON f.batch_id = c.batch_id",
+            "CREATE VIEW larder_batches AS SELECT b.batch_id, b.job, b.kind, b.model, b.params, b.metrics,"
+                + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
+                + " (c.batch_id IS NOT NULL) AS is_current, b.message"
+                + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id");
+      default:
+        throw new IllegalArgumentException("no schema version " + version);
+    }
+  }
+
+  @Override public void lockSchema(Connection c) {
+    // BEGIN IMMEDIATE already holds the database's write lock
+  }
+
+  @Override public void begin(Connection c, boolean write) throws SQLException {
+    Store.execute(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
+  }
+
+  @Override public void commit(Connection c) throws SQLException {
+    Store.execute(c, "COMMIT");
+  }
+
+  @Override public void rollback(Connection c) throws SQLException {
+    if (!c.getAutoCommit()) {
+      c.rollback();
+    } else if (!c.isClosed()) {
+      Store.execute(c, "ROLLBACK");
+    }
+  }
+
+  @Override public String forUpdate() { return ""; }
+
+  @Override public void setInstant(PreparedStatement ps, int index, Instant t) throws SQLException {
+    if (t == null) ps.setNull(index, java.sql.Types.VARCHAR);
+    else ps.setString(index, ISO.format(t));
+  }
+
+  @Override public Instant getInstant(ResultSet rs, String column) throws SQLException {
+    String s = rs.getString(column);
+    return s == null ? null : Instant.parse(s);
+  }
+
+  @Override public BatchLoad startLoad(Store store, long batchId) {
+    return new SqliteLoad(store, batchId);
+  }
+
+  @Override public void dropRows(Store store, long batchId) {
+    store.write("remove the rows of batch " + batchId, c -> {
+      for (RowTable t : RowTable.values()) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.table() + " WHERE batch_id = ?")) {
+          ps.setLong(1, batchId);
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+}

@@ -1,0 +1,168 @@
+package larder.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import larder.core.IdMap;
+import larder.store.BatchLoad;
+import larder.store.RowTable;
+import larder.store.Store;
+
+/**
+ * Bulk insert into SQLite: one connection, one {@code BEGIN IMMEDIATE} transaction for the whole
+ * batch, rows bound {@value #ROWS_PER_STATEMENT} at a time into a multi-row prepared INSERT (one
+ * native step per statement instead of per row is what makes it fast). Used by one thread.
+ */
+final class SqliteLoad implements BatchLoad {
+  static final int ROWS_PER_STATEMENT = 200;
+
+  private final Store store;
+  private final long batchId;
+  private final Connection connection;
+  private final Buffer[] buffers = new Buffer[RowTable.values().length];
+  private boolean open = true;
+  private boolean finished;
+
+  SqliteLoad(Store store, long batchId) {
+    this.store = store;
+    this.batchId = batchId;
+    try {
+      connection = store.connection();
+    } catch (SQLException e) {
+      throw store.failure("start loading batch " + batchId, e);
+    }
+    try {
+      Store.execute(connection, "BEGIN IMMEDIATE");
+    } catch (SQLException e) {
+      closeConnection();
+      throw store.failure("start loading batch " + batchId, e);
+    }
+  }
+
+  @Override public void addList(RowTable table, String key, int[] items, float[] scores, int count, IdMap itemNames) {
+    Buffer b = buffers[table.ordinal()];
+    if (b == null) b = buffers[table.ordinal()] = new Buffer(table);
+    try {
+      for (int i = 0; i < count; i++) b.add(key, i + 1, itemNames.name(items[i]), scores[i]);
+    } catch (SQLException e) {
+      throw store.failure("load rows of batch " + batchId + " into " + table.table(), e);
+    }
+  }
+
+  @Override public long rows(RowTable table) {
+    Buffer b = buffers[table.ordinal()];
+    return b == null ? 0 : b.rows;
+  }
+
+  @Override public void finish() {
+    try {
+      for (Buffer b : buffers) if (b != null) b.flushRest();
+      Store.execute(connection, "COMMIT");
+      finished = true;
+    } catch (SQLException e) {
+      throw store.failure("finish loading batch " + batchId, e);
+    } finally {
+      if (!finished) abort();
+      else closeConnection();
+    }
+  }
+
+  @Override public void abort() {
+    if (open) {
+      try {
+        Store.execute(connection, "ROLLBACK");
+      } catch (SQLException ignored) {
+        // nothing was committed; closing the connection discards the transaction too
+      }
+      closeConnection();
+    }
+    if (finished) store.dropRows(batchId);
+  }
+
+  @Override public void close() {
+    if (!finished) abort();
+  }
+
+  private void closeConnection() {
+    if (!open) return;
+    open = false;
+    for (Buffer b : buffers) if (b != null) b.closeStatements();
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // the pool replaces it
+    }
+  }
+
+  /** Pending rows of one table, written a full statement at a time. */
+  private final class Buffer {
+    final RowTable table;
+    final int width;
+    final String[] keys = new String[ROWS_PER_STATEMENT];
+    final int[] ranks = new int[ROWS_PER_STATEMENT];
+    final String[] items = new String[ROWS_PER_STATEMENT];
+    final float[] scores = new float[ROWS_PER_STATEMENT];
+    int n;
+    long rows;
+    PreparedStatement many;
+    PreparedStatement one;
+
+    Buffer(RowTable table) {
+      this.table = table;
+      this.width = table.keyed() ? 5 : 4;
+    }
+
+    void add(String key, int rank, String item, float score) throws SQLException {
+      keys[n] = key;
+      ranks[n] = rank;
+      items[n] = item;
+      scores[n] = score;
+      rows++;
+      if (++n == ROWS_PER_STATEMENT) {
+        if (many == null) many = connection.prepareStatement(insert(ROWS_PER_STATEMENT));
+        int p = 1;
+        for (int i = 0; i < n; i++) p = bind(many, p, i);
+        many.executeUpdate();
+        n = 0;
+      }
+    }
+
+    void flushRest() throws SQLException {
+      if (n == 0) return;
+      if (one == null) one = connection.prepareStatement(insert(1));
+      for (int i = 0; i < n; i++) {
+        bind(one, 1, i);
+        one.addBatch();
+      }
+      one.executeBatch();
+      n = 0;
+    }
+
+    private int bind(PreparedStatement ps, int p, int i) throws SQLException {
+      ps.setLong(p++, batchId);
+      if (table.keyed()) ps.setString(p++, keys[i]);
+      ps.setInt(p++, ranks[i]);
+      ps.setString(p++, items[i]);
+      ps.setFloat(p++, scores[i]);
+      return p;
+    }
+
+    private String insert(int rowsPerStatement) {
+      String tuple = width == 5 ? "(?,?,?,?,?)" : "(?,?,?,?)";
+      StringBuilder sql = new StringBuilder("INSERT INTO ").append(table.table())
+          .append(" (").append(table.columns()).append(") VALUES ");
+      for (int i = 0; i < rowsPerStatement; i++) sql.append(i == 0 ? "" : ",").append(tuple);
+      return sql.toString();
+    }
+
+    void closeStatements() {
+      try {
+        if (many != null) many.close();
+        if (one != null) one.close();
+      } catch (SQLException ignored) {
+        // closing the connection releases them
+      }
+    }
+  }
+
+}
