@@ -106,7 +106,7 @@ public final class Als implements Recommender {
   private void halfStep(WorkerPool pool, float[] solve, int rows, SparseMatrix m, float[] cm1, float[] fixed,
       int fixedRows) {
     int f = params.factors();
-    double[] gram = ConjugateGradient.gram(fixed, fixedRows, f, params.regularization());
+    double[] gram = ConjugateGradient.gram(pool, fixed, fixedRows, f, params.regularization());
     int[] ptr = m.ptr();
     int[] cols = m.cols();
     float[] vals = m.vals();
@@ -132,7 +132,7 @@ public final class Als implements Recommender {
   private double loss(WorkerPool pool, float[] x, int users, SparseMatrix byUser, float[] cm1, float[] y,
       int items) {
     int f = params.factors();
-    double[] gram = ConjugateGradient.gram(y, items, f, 0);
+    double[] gram = ConjugateGradient.gram(pool, y, items, f, 0);
     double[] perUser = new double[users];
     int[] ptr = byUser.ptr();
     AtomicInteger next = new AtomicInteger();
