@@ -94,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
       List<String> lines = Files.readAllLines(catalogue);
       for (String line : lines.subList(1, lines.size())) {
         String[] f = line.split(",", 3);
-        if (f.length >= 2) names.put(f[0], f[1].replace("\\"", ""));
+        if (f.length >= 2) names.put(f[0], f[1].replace("\"", ""));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -31,7 +31,15 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int code;
+    try {
+      code = commandLine().execute(args);
+    } catch (OutOfMemoryError e) {
+      System.err.println("larder: out of memory: " + e.getMessage());
+      System.err.println("  hint: give Java more memory, e.g. LARDER_JAVA_OPTS=-Xmx16g, or use fewer threads / factors");
+      code = 1;
+    }
+    System.exit(code);
   }
 
   /** The configured command line: typed errors become one or two lines and an exit code, never a stack trace. */
@@ -50,12 +58,6 @@ public final class Main implements Runnable {
       if (System.getenv("LARDER_DEBUG") != null) e.printStackTrace(err);
       err.flush();
       return le.exitCode();
-    }
-    if (e instanceof OutOfMemoryError || e.getCause() instanceof OutOfMemoryError) {
-      err.println("larder: out of memory: " + e.getMessage());
-      err.println("  hint: give Java more memory, e.g. LARDER_JAVA_OPTS=-Xmx16g, or reduce threads / factors");
-      err.flush();
-      return 1;
     }
     err.println("larder: internal error: " + e);
     err.println("  hint: this is a bug; run again with LARDER_DEBUG=1 for the stack trace and report it");

@@ -71,8 +71,8 @@ public final class JobRunner {
         report.similar(sim.rows());
       }
       if (job.fallback()) {
-        Popularity.FallbackList top = Popularity.fallback(data, job.topN());
-        batch.writeFallback(top.items(), top.scores(), top.count(), data.items());
+        Popularity.Fallback top = Popularity.fallback(data, job.topN());
+        batch.writeFallback(top.items(), top.scores(), top.items().length, data.items());
       }
       if (!metrics.isEmpty()) batch.setMetrics(json(metrics));
       BatchInfo published = batch.publish(job.keep());

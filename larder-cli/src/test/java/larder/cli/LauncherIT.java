@@ -1,0 +1,180 @@
+package larder.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end through the real {@code ./larder} launcher and the packaged jar, as a user runs it:
+ * demo, run, recommend, rollback, and each kind of bad input (one clear message, a non-zero exit,
+ * nothing published, the previous batch still serving).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LauncherIT {
+  @TempDir Path work;
+  private String db;
+
+  record Result(int exit, String out, String err) {
+    String all() { return out + err; }
+  }
+
+  private Result larder(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("bash");
+    cmd.add(System.getProperty("larder.launcher"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
+    pb.environment().put("LARDER_JAR", System.getProperty("larder.jar"));
+    pb.environment().remove("LARDER_DB");
+    pb.environment().put("LARDER_JAVA_OPTS", "-Xmx1g");
+    Path out = Files.createTempFile(work, "out", ".txt"), err = Files.createTempFile(work, "err", ".txt");
+    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("larder " + String.join(" ", args) + " did not finish in 5 minutes");
+    }
+    Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    // A user never sees a stack trace.
+    assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception in thread");
+    return r;
+  }
+
+  @BeforeAll
+  void paths() {
+    db = work.resolve("larder.db").toString();
+  }
+
+  @Test
+  @Order(1)
+  void demoRunsThePipelineAndPrintsResultsAndSql() throws Exception {
+    Result r = larder("demo", "--users", "1500", "--items", "300", "--interactions", "30000", "--quiet");
+    assertThat(r.exit()).as(r.all()).isZero();
+    assertThat(r.out()).contains("job shop-als: published batch").contains("job shop-itemknn: published batch")
+        .contains("user u1's top 5").contains("SELECT rank, item_id, score FROM larder_recommendations");
+    assertThat(work.resolve("larder.db")).exists(); // the default store, in the working folder
+    assertThat(work.resolve("larder-demo/larder.yaml")).exists();
+  }
+
+  @Test
+  @Order(2)
+  void recommendShowsTheUsersListOrTheFallback() throws Exception {
+    Result r = larder("recommend", "--job", "shop-als", "--user", "u1", "--format", "csv");
+    assertThat(r.exit()).as(r.all()).isZero();
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines.get(0)).isEqualTo("rank,item_id,score");
+    assertThat(lines).hasSize(11);
+    assertThat(lines.subList(1, 11)).allMatch(l -> l.matches("\\d+,i\\d+,[-0-9.E]+"));
+
+    Result unknown = larder("recommend", "--job", "shop-als", "--user", "nobody");
+    assertThat(unknown.exit()).as(unknown.all()).isZero();
+    assertThat(unknown.out()).contains("fallback");
+
+    Result noJob = larder("recommend", "--job", "no-such-job", "--user", "u1");
+    assertThat(noJob.exit()).isEqualTo(6);
+    assertThat(noJob.err()).contains("no-such-job").contains("shop-als");
+  }
+
+  @Test
+  @Order(3)
+  void runAgainThenRollBackToTheFirstBatch() throws Exception {
+    Result first = larder("batches", "--job", "shop-als", "--format", "csv");
+    long firstBatch = Long.parseLong(first.out().lines().skip(1).findFirst().orElseThrow().split(",")[0]);
+
+    Result none = larder("rollback", "--job", "shop-als");
+    assertThat(none.exit()).as("nothing to roll back to yet").isEqualTo(6);
+
+    Result run = larder("run", "larder-demo/larder.yaml", "--job", "shop-als", "--quiet");
+    assertThat(run.exit()).as(run.all()).isZero();
+    assertThat(run.out()).contains("published batch");
+    assertThat(currentBatch("shop-als")).isGreaterThan(firstBatch);
+
+    Result back = larder("rollback", "--job", "shop-als");
+    assertThat(back.exit()).as(back.all()).isZero();
+    assertThat(back.out()).contains("now serves batch " + firstBatch);
+    assertThat(currentBatch("shop-als")).isEqualTo(firstBatch);
+  }
+
+  private long currentBatch(String job) throws Exception {
+    Result r = larder("recommend", "--job", job, "--user", "u1", "--format", "json");
+    assertThat(r.exit()).as(r.all()).isZero();
+    var m = java.util.regex.Pattern.compile("\"batchId\"\\s*:\\s*(\\d+)").matcher(r.out());
+    assertThat(m.find()).as(r.out()).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  private Path config(String name, String sourceYaml) throws IOException {
+    Path cfg = work.resolve(name + ".yaml");
+    Files.writeString(cfg, "jobs:\n  shop-als:\n    source: " + sourceYaml + "\n    model: { type: als, factors: 8, iterations: 3 }\n");
+    return cfg;
+  }
+
+  private void assertFailsAndOldBatchServes(Path cfg, int exit, String... messageParts) throws Exception {
+    long before = currentBatch("shop-als");
+    Result r = larder("run", cfg.toString(), "--quiet");
+    assertThat(r.exit()).as(r.all()).isEqualTo(exit);
+    assertThat(r.err()).contains(messageParts);
+    assertThat(r.err().lines().filter(l -> l.startsWith("larder: ")).count()).as(r.err()).isEqualTo(1);
+    assertThat(currentBatch("shop-als")).as("the previous batch keeps serving").isEqualTo(before);
+  }
+
+  @Test
+  @Order(4)
+  void aMalformedRowFailsTheRunNamingFileLineAndField() throws Exception {
+    Files.writeString(work.resolve("bad.csv"), "user_id,item_id,quantity\nu1,i1,1\nu2,i2,lots\nu3,i3,2\n");
+    assertFailsAndOldBatchServes(config("bad", "{ file: bad.csv, columns: { user: user_id, item: item_id, weight: quantity } }"),
+        3, "bad.csv:3", "quantity", "lots", "max_bad_rows");
+    Result batches = larder("batches", "--job", "shop-als");
+    assertThat(batches.out()).contains("failed");
+  }
+
+  @Test
+  @Order(5)
+  void emptyInputUnknownColumnsAndMissingFilesEachFailClearly() throws Exception {
+    Files.writeString(work.resolve("empty.csv"), "user_id,item_id\n");
+    assertFailsAndOldBatchServes(config("empty", "{ file: empty.csv }"), 3, "empty.csv", "no interactions");
+
+    Files.writeString(work.resolve("cols.csv"), "customer,sku\nu1,i1\n");
+    assertFailsAndOldBatchServes(config("cols", "{ file: cols.csv, columns: { user: user, item: sku } }"), 3,
+        "cols.csv", "user", "customer");
+
+    assertFailsAndOldBatchServes(config("missing", "{ file: nowhere.csv }"), 3, "nowhere.csv");
+  }
+
+  @Test
+  @Order(6)
+  void configErrorsExitTwoBeforeAnyWork() throws Exception {
+    Path cfg = work.resolve("typo.yaml");
+    Files.writeString(cfg, "jobs:\n  shop-als:\n    source: { file: x.csv }\n    model: { type: als, factorz: 8 }\n");
+    Result r = larder("run", cfg.toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("jobs.shop-als.model").contains("factorz");
+
+    Result noFile = larder("run", "nope.yaml");
+    assertThat(noFile.exit()).isEqualTo(2);
+    assertThat(noFile.err()).contains("nope.yaml");
+  }
+
+  @Test
+  @Order(7)
+  void statusAndBatchesShowWhatIsServing() throws Exception {
+    Result status = larder("status", "--max-age", "1d");
+    assertThat(status.exit()).as(status.all()).isZero();
+    assertThat(status.out()).contains("shop-als").contains("shop-itemknn").contains("ok");
+    Result batches = larder("batches");
+    assertThat(batches.out()).contains("published").contains("als").contains("itemknn");
+  }
+}

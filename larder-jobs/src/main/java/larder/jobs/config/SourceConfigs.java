@@ -1,0 +1,89 @@
+package larder.jobs.config;
+
+import java.nio.file.Path;
+import larder.core.ConfigException;
+import larder.extract.Column;
+import larder.extract.CsvSource;
+import larder.extract.CsvSpec;
+import larder.extract.InteractionSource;
+import larder.extract.JdbcSource;
+import larder.extract.JdbcSpec;
+import larder.extract.ReadOptions;
+import larder.extract.formats.KnownLayout;
+
+/**
+ * Reads a job's {@code source:} mapping: a file ({@code file:}) or a SQL query ({@code sql:} with
+ * {@code url:}). Relative file paths are resolved against the config file's folder.
+ */
+final class SourceConfigs {
+  private SourceConfigs() {}
+
+  static InteractionSource parse(ConfigNode n, Path baseDir) {
+    boolean file = n.has("file");
+    boolean sql = n.has("sql");
+    if (file == sql) {
+      throw new ConfigException(n.path(), null, "give either 'file:' (CSV/TSV) or 'sql:' with 'url:' (JDBC)");
+    }
+    try {
+      return file ? csv(n, baseDir) : jdbc(n);
+    } catch (ConfigException e) {
+      if (e.key().startsWith("jobs.")) throw e;
+      throw ConfigException.of(n.path(), e.getMessage(), e.hint(), e); // name the whole path, not just "delimiter"
+    }
+  }
+
+  private static InteractionSource csv(ConfigNode n, Path baseDir) {
+    Path path = baseDir.resolve(n.string("file"));
+    String format = n.string("format", "csv").toLowerCase(java.util.Locale.ROOT);
+    CsvSpec spec = switch (format) {
+      case "csv" -> new CsvSpec(path, ',', true, Column.named("user_id"), Column.named("item_id"), null, null, null);
+      case "tsv" -> new CsvSpec(path, '\t', true, Column.named("user_id"), Column.named("item_id"), null, null, null);
+      case "whitespace" -> new CsvSpec(path, CsvSpec.WHITESPACE, false, Column.at(1), Column.at(2), null, null, null);
+      default -> KnownLayout.of(format).spec(path);
+    };
+    if (n.has("delimiter")) spec = spec.withDelimiter(CsvSpec.delimiter(n.string("delimiter")));
+    boolean header = n.bool("header", spec.header());
+    ConfigNode cols = n.childOrNull("columns");
+    if (cols != null || header != spec.header()) {
+      Column user = spec.user(), item = spec.item(), weight = spec.weight(), time = spec.timestamp();
+      if (cols != null) {
+        user = column(cols, "user", user);
+        item = column(cols, "item", item);
+        weight = column(cols, "weight", weight);
+        time = column(cols, "timestamp", time);
+        cols.finish();
+      }
+      spec = new CsvSpec(path, spec.delimiter(), header, user, item, weight, time, spec.options());
+    }
+    spec = spec.withOptions(options(n));
+    n.finish();
+    return new CsvSource(spec);
+  }
+
+  private static InteractionSource jdbc(ConfigNode n) {
+    String url = n.string("url");
+    String query = n.string("sql");
+    ConfigNode cols = n.child("columns");
+    JdbcSpec spec = JdbcSpec.of(url, query, cols.string("user"), cols.string("item"));
+    spec = spec.withWeight(column(cols, "weight", null)).withTimestamp(column(cols, "timestamp", null));
+    cols.finish();
+    if (n.has("username") || n.has("password")) spec = spec.withCredentials(n.string("username", null), n.string("password", null));
+    spec = spec.withFetchSize(n.integer("fetch_size", JdbcSpec.DEFAULT_FETCH_SIZE));
+    if (n.has("label")) spec = spec.withLabel(n.string("label"));
+    spec = spec.withOptions(options(n));
+    n.finish();
+    return new JdbcSource(spec);
+  }
+
+  private static Column column(ConfigNode cols, String key, Column fallback) {
+    String v = cols.column(key);
+    return v == null ? fallback : Column.parse(v);
+  }
+
+  private static ReadOptions options(ConfigNode n) {
+    long maxBad = n.longValue("max_bad_rows", 0);
+    Double min = n.numberOrNull("min_weight");
+    boolean binary = n.bool("binary", false);
+    return new ReadOptions(maxBad, min == null ? Float.NEGATIVE_INFINITY : min.floatValue(), binary);
+  }
+}

@@ -1,0 +1,135 @@
+package larder.jobs.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import larder.core.ConfigException;
+import larder.extract.CsvSource;
+import larder.extract.JdbcSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LarderConfigTest {
+  @TempDir Path dir;
+
+  private LarderConfig load(String yaml) throws Exception {
+    Path f = dir.resolve("larder.yaml");
+    Files.writeString(f, yaml);
+    return LarderConfig.load(f);
+  }
+
+  @Test
+  void readsAJobWithDefaultsFilledIn() throws Exception {
+    LarderConfig cfg = load("""
+        jobs:
+          recs:
+            source: { file: data/events.csv.gz, columns: { user: customer, item: sku, weight: 3 } }
+            model: { type: als, factors: 16, iterations: 4 }
+        """);
+    JobConfig job = cfg.jobs().get("recs");
+    assertThat(job.name()).isEqualTo("recs");
+    assertThat(job.topN()).isEqualTo(10);
+    assertThat(job.excludeSeen()).isTrue();
+    assertThat(job.keep()).isEqualTo(3);
+    assertThat(job.fallback()).isTrue();
+    assertThat(job.evaluation()).isNull();
+    assertThat(job.model().name()).isEqualTo("als");
+    assertThat(job.model().params()).containsEntry("factors", 16).containsEntry("iterations", 4);
+    assertThat(job.source()).isInstanceOf(CsvSource.class);
+    // relative to the config file's folder, not the working folder
+    assertThat(job.source().label()).contains(dir.resolve("data").toString());
+  }
+
+  @Test
+  void keepsJobsInFileOrderAndSelectsByName() throws Exception {
+    LarderConfig cfg = load("""
+        jobs:
+          b: { source: { file: x.csv }, model: { type: popularity } }
+          a: { source: { file: x.csv }, model: { type: itemknn, neighbors: 5 } }
+        """);
+    assertThat(cfg.select(null)).extracting(JobConfig::name).containsExactly("b", "a");
+    assertThat(cfg.select(List.of("a"))).extracting(JobConfig::name).containsExactly("a");
+    assertThatThrownBy(() -> cfg.select(List.of("c")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("no such job")
+        .extracting(e -> ((ConfigException) e).hint()).asString().contains("b, a");
+  }
+
+  @Test
+  void aSqlSourceNeedsUrlAndColumns() throws Exception {
+    LarderConfig cfg = load("""
+        jobs:
+          j:
+            source: { url: "jdbc:sqlite:x.db", sql: "SELECT u, i FROM t", columns: { user: 1, item: 2 } }
+            model: { type: popularity }
+        """);
+    assertThat(cfg.jobs().get("j").source()).isInstanceOf(JdbcSource.class);
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j:
+            source: { sql: "SELECT u, i FROM t", columns: { user: 1, item: 2 } }
+            model: { type: popularity }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("jobs.j.source.url");
+  }
+
+  @Test
+  void aMisspeltKeyIsAnErrorNamingItsPath() {
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j:
+            source: { file: x.csv }
+            model: { type: als, factor: 8 }
+        """)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("jobs.j.model")
+        .hasMessageContaining("unknown key 'factor'");
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j:
+            source: { file: x.csv }
+            model: { type: als }
+            topn: 5
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("jobs.j").hasMessageContaining("'topn'");
+    assertThatThrownBy(() -> load("jobz: {}\n")).isInstanceOf(ConfigException.class).hasMessageContaining("jobz");
+  }
+
+  @Test
+  void badValuesNameTheKeyAndValue() {
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j: { source: { file: x.csv }, model: { type: als, factors: 0 } }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("jobs.j.model").hasMessageContaining("factors");
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j: { source: { file: x.csv }, model: { type: als }, top_n: ten }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("jobs.j.top_n = ten").hasMessageContaining("whole number");
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j: { source: { file: x.csv }, model: { type: forest } }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("jobs.j.model.type = forest");
+    assertThatThrownBy(() -> load("""
+        jobs:
+          "bad name!": { source: { file: x.csv }, model: { type: als } }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("job name");
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j: { source: { file: x.csv, format: parquet }, model: { type: als } }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("jobs.j.source").hasMessageContaining("parquet");
+  }
+
+  @Test
+  void syntaxErrorsAndMissingFilesAreOneClearMessage() throws Exception {
+    assertThatThrownBy(() -> load("jobs:\n  j: [unclosed\n")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("larder.yaml:").hasMessageContaining("not valid YAML");
+    assertThatThrownBy(() -> load("")).isInstanceOf(ConfigException.class).hasMessageContaining("empty");
+    assertThatThrownBy(() -> LarderConfig.load(dir.resolve("nope.yaml"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nope.yaml").hasMessageContaining("no such file");
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j: { source: { file: x.csv }, model: { type: als } }
+          j: { source: { file: y.csv }, model: { type: als } }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("Duplicate");
+  }
+}
