@@ -14,7 +14,8 @@ final class ConsoleProgress implements Progress {
   private static final long EVERY_NANOS = 2_000_000_000L;
   private final PrintStream out;
   private final boolean quiet;
-  private final Map<String, long[]> phases = new ConcurrentHashMap<>(); // phase -> {startNanos, lastPrintNanos}
+  // phase -> {startNanos, lastPrintNanos, lastDone, lastPrintedDone}; a phase whose count goes back is a new run of it
+  private final Map<String, long[]> phases = new ConcurrentHashMap<>();
 
   ConsoleProgress(PrintStream out, boolean quiet) {
     this.out = out;
@@ -25,15 +26,21 @@ final class ConsoleProgress implements Progress {
   public void update(String phase, long done, long total, String unit) {
     if (quiet) return;
     long now = System.nanoTime();
-    long[] t = phases.computeIfAbsent(phase, p -> new long[] {now, now});
+    long[] t = phases.computeIfAbsent(phase, p -> new long[] {now, now, -1, -1});
     boolean finished = total > 0 && done >= total;
+    long start;
     synchronized (t) {
-      if (!finished && now - t[1] < EVERY_NANOS) return;
+      if (done < t[2]) t[0] = now; // the phase started again (next job, next iteration)
+      t[2] = done;
+      if (done == t[3] || (!finished && now - t[1] < EVERY_NANOS)) return;
       t[1] = now;
+      t[3] = done;
+      start = t[0];
     }
-    double secs = Math.max(1e-9, (now - t[0]) / 1e9);
+    double secs = (now - start) / 1e9;
     String of = total > 0 ? String.format(Locale.ROOT, "/%,d (%.0f%%)", total, 100.0 * done / total) : "";
-    out.printf(Locale.ROOT, "  %-8s %,d%s %s  %.1f s  %,.0f %s/s%n", phase, done, of, unit, secs, done / secs, unit);
+    String rate = secs >= 0.1 ? String.format(Locale.ROOT, "  %,.0f %s/s", done / secs, unit) : "";
+    out.printf(Locale.ROOT, "  %-8s %,d%s %s  %.1f s%s%n", phase, done, of, unit, secs, rate);
   }
 
   @Override

@@ -41,7 +41,14 @@ public record RunReport(
     s.append(String.format(Locale.ROOT, "  scoring    %,d users, %,d rows in %.1f s (%,.0f users/s)%n",
         usersScored, recommendationRows, scoreNanos / 1e9, usersScored / Math.max(1e-9, scoreNanos / 1e9)));
     if (similarRows > 0) s.append(String.format(Locale.ROOT, "  similar    %,d rows%n", similarRows));
-    if (metrics != null && !metrics.isEmpty()) s.append("  evaluation ").append(metrics).append('\n');
+    if (metrics != null && metrics.get("model") instanceof Map<?, ?> m && metrics.get("popularity") instanceof Map<?, ?> p) {
+      s.append(String.format(Locale.ROOT, "  evaluation @%s on %s held-out users:%n", metrics.get("k"), m.get("users")));
+      for (String key : new String[] {"precision", "recall", "ndcg", "map", "hit_rate", "coverage"}) {
+        double model = ((Number) m.get(key)).doubleValue(), base = ((Number) p.get(key)).doubleValue();
+        s.append(String.format(Locale.ROOT, "    %-10s %.4f   popularity %.4f   %s%n", key, model, base,
+            base > 0 ? String.format(Locale.ROOT, "%.2fx", model / base) : ""));
+      }
+    }
     return s.toString();
   }
 
