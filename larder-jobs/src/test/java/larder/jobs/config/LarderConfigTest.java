@@ -26,7 +26,7 @@ class LarderConfigTest {
     LarderConfig cfg = load("""
         jobs:
           recs:
-            source: { file: data/events.csv.gz, columns: { user: customer, item: sku, weight: 3 } }
+            source: { file: data/events.csv, columns: { user: customer, item: sku, weight: 3 } }
             model: { type: als, factors: 16, iterations: 4 }
         """);
     JobConfig job = cfg.jobs().get("recs");
@@ -40,7 +40,11 @@ class LarderConfigTest {
     assertThat(job.model().params()).containsEntry("factors", 16).containsEntry("iterations", 4);
     assertThat(job.source()).isInstanceOf(CsvSource.class);
     // relative to the config file's folder, not the working folder
-    assertThat(job.source().label()).contains(dir.resolve("data").toString());
+    Files.createDirectories(dir.resolve("data"));
+    Files.writeString(dir.resolve("data/events.csv"), "customer,sku,qty\nc1,s1,2\nc1,s2,1\nc2,s1,5\n");
+    var read = job.source().read(larder.core.Progress.NONE).interactions();
+    assertThat(read.userCount()).isEqualTo(2);
+    assertThat(read.byUser().get(read.users().idOf("c2"), read.items().idOf("s1"))).isEqualTo(5f);
   }
 
   @Test
