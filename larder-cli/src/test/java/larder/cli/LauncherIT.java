@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -25,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherIT {
-  @TempDir Path work;
-  private String db;
+  @TempDir static Path work; // one working folder shared by the ordered steps, like a user's session
 
   record Result(int exit, String out, String err) {
     String all() { return out + err; }
@@ -51,11 +49,6 @@ class LauncherIT {
     // A user never sees a stack trace.
     assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception in thread");
     return r;
-  }
-
-  @BeforeAll
-  void paths() {
-    db = work.resolve("larder.db").toString();
   }
 
   @Test
