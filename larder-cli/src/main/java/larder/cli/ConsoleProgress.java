@@ -14,7 +14,7 @@ final class ConsoleProgress implements Progress {
   private static final long EVERY_NANOS = 2_000_000_000L;
   private final PrintStream out;
   private final boolean quiet;
-  // phase -> {startNanos, lastPrintNanos, lastDone, lastPrintedDone}; a phase whose count goes back is a new run of it
+  // phase -> {startNanos, lastPrintNanos, lastDone, lastPrintedDone, lastWasFinal}; a phase whose count goes back is a new run of it
   private final Map<String, long[]> phases = new ConcurrentHashMap<>();
 
   ConsoleProgress(PrintStream out, boolean quiet) {
@@ -26,12 +26,16 @@ final class ConsoleProgress implements Progress {
   public void update(String phase, long done, long total, String unit) {
     if (quiet) return;
     long now = System.nanoTime();
-    long[] t = phases.computeIfAbsent(phase, p -> new long[] {now, now, -1, -1});
+    long[] t = phases.computeIfAbsent(phase, p -> new long[] {now, now, -1, -1, 0});
     boolean finished = total > 0 && done >= total;
     long start;
     synchronized (t) {
-      if (done < t[2]) t[0] = now; // the phase started again (next job, next iteration)
+      if (done < t[2] || t[4] == 1) { // the phase started again (next job, next step)
+        t[0] = now;
+        t[3] = -1;
+      }
       t[2] = done;
+      t[4] = finished ? 1 : 0;
       if (done == t[3] || (!finished && now - t[1] < EVERY_NANOS)) return;
       t[1] = now;
       t[3] = done;
