@@ -58,6 +58,7 @@ final class DemoCommand implements Callable<Integer> {
     RunCommand.runJobs(cfg, cfg.select(null), db, quiet);
 
     Map<String, String> names = itemNames(catalogue);
+    String shownItem = "i1";
     try (Store s = Store.open(db)) {
       PredictionReader reader = new PredictionReader(s);
       String user = "u1";
@@ -68,6 +69,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       if (!recs.items().isEmpty()) {
         String item = recs.items().get(0).itemId();
+        shownItem = item;
         var similar = reader.similarItems("shop-als", item, 5);
         System.out.printf("%n   items similar to %s (%s):%n", item, names.getOrDefault(item, ""));
         for (var e : similar.items()) {
@@ -84,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
            ./larder similar --job shop-als --item %2$s
            ./larder batches
            ./larder rollback --job shop-als
-        """, db, "i1");
+        """, db, shownItem);
     return 0;
   }
 

@@ -1,6 +1,5 @@
 package larder.cli;
 
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import larder.serve.PredictionReader;
 import larder.store.Store;
@@ -28,18 +27,8 @@ final class RecommendCommand implements Callable<Integer> {
   public Integer call() {
     try (Store s = Store.open(store.resolve())) {
       var r = new PredictionReader(s).recommend(job, user, limit);
-      switch (format) {
-        case json -> System.out.println(Json.write(r));
-        case csv -> {
-          System.out.println("rank,item_id,score");
-          for (var e : r.items()) System.out.printf(Locale.ROOT, "%d,%s,%s%n", e.rank(), Csv.quote(e.itemId()), e.score());
-        }
-        case table -> {
-          System.out.printf("job %s, user %s: %s list from batch %d (published %s, %s ago)%n", r.job(), r.userId(),
-              r.source(), r.batchId(), r.publishedAt(), Durations.human(r.age()));
-          for (var e : r.items()) System.out.printf(Locale.ROOT, "%4d  %-24s %10.4f%n", e.rank(), e.itemId(), e.score());
-        }
-      }
+      RankedListPrinter.print(format, r, "item_id", String.format("job %s, user %s: %s list from batch %d (published %s, %s ago)",
+          r.job(), r.userId(), r.source(), r.batchId(), r.publishedAt(), Durations.human(r.age())), r.items());
     }
     return 0;
   }

@@ -1,6 +1,5 @@
 package larder.cli;
 
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import larder.serve.PredictionReader;
 import larder.store.Store;
@@ -28,17 +27,8 @@ final class SimilarCommand implements Callable<Integer> {
   public Integer call() {
     try (Store s = Store.open(store.resolve())) {
       var r = new PredictionReader(s).similarItems(job, item, limit);
-      switch (format) {
-        case json -> System.out.println(Json.write(r));
-        case csv -> {
-          System.out.println("rank,similar_item_id,score");
-          for (var e : r.items()) System.out.printf(Locale.ROOT, "%d,%s,%s%n", e.rank(), Csv.quote(e.itemId()), e.score());
-        }
-        case table -> {
-          System.out.printf("job %s, items similar to %s, from batch %d (%s ago)%n", job, item, r.batchId(), Durations.human(r.age()));
-          for (var e : r.items()) System.out.printf(Locale.ROOT, "%4d  %-24s %10.4f%n", e.rank(), e.itemId(), e.score());
-        }
-      }
+      RankedListPrinter.print(format, r, "similar_item_id", String.format("job %s, items similar to %s, from batch %d (%s ago)",
+          job, item, r.batchId(), Durations.human(r.age())), r.items());
     }
     return 0;
   }

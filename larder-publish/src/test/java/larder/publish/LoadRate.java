@@ -1,5 +1,7 @@
 package larder.publish;
 
+import larder.testkit.PgSchema;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package larder.publish;
 
+import larder.testkit.PgSchema;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;

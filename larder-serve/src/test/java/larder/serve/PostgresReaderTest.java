@@ -1,5 +1,7 @@
 package larder.serve;
 
+import larder.testkit.PgSchema;
+
 import larder.store.Store;
 
 class PostgresReaderTest extends ReaderContract {

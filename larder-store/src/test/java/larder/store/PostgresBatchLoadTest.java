@@ -1,5 +1,7 @@
 package larder.store;
 
+import larder.testkit.PgSchema;
+
 import java.sql.SQLException;
 
 class PostgresBatchLoadTest extends BatchLoadContract {
