@@ -21,7 +21,7 @@ final class BatchesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Store s = Store.open(store.resolve())) {
+    try (Store s = Store.openExisting(store.resolve())) {
       var batches = new PredictionReader(s).batches(job);
       switch (format) {
         case json -> System.out.println(Json.write(batches));

@@ -25,7 +25,7 @@ final class RecommendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Store s = Store.open(store.resolve())) {
+    try (Store s = Store.openExisting(store.resolve())) {
       var r = new PredictionReader(s).recommend(job, user, limit);
       RankedListPrinter.print(format, r, "item_id", String.format("job %s, user %s: %s list from batch %d (published %s, %s ago)",
           r.job(), r.userId(), r.source(), r.batchId(), r.publishedAt(), Durations.human(r.age())), r.items());

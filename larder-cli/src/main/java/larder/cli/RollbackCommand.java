@@ -20,7 +20,7 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Store s = Store.open(store.resolve())) {
+    try (Store s = Store.openExisting(store.resolve())) {
       Publisher p = new Publisher(s);
       BatchInfo now = to == null ? p.rollback(job) : p.rollback(job, to);
       System.out.printf("job %s now serves batch %d (%s, created %s)%n", job, now.id(), now.model(), now.createdAt());

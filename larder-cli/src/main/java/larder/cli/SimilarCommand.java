@@ -25,7 +25,7 @@ final class SimilarCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (Store s = Store.open(store.resolve())) {
+    try (Store s = Store.openExisting(store.resolve())) {
       var r = new PredictionReader(s).similarItems(job, item, limit);
       RankedListPrinter.print(format, r, "similar_item_id", String.format("job %s, items similar to %s, from batch %d (%s ago)",
           job, item, r.batchId(), Durations.human(r.age())), r.items());

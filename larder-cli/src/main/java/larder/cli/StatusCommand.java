@@ -22,7 +22,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     Duration limit = maxAge == null ? null : parse(maxAge);
     int stale = 0;
-    try (Store s = Store.open(store.resolve())) {
+    try (Store s = Store.openExisting(store.resolve())) {
       PredictionReader reader = new PredictionReader(s);
       var jobs = reader.jobs();
       if (jobs.isEmpty()) {

@@ -163,6 +163,15 @@ class LauncherIT {
 
   @Test
   @Order(7)
+  void readingAStoreThatIsNotThereCreatesNothing() throws Exception {
+    Result r = larder("recommend", "--job", "shop-als", "--user", "u1", "--db", "typo.db");
+    assertThat(r.exit()).isEqualTo(6);
+    assertThat(r.err()).contains("no store at").contains("typo.db");
+    assertThat(work.resolve("typo.db")).doesNotExist();
+  }
+
+  @Test
+  @Order(8)
   void statusAndBatchesShowWhatIsServing() throws Exception {
     Result status = larder("status", "--max-age", "1d");
     assertThat(status.exit()).as(status.all()).isZero();

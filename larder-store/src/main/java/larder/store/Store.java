@@ -55,6 +55,19 @@ public final class Store implements AutoCloseable {
     return open(StoreLocation.parse(db));
   }
 
+  /**
+   * Opens a store that must already exist, for commands that only read: a mistyped SQLite path is
+   * an error naming it, not a new empty file.
+   */
+  public static Store openExisting(String db) {
+    StoreLocation location = StoreLocation.parse(db);
+    if (location.kind() == Dialect.Kind.SQLITE && location.file() != null && !java.nio.file.Files.exists(location.file())) {
+      throw new larder.core.NotFoundException("no store at " + location.file().toAbsolutePath(),
+          "run a job first ('larder run CONFIG' or 'larder demo'), or point --db at an existing store");
+    }
+    return open(location);
+  }
+
   public static Store open(StoreLocation location) {
     Dialect dialect = location.kind() == Dialect.Kind.SQLITE ? new SqliteDialect() : new PostgresDialect();
     HikariDataSource pool = location.kind() == Dialect.Kind.SQLITE ? sqlitePool(location) : postgresPool(location);
