@@ -10,7 +10,7 @@ final class StoreOption {
       names = "--db",
       paramLabel = "DB",
       description = "The store: a SQLite file path or a JDBC URL (jdbc:sqlite:..., jdbc:postgresql://host/db). "
-          + "Default: the config's store, else $LARDER_DB, else larder.db in the working folder.")
+          + "Default: $LARDER_DB, else larder.db in the working folder (for run, the config's store: comes first).")
   String db;
 
   String resolve() {
