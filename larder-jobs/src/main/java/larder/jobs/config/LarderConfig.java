@@ -12,7 +12,7 @@ import larder.core.ConfigException;
  * completely, so every error surfaces before any work starts.
  *
  * <pre>
- * store: larder.db            # optional; --db wins
+ * store: larder.db            # optional, relative to this file; --db wins
  * jobs:
  *   shop-recs:
  *     source: { file: interactions.csv.gz, columns: { user: user_id, item: item_id, weight: quantity } }
@@ -29,6 +29,7 @@ public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs)
   public static LarderConfig parse(Path file, ConfigNode root) {
     Path base = file.toAbsolutePath().getParent();
     String store = root.string("store", null);
+    if (store != null && !store.startsWith("jdbc:")) store = base.resolve(store).toString(); // like file paths: relative to the config
     ConfigNode jobsNode = root.childOrNull("jobs");
     root.finish();
     if (jobsNode == null) {

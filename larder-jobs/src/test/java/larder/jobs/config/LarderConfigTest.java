@@ -48,6 +48,14 @@ class LarderConfigTest {
   }
 
   @Test
+  void aStorePathIsRelativeToTheConfigAndAUrlIsKept() throws Exception {
+    String job = "jobs:\n  j: { source: { file: x.csv }, model: { type: popularity } }\n";
+    assertThat(load("store: out/larder.db\n" + job).store()).isEqualTo(dir.resolve("out/larder.db").toString());
+    assertThat(load("store: jdbc:postgresql://db/x\n" + job).store()).isEqualTo("jdbc:postgresql://db/x");
+    assertThat(load(job).store()).isNull();
+  }
+
+  @Test
   void keepsJobsInFileOrderAndSelectsByName() throws Exception {
     LarderConfig cfg = load("""
         jobs:
