@@ -250,7 +250,13 @@ public final class BatchWriter implements AutoCloseable {
 
   /** Gives up the run: its rows are removed, it is marked 'failed' with the cause, the lock released. */
   public void fail(Throwable cause) {
-    fail(cause == null ? "failed" : cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    if (cause == null) {
+      fail("failed");
+    } else if (cause instanceof larder.core.LarderException le && !le.hint().isEmpty()) {
+      fail(le.getMessage() + " (hint: " + le.hint() + ")"); // the batch list then says what to do too
+    } else {
+      fail(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    }
   }
 
   /** Gives up the run with {@code message}; no-op once published or failed. */

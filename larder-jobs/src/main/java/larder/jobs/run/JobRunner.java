@@ -51,6 +51,7 @@ public final class JobRunner {
       if (job.evaluation() != null) {
         metrics = evaluate(job, data);
         report.metrics(metrics);
+        batch.setMetrics(json(metrics)); // kept with the batch even if a later step fails
       }
 
       listener.step(job.name(), "training " + job.model().name() + " " + job.model().params());
@@ -74,11 +75,14 @@ public final class JobRunner {
         Popularity.Fallback top = Popularity.fallback(data, job.topN());
         batch.writeFallback(top.items(), top.scores(), top.items().length, data.items());
       }
-      if (!metrics.isEmpty()) batch.setMetrics(json(metrics));
       BatchInfo published = batch.publish(job.keep());
       return report.published(published, System.nanoTime() - start);
     } catch (RuntimeException | Error e) {
-      batch.fail(e); // the previous batch keeps serving
+      try {
+        batch.fail(e); // the previous batch keeps serving
+      } catch (RuntimeException markFailed) {
+        e.addSuppressed(markFailed); // the run's own error is what the user must see
+      }
       throw e;
     } finally {
       batch.close();

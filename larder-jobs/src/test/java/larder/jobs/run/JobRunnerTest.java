@@ -1,0 +1,695 @@
+package larder.jobs.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import larder.core.BatchInfo;
+import larder.core.InputException;
+import larder.core.Interactions;
+import larder.core.ModelException;
+import larder.core.NotFoundException;
+import larder.core.Progress;
+import larder.core.StoreException;
+import larder.extract.ExtractResult;
+import larder.extract.InteractionSource;
+import larder.generate.ShopParams;
+import larder.generate.SyntheticShop;
+import larder.jobs.config.ConfigFile;
+import larder.jobs.config.JobConfig;
+import larder.jobs.config.LarderConfig;
+import larder.publish.Publisher;
+import larder.serve.PredictionReader;
+import larder.serve.RankedItem;
+import larder.serve.Recommendations;
+import larder.store.Store;
+import larder.train.recommend.Recommender;
+import larder.train.recommend.TrainedModel;
+import larder.train.recommend.UserScorer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The job runner end to end on a real store: YAML config, a generated CSV, every model type, and the
+ * failure paths that must leave the previous batch serving. One contract, run by a subclass per store.
+ */
+abstract class JobRunnerTest {
+  static final int USERS = 600;
+  static final int ITEMS = 150;
+  static final int EVENTS = 12_000;
+  static final int TOP_N = 10;
+  static final int SIMILAR = 5;
+  static final String JOB = "shop";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path shared;
+  private static Path events;
+  /** Per user, the items of its valid CSV rows: what exclude_seen must leave out. */
+  private static Map<String, Set<String>> seen;
+  private static Set<String> catalogue;
+
+  @TempDir Path dir;
+  Store store;
+  Publisher publisher;
+  PredictionReader reader;
+  JobRunner runner;
+  final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+
+  /** The location of a fresh, empty store for one test. */
+  abstract String newStore(Path dir);
+
+  /** Removes what {@link #newStore} made, after the store is closed. */
+  abstract void dropStore();
+
+  @BeforeAll
+  static void generate() throws Exception {
+    events = shared.resolve("events.csv");
+    new SyntheticShop(ShopParams.of(USERS, ITEMS, EVENTS, 20240601L)).writeCsv(events, Progress.NONE);
+    seen = new HashMap<>();
+    catalogue = new HashSet<>();
+    try (BufferedReader r = Files.newBufferedReader(events)) {
+      r.readLine();
+      for (String line; (line = r.readLine()) != null; ) {
+        String[] f = line.split(",");
+        seen.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[1]);
+        catalogue.add(f[1]);
+      }
+    }
+  }
+
+  @BeforeEach
+  void open() throws Exception {
+    Files.copy(events, dir.resolve("events.csv"));
+    store = Store.open(newStore(dir));
+    publisher = new Publisher(store);
+    reader = new PredictionReader(store);
+    runner = new JobRunner(publisher, Progress.NONE, (job, message) -> steps.add(message));
+  }
+
+  @AfterEach
+  void close() {
+    try {
+      if (store != null) store.close();
+    } finally {
+      dropStore();
+    }
+  }
+
+  // ---------------------------------------------------------------- a run of each model
+
+  @ParameterizedTest
+  @ValueSource(strings = {"popularity", "itemknn", "als", "ease"})
+  void eachModelPublishesUnseenRankedListsWithFallbackAndMetadata(String type) throws Exception {
+    RunReport report = runner.run(config(model(type), 0, ""));
+
+    BatchInfo b = report.batch();
+    assertThat(reader.current(JOB)).contains(b);
+    assertThat(reader.batches(JOB)).containsExactly(b);
+    assertThat(b.status()).isEqualTo("published");
+    assertThat(b.model()).isEqualTo(type);
+    assertThat(b.kind()).isEqualTo("recommendations");
+    assertThat(b.publishedAt()).isNotNull();
+    assertThat(b.message()).isNull();
+    JsonNode params = JSON.readTree(b.params());
+    switch (type) {
+      case "popularity" -> assertThat(params.get("count").asText()).isEqualTo("weight");
+      case "itemknn" -> assertThat(params.get("neighbors").asInt()).isEqualTo(20);
+      case "als" -> {
+        assertThat(params.get("factors").asInt()).isEqualTo(4);
+        assertThat(params.get("iterations").asInt()).isEqualTo(3);
+        assertThat(params.get("seed").asLong()).isEqualTo(11);
+      }
+      default -> assertThat(params.get("lambda").asDouble()).isEqualTo(50.0);
+    }
+
+    long expected = assertListsFollowTheData(b);
+    assertThat(report.recommendationRows()).isEqualTo(expected);
+    assertThat(report.usersScored()).isEqualTo(seen.size());
+    assertThat(report.users()).isEqualTo(seen.size());
+    assertThat(report.items()).isEqualTo(catalogue.size());
+    assertThat(report.rowsRead()).isEqualTo(EVENTS);
+    assertThat(report.badRows()).isZero();
+    assertThat(report.metrics()).isEmpty();
+    assertThat(JSON.readTree(b.metrics()).size()).isZero();
+
+    if (type.equals("popularity")) {
+      assertThat(b.secondaryRows()).isZero();
+      assertThat(count("SELECT COUNT(*) FROM larder_similar_items WHERE job = ?", JOB)).isZero();
+      assertThatThrownBy(() -> reader.similarItems(JOB, catalogue.iterator().next(), SIMILAR))
+          .isInstanceOf(NotFoundException.class);
+    } else {
+      assertSimilarItems(b);
+      assertThat(report.similarRows()).isEqualTo(b.secondaryRows());
+    }
+    assertThat(report.summary()).contains("published batch " + b.id()).contains(type);
+  }
+
+  @Test
+  void configLoadedFromAFileRunsTheSameWay() throws Exception {
+    Path file = dir.resolve("larder.yaml");
+    Files.writeString(file, yaml(model("popularity"), 0, ""));
+    RunReport report = runner.run(LarderConfig.load(file).select(List.of(JOB)).get(0));
+    assertListsFollowTheData(report.batch());
+  }
+
+  // ---------------------------------------------------------------- evaluation
+
+  @ParameterizedTest
+  @ValueSource(strings = {"itemknn", "als", "ease"})
+  void evaluationStoresModelAndPopularityMetricsAndTheModelWinsOnPlantedTastes(String type) throws Exception {
+    RunReport report = runner.run(config(type.equals("als") ? "{ type: als, factors: 8, iterations: 6, seed: 3 }"
+        : model(type), 0, "    evaluate: { holdout: 0.2, k: 10, seed: 5 }\n"));
+
+    JsonNode m = JSON.readTree(report.batch().metrics());
+    assertThat(m.get("k").asInt()).isEqualTo(10);
+    assertThat(m.get("holdout").asDouble()).isEqualTo(0.2);
+    JsonNode model = m.get("model");
+    JsonNode pop = m.get("popularity");
+    for (String key : List.of("precision", "recall", "ndcg", "map", "hit_rate", "coverage")) {
+      assertThat(model.get(key).isNumber()).as(key).isTrue();
+      assertThat(pop.get(key).isNumber()).as(key).isTrue();
+      assertThat(model.get(key).asDouble()).as(key).isBetween(0.0, 1.0);
+    }
+    assertThat(model.get("users").asLong()).isPositive().isLessThanOrEqualTo(seen.size());
+    // users stick to one of 20 taste groups 80% of the time: a personal model must beat the global ranking
+    assertThat(model.get("ndcg").asDouble()).isGreaterThan(pop.get("ndcg").asDouble());
+    assertThat(model.get("precision").asDouble()).isGreaterThan(pop.get("precision").asDouble());
+    assertThat(model.get("coverage").asDouble()).isGreaterThan(pop.get("coverage").asDouble());
+    assertThat(JSON.readTree(JSON.writeValueAsString(report.metrics()))).isEqualTo(m);
+    assertThat(report.summary()).contains("evaluation @10").contains("popularity");
+    // the published lists are from the model fitted on all the data, not the evaluation split
+    assertListsFollowTheData(report.batch());
+  }
+
+  // ---------------------------------------------------------------- versions
+
+  @Test
+  void eachRunSupersedesThePreviousAndKeepRetiresTheOldest() throws Exception {
+    JobConfig job = config(model("popularity"), 0, "    keep: 2\n");
+    BatchInfo b1 = runner.run(job).batch();
+    BatchInfo b2 = runner.run(job).batch();
+    assertThat(b2.id()).isGreaterThan(b1.id());
+    assertThat(status(b1.id())).isEqualTo("superseded");
+    assertThat(reader.current(JOB).orElseThrow().id()).isEqualTo(b2.id());
+    assertThat(count("SELECT COUNT(*) FROM larder_rec_rows WHERE batch_id = ?", b1.id())).isEqualTo(b1.rows());
+
+    BatchInfo b3 = runner.run(job).batch();
+    assertThat(reader.batches(JOB)).extracting(BatchInfo::id, BatchInfo::status).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(b3.id(), "published"),
+        org.assertj.core.groups.Tuple.tuple(b2.id(), "superseded"),
+        org.assertj.core.groups.Tuple.tuple(b1.id(), "retired"));
+    assertThat(count("SELECT COUNT(*) FROM larder_rec_rows WHERE batch_id = ?", b1.id())).isZero();
+    assertThat(count("SELECT COUNT(*) FROM larder_fallback_rows WHERE batch_id = ?", b1.id())).isZero();
+    assertThat(count("SELECT COUNT(*) FROM larder_rec_rows WHERE batch_id = ?", b2.id())).isEqualTo(b2.rows());
+    assertListsFollowTheData(b3);
+    // the kept batch is whole: rolling back serves it
+    assertThat(publisher.rollback(JOB).id()).isEqualTo(b2.id());
+    assertListsFollowTheData(reader.current(JOB).orElseThrow());
+  }
+
+  // ---------------------------------------------------------------- failures
+
+  @Test
+  void aSourceThatTurnsMalformedFailsTheRunAndTheOldBatchKeepsServing() throws Exception {
+    JobConfig job = config(model("itemknn"), 2, "");
+    BatchInfo good = runner.run(job).batch();
+    Map<String, List<String>> before = lists();
+    Path csv = dir.resolve("events.csv");
+    String clean = Files.readString(csv);
+    // three bad rows, one more than max_bad_rows; data rows start on line 2
+    Files.writeString(csv, "u1,i1,2024-01-01T00:00:00Z,lots,1.00,1\nu2,,2024-01-01T00:00:00Z,1,1.00,2\nu3\n",
+        StandardOpenOption.APPEND);
+
+    assertThatThrownBy(() -> runner.run(job))
+        .isInstanceOfSatisfying(InputException.class, e -> {
+          assertThat(e.line()).isEqualTo(EVENTS + 2);
+          assertThat(e.field()).isEqualTo("quantity");
+          assertThat(e.source()).endsWith("events.csv");
+        })
+        .hasMessageContaining("max_bad_rows = 2");
+    assertFailedWhilePreviousServes(good, before, "max_bad_rows");
+
+    Files.writeString(csv, clean);
+    assertRunsAgain(job, good);
+  }
+
+  @Test
+  void aMissingFileFailsTheRunAndTheOldBatchKeepsServing() throws Exception {
+    JobConfig job = config(model("popularity"), 0, "");
+    BatchInfo good = runner.run(job).batch();
+    Map<String, List<String>> before = lists();
+    Path csv = dir.resolve("events.csv");
+    Path aside = dir.resolve("aside.csv");
+    Files.move(csv, aside);
+
+    assertThatThrownBy(() -> runner.run(job)).isInstanceOf(InputException.class).hasMessageContaining("file not found");
+    assertFailedWhilePreviousServes(good, before, "file not found");
+
+    Files.move(aside, csv);
+    assertRunsAgain(job, good);
+  }
+
+  @Test
+  void aFirstRunThatFailsLeavesNothingServing() {
+    JobConfig job = config(model("popularity"), 0, "");
+    assertThatThrownBy(() -> runner.run(with(job, "no-such.csv"))).isInstanceOf(InputException.class);
+    assertThat(reader.current(JOB)).isEmpty();
+    assertThat(reader.batches(JOB)).singleElement().satisfies(b -> {
+      assertThat(b.status()).isEqualTo("failed");
+      assertThat(b.message()).contains("no-such.csv");
+    });
+    assertThatThrownBy(() -> reader.recommend(JOB, "u1", TOP_N)).isInstanceOf(NotFoundException.class);
+    assertRunsAgain(job, null);
+  }
+
+  @Test
+  void aModelThatRefusesFailsTheRunAndTheOldBatchKeepsServing() throws Exception {
+    BatchInfo good = runner.run(config(model("als"), 0, "")).batch();
+    Map<String, List<String>> before = lists();
+
+    JobConfig ease = config("{ type: ease, max_items: 50 }", 0, "");
+    assertThatThrownBy(() -> runner.run(ease)).isInstanceOf(ModelException.class).hasMessageContaining("max_items = 50");
+    BatchInfo failed = assertFailedWhilePreviousServes(good, before, "max_items");
+    assertThat(failed.model()).isEqualTo("ease");
+    assertThat(JSON.readTree(failed.params()).get("max_items").asInt()).isEqualTo(50);
+
+    assertRunsAgain(config(model("ease"), 0, ""), good);
+  }
+
+  @Test
+  void anExceptionInsideScoringFailsTheRunAndTheOldBatchKeepsServing() throws Exception {
+    JobConfig job = config(model("popularity"), 0, "");
+    BatchInfo good = runner.run(job).batch();
+    Map<String, List<String>> before = lists();
+
+    // users below 300 are scored and queued for loading before the scorer breaks
+    JobConfig broken = new JobConfig(JOB, job.source(), new BreaksAtUser(job.model(), 300, false), TOP_N, true, SIMILAR,
+        true, 3, 2, null);
+    assertThatThrownBy(() -> runner.run(broken))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("scorer broke on user");
+    BatchInfo failed = assertFailedWhilePreviousServes(good, before, "scorer broke on user");
+    assertThat(failed.model()).isEqualTo("breaks");
+
+    assertRunsAgain(job, good);
+  }
+
+  @Test
+  void aModelThatEmitsInfiniteScoresFailsWithModelExceptionAndTheOldBatchKeepsServing() throws Exception {
+    JobConfig job = config(model("popularity"), 0, "");
+    BatchInfo good = runner.run(job).batch();
+    Map<String, List<String>> before = lists();
+
+    JobConfig infinite = new JobConfig(JOB, job.source(), new BreaksAtUser(job.model(), 300, true), TOP_N, true,
+        SIMILAR, true, 3, 2, null);
+    assertThatThrownBy(() -> runner.run(infinite)).isInstanceOf(ModelException.class).hasMessageContaining("Infinity");
+    assertFailedWhilePreviousServes(good, before, "has score Infinity");
+    assertRunsAgain(job, good);
+  }
+
+  // ---------------------------------------------------------------- options
+
+  @Test
+  void withoutExclusionFallbackOrSimilarItemsTheBatchHasOnlyFullLists() throws Exception {
+    Path file = dir.resolve("larder.yaml");
+    String text = yaml(model("itemknn"), 0, "    exclude_seen: false\n    fallback: false\n")
+        .replace("similar_items: " + SIMILAR, "similar_items: 0");
+    RunReport report = runner.run(LarderConfig.parse(file, ConfigFile.parse(file.toString(), text)).jobs().get(JOB));
+    BatchInfo b = report.batch();
+    List<Row> recs = rows("SELECT user_id, rank, item_id, score, batch_id FROM larder_recommendations WHERE job = ?");
+    assertThat(recs).hasSize(seen.size() * Math.min(TOP_N, catalogue.size()));
+    assertThat(b.rows()).isEqualTo(recs.size());
+    // itemknn scores a user's own items highly: without exclusion they come back
+    assertThat(recs.stream().filter(r -> seen.get(r.key).contains(r.item)).count()).isPositive();
+    assertThat(b.secondaryRows()).isZero();
+    assertThat(count("SELECT COUNT(*) FROM larder_fallback WHERE job = ?", JOB)).isZero();
+    assertThat(count("SELECT COUNT(*) FROM larder_similar_items WHERE job = ?", JOB)).isZero();
+    Recommendations stranger = reader.recommend(JOB, "nobody", TOP_N);
+    assertThat(stranger.source()).isEqualTo(Recommendations.FALLBACK);
+    assertThat(stranger.items()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- concurrency
+
+  @Test
+  void aSecondRunOfTheSameJobIsRefusedWhileTheFirstHoldsTheLock() throws Exception {
+    JobConfig job = config(model("popularity"), 0, "");
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    InteractionSource csv = job.source();
+    InteractionSource blocking = new InteractionSource() {
+      @Override public ExtractResult read(Progress p) {
+        entered.countDown();
+        try {
+          if (!release.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("never released");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+        return csv.read(p);
+      }
+
+      @Override public String label() { return "blocking " + csv.label(); }
+    };
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<RunReport> first = pool.submit(() -> runner.run(with(job, blocking)));
+      assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+      List<BatchInfo> during = reader.batches(JOB);
+      assertThat(during).singleElement().extracting(BatchInfo::status).isEqualTo("staging");
+
+      assertThatThrownBy(() -> runner.run(job)).isInstanceOf(StoreException.class).hasMessageContaining("already running");
+      // another process on the same store is refused the same way
+      try (Store other = Store.open(store.location())) {
+        JobRunner elsewhere = new JobRunner(new Publisher(other), Progress.NONE, RunReport.Listener.NONE);
+        assertThatThrownBy(() -> elsewhere.run(job)).isInstanceOf(StoreException.class)
+            .hasMessageContaining("already running");
+      }
+      assertThat(reader.batches(JOB)).isEqualTo(during);
+      assertThat(first.isDone()).isFalse();
+
+      release.countDown();
+      BatchInfo b1 = first.get(60, TimeUnit.SECONDS).batch();
+      assertListsFollowTheData(b1);
+      BatchInfo b2 = runner.run(job).batch();
+      assertThat(b2.id()).isGreaterThan(b1.id());
+      assertThat(status(b1.id())).isEqualTo("superseded");
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------- bad rows within the limit
+
+  @Test
+  void badRowsUnderTheLimitAreSkippedCountedAndReported() throws Exception {
+    Files.writeString(dir.resolve("events.csv"),
+        "u1,i1,2024-01-01T00:00:00Z,lots,1.00,1\nu2,,2024-01-01T00:00:00Z,1,1.00,2\nu3\n", StandardOpenOption.APPEND);
+    RunReport report = runner.run(config(model("itemknn"), 5, ""));
+
+    assertThat(report.badRows()).isEqualTo(3);
+    assertThat(report.rowsRead()).isEqualTo(EVENTS + 3);
+    assertThat(report.summary()).contains("3 bad");
+    List<String> skipped = steps.stream().filter(s -> s.startsWith("skipped bad row: ")).toList();
+    assertThat(skipped).hasSize(3);
+    assertThat(skipped.get(0)).contains("events.csv:" + (EVENTS + 2)).contains("quantity");
+    assertThat(skipped.get(1)).contains("events.csv:" + (EVENTS + 3)).contains("item_id");
+    assertThat(skipped.get(2)).contains("events.csv:" + (EVENTS + 4));
+    assertListsFollowTheData(report.batch());
+  }
+
+  // ---------------------------------------------------------------- contract checks
+
+  /**
+   * Checks the current lists against the CSV: every user has min(top_n, unseen items) items, none seen,
+   * ranks 1..n in score order; the fallback is present; the batch's counts match. Returns the row count.
+   */
+  long assertListsFollowTheData(BatchInfo b) throws Exception {
+    Map<String, List<Row>> byUser = new TreeMap<>();
+    for (Row r : rows("SELECT user_id, rank, item_id, score, batch_id FROM larder_recommendations WHERE job = ?")) {
+      byUser.computeIfAbsent(r.key, k -> new ArrayList<>()).add(r);
+    }
+    long expectedRows = 0;
+    long expectedUsers = 0;
+    for (var e : seen.entrySet()) {
+      int n = Math.min(TOP_N, catalogue.size() - e.getValue().size());
+      expectedRows += n;
+      if (n > 0) expectedUsers++;
+      List<Row> list = byUser.getOrDefault(e.getKey(), List.of());
+      assertThat(list).as("list of %s", e.getKey()).hasSize(n);
+      assertRanked(list, b.id(), "user " + e.getKey());
+      for (Row r : list) {
+        assertThat(e.getValue()).as("%s was recommended an item it has", e.getKey()).doesNotContain(r.item);
+      }
+    }
+    assertThat(seen.keySet()).containsAll(byUser.keySet());
+    assertThat(byUser.values().stream().mapToLong(List::size).sum()).isEqualTo(expectedRows);
+    assertThat(b.rows()).isEqualTo(expectedRows);
+    assertThat(b.keys()).isEqualTo(expectedUsers);
+
+    List<Row> fallback = rows("SELECT '-', rank, item_id, score, batch_id FROM larder_fallback WHERE job = ?");
+    assertThat(fallback).hasSize(Math.min(TOP_N, catalogue.size()));
+    assertRanked(fallback, b.id(), "fallback");
+
+    // the read side serves the same lists
+    String someone = byUser.keySet().iterator().next();
+    Recommendations mine = reader.recommend(JOB, someone, TOP_N);
+    assertThat(mine.source()).isEqualTo(Recommendations.USER);
+    assertThat(mine.batchId()).isEqualTo(b.id());
+    assertThat(mine.items()).extracting(RankedItem::itemId)
+        .containsExactlyElementsOf(byUser.get(someone).stream().map(r -> r.item).toList());
+    Recommendations stranger = reader.recommend(JOB, "nobody-" + b.id(), TOP_N);
+    assertThat(stranger.source()).isEqualTo(Recommendations.FALLBACK);
+    assertThat(stranger.items()).extracting(RankedItem::itemId)
+        .containsExactlyElementsOf(fallback.stream().map(r -> r.item).toList());
+    return expectedRows;
+  }
+
+  private void assertSimilarItems(BatchInfo b) throws Exception {
+    Map<String, List<Row>> byItem = new TreeMap<>();
+    for (Row r : rows("SELECT item_id, rank, similar_item_id, score, batch_id FROM larder_similar_items WHERE job = ?")) {
+      byItem.computeIfAbsent(r.key, k -> new ArrayList<>()).add(r);
+    }
+    assertThat(byItem).isNotEmpty();
+    assertThat(catalogue).containsAll(byItem.keySet());
+    long total = 0;
+    for (var e : byItem.entrySet()) {
+      List<Row> list = e.getValue();
+      assertThat(list.size()).isBetween(1, Math.min(SIMILAR, catalogue.size() - 1));
+      assertRanked(list, b.id(), "similar to " + e.getKey());
+      assertThat(list).extracting(r -> r.item).doesNotContain(e.getKey());
+      total += list.size();
+    }
+    assertThat(b.secondaryRows()).isEqualTo(total);
+    String item = byItem.keySet().iterator().next();
+    assertThat(reader.similarItems(JOB, item, SIMILAR).items()).extracting(RankedItem::itemId)
+        .containsExactlyElementsOf(byItem.get(item).stream().map(r -> r.item).toList());
+  }
+
+  private static void assertRanked(List<Row> list, long batchId, String what) {
+    Set<String> distinct = new HashSet<>();
+    for (int k = 0; k < list.size(); k++) {
+      Row r = list.get(k);
+      assertThat(r.rank).as("rank in %s", what).isEqualTo(k + 1);
+      assertThat(r.batch).as("batch of %s", what).isEqualTo(batchId);
+      assertThat(catalogue).as("item of %s", what).contains(r.item);
+      assertThat(Float.isFinite(r.score)).as("score in %s", what).isTrue();
+      if (k > 0) assertThat(r.score).as("score order in %s", what).isLessThanOrEqualTo(list.get(k - 1).score);
+      assertThat(distinct.add(r.item)).as("%s repeats %s", what, r.item).isTrue();
+    }
+  }
+
+  /** Asserts the newest batch failed with {@code message} while {@code previous} kept serving the same lists. */
+  private BatchInfo assertFailedWhilePreviousServes(BatchInfo previous, Map<String, List<String>> before,
+      String message) throws Exception {
+    assertThat(reader.current(JOB).orElseThrow().id()).isEqualTo(previous.id());
+    assertThat(status(previous.id())).isEqualTo("published");
+    assertThat(lists()).isEqualTo(before);
+    BatchInfo failed = reader.batches(JOB).get(0);
+    assertThat(failed.id()).isGreaterThan(previous.id());
+    assertThat(failed.status()).isEqualTo("failed");
+    assertThat(failed.message()).contains(message);
+    assertThat(failed.rows()).isZero();
+    assertThat(failed.publishedAt()).isNull();
+    for (String table : List.of("larder_rec_rows", "larder_similar_rows", "larder_fallback_rows")) {
+      assertThat(count("SELECT COUNT(*) FROM " + table + " WHERE batch_id = ?", failed.id())).as(table).isZero();
+    }
+    assertThat(count("SELECT COUNT(*) FROM larder_job_lock WHERE job = ?", JOB)).as("lock released").isZero();
+    return failed;
+  }
+
+  /** Once the cause is gone the job publishes again: the failed run released its lock. */
+  private void assertRunsAgain(JobConfig job, BatchInfo previous) {
+    try {
+      BatchInfo next = runner.run(job).batch();
+      assertThat(reader.current(JOB).orElseThrow().id()).isEqualTo(next.id());
+      if (previous != null) assertThat(status(previous.id())).isEqualTo("superseded");
+      assertListsFollowTheData(next);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  static String model(String type) {
+    return switch (type) {
+      case "popularity" -> "{ type: popularity, count: weight }";
+      case "itemknn" -> "{ type: itemknn, neighbors: 20 }";
+      case "als" -> "{ type: als, factors: 4, iterations: 3, seed: 11 }";
+      case "ease" -> "{ type: ease, lambda: 50 }";
+      default -> throw new IllegalArgumentException(type);
+    };
+  }
+
+  static String yaml(String model, int maxBadRows, String extra) {
+    return """
+        jobs:
+          shop:
+            source: { file: events.csv, columns: { user: user_id, item: item_id, weight: quantity }, max_bad_rows: %d }
+            model: %s
+            top_n: %d
+            similar_items: %d
+            threads: 2
+        """.formatted(maxBadRows, model, TOP_N, SIMILAR) + extra;
+  }
+
+  JobConfig config(String model, int maxBadRows, String extra) {
+    Path file = dir.resolve("larder.yaml");
+    return LarderConfig.parse(file, ConfigFile.parse(file.toString(), yaml(model, maxBadRows, extra))).jobs().get(JOB);
+  }
+
+  /** The same job reading another file (relative to the test folder). */
+  JobConfig with(JobConfig job, String file) {
+    Path cfg = dir.resolve("larder.yaml");
+    String text = yaml(model("popularity"), 0, "").replace("file: events.csv", "file: " + file);
+    return with(job, LarderConfig.parse(cfg, ConfigFile.parse(cfg.toString(), text)).jobs().get(JOB).source());
+  }
+
+  static JobConfig with(JobConfig j, InteractionSource source) {
+    return new JobConfig(j.name(), source, j.model(), j.topN(), j.excludeSeen(), j.similarItems(), j.fallback(),
+        j.keep(), j.threads(), j.evaluation());
+  }
+
+  private record Row(String key, int rank, String item, float score, long batch) {}
+
+  private List<Row> rows(String sql) {
+    return store.read("read rows", c -> {
+      List<Row> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql + " ORDER BY 1, 2")) {
+        ps.setString(1, JOB);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Row(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getFloat(4), rs.getLong(5)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Everything the job serves, as text, to compare before and after a failed run. */
+  private Map<String, List<String>> lists() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (Row r : rows("SELECT user_id, rank, item_id, score, batch_id FROM larder_recommendations WHERE job = ?")) {
+      out.computeIfAbsent(r.key, k -> new ArrayList<>()).add(r.rank + ":" + r.item + ":" + r.score + "@" + r.batch);
+    }
+    for (Row r : rows("SELECT '-', rank, item_id, score, batch_id FROM larder_fallback WHERE job = ?")) {
+      out.computeIfAbsent("fallback", k -> new ArrayList<>()).add(r.rank + ":" + r.item + ":" + r.score + "@" + r.batch);
+    }
+    for (Row r : rows("SELECT item_id, rank, similar_item_id, score, batch_id FROM larder_similar_items WHERE job = ?")) {
+      out.computeIfAbsent("similar " + r.key, k -> new ArrayList<>()).add(r.rank + ":" + r.item + ":" + r.score);
+    }
+    return out;
+  }
+
+  long count(String sql, Object arg) {
+    return store.read("count", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setObject(1, arg);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
+  }
+
+  String status(long batchId) {
+    return reader.batches(JOB).stream().filter(b -> b.id() == batchId).findFirst().orElseThrow().status();
+  }
+
+  /**
+   * A model that scores like {@code inner} until it reaches user {@code failAt}: then it throws, or with
+   * {@code infinite} it gives that user an infinite score.
+   */
+  record BreaksAtUser(Recommender inner, int failAt, boolean infinite) implements Recommender {
+    @Override public String name() { return "breaks"; }
+
+    @Override public Map<String, Object> params() { return Map.of("fail_at", failAt); }
+
+    @Override public TrainedModel fit(Interactions train, Progress progress) {
+      TrainedModel m = inner.fit(train, progress);
+      return new TrainedModel() {
+        @Override public int userCount() { return m.userCount(); }
+
+        @Override public int itemCount() { return m.itemCount(); }
+
+        @Override public int preferredBlock() { return 16; }
+
+        @Override public UserScorer newUserScorer() {
+          UserScorer s = m.newUserScorer();
+          return (users, count, out) -> {
+            s.score(users, count, out);
+            for (int j = 0; j < count; j++) {
+              if (users[j] < failAt) continue;
+              if (!infinite) throw new IllegalStateException("scorer broke on user " + users[j]);
+              out[j * m.itemCount()] = Float.POSITIVE_INFINITY;
+            }
+          };
+        }
+      };
+    }
+  }
+
+  @Test
+  void metricsOfAFailedEvaluatedRunAreKept() throws Exception {
+    JobConfig job = config(model("popularity"), 0, "    evaluate: { holdout: 0.2, k: 10, seed: 5 }\n");
+    Recommender inner = job.model();
+    int[] fits = {0};
+    Recommender failsAfterEvaluation = new Recommender() { // the evaluation's fit works; the final one breaks
+      @Override public String name() { return inner.name(); }
+      @Override public Map<String, Object> params() { return inner.params(); }
+      @Override public TrainedModel fit(Interactions train, Progress progress) {
+        if (++fits[0] == 2) throw new IllegalStateException("training broke");
+        return inner.fit(train, progress);
+      }
+    };
+    JobConfig broken = new JobConfig(JOB, job.source(), failsAfterEvaluation, TOP_N, true, SIMILAR, true, 3, 2, job.evaluation());
+    assertThatThrownBy(() -> runner.run(broken)).isInstanceOf(IllegalStateException.class).hasMessage("training broke");
+    BatchInfo failed = reader.batches(JOB).get(0);
+    assertThat(failed.status()).isEqualTo("failed");
+    assertThat(JSON.readTree(failed.metrics()).has("model")).as(failed.metrics()).isTrue();
+  }
+
+  @Test
+  void theRunsOwnErrorSurfacesWhenMarkingTheBatchFailedAlsoFails() {
+    JobConfig job = config(model("popularity"), 0, "");
+    InteractionSource dies = new InteractionSource() {
+      @Override public ExtractResult read(Progress p) {
+        store.close(); // the store becomes unreachable, then the source fails
+        throw new InputException("events.csv", 7, "item_id", "empty id", "fix the row");
+      }
+      @Override public String label() { return "dies"; }
+    };
+    assertThatThrownBy(() -> runner.run(with(job, dies))).isInstanceOf(InputException.class)
+        .satisfies(e -> assertThat(e.getSuppressed()).isNotEmpty());
+  }
+}
