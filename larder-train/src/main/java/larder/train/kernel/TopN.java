@@ -55,6 +55,28 @@ public final class TopN {
   }
 
   /**
+   * Offers {@code scores[from..to)} as items {@code firstItem, firstItem + 1, ...}; the same result as
+   * one {@link #offer} per score. Once the heap is full, a single compare against the worst kept score
+   * rejects almost every item in a tight loop over the floats, and only the rare candidate reaches the
+   * heap. NaN fails that compare. The compare is {@code >=}, not {@code >}, so that a tie with the
+   * worst kept pair is still settled by {@link #offer} on item ids, whatever order items come in.
+   */
+  public void offerAll(float[] scores, int from, int to, int firstItem) {
+    int shift = firstItem - from;
+    int i = from;
+    for (; i < to && size < capacity; i++) offer(i + shift, scores[i]);
+    if (i == to || capacity == 0) return;
+    float min = this.scores[0];
+    for (; i < to; i++) {
+      float s = scores[i];
+      if (s >= min) {
+        offer(i + shift, s);
+        min = this.scores[0];
+      }
+    }
+  }
+
+  /**
    * Writes the kept pairs best first into the given arrays (each at least {@link #size()} long),
    * empties the heap and returns how many were written.
    */

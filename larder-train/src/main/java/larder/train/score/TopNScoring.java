@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import larder.core.Progress;
 import larder.core.SparseMatrix;
 import larder.core.TopNSink;
+import larder.train.kernel.TileScorer;
 import larder.train.kernel.TopN;
 import larder.train.kernel.WorkerPool;
 import larder.train.recommend.ItemScorer;
@@ -15,8 +16,11 @@ import larder.train.recommend.UserScorer;
 /**
  * Scores every requested user against every item and streams each user's top-N to a sink. Workers
  * pull blocks of users ({@link TrainedModel#preferredBlock()}) from a shared counter, each with its
- * own scratch (one {@code float[block * items]}, a {@link TopN}, output arrays), so memory is
- * O(threads × block × items) however many users there are. Already-seen and disallowed items are
+ * own scratch and one {@link TopN} per user of the block. When the model's scorer is a {@link TileScorer},
+ * selection runs inside its tile loop on scores still in cache and no block of scores is ever written out;
+ * otherwise the block is scored into one {@code float[block * items]} per thread first.
+ * Either way memory does not grow with the number of users. Selection ({@link TopN#offerAll}) rejects
+ * most items with one compare against the worst kept score. Already-seen and disallowed items are
  * never emitted, nor NaN scores; users left with an empty list are counted but not sent to the sink.
  * The first exception in any worker stops the others and is rethrown to the caller.
  */
@@ -66,48 +70,43 @@ public final class TopNScoring {
       }
     }
     int[] candidates = allowedItems == null ? null : allowedItems.stream().filter(i -> i < itemCount).toArray();
-    // Keep the scratch row block addressable by one int index.
-    int block = Math.max(1, Math.min(model.preferredBlock(), Integer.MAX_VALUE / Math.max(1, itemCount)));
-    int keep = Math.min(n, itemCount);
     int total = todo.length;
+    // Keep the scratch row block addressable by one int index, and give every thread several blocks.
+    int block = Math.max(1, Math.min(model.preferredBlock(), Integer.MAX_VALUE / Math.max(1, itemCount)));
+    block = Math.min(block, Math.max(1, (total + 4 * threads - 1) / (4 * threads)));
+    int keep = Math.min(n, itemCount);
     final int[] order = todo;
+    final int blockSize = block;
     AtomicInteger next = new AtomicInteger();
     WorkerPool pool = new WorkerPool(threads, "score");
     AtomicLong done = new AtomicLong();
     AtomicLong rows = new AtomicLong();
     Runnable worker = () -> {
       UserScorer scorer = model.newUserScorer();
-      float[] out = new float[Math.min(block, Math.max(1, total)) * itemCount];
-      int[] blockUsers = new int[block];
-      TopN top = new TopN(keep);
+      // Fused path: select from each tile while it is in cache; otherwise score the whole block first.
+      TileScorer tiles = scorer instanceof TileScorer t ? t : null;
+      float[] out = tiles != null ? null : new float[Math.min(blockSize, Math.max(1, total)) * itemCount];
+      int[] blockUsers = new int[blockSize];
+      BlockSelection selection = new BlockSelection(blockSize, keep, exclude, candidates);
       int[] outItems = new int[keep];
       float[] outScores = new float[keep];
       long emitted = 0;
       try {
         int from;
-        while (!pool.stopped() && (from = next.getAndAdd(block)) < total) {
-          int count = Math.min(block, total - from);
+        while (!pool.stopped() && (from = next.getAndAdd(blockSize)) < total) {
+          int count = Math.min(blockSize, total - from);
           System.arraycopy(order, from, blockUsers, 0, count);
-          scorer.score(blockUsers, count, out);
+          selection.start(blockUsers, count);
+          if (tiles != null) {
+            tiles.scoreTiles(blockUsers, count, selection);
+          } else {
+            scorer.score(blockUsers, count, out);
+            for (int j = 0; j < count; j++) selection.select(j, out, j * itemCount, 0, itemCount);
+          }
           for (int j = 0; j < count; j++) {
-            int user = blockUsers[j];
-            int base = j * itemCount;
-            if (exclude != null) {
-              // NaN marks a seen item; TopN never keeps NaN.
-              int[] cols = exclude.cols();
-              for (int p = exclude.rowStart(user), end = exclude.rowEnd(user); p < end; p++) {
-                out[base + cols[p]] = Float.NaN;
-              }
-            }
-            top.reset(keep);
-            if (candidates == null) {
-              for (int i = 0; i < itemCount; i++) top.offer(i, out[base + i]);
-            } else {
-              for (int i : candidates) top.offer(i, out[base + i]);
-            }
-            int got = top.drainSorted(outItems, outScores);
+            int got = selection.top(j).drainSorted(outItems, outScores);
             if (got > 0) {
-              sink.accept(user, outItems, outScores, got);
+              sink.accept(blockUsers[j], outItems, outScores, got);
               emitted += got;
             }
           }
@@ -159,7 +158,7 @@ public final class TopNScoring {
             scorer.score(item, out);
             out[item] = Float.NaN;
             top.reset(keep);
-            for (int i = 0; i < itemCount; i++) top.offer(i, out[i]);
+            top.offerAll(out, 0, itemCount, 0);
             int got = top.drainSorted(outItems, outScores);
             if (got > 0) {
               sink.accept(item, outItems, outScores, got);
@@ -177,6 +176,73 @@ public final class TopNScoring {
     }
     progress.update("similar", itemCount, itemCount, "items");
     return new ScoringSummary(itemCount, rows.get(), System.nanoTime() - start);
+  }
+
+  /**
+   * Top-N state of every user of a block: one heap each, and cursors into the user's seen items and into
+   * the allowed items, which advance with the tiles (both lists are sorted, tiles come in item order), so
+   * a user costs O(items + seen) however the items are cut. Seen items are overwritten with NaN in the
+   * scorer's scratch, which every compare rejects. One per worker.
+   */
+  private static final class BlockSelection implements TileScorer.TileConsumer {
+    private final TopN[] tops;
+    private final int keep;
+    private final SparseMatrix exclude;
+    private final int[] candidates;
+    private final int[] seenAt;
+    private final int[] seenEnd;
+    private final int[] candidateAt;
+
+    BlockSelection(int block, int keep, SparseMatrix exclude, int[] candidates) {
+      this.tops = new TopN[block];
+      for (int j = 0; j < block; j++) tops[j] = new TopN(keep);
+      this.keep = keep;
+      this.exclude = exclude;
+      this.candidates = candidates;
+      this.seenAt = new int[block];
+      this.seenEnd = new int[block];
+      this.candidateAt = new int[block];
+    }
+
+    void start(int[] users, int count) {
+      for (int j = 0; j < count; j++) {
+        tops[j].reset(keep);
+        candidateAt[j] = 0;
+        if (exclude != null) {
+          seenAt[j] = exclude.rowStart(users[j]);
+          seenEnd[j] = exclude.rowEnd(users[j]);
+        }
+      }
+    }
+
+    TopN top(int slot) {
+      return tops[slot];
+    }
+
+    @Override
+    public void accept(int slot, float[] scores, int from, int to) {
+      select(slot, scores, 0, from, to);
+    }
+
+    /** Offers items {@code from..to-1} of the user in {@code slot}, item i's score at {@code scores[offset + i]}. */
+    void select(int slot, float[] scores, int offset, int from, int to) {
+      if (exclude != null) {
+        int[] cols = exclude.cols();
+        int p = seenAt[slot];
+        for (int end = seenEnd[slot]; p < end && cols[p] < to; p++) scores[offset + cols[p]] = Float.NaN;
+        seenAt[slot] = p;
+      }
+      TopN top = tops[slot];
+      if (candidates == null) {
+        top.offerAll(scores, offset + from, offset + to, from);
+      } else {
+        int p = candidateAt[slot];
+        for (; p < candidates.length && candidates[p] < to; p++) {
+          top.offer(candidates[p], scores[offset + candidates[p]]);
+        }
+        candidateAt[slot] = p;
+      }
+    }
   }
 
   private static void checkThreads(int threads) {

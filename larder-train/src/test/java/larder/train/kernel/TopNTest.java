@@ -41,6 +41,59 @@ class TopNTest {
     assertThat(top.size()).isZero();
   }
 
+  @Property(tries = 400)
+  void offerAllInTilesEqualsSortThenTake(@ForAll @Size(max = 300) int[] rawScores,
+      @ForAll @IntRange(min = 0, max = 320) int n, @ForAll @IntRange(min = 1, max = 8) int distinct,
+      @ForAll @IntRange(min = 1, max = 70) int tile, @ForAll @IntRange(min = 0, max = 50) int pad,
+      @ForAll @IntRange(min = 0, max = 40) int offeredFirst) {
+    // Few distinct values force ties with the worst kept score; NaN and infinities appear too.
+    int size = rawScores.length;
+    float[] scores = new float[size];
+    for (int i = 0; i < size; i++) {
+      int v = Math.floorMod(rawScores[i], distinct + 3);
+      scores[i] = v == distinct ? Float.NaN : v == distinct + 1 ? Float.NEGATIVE_INFINITY
+          : v == distinct + 2 ? Float.POSITIVE_INFINITY : v - distinct / 2f;
+    }
+    // The array carries the scores at an offset, surrounded by values that must never be read.
+    float[] padded = new float[size + 2 * pad];
+    Arrays.fill(padded, 1e30f);
+    System.arraycopy(scores, 0, padded, pad, size);
+
+    TopN top = new TopN(2);
+    top.offer(999_999, 1e30f); // leftover from an earlier use must vanish on reset
+    top.reset(n);
+    // The last items go first through offer(), so offerAll also meets ties whose ids are higher than its own.
+    int head = Math.max(0, size - offeredFirst);
+    for (int i = head; i < size; i++) top.offer(i, scores[i]);
+    for (int from = 0; from < head; from += tile) {
+      int to = Math.min(head, from + tile);
+      top.offerAll(padded, pad + from, pad + to, from);
+    }
+    int[] items = new int[n];
+    float[] got = new float[n];
+    int count = top.drainSorted(items, got);
+
+    int[] order = IntStream.range(0, size).filter(i -> !Float.isNaN(scores[i])).boxed()
+        .sorted(Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i))
+        .limit(n).mapToInt(Integer::intValue).toArray();
+    assertThat(Arrays.copyOf(items, count)).containsExactly(order);
+    for (int r = 0; r < count; r++) assertThat(got[r]).isEqualTo(scores[order[r]]);
+  }
+
+  @Test
+  void offerAllWithNothingToKeepOrNothingOffered() {
+    TopN none = new TopN(0);
+    none.offerAll(new float[] {3f, 1f}, 0, 2, 0);
+    assertThat(none.size()).isZero();
+    TopN some = new TopN(3);
+    some.offerAll(new float[] {Float.NaN, Float.NaN, 2f}, 0, 2, 0);
+    assertThat(some.size()).isZero();
+    some.offerAll(new float[] {Float.NaN, Float.NaN, 2f}, 1, 3, 7);
+    int[] items = new int[3];
+    assertThat(some.drainSorted(items, new float[3])).isEqualTo(1);
+    assertThat(items[0]).isEqualTo(8);
+  }
+
   @Test
   void nZeroKeepsNothing() {
     TopN top = new TopN(0);

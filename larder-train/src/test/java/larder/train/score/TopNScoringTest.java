@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 import larder.core.Progress;
 import larder.core.SparseMatrix;
 import larder.core.TopNSink;
+import larder.train.kernel.TileScorer;
 import larder.train.recommend.ItemScorer;
 import larder.train.recommend.TrainedModel;
 import larder.train.recommend.UserScorer;
@@ -131,6 +132,61 @@ class TopNScoringTest {
       @ForAll @IntRange(min = 1, max = 7) int block, @ForAll long seed) {
     Random r = new Random(seed);
     TableModel m = TableModel.random(users, items, block, seed);
+    checkUserLists(m, m, users, items, n, r);
+  }
+
+  @Property(tries = 200)
+  void tiledScorerListsEqualTheSortThenTakeOracle(@ForAll @IntRange(min = 0, max = 25) int users,
+      @ForAll @IntRange(min = 0, max = 70) int items, @ForAll @IntRange(min = 0, max = 35) int n,
+      @ForAll @IntRange(min = 1, max = 9) int block, @ForAll @IntRange(min = 1, max = 20) int tile,
+      @ForAll long seed) {
+    Random r = new Random(seed);
+    TableModel m = TableModel.random(users, items, block, seed);
+    checkUserLists(new Tiled(m, tile), m, users, items, n, r);
+  }
+
+  /**
+   * The table's scores handed out as a {@link TileScorer} would: tiles of a given width, slots visited in
+   * an interleaved order, scores in a scratch array whose cells outside the tile hold stale values.
+   */
+  static final class Tiled implements TrainedModel {
+    final TableModel table;
+    final int tile;
+
+    Tiled(TableModel table, int tile) {
+      this.table = table;
+      this.tile = tile;
+    }
+
+    @Override public int userCount() { return table.userCount(); }
+    @Override public int itemCount() { return table.itemCount(); }
+    @Override public int preferredBlock() { return table.preferredBlock(); }
+
+    interface Both extends UserScorer, TileScorer {}
+
+    @Override public UserScorer newUserScorer() {
+      int items = itemCount();
+      float[] scratch = new float[items];
+      return new Both() {
+        @Override public void score(int[] users, int count, float[] out) {
+          throw new AssertionError("a tile scorer must be driven tile by tile");
+        }
+
+        @Override public void scoreTiles(int[] users, int count, TileConsumer consumer) {
+          for (int from = 0; from < items; from += tile) {
+            int to = Math.min(items, from + tile);
+            for (int j = count - 1; j >= 0; j--) {
+              Arrays.fill(scratch, 42f);
+              System.arraycopy(table.scores[users[j]], from, scratch, from, to - from);
+              consumer.accept(j, scratch, from, to);
+            }
+          }
+        }
+      };
+    }
+  }
+
+  static void checkUserLists(TrainedModel scored, TableModel m, int users, int items, int n, Random r) {
     SparseMatrix seen = r.nextBoolean() ? randomSeen(users, items, r) : null;
     BitSet allowed = null;
     if (r.nextBoolean()) {
@@ -143,7 +199,8 @@ class TopNScoringTest {
     Map<Integer, List<float[]>> want = oracle(m, seen, subset, n, allowed);
     for (int threads : new int[] {1, 2}) {
       Collect sink = new Collect();
-      ScoringSummary summary = TopNScoring.scoreUsers(m, seen, subset, n, allowed, threads, sink, Progress.NONE);
+      ScoringSummary summary = TopNScoring.scoreUsers(scored, seen, subset, n, allowed, threads, sink,
+          Progress.NONE);
       assertSameLists(sink.lists, want);
       assertThat(summary.keys()).isEqualTo(subset == null ? users : subset.length);
       assertThat(summary.rows()).isEqualTo(want.values().stream().mapToLong(List::size).sum());

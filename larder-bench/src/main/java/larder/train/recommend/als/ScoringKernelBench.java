@@ -2,7 +2,9 @@ package larder.train.recommend.als;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import larder.core.Progress;
 import larder.train.recommend.UserScorer;
+import larder.train.score.TopNScoring;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -35,6 +37,7 @@ public class ScoringKernelBench {
   static final int USERS = 4096;
 
   private UserScorer blocked;
+  private AlsModel model;
   private float[] x;
   private float[][] yT;
   private final int[] block = new int[BLOCK];
@@ -50,6 +53,7 @@ public class ScoringKernelBench {
     for (int i = 0; i < y.length; i++) y[i] = (float) r.nextGaussian();
     AlsModel model = AlsModel.of(USERS, ITEMS, RANK, x, y);
     blocked = model.newUserScorer();
+    this.model = model;
     yT = new float[RANK][ITEMS];
     for (int i = 0; i < ITEMS; i++) for (int k = 0; k < RANK; k++) yT[k][i] = y[i * RANK + k];
     out = new float[BLOCK * ITEMS];
@@ -67,6 +71,19 @@ public class ScoringKernelBench {
   public float blocked() {
     blocked.score(nextBlock(), BLOCK, out);
     return out[17];
+  }
+
+  /**
+   * The production kernel with top-10 selection fused into its tile loop, as {@code TopNScoring} runs it
+   * (one thread, no seen items, a counting sink): the kernel-only figure above minus what selection costs.
+   */
+  @Benchmark
+  @OperationsPerInvocation(FLOPS)
+  public long blockedTop10() {
+    long[] rows = new long[1];
+    TopNScoring.scoreUsers(model, null, nextBlock(), 10, null, 1, (user, items, scores, n) -> rows[0] += n,
+        Progress.NONE);
+    return rows[0];
   }
 
   /** One user at a time, one axpy per factor over full rows (the simple vectorisable form). */

@@ -1,6 +1,7 @@
 package larder.train.recommend.als;
 
 import java.util.Arrays;
+import larder.train.kernel.TileScorer;
 import larder.train.recommend.ItemScorer;
 import larder.train.recommend.TrainedModel;
 import larder.train.recommend.UserScorer;
@@ -14,7 +15,7 @@ public final class AlsModel implements TrainedModel {
   /** Users scored together by the kernel: each item factor is loaded once for this many users. */
   static final int KERNEL_USERS = 4;
   /** Items per tile: rank × TILE floats of yT stay in L2 while every user of a block passes over them. */
-  static final int TILE = 512;
+  static final int TILE = 1024;
   /**
    * Whether the JVM compiles Math.fma to the hardware instruction. Without it Math.fma falls back to
    * exact software arithmetic, orders of magnitude slower, so the kernel keeps plain multiply-adds.
@@ -130,7 +131,7 @@ public final class AlsModel implements TrainedModel {
 
   /**
    * Cache-blocked scoring. Items are cut into tiles of {@value #TILE}; a tile of every factor row of yT
-   * (rank × TILE floats, 128 KiB at rank 64) stays in L2 while all users of the block pass over it,
+   * (rank × TILE floats, 256 KiB at rank 64, within a 1 MiB L2) stays in L2 while all users of the block pass over it,
    * {@value #KERNEL_USERS} at a time, instead of streaming all of yT from L3 once per four users. Where the
    * CPU has FMA, each pass applies two factors with fused multiply-adds, halving accumulator traffic;
    * in JMH (larder-bench ScoringKernelBench, JDK 17, one thread) that ran at 59-85 GFLOP/s against 46 for
@@ -138,8 +139,12 @@ public final class AlsModel implements TrainedModel {
    * not vectorised by C2 and ran at 14-15. The accumulators are four separate full-length rows indexed by the same
    * i as yT[k]: C2's vectoriser (JDK 17) gives up when array references carry different loop-invariant
    * offsets, as a flat {@code out[j*items + i]} or a tile-relative index would.
+   * As a {@link TileScorer} it hands each user's tile to the consumer right after the kernel wrote it, so
+   * top-N selection reads it from L1. Tiles of 1,024 beat 512 (JMH 93-96 vs 81-88 GFLOP/s, end-to-end top-10
+   * 141-144 vs 126-132 best-of-3) and 2,048 fell to 40-80 end-to-end; the block size (64, 128, 256 users)
+   * made no difference within the noise, so it stays at 64 to balance threads on small runs.
    */
-  private final class BlockedScorer implements UserScorer {
+  private final class BlockedScorer implements UserScorer, TileScorer {
     private final float[] c0 = new float[items];
     private final float[] c1 = new float[items];
     private final float[] c2 = new float[items];
@@ -148,6 +153,11 @@ public final class AlsModel implements TrainedModel {
 
     @Override
     public void score(int[] us, int count, float[] out) {
+      scoreTiles(us, count, (j, scores, from, to) -> System.arraycopy(scores, from, out, j * items + from, to - from));
+    }
+
+    @Override
+    public void scoreTiles(int[] us, int count, TileConsumer consumer) {
       int groups = (count + KERNEL_USERS - 1) / KERNEL_USERS;
       if (xs.length < groups * KERNEL_USERS) {
         xs = new float[groups * KERNEL_USERS][factors];
@@ -163,7 +173,7 @@ public final class AlsModel implements TrainedModel {
           int j0 = g * KERNEL_USERS;
           kernel(xs[j0], xs[j0 + 1], xs[j0 + 2], xs[j0 + 3], t0, end);
           for (int j = 0, n = Math.min(KERNEL_USERS, count - j0); j < n; j++) {
-            System.arraycopy(rows[j], t0, out, (j0 + j) * items + t0, end - t0);
+            consumer.accept(j0 + j, rows[j], t0, end);
           }
         }
       }

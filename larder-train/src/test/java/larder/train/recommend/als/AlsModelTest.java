@@ -2,9 +2,21 @@ package larder.train.recommend.als;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+import larder.core.Progress;
+import larder.core.SparseMatrix;
+import larder.train.kernel.TileScorer;
 import larder.train.recommend.ItemScorer;
 import larder.train.recommend.UserScorer;
+import larder.train.score.TopNScoring;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -49,6 +61,74 @@ class AlsModelTest {
     float[] again = new float[items];
     blocked.score(new int[] {us[0]}, 1, again);
     for (int i = 0; i < items; i++) assertThat(again[i]).isEqualTo(fast[i]);
+  }
+
+  @Property(tries = 30)
+  void tilesCoverEveryItemOnceInOrderWithTheBlockScores(@ForAll @IntRange(min = 1, max = 11) int users,
+      @ForAll @IntRange(min = 0, max = 1400) int items, @ForAll @IntRange(min = 1, max = 9) int f,
+      @ForAll long seed) {
+    AlsModel m = random(users, items, f, seed);
+    int[] us = new Random(seed).ints(users, 0, users).toArray();
+    float[] block = new float[users * items];
+    m.newUserScorer().score(us, users, block);
+    int[] next = new int[users];
+    ((TileScorer) m.newUserScorer()).scoreTiles(us, users, (slot, scores, from, to) -> {
+      assertThat(from).isEqualTo(next[slot]);
+      assertThat(to).isGreaterThan(from).isLessThanOrEqualTo(items);
+      for (int i = from; i < to; i++) assertThat(scores[i]).isEqualTo(block[slot * items + i]);
+      next[slot] = to;
+    });
+    assertThat(next).containsOnly(items);
+  }
+
+  /** Small integer factors: every dot product is exact in float whatever the order, and ties abound. */
+  static AlsModel integral(int users, int items, int f, Random r) {
+    float[] x = new float[users * f];
+    float[] y = new float[items * f];
+    for (int i = 0; i < x.length; i++) x[i] = r.nextInt(5) - 2;
+    for (int i = 0; i < y.length; i++) y[i] = r.nextInt(3) - 1;
+    return AlsModel.of(users, items, f, x, y);
+  }
+
+  @Property(tries = 40)
+  void fusedTopNEqualsSortThenTakeOverTheNaiveScores(@ForAll @IntRange(min = 1, max = 30) int users,
+      @ForAll @IntRange(min = 1, max = 1300) int items, @ForAll @IntRange(min = 1, max = 12) int f,
+      @ForAll @IntRange(min = 0, max = 40) int n, @ForAll long seed) {
+    Random r = new Random(seed);
+    AlsModel m = integral(users, items, f, r);
+    // Seen items: none for some users, most of the catalogue for others, so n can exceed what is left.
+    int[] ptr = new int[users + 1];
+    List<Integer> cols = new ArrayList<>();
+    for (int u = 0; u < users; u++) {
+      int share = r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(20);
+      for (int i = 0; i < items; i++) if (r.nextInt(share + 1) > 0 && r.nextInt(20) < share) cols.add(i);
+      ptr[u + 1] = cols.size();
+    }
+    float[] ones = new float[cols.size()];
+    Arrays.fill(ones, 1f);
+    SparseMatrix seen = new SparseMatrix(users, items, ptr, cols.stream().mapToInt(Integer::intValue).toArray(), ones);
+    BitSet allowed = null;
+    if (r.nextBoolean()) {
+      allowed = new BitSet();
+      for (int i = 0; i < items; i++) if (r.nextInt(4) > 0) allowed.set(i);
+    }
+    int[] all = IntStream.range(0, users).toArray();
+    float[] naive = new float[users * items];
+    m.naiveScorer().score(all, users, naive);
+
+    Map<Integer, int[]> got = new ConcurrentHashMap<>();
+    TopNScoring.scoreUsers(m, seen, null, n, allowed, 2, (user, its, scores, count) -> {
+      for (int k = 0; k < count; k++) assertThat(scores[k]).isEqualTo(naive[user * items + its[k]]);
+      assertThat(got.put(user, Arrays.copyOf(its, count))).isNull();
+    }, Progress.NONE);
+    for (int u = 0; u < users; u++) {
+      int user = u;
+      BitSet ok = allowed;
+      int[] want = IntStream.range(0, items).filter(i -> !seen.contains(user, i) && (ok == null || ok.get(i))).boxed()
+          .sorted(Comparator.<Integer>comparingDouble(i -> -naive[user * items + i]).thenComparingInt(i -> i))
+          .limit(n).mapToInt(Integer::intValue).toArray();
+      assertThat(got.getOrDefault(u, new int[0])).as("user %d", u).containsExactly(want);
+    }
   }
 
   @Property(tries = 40)
