@@ -3,6 +3,7 @@ package larder.extract;
 import java.nio.file.Path;
 import larder.core.ConfigException;
 import larder.extract.formats.KnownLayout;
+import larder.extract.table.DelimitedFile;
 
 /**
  * A delimited text file of interactions. Gzip is detected from the content, CRLF and a missing final
@@ -23,29 +24,22 @@ public record CsvSpec(Path path, char delimiter, boolean header, Column user, Co
     Column timestamp, ReadOptions options) {
 
   /** Delimiter meaning "runs of spaces and tabs". */
-  public static final char WHITESPACE = '\0';
+  public static final char WHITESPACE = DelimitedFile.WHITESPACE;
 
   public CsvSpec {
-    if (path == null) throw new ConfigException("path", null, "must be given");
-    if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
-      throw new ConfigException("delimiter", printable(delimiter), "cannot be a quote or a line break");
-    }
+    DelimitedFile file = new DelimitedFile(path, delimiter, header);
     if (user == null) throw new ConfigException("user", null, "the user column must be given");
     if (item == null) throw new ConfigException("item", null, "the item column must be given");
     if (options == null) options = ReadOptions.DEFAULT;
-    if (!header) {
-      requirePosition("user", user);
-      requirePosition("item", item);
-      requirePosition("weight", weight);
-      requirePosition("timestamp", timestamp);
-    }
+    file.requireFindable("user", user);
+    file.requireFindable("item", item);
+    file.requireFindable("weight", weight);
+    file.requireFindable("timestamp", timestamp);
   }
 
-  private static void requirePosition(String key, Column c) {
-    if (c != null && c.byName()) {
-      throw new ConfigException(key, c.name(), "a column name needs a header line",
-          "give the column's 1-based position, or set header: true");
-    }
+  /** The file, delimiter and header setting: what the rows are read from. */
+  public DelimitedFile file() {
+    return new DelimitedFile(path, delimiter, header);
   }
 
   /** A comma-separated file with a header; columns given as names or 1-based positions ("3"). */
@@ -63,19 +57,7 @@ public record CsvSpec(Path path, char delimiter, boolean header, Column user, Co
    * (one space) or "whitespace".
    */
   public static char delimiter(String text) {
-    if (text == null || text.isEmpty()) throw new ConfigException("delimiter", text, "must be given");
-    switch (text.toLowerCase(java.util.Locale.ROOT)) {
-      case "tab": case "\\t": return '\t';
-      case "comma": return ',';
-      case "semicolon": return ';';
-      case "pipe": return '|';
-      case "space": return ' ';
-      case "whitespace": return WHITESPACE;
-      default:
-        if (text.length() == 1) return text.charAt(0);
-        throw new ConfigException("delimiter", text,
-            "must be one character or tab, comma, semicolon, pipe, space, whitespace");
-    }
+    return DelimitedFile.delimiter(text);
   }
 
   public CsvSpec withPath(Path v) { return new CsvSpec(v, delimiter, header, user, item, weight, timestamp, options); }
@@ -89,14 +71,4 @@ public record CsvSpec(Path path, char delimiter, boolean header, Column user, Co
   public CsvSpec withMaxBadRows(long v) { return withOptions(options.withMaxBadRows(v)); }
   public CsvSpec withMinWeight(float v) { return withOptions(options.withMinWeight(v)); }
   public CsvSpec withBinary(boolean v) { return withOptions(options.withBinary(v)); }
-
-  static String printable(char c) {
-    return switch (c) {
-      case '\t' -> "tab";
-      case WHITESPACE -> "whitespace";
-      case '\n' -> "\\n";
-      case '\r' -> "\\r";
-      default -> "'" + c + "'";
-    };
-  }
 }

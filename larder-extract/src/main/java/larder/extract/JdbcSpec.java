@@ -1,6 +1,7 @@
 package larder.extract;
 
 import larder.core.ConfigException;
+import larder.extract.table.JdbcQuery;
 
 /**
  * A SQL query whose rows are interactions, streamed with a fetch size (on PostgreSQL autocommit is off so
@@ -22,18 +23,18 @@ import larder.core.ConfigException;
 public record JdbcSpec(String label, String url, String username, String password, String query, int fetchSize,
     Column user, Column item, Column weight, Column timestamp, ReadOptions options) {
 
-  public static final int DEFAULT_FETCH_SIZE = 10_000;
+  public static final int DEFAULT_FETCH_SIZE = JdbcQuery.DEFAULT_FETCH_SIZE;
 
   public JdbcSpec {
-    if (label == null || label.isBlank()) label = "query";
-    if (url == null || !url.startsWith("jdbc:")) {
-      throw new ConfigException("url", url, "must be a JDBC url such as jdbc:postgresql://host:5432/db");
-    }
-    if (query == null || query.isBlank()) throw new ConfigException("query", query, "must be given");
-    if (fetchSize < 1) throw new ConfigException("fetch_size", fetchSize, "must be >= 1");
+    label = new JdbcQuery(label, url, username, password, query, fetchSize).label();
     if (user == null) throw new ConfigException("user", null, "the user column must be given");
     if (item == null) throw new ConfigException("item", null, "the item column must be given");
     if (options == null) options = ReadOptions.DEFAULT;
+  }
+
+  /** The connection, SQL and fetch size: what the rows are read from. */
+  public JdbcQuery jdbcQuery() {
+    return new JdbcQuery(label, url, username, password, query, fetchSize);
   }
 
   /** No credentials, the default fetch size, weight 1 per row, no time. Columns as labels or positions ("1"). */
@@ -57,7 +58,7 @@ public record JdbcSpec(String label, String url, String username, String passwor
 
   /** The url with any password parameter masked, for messages and logs. */
   public String safeUrl() {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    return jdbcQuery().safeUrl();
   }
 
   @Override public String toString() {

@@ -17,11 +17,24 @@ class TimestampsTest {
   @Property(tries = 500)
   void everyAcceptedShapeOfAnInstantReadsBack(@ForAll @LongRange(min = -2_000_000_000L, max = 7_000_000_000L) long sec) {
     Instant t = Instant.ofEpochSecond(sec);
-    assertThat(Timestamps.parse(Long.toString(sec))).isEqualTo(sec);
+    assertThat(Timestamps.parse(Long.toString(sec))).isEqualTo(asDigits(Long.toString(sec)));
     assertThat(Timestamps.parse(t.toString())).isEqualTo(sec);
     String local = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC).format(t);
     assertThat(Timestamps.parse(local)).isEqualTo(sec);
     assertThat(Timestamps.parse(t.atOffset(ZoneOffset.ofHours(5)).toString())).isEqualTo(sec);
+  }
+
+  /** Seconds, except that eight digits forming a date from 1800 to 2199 are that date (the documented rule). */
+  static long asDigits(String digits) {
+    if (digits.length() == 8) {
+      try {
+        LocalDate d = LocalDate.parse(digits, DateTimeFormatter.BASIC_ISO_DATE);
+        if (d.getYear() >= 1800 && d.getYear() <= 2199) return d.toEpochDay() * 86_400L;
+      } catch (java.time.format.DateTimeParseException notADate) {
+        // seconds, then
+      }
+    }
+    return Long.parseLong(digits);
   }
 
   @Property(tries = 300)
@@ -42,6 +55,8 @@ class TimestampsTest {
     assertThat(Timestamps.parse("2024-03-01T12:00:00")).isEqualTo(1709294400L);
     // Eight digits that are no date stay seconds.
     assertThat(Timestamps.parse("96498270")).isEqualTo(96498270L);
+    // Eight digits that are a date are the date, even where they could be seconds in 1970.
+    assertThat(Timestamps.parse("18790101")).isEqualTo(LocalDate.of(1879, 1, 1).toEpochDay() * 86_400L);
   }
 
   @Test

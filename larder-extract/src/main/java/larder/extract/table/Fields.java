@@ -1,0 +1,22 @@
+package larder.extract.table;
+
+/** The fields of the current row, by 0-based index. Valid only during {@link RowHandler#row}. */
+public interface Fields {
+  /** The time of a field that holds none: empty text or SQL NULL. */
+  long NO_TIME = Long.MIN_VALUE;
+
+  /** Fields in this row; a file's rows may be shorter than its header, a query's never are. */
+  int count();
+
+  /** Field {@code index} as text (not stripped), or null for SQL NULL. */
+  String text(int index);
+
+  /**
+   * Field {@code index} as epoch seconds: typed SQL dates and times as such (without zone: UTC), numbers as
+   * seconds, text as in {@link larder.extract.formats.Timestamps}.
+   *
+   * @return epoch seconds, or {@link #NO_TIME} for empty text or NULL
+   * @throws IllegalArgumentException with a short problem text when the field is not a time
+   */
+  long epochSecond(int index);
+}

@@ -1,0 +1,58 @@
+package larder.extract.table;
+
+import larder.core.ConfigException;
+import larder.extract.Column;
+
+/**
+ * A SQL query whose rows a source reads, streamed with a fetch size (on PostgreSQL autocommit is off so the
+ * fetch size opens a cursor instead of loading the whole result). Read-only: the transaction is rolled back
+ * at the end. Columns are found by label or 1-based position.
+ *
+ * @param label short name for messages, e.g. "orders query"; blank means "query"
+ * @param url JDBC url
+ * @param username database user, or null
+ * @param password database password, or null
+ * @param sql the SELECT to run
+ * @param fetchSize rows per round trip
+ */
+public record JdbcQuery(String label, String url, String username, String password, String sql, int fetchSize)
+    implements TableInput {
+
+  public static final int DEFAULT_FETCH_SIZE = 10_000;
+
+  public JdbcQuery {
+    if (label == null || label.isBlank()) label = "query";
+    if (url == null || !url.startsWith("jdbc:")) {
+      throw new ConfigException("url", url, "must be a JDBC url such as jdbc:postgresql://host:5432/db");
+    }
+    if (sql == null || sql.isBlank()) throw new ConfigException("query", sql, "must be given");
+    if (fetchSize < 1) throw new ConfigException("fetch_size", fetchSize, "must be >= 1");
+  }
+
+  /** No credentials, label "query", the default fetch size. */
+  public static JdbcQuery of(String url, String sql) {
+    return new JdbcQuery("query", url, null, null, sql, DEFAULT_FETCH_SIZE);
+  }
+
+  @Override public void read(RowHandler handler) {
+    QueryReader.read(this, handler);
+  }
+
+  /** Every label or position may be in the result; the query's metadata decides when it runs. */
+  @Override public void requireFindable(String key, Column column) {}
+
+  public JdbcQuery withLabel(String v) { return new JdbcQuery(v, url, username, password, sql, fetchSize); }
+  public JdbcQuery withCredentials(String name, String pass) { return new JdbcQuery(label, url, name, pass, sql, fetchSize); }
+  public JdbcQuery withSql(String v) { return new JdbcQuery(label, url, username, password, v, fetchSize); }
+  public JdbcQuery withFetchSize(int v) { return new JdbcQuery(label, url, username, password, sql, v); }
+
+  /** The url with any password parameter masked, for messages and logs. */
+  public String safeUrl() {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  @Override public String toString() {
+    return "JdbcQuery[label=" + label + ", url=" + safeUrl() + ", username=" + username
+        + ", password=" + (password == null ? "null" : "***") + ", sql=" + sql + ", fetchSize=" + fetchSize + "]";
+  }
+}
