@@ -296,7 +296,7 @@ public final class SyntheticShop {
     two(s, (int) (cents % 100));
   }
 
-  private static Writer open(Path out) throws IOException {
+  static Writer open(Path out) throws IOException {
     OutputStream os = Files.newOutputStream(out);
     if (out.getFileName().toString().endsWith(".gz")) {
       // Fastest deflate level: generated data is rewritten often, and level 6 made writing gzip-bound.
@@ -309,7 +309,7 @@ public final class SyntheticShop {
     return new OutputStreamWriter(os, StandardCharsets.UTF_8);
   }
 
-  private static InputException writeFailed(Path out, IOException e) {
+  static InputException writeFailed(Path out, IOException e) {
     return new InputException(out.toString(), 0, null, "cannot write: " + e.getMessage(),
         "check that the folder exists, is writable and has space", e);
   }
