@@ -77,6 +77,46 @@ public final class Popularity implements Recommender {
     return fallback(train, n, PopularityParams.Count.USERS, null);
   }
 
+  /**
+   * One list per group of users (e.g. customer segments): for each group, the {@code n} items most popular
+   * among its users, counted by distinct users, best first; ties go to the lower item id as everywhere.
+   * One pass over the interactions plus one selection per group, so memory is groups × items floats.
+   *
+   * @param groupOfUser per dense user id, its group in {@code 0..groups-1}, or -1 for none (ignored)
+   * @return per group its list (empty when no user of the group has interactions)
+   */
+  public static Fallback[] fallbackByGroup(Interactions train, int[] groupOfUser, int groups, int n) {
+    if (n < 0) throw new ConfigException("n", n, "must be >= 0");
+    if (groupOfUser.length != train.userCount()) {
+      throw new IllegalArgumentException(groupOfUser.length + " groups for " + train.userCount() + " users");
+    }
+    int items = train.itemCount();
+    float[][] counts = new float[groups][];
+    SparseMatrix m = train.byUser();
+    int[] cols = m.cols();
+    for (int u = 0; u < groupOfUser.length; u++) {
+      int g = groupOfUser[u];
+      if (g < 0) continue;
+      if (g >= groups) throw new IllegalArgumentException("user " + u + " in group " + g + " of " + groups);
+      float[] c = counts[g] == null ? counts[g] = new float[items] : counts[g];
+      for (int p = m.rowStart(u), end = m.rowEnd(u); p < end; p++) c[cols[p]] += 1f;
+    }
+    Fallback[] out = new Fallback[groups];
+    TopN top = new TopN(Math.min(n, items));
+    for (int g = 0; g < groups; g++) {
+      top.reset(Math.min(n, items));
+      if (counts[g] != null) {
+        float[] c = counts[g];
+        for (int i = 0; i < items; i++) if (c[i] > 0) top.offer(i, c[i]);
+      }
+      int[] it = new int[top.size()];
+      float[] sc = new float[top.size()];
+      top.drainSorted(it, sc);
+      out[g] = new Fallback(it, sc);
+    }
+    return out;
+  }
+
   /** A ranked item list: dense item ids best first, with their scores. */
   public record Fallback(int[] items, float[] scores) {
     public int size() { return items.length; }

@@ -83,4 +83,36 @@ class PopularityTest {
     assertThat(new Popularity().params()).containsEntry("count", "users");
     assertThat(new Popularity().name()).isEqualTo("popularity");
   }
+
+  @Property(tries = 30)
+  void eachGroupsListIsThePopularityAmongItsOwnUsers(@ForAll @IntRange(min = 1, max = 4) int groups,
+      @ForAll @IntRange(min = 1, max = 8) int n, @ForAll long seed) {
+    Interactions in = RandomInteractions.of(30, 12, 0.3, seed);
+    float[][] d = RandomInteractions.dense(in.byUser());
+    int[] group = new int[30];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    for (int u = 0; u < 30; u++) group[u] = r.nextInt(groups + 1) - 1; // -1: in no group
+    Popularity.Fallback[] lists = Popularity.fallbackByGroup(in, group, groups, n);
+    assertThat(lists).hasSize(groups);
+    for (int g = 0; g < groups; g++) {
+      float[] count = new float[12];
+      for (int u = 0; u < 30; u++) if (group[u] == g) for (int i = 0; i < 12; i++) if (d[u][i] != 0) count[i]++;
+      long positive = 0;
+      for (float c : count) if (c > 0) positive++;
+      Popularity.Fallback f = lists[g];
+      assertThat(f.size()).isEqualTo((int) Math.min(n, positive));
+      for (int k = 0; k < f.size(); k++) {
+        assertThat(f.scores()[k]).isEqualTo(count[f.items()[k]]);
+        if (k > 0) assertThat(f.scores()[k]).isLessThanOrEqualTo(f.scores()[k - 1]);
+      }
+      // nothing left out beats the last listed item
+      if (f.size() > 0) {
+        java.util.Set<Integer> listed = new java.util.HashSet<>();
+        for (int it : f.items()) listed.add(it);
+        for (int i = 0; i < 12; i++) {
+          if (!listed.contains(i)) assertThat(count[i]).isLessThanOrEqualTo(f.scores()[f.size() - 1]);
+        }
+      }
+    }
+  }
 }
