@@ -1,6 +1,7 @@
 package larder.store;
 
 import larder.core.IdMap;
+import larder.core.segment.SegmentAssignment;
 
 /**
  * A bulk load of one batch's rows, used by one thread. SQLite inserts with prepared multi-row
@@ -12,10 +13,18 @@ public interface BatchLoad extends AutoCloseable {
   /**
    * Appends one ranked list as rows (key, rank 1..count, name of items[i], scores[i]).
    *
-   * @param key the list's key (user or item id); null for {@link RowTable#FALLBACK}
+   * @param table a {@linkplain RowTable#ranked() ranked} table
+   * @param key the list's key (user or item id, segment id as decimal text); null for {@link RowTable#FALLBACK}
    * @param itemNames maps the dense ids in {@code items} back to external ids
    */
   void addList(RowTable table, String key, int[] items, float[] scores, int count, IdMap itemNames);
+
+  /**
+   * Appends one {@link RowTable#SEGMENTS} row per customer {@code order[from..to)} of {@code a} (dense
+   * ids; customers {@code from..to-1} when {@code order} is null). Distances and RFM values must be
+   * finite; an RFM score of 0 is stored as null.
+   */
+  void addSegments(SegmentAssignment a, int[] order, int from, int to);
 
   /** Rows added to {@code table} so far. */
   long rows(RowTable table);

@@ -11,19 +11,48 @@ import larder.core.BatchInfo;
 
 /** Reads batch metadata through the {@code larder_batches} view. */
 public final class Batches {
-  /** The view's columns, in the order of {@link BatchInfo}'s components (plus is_current). */
+  /** Kind of a batch of ranked lists (recommendations, similar items, fallback lists). */
+  public static final String RECOMMENDATIONS = "recommendations";
+  /** Kind of a batch of customer segments. */
+  public static final String SEGMENTS = "segments";
+
+  /** The view's columns, in the order of {@link BatchInfo}'s components (plus is_current, segments). */
   public static final String SELECT = "SELECT batch_id, job, kind, model, params, metrics, created_at, published_at,"
-      + " status, rec_rows, similar_rows, users, is_current, message FROM larder_batches";
+      + " status, rec_rows, similar_rows, users, is_current, message, segments, segment_job FROM larder_batches";
 
   private Batches() {}
 
-  /** The BatchInfo of the current row of {@code rs}, a row of {@link #SELECT}. */
+  /**
+   * The BatchInfo of the current row of {@code rs}, a row of {@link #SELECT}. Its sizes follow the kind:
+   * for recommendations rows = rec_rows, secondaryRows = similar_rows, keys = users; for segments rows =
+   * keys = customers (one row each) and secondaryRows = segments.
+   */
   public static BatchInfo read(ResultSet rs, Dialect d) throws SQLException {
-    return new BatchInfo(rs.getLong("batch_id"), rs.getString("job"), rs.getString("kind"), rs.getString("model"),
+    String kind = rs.getString("kind");
+    boolean segments = SEGMENTS.equals(kind);
+    long keys = rs.getLong("users");
+    return new BatchInfo(rs.getLong("batch_id"), rs.getString("job"), kind, rs.getString("model"),
         rs.getString("params"), rs.getString("metrics"), d.getInstant(rs, "created_at"),
-        d.getInstant(rs, "published_at"), rs.getString("status"), rs.getLong("rec_rows"),
-        rs.getLong("similar_rows"), rs.getLong("users"), rs.getString("message"));
+        d.getInstant(rs, "published_at"), rs.getString("status"), segments ? keys : rs.getLong("rec_rows"),
+        segments ? rs.getLong("segments") : rs.getLong("similar_rows"), keys, rs.getString("message"));
   }
+
+  /**
+   * The segments job a recommendations batch takes its segment fallback from, and how many segments
+   * have a list; null when the batch has none (or does not exist).
+   */
+  public static SegmentFallback segmentFallback(Connection c, long batchId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT segment_job, segments FROM larder_batches WHERE batch_id = ? AND segment_job IS NOT NULL")) {
+      ps.setLong(1, batchId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new SegmentFallback(rs.getString(1), rs.getLong(2)) : null;
+      }
+    }
+  }
+
+  /** Where a recommendations batch's segment fallback lists apply: {@code segmentJob}'s current customers. */
+  public record SegmentFallback(String segmentJob, long segments) {}
 
   /** Batch {@code batchId}, if it exists. */
   public static Optional<BatchInfo> byId(Connection c, Dialect d, long batchId) throws SQLException {

@@ -5,37 +5,65 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import larder.core.StoreException;
 
 /**
  * The Larder schema, versioned in {@code larder_schema(version, applied_at)} and migrated on
  * {@link Store#open}: idempotent, and safe when two processes open the store at once (SQLite takes the
  * write lock with {@code BEGIN IMMEDIATE}; PostgreSQL a transaction-scoped advisory lock per schema).
+ * Version 2 added segments (tables, views, and two columns of {@code larder_batch}); a version 1 store
+ * is upgraded in place on open, its batches serving throughout.
  *
  * <h2>Tables</h2>
  * <pre>
  * larder_batch          one row per run of a job
  *   batch_id      PK, increasing across all jobs (never reused)
- *   job, kind, model      text; kind is "recommendations" (later "segments", "import")
+ *   job, kind, model      text; kind is "recommendations" or "segments" (later "import"); a job keeps
+ *                         the kind of its first published batch
  *   params, metrics       JSON text ("{}" when none)
  *   created_at            when the run began; published_at when it first became current (or NULL)
  *   status                'staging' | 'published' (current) | 'superseded' (kept, can be rolled back to)
  *                         | 'failed' (rows removed, message says why) | 'retired' (beyond keep, rows removed)
- *   rec_rows, similar_rows, users   row counts, set on publish
+ *   rec_rows, similar_rows, users, segments   counts, set on publish: users is the users with a list
+ *                         (recommendations) or the customers assigned, one segment row each (segments);
+ *                         segments is the segments assigned (segments) or the segments with a fallback
+ *                         list (recommendations)
+ *   segment_job           recommendations only: the segments job whose current batch places a user without
+ *                         a list of their own in a segment (for larder_segment_fallback), else NULL
  *   message               why it failed or was rolled back, else NULL
  *   index (job, batch_id)
  * larder_current        job PK, batch_id (FK larder_batch), switched_at: the batch each job serves
  * larder_rec_rows       (batch_id, user_id, rank, item_id, score)        PK (batch_id, user_id, rank)
  * larder_similar_rows   (batch_id, item_id, rank, similar_item_id, score) PK (batch_id, item_id, rank)
  * larder_fallback_rows  (batch_id, rank, item_id, score)                  PK (batch_id, rank)
+ * larder_segment_fallback_rows (batch_id, segment_id, rank, item_id, score) PK (batch_id, segment_id, rank)
+ * larder_segment_rows   (batch_id, customer_id, segment_id, distance, recency_days, frequency, monetary,
+ *                        rfm_score)                                      PK (batch_id, customer_id)
+ *   index larder_segment_rows_segment (batch_id, segment_id, customer_id): a segment's members in order
+ *   distance to the segment's centroid in the clustering space (0 for rule-based segments); recency in days,
+ *   frequency (orders), monetary and the RFM score as text ('545') are NULL when the job clustered a feature
+ *   table, and rfm_score NULL when not scored
+ * larder_segment_profile_rows  (batch_id, segment_id, label, size, share, recency_mean, recency_median,
+ *                        frequency_mean, frequency_median, monetary_mean, monetary_median, centroid)
+ *                                                                        PK (batch_id, segment_id)
+ *   share = size / customers; R/F/M figures NULL for feature-table segments; centroid is JSON text
+ *   {"feature": value, ...} in the features' original units, in feature order ({} for rule-based segments)
+ * larder_segment_transition_rows (batch_id, from_segment, to_segment, customers)
+ *                                                                        index (batch_id, from_segment, to_segment)
+ *   customers that moved from a segment of the job's previous batch to one of this batch; from_segment
+ *   NULL counts new customers, to_segment NULL customers that left
  * larder_job_lock       job PK, owner ("host/pid#run"), acquired_at: at most one run per job
  * </pre>
- * Ranks start at 1; scores are 32-bit floats; timestamps are UTC instants (ISO-8601 text with
- * microseconds on SQLite, {@code timestamptz} on PostgreSQL). On PostgreSQL the three row tables are
- * {@code PARTITION BY LIST (batch_id)}, one partition per batch named {@code <table>_<batch_id>}, its
- * id columns {@code COLLATE "C"}: a batch is loaded with {@code COPY} into its own table, indexed, and
+ * Ranks start at 1; scores and distances are 32-bit floats, R/F/M figures 64-bit; timestamps are UTC
+ * instants (ISO-8601 text with microseconds on SQLite, {@code timestamptz} on PostgreSQL). On PostgreSQL
+ * the bulk row tables ({@link RowTable}: rec, similar, fallback, segment fallback, segment rows) are
+ * {@code PARTITION BY LIST (batch_id)}, one partition per batch named {@code <table>_<batch_id>}, its id
+ * columns {@code COLLATE "C"}: a batch is loaded with {@code COPY} into its own table, indexed, and
  * attached; retiring it detaches and drops that table. On SQLite they are {@code WITHOUT ROWID} tables
- * clustered on the primary key; retiring deletes the batch's key range.
+ * clustered on the primary key; retiring deletes the batch's key range. The small per-batch tables
+ * ({@link #SMALL_ROW_TABLES}: profiles, transitions, k and k² rows) are plain tables on both, written in
+ * the switching transaction and deleted by batch id.
  *
  * <h2>Views: the contract for applications</h2>
  * Each view shows, for every job, only the rows of its current batch (the one {@code larder_current}
@@ -51,15 +79,82 @@ import larder.core.StoreException;
  * larder_fallback(job, rank, item_id, score, batch_id)
  *   SELECT item_id, score FROM larder_fallback WHERE job = ? ORDER BY rank
  *   the list for users the batch does not know; index (batch_id, rank).
+ * larder_segment_fallback(job, segment_id, rank, item_id, score, batch_id)
+ *   SELECT item_id, score FROM larder_segment_fallback WHERE job = ? AND segment_id = ? ORDER BY rank
+ *   a recommendations job's list for users without their own list, per segment of its segment_job;
+ *   index (batch_id, segment_id, rank). The whole look-up is one query, {@link #RECOMMEND_SQL}.
+ * larder_segments(job, customer_id, segment_id, segment_label, distance, recency_days, frequency,
+ *                 monetary, rfm_score, batch_id)
+ *   SELECT segment_id, segment_label, distance, rfm_score FROM larder_segments WHERE job = ? AND customer_id = ?
+ *     index: larder_current PK (job), row PK (batch_id, customer_id), profile PK (batch_id, segment_id).
+ *   SELECT customer_id, distance, batch_id FROM larder_segments WHERE job = ? AND batch_id = ? AND segment_id = ?
+ *      AND customer_id > ? ORDER BY customer_id LIMIT 1000
+ *     a segment's members a page at a time, keyset: customer_id > the last id of the previous page ('' for
+ *     the first), batch_id = the job's current batch_id (from larder_batches, or the first page read
+ *     without that condition). Pinning the batch keeps every page in one batch (after a switch the pages
+ *     run out; start again) and lets PostgreSQL read index (batch_id, segment_id, customer_id) of the one
+ *     partition in order: no sort, whatever the segment's size. Drop the LIMIT to export a segment.
+ *   segment_label comes from the batch's profile of the segment (NULL when the batch has none).
+ * larder_segment_profiles(job, segment_id, segment_label, size, share, recency_mean, recency_median,
+ *                         frequency_mean, frequency_median, monetary_mean, monetary_median, centroid, batch_id)
+ *   SELECT * FROM larder_segment_profiles WHERE job = ? ORDER BY segment_id;  index (batch_id, segment_id).
+ * larder_segment_transitions(job, from_segment, to_segment, customers, batch_id)
+ *   SELECT from_segment, to_segment, customers FROM larder_segment_transitions WHERE job = ?
+ *   index (batch_id, from_segment, to_segment); NULL from = new customers, NULL to = customers who left.
  * larder_batches(batch_id, job, kind, model, params, metrics, created_at, published_at, status,
- *                rec_rows, similar_rows, users, is_current, message)
+ *                rec_rows, similar_rows, users, is_current, message, segments, segment_job)
  *   every batch of every job, is_current true (1 on SQLite) for the one being served:
  *   SELECT * FROM larder_batches WHERE job = ? ORDER BY batch_id DESC;  index (job, batch_id).
+ *   Version 2 added the last two columns; the others kept their names, order and meaning.
  * </pre>
  */
 public final class Schema {
   /** The schema version this code creates and reads. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+
+  /** Per-batch tables small enough to write in one ordinary transaction and delete by batch id. */
+  public static final List<String> SMALL_ROW_TABLES =
+      List.of("larder_segment_profile_rows", "larder_segment_transition_rows");
+
+  /**
+   * A user's recommendations in one query, with the segment-aware fallback: the user's own list; else,
+   * when the batch names a segment_job and the user is a customer of that job's current batch with a
+   * fallback list for their segment, that list; else the job's fallback list. Parameters, in order:
+   * job, user, user, job, job, limit. Columns: level (1 own, 2 segment, 3 fallback), segment_id (level
+   * 2 only), rank, item_id, score, batch_id. Each branch is an indexed look-up; the three are small.
+   * <pre>
+   * WITH own_list AS (
+   *   SELECT 1 AS level, CAST(NULL AS INTEGER) AS segment_id, rank, item_id, score, batch_id
+   *     FROM larder_recommendations WHERE job = :job AND user_id = :user),
+   * segment_list AS (
+   *   SELECT 2 AS level, f.segment_id, f.rank, f.item_id, f.score, f.batch_id
+   *     FROM larder_batches b
+   *     JOIN larder_segments s ON s.job = b.segment_job AND s.customer_id = :user
+   *     JOIN larder_segment_fallback f ON f.job = b.job AND f.segment_id = s.segment_id
+   *    WHERE b.job = :job AND b.is_current),
+   * fallback_list AS (
+   *   SELECT 3 AS level, CAST(NULL AS INTEGER) AS segment_id, rank, item_id, score, batch_id
+   *     FROM larder_fallback WHERE job = :job),
+   * lists AS (SELECT * FROM own_list UNION ALL SELECT * FROM segment_list UNION ALL SELECT * FROM fallback_list)
+   * SELECT level, segment_id, rank, item_id, score, batch_id FROM lists
+   *  WHERE level = (SELECT MIN(level) FROM lists) ORDER BY rank LIMIT :limit
+   * </pre>
+   */
+  public static final String RECOMMEND_SQL = "WITH own_list AS ("
+      + " SELECT 1 AS level, CAST(NULL AS INTEGER) AS segment_id, rank, item_id, score, batch_id"
+      + " FROM larder_recommendations WHERE job = ? AND user_id = ?),"
+      + " segment_list AS ("
+      + " SELECT 2 AS level, f.segment_id, f.rank, f.item_id, f.score, f.batch_id"
+      + " FROM larder_batches b"
+      + " JOIN larder_segments s ON s.job = b.segment_job AND s.customer_id = ?"
+      + " JOIN larder_segment_fallback f ON f.job = b.job AND f.segment_id = s.segment_id"
+      + " WHERE b.job = ? AND b.is_current),"
+      + " fallback_list AS ("
+      + " SELECT 3 AS level, CAST(NULL AS INTEGER) AS segment_id, rank, item_id, score, batch_id"
+      + " FROM larder_fallback WHERE job = ?),"
+      + " lists AS (SELECT * FROM own_list UNION ALL SELECT * FROM segment_list UNION ALL SELECT * FROM fallback_list)"
+      + " SELECT level, segment_id, rank, item_id, score, batch_id FROM lists"
+      + " WHERE level = (SELECT MIN(level) FROM lists) ORDER BY rank LIMIT ?";
 
   private Schema() {}
 

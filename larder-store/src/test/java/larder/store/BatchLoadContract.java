@@ -7,8 +7,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import larder.core.IdMap;
+import larder.core.segment.SegmentAssignment;
 import net.jqwik.api.Arbitraries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +28,18 @@ abstract class BatchLoadContract {
 
   /** Tables (partitions included) whose name starts with larder_rec_rows. */
   abstract long rowTableCount() throws SQLException;
+
+  /** Tables (partitions included) whose name starts with {@code prefix}. */
+  abstract long tableCount(String prefix) throws SQLException;
+
+  /** The plan of {@code sql} (parameters bound), one line per row. */
+  abstract String explain(String sql, Object... args) throws SQLException;
+
+  /** Asserts that the plan of the members query reads the segment index in order. */
+  abstract void assertMembersPlan(String plan);
+
+  /** Asserts that the plan of a customer's segment is primary-key look-ups. */
+  abstract void assertCustomerPlan(String plan);
 
   @BeforeEach void open() { store = openStore(); }
 
@@ -128,5 +144,209 @@ abstract class BatchLoadContract {
       }
     })).isEqualTo(2);
     assertThat(rowTableCount()).isLessThanOrEqualTo(before + 1);
+  }
+
+  long count(String sql, Object... args) {
+    return store.<Long>withConnection("count", c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
+  }
+
+  /** Customers with awkward ids; RFM values (when {@code rfm}) that need all 17 digits of a double. */
+  static SegmentAssignment assignment(int n, boolean rfm, long seed) {
+    IdMap ids = new IdMap();
+    List<String> awkward = List.of("tab\there", "back\\slash", "new\nline", "ünïcødé ✓", "\\N", "", " spaced ");
+    for (String a : awkward) ids.intern(a);
+    for (int i = ids.size(); i < n; i++) ids.intern("c" + Long.toString(seed * 7919 + i * 104729L, 36));
+    int[] segment = new int[n];
+    float[] distance = new float[n];
+    double[] r = new double[n];
+    double[] f = new double[n];
+    double[] m = new double[n];
+    short[] score = new short[n];
+    for (int c = 0; c < n; c++) {
+      segment[c] = 1 + (int) ((c * 31L + seed) % 5);
+      distance[c] = c % 11 == 0 ? 0f : (float) (c / 7.0 + 1e-7);
+      r[c] = c / 3.0;
+      f[c] = c % 13 == 0 ? 0.1 + 0.2 : c;
+      m[c] = c * Math.PI * 1e5 - 1e-9;
+      score[c] = c % 9 == 0 ? 0 : (short) (100 * (1 + c % 5) + 10 * (1 + c / 5 % 5) + (1 + c / 25 % 5));
+    }
+    return new SegmentAssignment(ids, segment, distance, rfm ? new SegmentAssignment.Rfm(r, f, m, score) : null);
+  }
+
+  @Test void segmentRowsRoundTripExactlyWithNullsForMissingRfm() {
+    SegmentAssignment withRfm = assignment(700, true, 3);
+    SegmentAssignment plain = assignment(300, false, 5);
+    long rfmBatch = newBatch();
+    long plainBatch = newBatch();
+    try (BatchLoad load = store.startLoad(rfmBatch)) {
+      // in three pieces and out of customer order, as the writer may send them
+      int[] order = new int[withRfm.size()];
+      for (int i = 0; i < order.length; i++) order[i] = order.length - 1 - i;
+      load.addSegments(withRfm, order, 0, 250);
+      load.addSegments(withRfm, order, 250, 251);
+      load.addSegments(withRfm, order, 251, order.length);
+      assertThat(load.rows(RowTable.SEGMENTS)).isEqualTo(withRfm.size());
+      load.finish();
+    }
+    try (BatchLoad load = store.startLoad(plainBatch)) {
+      load.addSegments(plain, null, 0, plain.size());
+      load.finish();
+    }
+    assertRows(rfmBatch, withRfm);
+    assertRows(plainBatch, plain);
+  }
+
+  private void assertRows(long batch, SegmentAssignment a) {
+    Map<String, Integer> seen = new HashMap<>();
+    store.withConnection("read", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT customer_id, segment_id, distance, recency_days, frequency,"
+          + " monetary, rfm_score FROM larder_segment_rows WHERE batch_id = ?")) {
+        ps.setLong(1, batch);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            int k = a.customers().idOf(rs.getString(1));
+            assertThat(k).as("customer %s", rs.getString(1)).isNotNegative();
+            seen.merge(rs.getString(1), 1, Integer::sum);
+            assertThat(rs.getInt(2)).isEqualTo(a.segment()[k]);
+            assertThat(rs.getFloat(3)).isEqualTo(a.distance()[k]);
+            if (a.rfm() == null) {
+              for (int col = 4; col <= 7; col++) assertThat(rs.getObject(col)).as("column %d", col).isNull();
+            } else {
+              assertThat(rs.getDouble(4)).isEqualTo(a.rfm().recencyDays()[k]);
+              assertThat(rs.getDouble(5)).isEqualTo(a.rfm().frequency()[k]);
+              assertThat(rs.getDouble(6)).isEqualTo(a.rfm().monetary()[k]);
+              short score = a.rfm().score()[k];
+              assertThat(rs.getString(7)).isEqualTo(score == 0 ? null : Short.toString(score));
+            }
+          }
+        }
+      }
+      return null;
+    });
+    assertThat(seen).hasSize(a.size()).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
+  }
+
+  @Test void segmentFallbackListsAreKeyedBySegmentId() {
+    IdMap items = IdMap.sequential(20);
+    long batch = newBatch();
+    try (BatchLoad load = store.startLoad(batch)) {
+      load.addList(RowTable.SEGMENT_FALLBACK, "3", new int[] {4, 5, 6}, new float[] {3f, 2f, 1f}, 3, items);
+      load.addList(RowTable.SEGMENT_FALLBACK, "12", new int[] {7}, new float[] {9f}, 1, items);
+      load.finish();
+    }
+    assertThat(count("SELECT count(*) FROM larder_segment_fallback_rows WHERE batch_id = ? AND segment_id = 3", batch))
+        .isEqualTo(3);
+    // an integer column: 12 sorts after 3
+    assertThat(count("SELECT max(segment_id) FROM larder_segment_fallback_rows WHERE batch_id = ?", batch)).isEqualTo(12);
+    assertThat(count("SELECT rank FROM larder_segment_fallback_rows WHERE batch_id = ? AND item_id = '6'", batch))
+        .isEqualTo(3);
+  }
+
+  @Test void aRankedLoadRefusesTheSegmentTable() {
+    long batch = newBatch();
+    try (BatchLoad load = store.startLoad(batch)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> load.addList(RowTable.SEGMENTS, "c", new int[] {0},
+          new float[] {1}, 1, IdMap.sequential(1))).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test void anAbortedSegmentLoadLeavesNoRowsAndNoTables() throws SQLException {
+    long before = tableCount("larder_segment_rows");
+    long batch = newBatch();
+    SegmentAssignment a = assignment(500, true, 1);
+    try (BatchLoad load = store.startLoad(batch)) {
+      load.addSegments(a, null, 0, a.size());
+      load.addList(RowTable.SEGMENT_FALLBACK, "1", new int[] {1}, new float[] {1}, 1, IdMap.sequential(3));
+      load.abort();
+    }
+    assertThat(tableCount("larder_segment_rows")).isEqualTo(before);
+    assertThat(tableCount("larder_segment_fallback_rows")).isEqualTo(1); // the parent (or the one SQLite table)
+    assertThat(count("SELECT count(*) FROM larder_segment_rows")).isZero();
+    assertThat(count("SELECT count(*) FROM larder_segment_fallback_rows")).isZero();
+  }
+
+  @Test void droppingABatchRemovesItsRowsFromEveryTable() {
+    IdMap ids = IdMap.sequential(10);
+    SegmentAssignment a = assignment(50, true, 2);
+    long[] batches = {newBatch(), newBatch()};
+    for (long b : batches) {
+      try (BatchLoad load = store.startLoad(b)) {
+        for (RowTable t : RowTable.values()) {
+          if (t.ranked()) load.addList(t, t.keyed() ? "1" : null, new int[] {1, 2}, new float[] {1, 0}, 2, ids);
+        }
+        load.addSegments(a, null, 0, a.size());
+        load.finish();
+      }
+      store.write("small rows", c -> {
+        Store.execute(c, "INSERT INTO larder_segment_profile_rows (batch_id, segment_id, label, size, share)"
+            + " VALUES (" + b + ", 1, 'one', 50, 1.0)",
+            "INSERT INTO larder_segment_transition_rows (batch_id, from_segment, to_segment, customers)"
+            + " VALUES (" + b + ", NULL, 1, 50)");
+        return null;
+      });
+    }
+    List<String> tables = new ArrayList<>();
+    for (RowTable t : RowTable.values()) tables.add(t.table());
+    tables.addAll(Schema.SMALL_ROW_TABLES);
+    for (String t : tables) assertThat(count("SELECT count(*) FROM " + t + " WHERE batch_id = ?", batches[0])).isPositive();
+    store.dropRows(batches[0]);
+    for (String t : tables) {
+      assertThat(count("SELECT count(*) FROM " + t + " WHERE batch_id = ?", batches[0])).as(t).isZero();
+      assertThat(count("SELECT count(*) FROM " + t + " WHERE batch_id = ?", batches[1])).as(t).isPositive();
+    }
+  }
+
+  @Test void aSegmentsMembersPageIsAnOrderedIndexRead() throws SQLException {
+    SegmentAssignment a = assignment(3000, false, 4);
+    long batch = newBatch();
+    try (BatchLoad load = store.startLoad(batch)) {
+      load.addSegments(a, null, 0, a.size());
+      load.finish();
+    }
+    store.write("make it current", c -> {
+      Store.execute(c, "INSERT INTO larder_current (job, batch_id, switched_at) VALUES ('j', " + batch + ", "
+          + (store.kind() == Dialect.Kind.SQLITE ? "'2024-01-01T00:00:00.000000Z'" : "now()") + ")");
+      return null;
+    });
+    if (store.kind() == Dialect.Kind.POSTGRES) {
+      store.withConnection("analyze", c -> {
+        Store.execute(c, "ANALYZE larder_current");
+        return null;
+      });
+    }
+    String members = "SELECT customer_id, distance FROM larder_segments WHERE job = ? AND batch_id = ?"
+        + " AND segment_id = ? AND customer_id > ? ORDER BY customer_id LIMIT 100";
+    assertMembersPlan(explain(members, "j", batch, 2, "c"));
+    assertCustomerPlan(explain("SELECT segment_id, segment_label, distance FROM larder_segments WHERE job = ?"
+        + " AND customer_id = ?", "j", "c1"));
+    List<String> page = new ArrayList<>();
+    store.withConnection("page", c -> {
+      try (PreparedStatement ps = c.prepareStatement(members)) {
+        ps.setString(1, "j");
+        ps.setLong(2, batch);
+        ps.setInt(3, 2);
+        ps.setString(4, "c");
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) page.add(rs.getString(1));
+        }
+      }
+      return null;
+    });
+    List<String> expected = new ArrayList<>();
+    for (int c = 0; c < a.size(); c++) {
+      String id = a.customers().name(c);
+      if (a.segment()[c] == 2 && id.compareTo("c") > 0) expected.add(id);
+    }
+    String[] sorted = expected.toArray(String[]::new);
+    Arrays.sort(sorted); // ASCII ids: byte order = String order
+    assertThat(page).containsExactly(Arrays.copyOf(sorted, 100));
   }
 }

@@ -2,7 +2,12 @@ package larder.store;
 
 import larder.testkit.PgSchema;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class PostgresBatchLoadTest extends BatchLoadContract {
   PgSchema schema;
@@ -22,5 +27,67 @@ class PostgresBatchLoadTest extends BatchLoadContract {
         return rs.getLong(1);
       }
     });
+  }
+
+  @Override long tableCount(String prefix) {
+    return store.withConnection("count", c -> {
+      try (var ps = c.prepareStatement("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+          + " AND starts_with(tablename, ?)")) {
+        ps.setString(1, prefix);
+        try (var rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
+  }
+
+  @Override String explain(String sql, Object... args) {
+    return store.withConnection("explain", c -> {
+      StringBuilder plan = new StringBuilder();
+      try (var ps = c.prepareStatement("EXPLAIN " + sql)) {
+        for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+        try (var rs = ps.executeQuery()) {
+          while (rs.next()) plan.append(rs.getString(1)).append('\n');
+        }
+      }
+      return plan.toString();
+    });
+  }
+
+  @Override void assertMembersPlan(String plan) {
+    assertThat(plan).containsPattern("Index (Only )?Scan using larder_segment_rows_\\d+_segment on larder_segment_rows_\\d+")
+        .doesNotContain("Sort").doesNotContain("Seq Scan on larder_segment_rows");
+  }
+
+  @Override void assertCustomerPlan(String plan) {
+    assertThat(plan).containsPattern("Index Scan using larder_segment_rows_\\d+_pkey on larder_segment_rows_\\d+")
+        .doesNotContain("Seq Scan on larder_segment_rows");
+  }
+
+  /** The segment index built with a batch's rows is adopted by the parent's index on attach, not built twice. */
+  @Test void aSegmentPartitionHasItsTwoIndexesAttachedToTheParents() {
+    var a = assignment(200, true, 9);
+    long batch = newBatch();
+    try (BatchLoad load = store.startLoad(batch)) {
+      load.addSegments(a, null, 0, a.size());
+      load.finish();
+    }
+    List<String> attached = new ArrayList<>();
+    store.withConnection("indexes", c -> {
+      try (var ps = c.prepareStatement("SELECT child.relname || ' -> ' || parent.relname FROM pg_index ix"
+          + " JOIN pg_class child ON child.oid = ix.indexrelid"
+          + " LEFT JOIN pg_inherits i ON i.inhrelid = ix.indexrelid LEFT JOIN pg_class parent ON parent.oid = i.inhparent"
+          + " WHERE ix.indrelid = to_regclass(?) ORDER BY 1")) {
+        ps.setString(1, "larder_segment_rows_" + batch);
+        try (var rs = ps.executeQuery()) {
+          while (rs.next()) attached.add(rs.getString(1));
+        }
+      }
+      return null;
+    });
+    assertThat(attached).containsExactly(
+        "larder_segment_rows_" + batch + "_pkey -> larder_segment_rows_pkey",
+        "larder_segment_rows_" + batch + "_segment -> larder_segment_rows_segment");
   }
 }

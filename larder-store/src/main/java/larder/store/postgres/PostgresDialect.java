@@ -12,6 +12,7 @@ import java.util.List;
 import larder.store.BatchLoad;
 import larder.store.Dialect;
 import larder.store.RowTable;
+import larder.store.Schema;
 import larder.store.Store;
 
 /**
@@ -59,6 +60,43 @@ public final class PostgresDialect implements Dialect {
                 + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
                 + " (c.batch_id IS NOT NULL) AS is_current, b.message"
                 + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id");
+      case 2:
+        return List.of(
+            "ALTER TABLE larder_batch ADD COLUMN segments BIGINT NOT NULL DEFAULT 0, ADD COLUMN segment_job TEXT",
+            "CREATE TABLE larder_segment_rows (batch_id BIGINT NOT NULL, customer_id TEXT COLLATE \"C\" NOT NULL,"
+                + " segment_id INTEGER NOT NULL, distance REAL NOT NULL, recency_days DOUBLE PRECISION,"
+                + " frequency DOUBLE PRECISION, monetary DOUBLE PRECISION, rfm_score TEXT,"
+                + " PRIMARY KEY (batch_id, customer_id)) PARTITION BY LIST (batch_id)",
+            "CREATE INDEX larder_segment_rows_segment ON larder_segment_rows (batch_id, segment_id, customer_id)",
+            "CREATE TABLE larder_segment_profile_rows (batch_id BIGINT NOT NULL, segment_id INTEGER NOT NULL,"
+                + " label TEXT NOT NULL, size BIGINT NOT NULL, share DOUBLE PRECISION NOT NULL,"
+                + " recency_mean DOUBLE PRECISION, recency_median DOUBLE PRECISION, frequency_mean DOUBLE PRECISION,"
+                + " frequency_median DOUBLE PRECISION, monetary_mean DOUBLE PRECISION, monetary_median DOUBLE PRECISION,"
+                + " centroid TEXT NOT NULL DEFAULT '{}', PRIMARY KEY (batch_id, segment_id))",
+            "CREATE TABLE larder_segment_transition_rows (batch_id BIGINT NOT NULL, from_segment INTEGER,"
+                + " to_segment INTEGER, customers BIGINT NOT NULL)",
+            "CREATE INDEX larder_segment_transition_rows_batch ON larder_segment_transition_rows"
+                + " (batch_id, from_segment, to_segment)",
+            "CREATE TABLE larder_segment_fallback_rows (batch_id BIGINT NOT NULL, segment_id INTEGER NOT NULL,"
+                + " rank INTEGER NOT NULL, item_id TEXT COLLATE \"C\" NOT NULL, score REAL NOT NULL,"
+                + " PRIMARY KEY (batch_id, segment_id, rank)) PARTITION BY LIST (batch_id)",
+            "DROP VIEW larder_batches",
+            "CREATE VIEW larder_batches AS SELECT b.batch_id, b.job, b.kind, b.model, b.params, b.metrics,"
+                + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
+                + " (c.batch_id IS NOT NULL) AS is_current, b.message, b.segments, b.segment_job"
+                + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id",
+            "CREATE VIEW larder_segments AS SELECT c.job, s.customer_id, s.segment_id, p.label AS segment_label,"
+                + " s.distance, s.recency_days, s.frequency, s.monetary, s.rfm_score, s.batch_id"
+                + " FROM larder_current c JOIN larder_segment_rows s ON s.batch_id = c.batch_id"
+                + " LEFT JOIN larder_segment_profile_rows p ON p.batch_id = s.batch_id AND p.segment_id = s.segment_id",
+            "CREATE VIEW larder_segment_profiles AS SELECT c.job, p.segment_id, p.label AS segment_label, p.size,"
+                + " p.share, p.recency_mean, p.recency_median, p.frequency_mean, p.frequency_median, p.monetary_mean,"
+                + " p.monetary_median, p.centroid, p.batch_id"
+                + " FROM larder_current c JOIN larder_segment_profile_rows p ON p.batch_id = c.batch_id",
+            "CREATE VIEW larder_segment_transitions AS SELECT c.job, t.from_segment, t.to_segment, t.customers,"
+                + " t.batch_id FROM larder_current c JOIN larder_segment_transition_rows t ON t.batch_id = c.batch_id",
+            "CREATE VIEW larder_segment_fallback AS SELECT c.job, f.segment_id, f.rank, f.item_id, f.score, f.batch_id"
+                + " FROM larder_current c JOIN larder_segment_fallback_rows f ON f.batch_id = c.batch_id");
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
@@ -127,6 +165,12 @@ public final class PostgresDialect implements Dialect {
               + (pending.get(0) ? " FINALIZE" : " CONCURRENTLY"));
         }
         Store.execute(c, "DROP TABLE IF EXISTS " + part);
+      }
+      for (String t : Schema.SMALL_ROW_TABLES) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE batch_id = ?")) {
+          ps.setLong(1, batchId);
+          ps.executeUpdate();
+        }
       }
       return null;
     });

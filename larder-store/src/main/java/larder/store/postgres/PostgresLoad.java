@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import larder.core.IdMap;
+import larder.core.segment.SegmentAssignment;
 import larder.store.BatchLoad;
 import larder.store.RowTable;
 import larder.store.Store;
@@ -16,9 +17,10 @@ import org.postgresql.copy.CopyIn;
 /**
  * Bulk load into PostgreSQL. Each row table gets a partition of its own, created in the load's
  * transaction, filled with {@code COPY ... FROM STDIN (FREEZE)} (rows written frozen: no later vacuum
- * pass over them), then given its primary key (one sorted index build beats maintaining it row by row)
- * and statistics, and committed. {@link #finish()} attaches the partitions; the {@code CHECK
- * (batch_id = id)} created with each table proves the partition bound, so ATTACH does not scan it.
+ * pass over them), then given its primary key and its table's other {@linkplain RowTable#indexes()
+ * indexes} (one sorted index build beats maintaining it row by row) and statistics, and committed.
+ * {@link #finish()} attaches the partitions; the {@code CHECK (batch_id = id)} created with each table
+ * proves the partition bound, so ATTACH does not scan it.
  * One connection per table, because a connection carries one COPY at a time and lists of several
  * tables arrive interleaved. Used by one thread.
  */
@@ -40,6 +42,7 @@ final class PostgresLoad implements BatchLoad {
   }
 
   @Override public void addList(RowTable table, String key, int[] items, float[] scores, int count, IdMap itemNames) {
+    if (!table.ranked()) throw new IllegalArgumentException(table + " is not a table of ranked lists");
     Part p = parts[table.ordinal()];
     try {
       if (p == null) p = parts[table.ordinal()] = new Part(table);
@@ -54,6 +57,20 @@ final class PostgresLoad implements BatchLoad {
         byte[] name = names[item];
         if (name == null) name = names[item] = copyText(itemNames.name(item));
         p.row(keyBytes, i + 1, name, scores[i]);
+      }
+    } catch (SQLException e) {
+      throw store.failure("copy rows of batch " + batchId + " into " + PostgresDialect.partition(table, batchId), e);
+    }
+  }
+
+  @Override public void addSegments(SegmentAssignment a, int[] order, int from, int to) {
+    RowTable table = RowTable.SEGMENTS;
+    try {
+      Part p = parts[table.ordinal()];
+      if (p == null) p = parts[table.ordinal()] = new Part(table);
+      for (int i = from; i < to; i++) {
+        int c = order == null ? i : order[i];
+        p.segment(copyText(a.customers().name(c)), a, c);
       }
     } catch (SQLException e) {
       throw store.failure("copy rows of batch " + batchId + " into " + PostgresDialect.partition(table, batchId), e);
@@ -175,6 +192,56 @@ final class PostgresLoad implements BatchLoad {
       rows++;
     }
 
+    /** One customer's segment row; null RFM columns are COPY's {@code \\N}. */
+    void segment(byte[] customer, SegmentAssignment a, int c) throws SQLException {
+      int need = batchPrefix.length + customer.length + SEGMENT_ROW_EXTRA;
+      if (pos + need > buf.length) flush();
+      if (need > buf.length) {
+        byte[] whole = new byte[need]; // an id longer than the buffer
+        int end = segmentRow(whole, 0, customer, a, c);
+        copy.writeToCopy(whole, 0, end);
+      } else {
+        pos = segmentRow(buf, pos, customer, a, c);
+      }
+      rows++;
+    }
+
+    private int segmentRow(byte[] b, int at, byte[] customer, SegmentAssignment a, int c) {
+      System.arraycopy(batchPrefix, 0, b, at, batchPrefix.length);
+      at += batchPrefix.length;
+      System.arraycopy(customer, 0, b, at, customer.length);
+      at += customer.length;
+      b[at++] = '\t';
+      at = writeInt(b, at, a.segment()[c]);
+      b[at++] = '\t';
+      at = writeAscii(b, at, Float.toString(a.distance()[c]));
+      SegmentAssignment.Rfm rfm = a.rfm();
+      if (rfm == null) {
+        for (int k = 0; k < 4; k++) {
+          b[at++] = '\t';
+          b[at++] = '\\';
+          b[at++] = 'N';
+        }
+      } else {
+        b[at++] = '\t';
+        at = writeAscii(b, at, Double.toString(rfm.recencyDays()[c]));
+        b[at++] = '\t';
+        at = writeAscii(b, at, Double.toString(rfm.frequency()[c]));
+        b[at++] = '\t';
+        at = writeAscii(b, at, Double.toString(rfm.monetary()[c]));
+        b[at++] = '\t';
+        short score = rfm.score()[c];
+        if (score == 0) {
+          b[at++] = '\\';
+          b[at++] = 'N';
+        } else {
+          at = writeInt(b, at, score);
+        }
+      }
+      b[at++] = '\n';
+      return at;
+    }
+
     private byte[] rowBytes(byte[] key, int rank, byte[] item, float score) {
       // an id longer than the buffer: rare enough to build the row on its own
       String k = key == null ? "" : new String(key, StandardCharsets.UTF_8) + "\t";
@@ -193,8 +260,13 @@ final class PostgresLoad implements BatchLoad {
       copy = null;
       Store.execute(connection,
           "SET LOCAL maintenance_work_mem = '256MB'",
-          "ALTER TABLE " + name + " ADD CONSTRAINT " + name + "_pkey PRIMARY KEY (" + table.primaryKey() + ")",
-          "ANALYZE " + name);
+          "ALTER TABLE " + name + " ADD CONSTRAINT " + name + "_pkey PRIMARY KEY (" + table.primaryKey() + ")");
+      // built here, beside the rows, so ATTACH finds an equivalent index and adopts it instead of building one
+      for (RowTable.Index ix : table.indexes()) {
+        Store.execute(connection,
+            "CREATE INDEX " + name + "_" + ix.suffix() + " ON " + name + " (" + ix.columns() + ")");
+      }
+      Store.execute(connection, "ANALYZE " + name);
       connection.commit();
       done = true;
       close();
@@ -225,6 +297,14 @@ final class PostgresLoad implements BatchLoad {
         // the pool evicts a broken connection
       }
     }
+  }
+
+  /** Largest encoding of a segment row's columns besides the batch prefix and the customer id. */
+  private static final int SEGMENT_ROW_EXTRA = 1 + 11 + 1 + 16 + 3 * (1 + 25) + 1 + 6 + 1;
+
+  private static int writeAscii(byte[] b, int pos, String s) {
+    for (int i = 0; i < s.length(); i++) b[pos++] = (byte) s.charAt(i);
+    return pos;
   }
 
   private static int writeInt(byte[] b, int pos, int v) {

@@ -11,6 +11,7 @@ import java.util.List;
 import larder.store.BatchLoad;
 import larder.store.Dialect;
 import larder.store.RowTable;
+import larder.store.Schema;
 import larder.store.Store;
 
 /**
@@ -56,6 +57,54 @@ public final class SqliteDialect implements Dialect {
                 + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
                 + " (c.batch_id IS NOT NULL) AS is_current, b.message"
                 + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id");
+      case 2:
+        return List.of(
+            "ALTER TABLE larder_batch ADD COLUMN segments INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE larder_batch ADD COLUMN segment_job TEXT",
+            "CREATE TABLE larder_segment_rows (batch_id INTEGER NOT NULL, customer_id TEXT NOT NULL,"
+                + " segment_id INTEGER NOT NULL, distance REAL NOT NULL, recency_days REAL, frequency REAL,"
+                + " monetary REAL, rfm_score TEXT, PRIMARY KEY (batch_id, customer_id)) WITHOUT ROWID",
+            "CREATE INDEX larder_segment_rows_segment ON larder_segment_rows (batch_id, segment_id, customer_id)",
+            // Without statistics SQLite reads a segment's members through the view by the primary key range
+            // (batch_id, customer_id > ?) and filters on segment_id, touching k times the rows of a page. The
+            // shape of these rows is known (a million customers a batch, ~10 segments), so seed sqlite_stat1
+            // with it (sqlite.org/optoverview.html#manual_control_of_query_plans_using_sqlite_stat_tables);
+            // a later ANALYZE replaces it with measured numbers, which lead to the same plans.
+            "ANALYZE sqlite_master",
+            "DELETE FROM sqlite_stat1 WHERE tbl = 'larder_segment_rows'",
+            "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES"
+                + " ('larder_segment_rows', 'larder_segment_rows', '1000000 1000000 1'),"
+                + " ('larder_segment_rows', 'larder_segment_rows_segment', '1000000 1000000 100000 1')",
+            "ANALYZE sqlite_master",
+            "CREATE TABLE larder_segment_profile_rows (batch_id INTEGER NOT NULL, segment_id INTEGER NOT NULL,"
+                + " label TEXT NOT NULL, size INTEGER NOT NULL, share REAL NOT NULL, recency_mean REAL,"
+                + " recency_median REAL, frequency_mean REAL, frequency_median REAL, monetary_mean REAL,"
+                + " monetary_median REAL, centroid TEXT NOT NULL DEFAULT '{}',"
+                + " PRIMARY KEY (batch_id, segment_id)) WITHOUT ROWID",
+            "CREATE TABLE larder_segment_transition_rows (batch_id INTEGER NOT NULL, from_segment INTEGER,"
+                + " to_segment INTEGER, customers INTEGER NOT NULL)",
+            "CREATE INDEX larder_segment_transition_rows_batch ON larder_segment_transition_rows"
+                + " (batch_id, from_segment, to_segment)",
+            "CREATE TABLE larder_segment_fallback_rows (batch_id INTEGER NOT NULL, segment_id INTEGER NOT NULL,"
+                + " rank INTEGER NOT NULL, item_id TEXT NOT NULL, score REAL NOT NULL,"
+                + " PRIMARY KEY (batch_id, segment_id, rank)) WITHOUT ROWID",
+            "DROP VIEW larder_batches",
+            "CREATE VIEW larder_batches AS SELECT b.batch_id, b.job, b.kind, b.model, b.params, b.metrics,"
+                + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
+                + " (c.batch_id IS NOT NULL) AS is_current, b.message, b.segments, b.segment_job"
+                + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id",
+            "CREATE VIEW larder_segments AS SELECT c.job, s.customer_id, s.segment_id, p.label AS segment_label,"
+                + " s.distance, s.recency_days, s.frequency, s.monetary, s.rfm_score, s.batch_id"
+                + " FROM larder_current c JOIN larder_segment_rows s ON s.batch_id = c.batch_id"
+                + " LEFT JOIN larder_segment_profile_rows p ON p.batch_id = s.batch_id AND p.segment_id = s.segment_id",
+            "CREATE VIEW larder_segment_profiles AS SELECT c.job, p.segment_id, p.label AS segment_label, p.size,"
+                + " p.share, p.recency_mean, p.recency_median, p.frequency_mean, p.frequency_median, p.monetary_mean,"
+                + " p.monetary_median, p.centroid, p.batch_id"
+                + " FROM larder_current c JOIN larder_segment_profile_rows p ON p.batch_id = c.batch_id",
+            "CREATE VIEW larder_segment_transitions AS SELECT c.job, t.from_segment, t.to_segment, t.customers,"
+                + " t.batch_id FROM larder_current c JOIN larder_segment_transition_rows t ON t.batch_id = c.batch_id",
+            "CREATE VIEW larder_segment_fallback AS SELECT c.job, f.segment_id, f.rank, f.item_id, f.score, f.batch_id"
+                + " FROM larder_current c JOIN larder_segment_fallback_rows f ON f.batch_id = c.batch_id");
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
@@ -99,13 +148,16 @@ public final class SqliteDialect implements Dialect {
 
   @Override public void dropRows(Store store, long batchId) {
     store.write("remove the rows of batch " + batchId, c -> {
-      for (RowTable t : RowTable.values()) {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.table() + " WHERE batch_id = ?")) {
-          ps.setLong(1, batchId);
-          ps.executeUpdate();
-        }
-      }
+      for (RowTable t : RowTable.values()) delete(c, t.table(), batchId);
+      for (String t : Schema.SMALL_ROW_TABLES) delete(c, t, batchId);
       return null;
     });
+  }
+
+  private static void delete(Connection c, String table, long batchId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE batch_id = ?")) {
+      ps.setLong(1, batchId);
+      ps.executeUpdate();
+    }
   }
 }

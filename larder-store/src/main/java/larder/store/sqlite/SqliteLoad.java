@@ -3,7 +3,9 @@ package larder.store.sqlite;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import larder.core.IdMap;
+import larder.core.segment.SegmentAssignment;
 import larder.store.BatchLoad;
 import larder.store.RowTable;
 import larder.store.Store;
@@ -40,12 +42,23 @@ final class SqliteLoad implements BatchLoad {
   }
 
   @Override public void addList(RowTable table, String key, int[] items, float[] scores, int count, IdMap itemNames) {
-    Buffer b = buffers[table.ordinal()];
-    if (b == null) b = buffers[table.ordinal()] = new Buffer(table);
+    if (!table.ranked()) throw new IllegalArgumentException(table + " is not a table of ranked lists");
+    RankedBuffer b = (RankedBuffer) buffers[table.ordinal()];
+    if (b == null) buffers[table.ordinal()] = b = new RankedBuffer(table);
     try {
       for (int i = 0; i < count; i++) b.add(key, i + 1, itemNames.name(items[i]), scores[i]);
     } catch (SQLException e) {
       throw store.failure("load rows of batch " + batchId + " into " + table.table(), e);
+    }
+  }
+
+  @Override public void addSegments(SegmentAssignment a, int[] order, int from, int to) {
+    SegmentBuffer b = (SegmentBuffer) buffers[RowTable.SEGMENTS.ordinal()];
+    if (b == null) buffers[RowTable.SEGMENTS.ordinal()] = b = new SegmentBuffer();
+    try {
+      for (int i = from; i < to; i++) b.add(a, order == null ? i : order[i]);
+    } catch (SQLException e) {
+      throw store.failure("load rows of batch " + batchId + " into " + RowTable.SEGMENTS.table(), e);
     }
   }
 
@@ -95,13 +108,8 @@ final class SqliteLoad implements BatchLoad {
   }
 
   /** Pending rows of one table, written a full statement at a time. */
-  private final class Buffer {
+  private abstract class Buffer {
     final RowTable table;
-    final int width;
-    final String[] keys = new String[ROWS_PER_STATEMENT];
-    final int[] ranks = new int[ROWS_PER_STATEMENT];
-    final String[] items = new String[ROWS_PER_STATEMENT];
-    final float[] scores = new float[ROWS_PER_STATEMENT];
     int n;
     long rows;
     PreparedStatement many;
@@ -109,14 +117,13 @@ final class SqliteLoad implements BatchLoad {
 
     Buffer(RowTable table) {
       this.table = table;
-      this.width = table.keyed() ? 5 : 4;
     }
 
-    void add(String key, int rank, String item, float score) throws SQLException {
-      keys[n] = key;
-      ranks[n] = rank;
-      items[n] = item;
-      scores[n] = score;
+    /** Binds pending row {@code i} from parameter {@code p} on; returns the next parameter. */
+    abstract int bind(PreparedStatement ps, int p, int i) throws SQLException;
+
+    /** Counts the row just stored at index {@code n} and writes a full statement. */
+    final void added() throws SQLException {
       rows++;
       if (++n == ROWS_PER_STATEMENT) {
         if (many == null) many = connection.prepareStatement(insert(ROWS_PER_STATEMENT));
@@ -138,17 +145,8 @@ final class SqliteLoad implements BatchLoad {
       n = 0;
     }
 
-    private int bind(PreparedStatement ps, int p, int i) throws SQLException {
-      ps.setLong(p++, batchId);
-      if (table.keyed()) ps.setString(p++, keys[i]);
-      ps.setInt(p++, ranks[i]);
-      ps.setString(p++, items[i]);
-      ps.setFloat(p++, scores[i]);
-      return p;
-    }
-
     private String insert(int rowsPerStatement) {
-      String tuple = width == 5 ? "(?,?,?,?,?)" : "(?,?,?,?)";
+      String tuple = "(?" + ",?".repeat(table.width() - 1) + ")";
       StringBuilder sql = new StringBuilder("INSERT INTO ").append(table.table())
           .append(" (").append(table.columns()).append(") VALUES ");
       for (int i = 0; i < rowsPerStatement; i++) sql.append(i == 0 ? "" : ",").append(tuple);
@@ -165,4 +163,73 @@ final class SqliteLoad implements BatchLoad {
     }
   }
 
+  /** Rows of ranked lists. */
+  private final class RankedBuffer extends Buffer {
+    final String[] keys = new String[ROWS_PER_STATEMENT];
+    final int[] ranks = new int[ROWS_PER_STATEMENT];
+    final String[] items = new String[ROWS_PER_STATEMENT];
+    final float[] scores = new float[ROWS_PER_STATEMENT];
+
+    RankedBuffer(RowTable table) {
+      super(table);
+    }
+
+    void add(String key, int rank, String item, float score) throws SQLException {
+      keys[n] = key;
+      ranks[n] = rank;
+      items[n] = item;
+      scores[n] = score;
+      added();
+    }
+
+    @Override int bind(PreparedStatement ps, int p, int i) throws SQLException {
+      ps.setLong(p++, batchId);
+      if (table.integerKey()) ps.setInt(p++, Integer.parseInt(keys[i]));
+      else if (table.keyed()) ps.setString(p++, keys[i]);
+      ps.setInt(p++, ranks[i]);
+      ps.setString(p++, items[i]);
+      ps.setFloat(p++, scores[i]);
+      return p;
+    }
+  }
+
+  /** Customers' segment rows, bound straight from the assignment's arrays. */
+  private final class SegmentBuffer extends Buffer {
+    final SegmentAssignment[] from = new SegmentAssignment[ROWS_PER_STATEMENT];
+    final int[] customers = new int[ROWS_PER_STATEMENT];
+
+    SegmentBuffer() {
+      super(RowTable.SEGMENTS);
+    }
+
+    void add(SegmentAssignment a, int customer) throws SQLException {
+      from[n] = a;
+      customers[n] = customer;
+      added();
+    }
+
+    @Override int bind(PreparedStatement ps, int p, int i) throws SQLException {
+      SegmentAssignment a = from[i];
+      int c = customers[i];
+      ps.setLong(p++, batchId);
+      ps.setString(p++, a.customers().name(c));
+      ps.setInt(p++, a.segment()[c]);
+      ps.setFloat(p++, a.distance()[c]);
+      SegmentAssignment.Rfm rfm = a.rfm();
+      if (rfm == null) {
+        ps.setNull(p++, Types.REAL);
+        ps.setNull(p++, Types.REAL);
+        ps.setNull(p++, Types.REAL);
+        ps.setNull(p++, Types.VARCHAR);
+      } else {
+        ps.setDouble(p++, rfm.recencyDays()[c]);
+        ps.setDouble(p++, rfm.frequency()[c]);
+        ps.setDouble(p++, rfm.monetary()[c]);
+        short score = rfm.score()[c];
+        if (score == 0) ps.setNull(p++, Types.VARCHAR);
+        else ps.setString(p++, Short.toString(score));
+      }
+      return p;
+    }
+  }
 }
