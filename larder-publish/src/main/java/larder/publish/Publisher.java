@@ -27,13 +27,23 @@ import larder.store.Store;
  *   TopNSink sink = w.recommendationSink(users, items);   // thread-safe: hand it to the scorers
  *   model.scoreAll(sink);
  *   w.writeFallback(popular, scores, 100, items);
+ *   w.setSegmentJob("shop-segments");                       // optional: per-segment fallback lists
+ *   w.writeSegmentFallback(3, popularIn3, scores3, 100, items);
  *   w.setMetrics("{\"ndcg@10\":0.31}");
  *   BatchInfo b = w.publish(3);                             // switch, keep the last 3
  * }                                                         // closing without publish = failed run
+ *
+ * try (BatchWriter w = pub.begin("shop-segments", "segments", "kmeans", "{\"k\":6}")) {
+ *   w.writeSegments(assignment);                            // bulk-loaded like the lists
+ *   w.writeProfiles(profiles);
+ *   w.writeTransitions(transitions);
+ *   w.publish(3);
+ * }
  * }</pre>
  *
  * <h2>Life of a batch</h2>
- * {@code begin} takes the job's lock and records the batch as 'staging'. {@code publish} finishes the
+ * {@code begin} refuses a kind other than the one the job has published, takes the job's lock and
+ * records the batch as 'staging'. {@code publish} finishes the
  * load and then, in one transaction, marks the previous current batch 'superseded', this one
  * 'published' and points {@code larder_current} at it: readers of the views see the old batch or the
  * new one, never a mix. It then retires the batches the job no longer keeps. A run that fails or is
@@ -71,15 +81,25 @@ public final class Publisher {
   /**
    * Starts a run of {@code job}: takes its lock and records a 'staging' batch.
    *
-   * @param kind what the batch holds, e.g. "recommendations"
+   * @param kind what the batch holds: "recommendations" or "segments" ({@link Batches#RECOMMENDATIONS},
+   *     {@link Batches#SEGMENTS}); a job keeps the kind of its first published batch
    * @param paramsJson the model parameters as JSON text (null = "{}")
    * @throws StoreException when another run of the job holds a lock that is not stale
-   * @throws ConfigException when the job name is not letters, digits, '-', '_' or '.'
+   * @throws ConfigException when the job name is not letters, digits, '-', '_' or '.', or the job has
+   *     published batches of another kind
    */
   public BatchWriter begin(String job, String kind, String model, String paramsJson) {
     checkJobName(job);
     if (kind == null || kind.isBlank()) throw new ConfigException("kind", kind, "must not be empty");
     if (model == null || model.isBlank()) throw new ConfigException("model", model, "must not be empty");
+    String published = publishedKind(job);
+    if (published != null && !published.equals(kind)) {
+      // the views and readers of a job assume one kind: a segments batch would leave 'recommendations'
+      // readers with no lists, and a rollback could cross kinds
+      throw new ConfigException("kind", kind, "job '" + job + "' has published '" + published
+          + "' batches; it cannot publish '" + kind + "' batches",
+          "publish the " + kind + " under a job name of their own, e.g. '" + job + "-" + kind + "'");
+    }
     String owner = options.owner() + "#" + RUNS.incrementAndGet();
     String takenOver = JobLock.acquire(store, job, owner, options.staleLockAfter());
     if (takenOver != null) progress.note("publish", "job '" + job + "': took over a stale lock of " + takenOver);
@@ -112,7 +132,7 @@ public final class Publisher {
       store.dropRows(id);
       markFailed(id, "abandoned: its run ended without publishing and a later run took over the lock", null);
     }
-    return new BatchWriter(this, job, batchId, owner, options.queueLists(), progress);
+    return new BatchWriter(this, job, kind, batchId, owner, options.queueLists(), progress);
   }
 
   /**
@@ -249,11 +269,24 @@ public final class Publisher {
     return retired;
   }
 
+  /** The kind of {@code job}'s newest batch that was ever published, or null when none was. */
+  String publishedKind(String job) {
+    return store.read("read the kind of job '" + job + "'", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT kind FROM larder_batch WHERE job = ?"
+          + " AND published_at IS NOT NULL ORDER BY batch_id DESC LIMIT 1")) {
+        ps.setString(1, job);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getString(1) : null;
+        }
+      }
+    });
+  }
+
   /** Marks a staging batch failed with {@code message}; rows must already be gone. */
   void markFailed(long batchId, String message, String metrics) {
     store.write("mark batch " + batchId + " failed", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'failed', message = ?,"
-          + " metrics = COALESCE(?, metrics), rec_rows = 0, similar_rows = 0, users = 0"
+          + " metrics = COALESCE(?, metrics), rec_rows = 0, similar_rows = 0, users = 0, segments = 0"
           + " WHERE batch_id = ? AND status = 'staging'")) {
         ps.setString(1, message);
         ps.setString(2, metrics);
