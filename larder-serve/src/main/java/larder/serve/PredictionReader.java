@@ -25,8 +25,9 @@ import larder.store.Store;
  *
  * <pre>{@code
  * PredictionReader reader = new PredictionReader(store);
- * Recommendations r = reader.recommend("shop", "u42", 10);   // r.source() "user" or "fallback"
+ * Recommendations r = reader.recommend("shop", "u42", 10);   // r.source() "user", "segment" or "fallback"
  * }</pre>
+ * Segments jobs are read by {@link SegmentReader}.
  */
 public final class PredictionReader {
   private final Store store;
@@ -43,27 +44,63 @@ public final class PredictionReader {
   }
 
   /**
-   * The top {@code limit} items for {@code userId} in {@code job}'s current batch; the job's fallback
-   * list when the batch does not know the user.
+   * The top {@code limit} items for {@code userId} in {@code job}'s current batch. When the batch has no
+   * list for the user: the fallback list of the user's segment, when the batch has segment fallback lists
+   * and the user is a customer in the current batch of its segment job; else the job's fallback list.
+   * The same look-up as one SQL query is {@link larder.store.Schema#RECOMMEND_SQL}.
    *
-   * @throws NotFoundException when the job has no current batch (names the jobs that have one)
+   * @throws NotFoundException when the job has no current batch (names the jobs that have one), or it
+   *     serves segments
    * @throws InputException when {@code limit} is below 1
    */
   public Recommendations recommend(String job, String userId, int limit) {
     checkLimit(limit);
     Dialect d = store.dialect();
     return store.read("read recommendations of user '" + userId + "' in job '" + job + "'", c -> {
-      BatchInfo b = currentOrThrow(c, d, job);
+      BatchInfo b = Current.of(c, d, job, false);
       List<RankedItem> items = ranked(c, b.id(), "SELECT rank, item_id, score, batch_id FROM larder_recommendations"
           + " WHERE job = ? AND user_id = ? ORDER BY rank LIMIT ?", job, userId, limit);
-      String source = Recommendations.USER;
-      if (items.isEmpty()) {
-        source = Recommendations.FALLBACK;
-        items = ranked(c, b.id(), "SELECT rank, item_id, score, batch_id FROM larder_fallback"
-            + " WHERE job = ? ORDER BY rank LIMIT ?", job, limit);
+      if (!items.isEmpty()) {
+        return new Recommendations(job, userId, b.id(), b.publishedAt(), age(b), Recommendations.USER, items,
+            null, null);
       }
-      return new Recommendations(job, userId, b.id(), b.publishedAt(), age(b), source, items);
+      Batches.SegmentFallback sf = Batches.segmentFallback(c, b.id());
+      if (sf != null && sf.segments() > 0) {
+        Recommendations r = segmentList(c, b, sf.segmentJob(), userId, limit);
+        if (r != null) return r;
+      }
+      items = ranked(c, b.id(), "SELECT rank, item_id, score, batch_id FROM larder_fallback"
+          + " WHERE job = ? ORDER BY rank LIMIT ?", job, limit);
+      return new Recommendations(job, userId, b.id(), b.publishedAt(), age(b), Recommendations.FALLBACK, items,
+          null, null);
     });
+  }
+
+  /** The fallback list of the user's segment in {@code segmentJob}'s current batch, or null. */
+  private Recommendations segmentList(Connection c, BatchInfo b, String segmentJob, String userId, int limit)
+      throws SQLException {
+    List<RankedItem> items = new ArrayList<>();
+    Integer segment = null;
+    String label = null;
+    try (PreparedStatement ps = c.prepareStatement("SELECT f.rank, f.item_id, f.score, f.batch_id, s.segment_id,"
+        + " s.segment_label FROM larder_segments s JOIN larder_segment_fallback f ON f.segment_id = s.segment_id"
+        + " WHERE s.job = ? AND s.customer_id = ? AND f.job = ? ORDER BY f.rank LIMIT ?")) {
+      ps.setString(1, segmentJob);
+      ps.setString(2, userId);
+      ps.setString(3, b.job());
+      ps.setInt(4, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          checkBatch(rs.getLong(4), b.id());
+          segment = rs.getInt(5);
+          label = rs.getString(6);
+          items.add(new RankedItem(rs.getInt(1), rs.getString(2), rs.getFloat(3)));
+        }
+      }
+    }
+    if (items.isEmpty()) return null;
+    return new Recommendations(b.job(), userId, b.id(), b.publishedAt(), age(b), Recommendations.SEGMENT, items,
+        segment, label);
   }
 
   /**
@@ -75,7 +112,7 @@ public final class PredictionReader {
     checkLimit(limit);
     Dialect d = store.dialect();
     return store.read("read items similar to '" + itemId + "' in job '" + job + "'", c -> {
-      BatchInfo b = currentOrThrow(c, d, job);
+      BatchInfo b = Current.of(c, d, job, false);
       List<RankedItem> items = ranked(c, b.id(), "SELECT rank, similar_item_id, score, batch_id"
           + " FROM larder_similar_items WHERE job = ? AND item_id = ? ORDER BY rank LIMIT ?", job, itemId, limit);
       if (items.isEmpty()) {
@@ -102,27 +139,13 @@ public final class PredictionReader {
     return store.read("list jobs", Batches::servingJobs);
   }
 
-  private BatchInfo currentOrThrow(Connection c, Dialect d, String job) throws SQLException {
-    Optional<BatchInfo> b = Batches.current(c, d, job);
-    if (b.isPresent()) return b.get();
-    List<String> jobs = Batches.servingJobs(c);
-    throw new NotFoundException("job '" + job + "' has no published batch; known jobs: "
-        + (jobs.isEmpty() ? "none (nothing has been published yet)" : String.join(", ", jobs)),
-        "check the job name, or run the job to publish a batch");
-  }
-
   private List<RankedItem> ranked(Connection c, long batchId, String sql, Object... args) throws SQLException {
     List<RankedItem> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          long from = rs.getLong(4);
-          if (from != batchId) {
-            // the read transaction is a snapshot; reaching this means the store broke that promise
-            throw new StoreException("store " + store.name() + ": a read mixed batch " + from + " into batch "
-                + batchId, "report this: the store's isolation is not what Larder requires", null);
-          }
+          checkBatch(rs.getLong(4), batchId);
           out.add(new RankedItem(rs.getInt(1), rs.getString(2), rs.getFloat(3)));
         }
       }
@@ -130,8 +153,16 @@ public final class PredictionReader {
     return out;
   }
 
+  private void checkBatch(long from, long batchId) {
+    if (from != batchId) {
+      // the read transaction is a snapshot; reaching this means the store broke that promise
+      throw new StoreException("store " + store.name() + ": a read mixed batch " + from + " into batch "
+          + batchId, "report this: the store's isolation is not what Larder requires", null);
+    }
+  }
+
   private Duration age(BatchInfo b) {
-    return b.publishedAt() == null ? Duration.ZERO : Duration.between(b.publishedAt(), clock.instant());
+    return Current.age(b, clock);
   }
 
   private static void checkLimit(int limit) {
