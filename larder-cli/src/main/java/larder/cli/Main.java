@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       RecommendCommand.class,
       SimilarCommand.class,
+      SegmentCommand.class,
       BatchesCommand.class,
       StatusCommand.class,
       RollbackCommand.class,

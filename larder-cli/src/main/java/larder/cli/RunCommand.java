@@ -7,6 +7,7 @@ import larder.jobs.config.JobConfig;
 import java.util.concurrent.Callable;
 import larder.jobs.config.LarderConfig;
 import larder.jobs.run.JobRunner;
+import larder.jobs.run.JobReport;
 import larder.jobs.run.RunReport;
 import larder.publish.Publisher;
 import larder.store.Store;
@@ -36,13 +37,13 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** Runs the jobs one after the other into the store, printing progress and each job's summary. */
-  static List<RunReport> runJobs(LarderConfig cfg, List<JobConfig> selected, String db, boolean quiet) {
-    List<RunReport> reports = new ArrayList<>();
+  static List<JobReport> runJobs(LarderConfig cfg, List<JobConfig> selected, String db, boolean quiet) {
+    List<JobReport> reports = new ArrayList<>();
     try (Store s = Store.open(db)) {
       JobRunner runner = new JobRunner(new Publisher(s), new ConsoleProgress(System.err, quiet),
           quiet ? RunReport.Listener.NONE : (job, msg) -> System.err.println("[" + job + "] " + msg));
       for (JobConfig job : selected) {
-        RunReport report = runner.run(job);
+        JobReport report = runner.run(job);
         System.out.print(report.summary());
         System.out.flush();
         reports.add(report);

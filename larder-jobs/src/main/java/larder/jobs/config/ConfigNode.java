@@ -114,6 +114,24 @@ public final class ConfigNode {
     throw new ConfigException(key(name), raw, "must be one of " + String.join(", ", allowed));
   }
 
+  /** A list of single values ({@code [a, b]}) or one comma-separated value ({@code "a, b"}); null when absent. */
+  public List<String> strings(String name) {
+    JsonNode v = get(name);
+    if (v == null) return null;
+    List<String> out = new ArrayList<>();
+    if (v.isArray()) {
+      for (JsonNode e : v) {
+        if (!e.isValueNode() || e.isNull()) throw new ConfigException(key(name), describe(v), "must be a list of single values");
+        out.add(e.asText().strip());
+      }
+    } else if (v.isValueNode()) {
+      for (String s : v.asText().split(",")) if (!s.isBlank()) out.add(s.strip());
+    } else {
+      throw new ConfigException(key(name), describe(v), "must be a list such as [a, b]");
+    }
+    return out;
+  }
+
   /** A column reference: a header name, or a 1-based position given as a number. */
   public String column(String name) {
     return has(name) ? string(name) : markRead(name, null);

@@ -1,13 +1,27 @@
 package larder.jobs.config;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import larder.core.ConfigException;
+import larder.extract.FeatureSource;
+import larder.extract.TransactionSource;
+import larder.extract.formats.Timestamps;
+import larder.train.segment.KSpec;
+import larder.train.segment.kmeans.KMeansParams;
+import larder.train.segment.rfm.Monetary;
+import larder.train.segment.stable.IdMatcher;
+import larder.train.segment.transform.Transform;
 
-/** Reads one job's mapping into a {@link JobConfig}. */
+/** Reads one job's mapping into a {@link JobConfig}: {@code type: recommendations} (the default) or {@code segments}. */
 final class JobConfigs {
   private JobConfigs() {}
 
   static JobConfig parse(String name, ConfigNode n, Path baseDir) {
-    n.choice("type", "recommendations", "recommendations");
+    String type = n.choice("type", "recommendations", "recommendations", "segments");
+    return type.equals("segments") ? segments(name, n, baseDir) : recommendations(name, n, baseDir);
+  }
+
+  private static RecommendationsJob recommendations(String name, ConfigNode n, Path baseDir) {
     int threads = n.integer("threads", Runtime.getRuntime().availableProcessors());
     var source = SourceConfigs.parse(n.child("source"), baseDir);
     var model = ModelConfigs.parse(n.child("model"), threads);
@@ -16,13 +30,77 @@ final class JobConfigs {
     int similar = n.integer("similar_items", 10);
     boolean fallback = n.bool("fallback", true);
     int keep = n.integer("keep", 3);
-    JobConfig.EvaluationConfig eval = null;
+    String segmentFallback = n.string("segment_fallback", null);
+    RecommendationsJob.EvaluationConfig eval = null;
     ConfigNode e = n.childOrNull("evaluate");
     if (e != null) {
-      eval = new JobConfig.EvaluationConfig(e.number("holdout", 0.2), e.integer("k", topN), e.longValue("seed", 42));
+      eval = new RecommendationsJob.EvaluationConfig(e.number("holdout", 0.2), e.integer("k", topN), e.longValue("seed", 42));
       e.finish();
     }
     n.finish();
-    return new JobConfig(name, source, model, topN, excludeSeen, similar, fallback, keep, threads, eval);
+    return new RecommendationsJob(name, source, model, topN, excludeSeen, similar, fallback, keep, threads, eval,
+        segmentFallback);
+  }
+
+  private static SegmentsJob segments(String name, ConfigNode n, Path baseDir) {
+    int threads = n.integer("threads", Runtime.getRuntime().availableProcessors());
+    Object source = SourceConfigs.segments(n.child("source"), baseDir);
+    try {
+      SegmentsJob.Method method = n.choice("method", "kmeans", "kmeans", "rfm").equals("rfm")
+          ? SegmentsJob.Method.RFM : SegmentsJob.Method.KMEANS;
+      Instant asOf = null;
+      Monetary monetary = Monetary.TOTAL;
+      ConfigNode rfm = n.childOrNull("rfm");
+      if (rfm != null) {
+        String at = rfm.string("as_of", null);
+        if (at != null) asOf = asOf(rfm.key("as_of"), at);
+        monetary = Monetary.parse(rfm.key("monetary"), rfm.string("monetary", "total"));
+        rfm.finish();
+      }
+      Transform transform = n.has("transform") ? Transform.parse(n.key("transform"), String.join(", ", n.strings("transform")))
+          : Transform.log1pStandardise();
+      KMeansParams defaults = KMeansParams.defaults(2).withThreads(threads);
+      KSpec k = KSpec.auto(2, 8, 10_000);
+      KMeansParams params = defaults;
+      ConfigNode km = n.childOrNull("kmeans");
+      if (km != null) {
+        String kText = km.string("k", "auto").strip();
+        int kMin = km.integer("k_min", 2), kMax = km.integer("k_max", 8), sample = km.integer("silhouette_sample", 10_000);
+        if (kText.equalsIgnoreCase("auto")) {
+          k = KSpec.auto(kMin, kMax, sample);
+        } else {
+          try {
+            k = KSpec.fixed(Integer.parseInt(kText));
+          } catch (NumberFormatException e) {
+            throw new ConfigException(km.key("k"), kText, "must be a whole number or auto");
+          }
+        }
+        params = new KMeansParams(2, km.integer("restarts", defaults.restarts()),
+            km.integer("max_iterations", defaults.maxIterations()), km.number("tolerance", defaults.tolerance()),
+            km.longValue("seed", defaults.seed()), km.integer("threads", threads));
+        km.finish();
+      }
+      double threshold = n.number("match_threshold", IdMatcher.DEFAULT_THRESHOLD);
+      int keep = n.integer("keep", 3);
+      n.finish();
+      return new SegmentsJob(name, source instanceof TransactionSource t ? t : null,
+          source instanceof FeatureSource f ? f : null, method, asOf, monetary, transform, k, params, threshold, keep, threads);
+    } catch (ConfigException e) {
+      if (e.key().startsWith("jobs.")) throw e;
+      throw ConfigException.of(n.path(), e.getMessage(), e.hint(), e);
+    }
+  }
+
+  /** A date ({@code 2025-01-31}, read as the end of that UTC day) or an ISO-8601 instant. */
+  private static Instant asOf(String key, String text) {
+    try {
+      if (text.strip().matches("\\d{4}-\\d{2}-\\d{2}")) {
+        return java.time.LocalDate.parse(text.strip()).plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+      }
+      return Instant.ofEpochSecond(Timestamps.parse(text.strip()));
+    } catch (RuntimeException e) {
+      throw new ConfigException(key, text, "is not a date or time", "write a date such as 2025-01-31 (the end of that"
+          + " day, UTC) or an instant such as 2025-01-31T12:00:00Z");
+    }
   }
 }

@@ -42,19 +42,41 @@ public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs)
     if (jobs.isEmpty()) {
       throw ConfigException.of(file.toString(), "'jobs:' is empty", "describe at least one job", null);
     }
+    for (JobConfig j : jobs.values()) {
+      if (j instanceof RecommendationsJob r && r.segmentFallback() != null
+          && jobs.get(r.segmentFallback()) instanceof RecommendationsJob) {
+        throw new ConfigException("jobs." + r.name() + ".segment_fallback", r.segmentFallback(),
+            "is a recommendations job, not a segments job", "name a job with type: segments");
+      }
+    }
     return new LarderConfig(file, store, jobs);
   }
 
-  /** The named jobs in file order, or all of them when {@code names} is null or empty. */
+  /**
+   * The named jobs in file order, or all of them when {@code names} is null or empty; a selected segments
+   * job that a selected recommendations job uses for segment fallback runs just before it, so its lists
+   * come from the fresh segments.
+   */
   public List<JobConfig> select(List<String> names) {
-    if (names == null || names.isEmpty()) return new ArrayList<>(jobs.values());
-    List<JobConfig> out = new ArrayList<>();
-    for (String n : names) {
-      JobConfig j = jobs.get(n);
-      if (j == null) {
-        throw new ConfigException("--job", n, "no such job in " + file, "jobs in the file: " + String.join(", ", jobs.keySet()));
+    List<JobConfig> chosen = new ArrayList<>();
+    if (names == null || names.isEmpty()) {
+      chosen.addAll(jobs.values());
+    } else {
+      for (String n : names) {
+        JobConfig j = jobs.get(n);
+        if (j == null) {
+          throw new ConfigException("--job", n, "no such job in " + file, "jobs in the file: " + String.join(", ", jobs.keySet()));
+        }
+        if (!chosen.contains(j)) chosen.add(j);
       }
-      out.add(j);
+    }
+    List<JobConfig> out = new ArrayList<>();
+    for (JobConfig j : chosen) {
+      if (j instanceof RecommendationsJob r && r.segmentFallback() != null) {
+        JobConfig seg = jobs.get(r.segmentFallback());
+        if (seg != null && chosen.contains(seg) && !out.contains(seg)) out.add(seg);
+      }
+      if (!out.contains(j)) out.add(j);
     }
     return out;
   }

@@ -9,7 +9,16 @@ import larder.extract.InteractionSource;
 import larder.extract.JdbcSource;
 import larder.extract.JdbcSpec;
 import larder.extract.ReadOptions;
+import larder.extract.FeatureSpec;
+import larder.extract.TableFeatureSource;
+import larder.extract.TableTransactionSource;
+import larder.extract.TransactionSpec;
 import larder.extract.formats.KnownLayout;
+import larder.extract.formats.TransactionLayout;
+import larder.extract.table.DelimitedFile;
+import larder.extract.table.JdbcQuery;
+import larder.extract.table.TableInput;
+import java.util.List;
 
 /**
  * Reads a job's {@code source:} mapping: a file ({@code file:}) or a SQL query ({@code sql:} with
@@ -73,6 +82,74 @@ final class SourceConfigs {
     spec = spec.withOptions(options(n));
     n.finish();
     return new JdbcSource(spec);
+  }
+
+  /**
+   * A segmentation job's source: transactions ({@code columns: {customer, timestamp, amount, order}}) or,
+   * when {@code columns.features} lists columns, a per-customer feature table. Returns one of the two.
+   */
+  static Object segments(ConfigNode n, Path baseDir) {
+    try {
+      TableInput input = tableInput(n, baseDir);
+      String format = n.has("file") ? n.string("format", "csv").toLowerCase(java.util.Locale.ROOT) : "csv";
+      ConfigNode cols = n.childOrNull("columns");
+      long maxBad = n.longValue("max_bad_rows", 0);
+      Object source;
+      if (cols != null && cols.has("features")) {
+        List<Column> features = new java.util.ArrayList<>();
+        for (String f : cols.strings("features")) features.add(Column.parse(f));
+        Column customer = column(cols, "customer", Column.named("customer_id"));
+        cols.finish();
+        source = new TableFeatureSource(new FeatureSpec(input, customer, features, maxBad));
+      } else {
+        TransactionSpec spec = isPresetFormat(format)
+            ? TransactionSpec.preset(format, ((DelimitedFile) input).path()).withInput(input)
+            : new TransactionSpec(input, Column.named("customer_id"), Column.named("timestamp"), Column.named("amount"), null, 0);
+        if (cols != null) {
+          spec = spec.withCustomer(column(cols, "customer", spec.customer()))
+              .withTimestamp(column(cols, "timestamp", spec.timestamp()))
+              .withAmount(column(cols, "amount", spec.amount()))
+              .withOrder(column(cols, "order", spec.order()));
+          cols.finish();
+        }
+        source = new TableTransactionSource(spec.withMaxBadRows(maxBad));
+      }
+      n.finish();
+      return source;
+    } catch (ConfigException e) {
+      if (e.key().startsWith("jobs.")) throw e;
+      throw ConfigException.of(n.path(), e.getMessage(), e.hint(), e);
+    }
+  }
+
+  private static boolean isPresetFormat(String format) {
+    return !format.equals("csv") && !format.equals("tsv") && !format.equals("whitespace");
+  }
+
+  /** The file ({@code file:}, {@code format:}, {@code delimiter:}, {@code header:}) or query a table is read from. */
+  private static TableInput tableInput(ConfigNode n, Path baseDir) {
+    boolean file = n.has("file");
+    boolean sql = n.has("sql");
+    if (file == sql) {
+      throw new ConfigException(n.path(), null, "give either 'file:' (CSV/TSV) or 'sql:' with 'url:' (JDBC)");
+    }
+    if (sql) {
+      JdbcQuery q = JdbcQuery.of(n.string("url"), n.string("sql"));
+      if (n.has("username") || n.has("password")) q = q.withCredentials(n.string("username", null), n.string("password", null));
+      q = q.withFetchSize(n.integer("fetch_size", JdbcQuery.DEFAULT_FETCH_SIZE));
+      if (n.has("label")) q = q.withLabel(n.string("label"));
+      return q;
+    }
+    Path path = baseDir.resolve(n.string("file"));
+    String format = n.string("format", "csv").toLowerCase(java.util.Locale.ROOT);
+    DelimitedFile f = switch (format) {
+      case "csv" -> new DelimitedFile(path, ',', true);
+      case "tsv" -> new DelimitedFile(path, '\t', true);
+      case "whitespace" -> new DelimitedFile(path, DelimitedFile.WHITESPACE, false);
+      default -> (DelimitedFile) TransactionLayout.of(format).spec(path).input();
+    };
+    if (n.has("delimiter")) f = f.withDelimiter(DelimitedFile.delimiter(n.string("delimiter")));
+    return f.withHeader(n.bool("header", f.header()));
   }
 
   private static Column column(ConfigNode cols, String key, Column fallback) {

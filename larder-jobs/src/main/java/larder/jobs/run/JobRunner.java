@@ -1,115 +1,35 @@
 package larder.jobs.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import larder.core.BatchInfo;
-import larder.core.Interactions;
 import larder.core.Progress;
-import larder.extract.ExtractResult;
 import larder.jobs.config.JobConfig;
-import larder.publish.BatchWriter;
+import larder.jobs.config.RecommendationsJob;
+import larder.jobs.config.SegmentsJob;
 import larder.publish.Publisher;
-import larder.train.eval.Evaluation;
-import larder.train.eval.Holdout;
-import larder.train.eval.Metrics;
-import larder.train.recommend.TrainedModel;
-import larder.train.recommend.popularity.Popularity;
-import larder.train.score.TopNScoring;
 
 /**
- * Runs one recommendations job end to end: extract, (evaluate), train, score every user into the
- * store, publish. The job's lock is taken first, so two runs of one job cannot overlap; any failure
- * marks the batch failed and leaves the previous batch serving.
+ * Runs jobs end to end into one store, each kind by its own runner: recommendations (extract, evaluate,
+ * train, score, publish) and segments (extract, features, segment, publish). Every run takes its job's
+ * lock first and, when anything fails, marks its batch failed and leaves the previous batch serving.
  */
 public final class JobRunner {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final Publisher publisher;
-  private final Progress progress;
-  private final RunReport.Listener listener;
+  private final RecommendationsRunner recommendations;
+  private final SegmentsRunner segments;
 
   public JobRunner(Publisher publisher, Progress progress, RunReport.Listener listener) {
-    this.publisher = publisher;
-    this.progress = progress;
-    this.listener = listener;
+    this.recommendations = new RecommendationsRunner(publisher, progress, listener);
+    this.segments = new SegmentsRunner(publisher, progress, listener);
   }
 
-  public RunReport run(JobConfig job) {
-    long start = System.nanoTime();
-    RunReport.Builder report = new RunReport.Builder(job.name(), job.model().name());
-    BatchWriter batch = publisher.begin(job.name(), "recommendations", job.model().name(), json(job.model().params()));
-    try {
-      listener.step(job.name(), "reading " + job.source().label());
-      ExtractResult extracted = job.source().read(progress);
-      Interactions data = extracted.interactions();
-      report.extracted(extracted);
-      listener.step(job.name(), String.format("read %,d rows: %,d users, %,d items, %,d interactions",
-          extracted.rowsRead(), data.userCount(), data.itemCount(), data.size()));
-      for (String bad : extracted.badRowSamples()) listener.step(job.name(), "skipped bad row: " + bad);
-
-      Map<String, Object> metrics = new LinkedHashMap<>();
-      if (job.evaluation() != null) {
-        metrics = evaluate(job, data);
-        report.metrics(metrics);
-        batch.setMetrics(json(metrics)); // kept with the batch even if a later step fails
-      }
-
-      listener.step(job.name(), "training " + job.model().name() + " " + job.model().params());
-      long t0 = System.nanoTime();
-      TrainedModel model = job.model().fit(data, progress);
-      report.trainNanos(System.nanoTime() - t0);
-
-      listener.step(job.name(), String.format("scoring top-%d for %,d users", job.topN(), data.userCount()));
-      t0 = System.nanoTime();
-      TopNScoring.ScoringSummary recs = TopNScoring.scoreUsers(model, job.excludeSeen() ? data.byUser() : null, null,
-          job.topN(), null, job.threads(), batch.recommendationSink(data.users(), data.items()), progress);
-      report.scored(recs.keys(), recs.rows(), System.nanoTime() - t0);
-
-      if (job.similarItems() > 0 && model.newItemScorer() != null) {
-        listener.step(job.name(), String.format("similar items: top-%d for %,d items", job.similarItems(), data.itemCount()));
-        TopNScoring.ScoringSummary sim = TopNScoring.scoreSimilarItems(model, job.similarItems(), job.threads(),
-            batch.similarSink(data.items()), progress);
-        report.similar(sim.rows());
-      }
-      if (job.fallback()) {
-        Popularity.Fallback top = Popularity.fallback(data, job.topN());
-        batch.writeFallback(top.items(), top.scores(), top.items().length, data.items());
-      }
-      BatchInfo published = batch.publish(job.keep());
-      return report.published(published, System.nanoTime() - start);
-    } catch (RuntimeException | Error e) {
-      try {
-        batch.fail(e); // the previous batch keeps serving
-      } catch (RuntimeException markFailed) {
-        e.addSuppressed(markFailed); // the run's own error is what the user must see
-      }
-      throw e;
-    } finally {
-      batch.close();
-    }
+  public JobReport run(JobConfig job) {
+    if (job instanceof RecommendationsJob r) return run(r);
+    return run((SegmentsJob) job); // JobConfig is sealed: these are the two kinds
   }
 
-  private Map<String, Object> evaluate(JobConfig job, Interactions data) {
-    JobConfig.EvaluationConfig ev = job.evaluation();
-    listener.step(job.name(), String.format("evaluating: holding out %.0f%% of each user's interactions", ev.holdout() * 100));
-    Holdout.Split split = Holdout.perUser(data, ev.holdout(), ev.seed());
-    Metrics model = Evaluation.evaluate(job.model().fit(split.train(), Progress.NONE), split.train(), split.test(), ev.k(), job.threads());
-    Metrics baseline = Evaluation.evaluate(new Popularity().fit(split.train(), Progress.NONE), split.train(), split.test(), ev.k(), job.threads());
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("k", ev.k());
-    out.put("holdout", ev.holdout());
-    out.put("model", model.toMap());
-    out.put("popularity", baseline.toMap());
-    listener.step(job.name(), String.format("precision@%d %.4f vs popularity %.4f; ndcg@%d %.4f vs %.4f",
-        ev.k(), model.precision(), baseline.precision(), ev.k(), model.ndcg(), baseline.ndcg()));
-    return out;
+  public RunReport run(RecommendationsJob job) {
+    return recommendations.run(job);
   }
 
-  static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + value + " as JSON", e);
-    }
+  public SegmentsReport run(SegmentsJob job) {
+    return segments.run(job);
   }
 }

@@ -5,7 +5,7 @@ import java.util.Map;
 import larder.core.BatchInfo;
 import larder.extract.ExtractResult;
 
-/** What one job run did, for the summary printed at its end. */
+/** What one recommendations job run did, for the summary printed at its end. */
 public record RunReport(
     String job,
     String model,
@@ -21,7 +21,8 @@ public record RunReport(
     long scoreNanos,
     long similarRows,
     Map<String, Object> metrics,
-    long totalNanos) {
+    int segmentLists,
+    long totalNanos) implements JobReport {
 
   /** Receives one line per step as a job runs. */
   @FunctionalInterface
@@ -41,6 +42,7 @@ public record RunReport(
     s.append(String.format(Locale.ROOT, "  scoring    %,d users, %,d rows in %.1f s (%,.0f users/s)%n",
         usersScored, recommendationRows, scoreNanos / 1e9, usersScored / Math.max(1e-9, scoreNanos / 1e9)));
     if (similarRows > 0) s.append(String.format(Locale.ROOT, "  similar    %,d rows%n", similarRows));
+    if (segmentLists > 0) s.append(String.format(Locale.ROOT, "  fallback   %d per-segment lists%n", segmentLists));
     if (metrics != null && metrics.get("model") instanceof Map<?, ?> m && metrics.get("popularity") instanceof Map<?, ?> p) {
       s.append(String.format(Locale.ROOT, "  evaluation @%s on %s held-out users:%n", metrics.get("k"), m.get("users")));
       for (String key : new String[] {"precision", "recall", "ndcg", "map", "hit_rate", "coverage"}) {
@@ -56,7 +58,7 @@ public record RunReport(
     private final String job;
     private final String model;
     private long rowsRead, badRows, interactions, trainNanos, usersScored, recRows, scoreNanos, similarRows;
-    private int users, items;
+    private int users, items, segmentLists;
     private Map<String, Object> metrics = Map.of();
 
     Builder(String job, String model) {
@@ -76,10 +78,11 @@ public record RunReport(
     void trainNanos(long n) { trainNanos = n; }
     void scored(long users, long rows, long nanos) { usersScored = users; recRows = rows; scoreNanos = nanos; }
     void similar(long rows) { similarRows = rows; }
+    void segmentLists(int n) { segmentLists = n; }
 
     RunReport published(BatchInfo batch, long totalNanos) {
       return new RunReport(job, model, batch, rowsRead, badRows, users, items, interactions, trainNanos,
-          usersScored, recRows, scoreNanos, similarRows, metrics, totalNanos);
+          usersScored, recRows, scoreNanos, similarRows, metrics, segmentLists, totalNanos);
     }
   }
 }

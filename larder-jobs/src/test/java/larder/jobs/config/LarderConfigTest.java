@@ -29,7 +29,7 @@ class LarderConfigTest {
             source: { file: data/events.csv, columns: { user: customer, item: sku, weight: 3 } }
             model: { type: als, factors: 16, iterations: 4 }
         """);
-    JobConfig job = cfg.jobs().get("recs");
+    RecommendationsJob job = (RecommendationsJob) cfg.jobs().get("recs");
     assertThat(job.name()).isEqualTo("recs");
     assertThat(job.topN()).isEqualTo(10);
     assertThat(job.excludeSeen()).isTrue();
@@ -78,7 +78,7 @@ class LarderConfigTest {
             source: { url: "jdbc:sqlite:x.db", sql: "SELECT u, i FROM t", columns: { user: 1, item: 2 } }
             model: { type: popularity }
         """);
-    assertThat(cfg.jobs().get("j").source()).isInstanceOf(JdbcSource.class);
+    assertThat(((RecommendationsJob) cfg.jobs().get("j")).source()).isInstanceOf(JdbcSource.class);
     assertThatThrownBy(() -> load("""
         jobs:
           j:

@@ -37,7 +37,7 @@ import larder.extract.InteractionSource;
 import larder.generate.ShopParams;
 import larder.generate.SyntheticShop;
 import larder.jobs.config.ConfigFile;
-import larder.jobs.config.JobConfig;
+import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.LarderConfig;
 import larder.publish.Publisher;
 import larder.serve.PredictionReader;
@@ -174,7 +174,7 @@ abstract class JobRunnerTest {
   void configLoadedFromAFileRunsTheSameWay() throws Exception {
     Path file = dir.resolve("larder.yaml");
     Files.writeString(file, yaml(model("popularity"), 0, ""));
-    RunReport report = runner.run(LarderConfig.load(file).select(List.of(JOB)).get(0));
+    RunReport report = runner.run((RecommendationsJob) LarderConfig.load(file).select(List.of(JOB)).get(0));
     assertListsFollowTheData(report.batch());
   }
 
@@ -211,7 +211,7 @@ abstract class JobRunnerTest {
 
   @Test
   void eachRunSupersedesThePreviousAndKeepRetiresTheOldest() throws Exception {
-    JobConfig job = config(model("popularity"), 0, "    keep: 2\n");
+    RecommendationsJob job = config(model("popularity"), 0, "    keep: 2\n");
     BatchInfo b1 = runner.run(job).batch();
     BatchInfo b2 = runner.run(job).batch();
     assertThat(b2.id()).isGreaterThan(b1.id());
@@ -237,7 +237,7 @@ abstract class JobRunnerTest {
 
   @Test
   void aSourceThatTurnsMalformedFailsTheRunAndTheOldBatchKeepsServing() throws Exception {
-    JobConfig job = config(model("itemknn"), 2, "");
+    RecommendationsJob job = config(model("itemknn"), 2, "");
     BatchInfo good = runner.run(job).batch();
     Map<String, List<String>> before = lists();
     Path csv = dir.resolve("events.csv");
@@ -261,7 +261,7 @@ abstract class JobRunnerTest {
 
   @Test
   void aMissingFileFailsTheRunAndTheOldBatchKeepsServing() throws Exception {
-    JobConfig job = config(model("popularity"), 0, "");
+    RecommendationsJob job = config(model("popularity"), 0, "");
     BatchInfo good = runner.run(job).batch();
     Map<String, List<String>> before = lists();
     Path csv = dir.resolve("events.csv");
@@ -277,7 +277,7 @@ abstract class JobRunnerTest {
 
   @Test
   void aFirstRunThatFailsLeavesNothingServing() {
-    JobConfig job = config(model("popularity"), 0, "");
+    RecommendationsJob job = config(model("popularity"), 0, "");
     assertThatThrownBy(() -> runner.run(with(job, "no-such.csv"))).isInstanceOf(InputException.class);
     assertThat(reader.current(JOB)).isEmpty();
     assertThat(reader.batches(JOB)).singleElement().satisfies(b -> {
@@ -293,7 +293,7 @@ abstract class JobRunnerTest {
     BatchInfo good = runner.run(config(model("als"), 0, "")).batch();
     Map<String, List<String>> before = lists();
 
-    JobConfig ease = config("{ type: ease, max_items: 50 }", 0, "");
+    RecommendationsJob ease = config("{ type: ease, max_items: 50 }", 0, "");
     assertThatThrownBy(() -> runner.run(ease)).isInstanceOf(ModelException.class).hasMessageContaining("max_items = 50");
     BatchInfo failed = assertFailedWhilePreviousServes(good, before, "max_items");
     assertThat(failed.model()).isEqualTo("ease");
@@ -304,12 +304,12 @@ abstract class JobRunnerTest {
 
   @Test
   void anExceptionInsideScoringFailsTheRunAndTheOldBatchKeepsServing() throws Exception {
-    JobConfig job = config(model("popularity"), 0, "");
+    RecommendationsJob job = config(model("popularity"), 0, "");
     BatchInfo good = runner.run(job).batch();
     Map<String, List<String>> before = lists();
 
     // users below 300 are scored and queued for loading before the scorer breaks
-    JobConfig broken = new JobConfig(JOB, job.source(), new BreaksAtUser(job.model(), 300, false), TOP_N, true, SIMILAR,
+    RecommendationsJob broken = new RecommendationsJob(JOB, job.source(), new BreaksAtUser(job.model(), 300, false), TOP_N, true, SIMILAR,
         true, 3, 2, null);
     assertThatThrownBy(() -> runner.run(broken))
         .isInstanceOf(IllegalStateException.class)
@@ -322,11 +322,11 @@ abstract class JobRunnerTest {
 
   @Test
   void aModelThatEmitsInfiniteScoresFailsWithModelExceptionAndTheOldBatchKeepsServing() throws Exception {
-    JobConfig job = config(model("popularity"), 0, "");
+    RecommendationsJob job = config(model("popularity"), 0, "");
     BatchInfo good = runner.run(job).batch();
     Map<String, List<String>> before = lists();
 
-    JobConfig infinite = new JobConfig(JOB, job.source(), new BreaksAtUser(job.model(), 300, true), TOP_N, true,
+    RecommendationsJob infinite = new RecommendationsJob(JOB, job.source(), new BreaksAtUser(job.model(), 300, true), TOP_N, true,
         SIMILAR, true, 3, 2, null);
     assertThatThrownBy(() -> runner.run(infinite)).isInstanceOf(ModelException.class).hasMessageContaining("Infinity");
     assertFailedWhilePreviousServes(good, before, "has score Infinity");
@@ -340,7 +340,7 @@ abstract class JobRunnerTest {
     Path file = dir.resolve("larder.yaml");
     String text = yaml(model("itemknn"), 0, "    exclude_seen: false\n    fallback: false\n")
         .replace("similar_items: " + SIMILAR, "similar_items: 0");
-    RunReport report = runner.run(LarderConfig.parse(file, ConfigFile.parse(file.toString(), text)).jobs().get(JOB));
+    RunReport report = runner.run((RecommendationsJob) LarderConfig.parse(file, ConfigFile.parse(file.toString(), text)).jobs().get(JOB));
     BatchInfo b = report.batch();
     List<Row> recs = rows("SELECT user_id, rank, item_id, score, batch_id FROM larder_recommendations WHERE job = ?");
     assertThat(recs).hasSize(seen.size() * Math.min(TOP_N, catalogue.size()));
@@ -359,7 +359,7 @@ abstract class JobRunnerTest {
 
   @Test
   void aSecondRunOfTheSameJobIsRefusedWhileTheFirstHoldsTheLock() throws Exception {
-    JobConfig job = config(model("popularity"), 0, "");
+    RecommendationsJob job = config(model("popularity"), 0, "");
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     InteractionSource csv = job.source();
@@ -526,7 +526,7 @@ abstract class JobRunnerTest {
   }
 
   /** Once the cause is gone the job publishes again: the failed run released its lock. */
-  private void assertRunsAgain(JobConfig job, BatchInfo previous) {
+  private void assertRunsAgain(RecommendationsJob job, BatchInfo previous) {
     try {
       BatchInfo next = runner.run(job).batch();
       assertThat(reader.current(JOB).orElseThrow().id()).isEqualTo(next.id());
@@ -561,20 +561,20 @@ abstract class JobRunnerTest {
         """.formatted(maxBadRows, model, TOP_N, SIMILAR) + extra;
   }
 
-  JobConfig config(String model, int maxBadRows, String extra) {
+  RecommendationsJob config(String model, int maxBadRows, String extra) {
     Path file = dir.resolve("larder.yaml");
-    return LarderConfig.parse(file, ConfigFile.parse(file.toString(), yaml(model, maxBadRows, extra))).jobs().get(JOB);
+    return (RecommendationsJob) LarderConfig.parse(file, ConfigFile.parse(file.toString(), yaml(model, maxBadRows, extra))).jobs().get(JOB);
   }
 
   /** The same job reading another file (relative to the test folder). */
-  JobConfig with(JobConfig job, String file) {
+  RecommendationsJob with(RecommendationsJob job, String file) {
     Path cfg = dir.resolve("larder.yaml");
     String text = yaml(model("popularity"), 0, "").replace("file: events.csv", "file: " + file);
-    return with(job, LarderConfig.parse(cfg, ConfigFile.parse(cfg.toString(), text)).jobs().get(JOB).source());
+    return with(job, ((RecommendationsJob) LarderConfig.parse(cfg, ConfigFile.parse(cfg.toString(), text)).jobs().get(JOB)).source());
   }
 
-  static JobConfig with(JobConfig j, InteractionSource source) {
-    return new JobConfig(j.name(), source, j.model(), j.topN(), j.excludeSeen(), j.similarItems(), j.fallback(),
+  static RecommendationsJob with(RecommendationsJob j, InteractionSource source) {
+    return new RecommendationsJob(j.name(), source, j.model(), j.topN(), j.excludeSeen(), j.similarItems(), j.fallback(),
         j.keep(), j.threads(), j.evaluation());
   }
 
@@ -661,7 +661,7 @@ abstract class JobRunnerTest {
 
   @Test
   void metricsOfAFailedEvaluatedRunAreKept() throws Exception {
-    JobConfig job = config(model("popularity"), 0, "    evaluate: { holdout: 0.2, k: 10, seed: 5 }\n");
+    RecommendationsJob job = config(model("popularity"), 0, "    evaluate: { holdout: 0.2, k: 10, seed: 5 }\n");
     Recommender inner = job.model();
     int[] fits = {0};
     Recommender failsAfterEvaluation = new Recommender() { // the evaluation's fit works; the final one breaks
@@ -672,7 +672,7 @@ abstract class JobRunnerTest {
         return inner.fit(train, progress);
       }
     };
-    JobConfig broken = new JobConfig(JOB, job.source(), failsAfterEvaluation, TOP_N, true, SIMILAR, true, 3, 2, job.evaluation());
+    RecommendationsJob broken = new RecommendationsJob(JOB, job.source(), failsAfterEvaluation, TOP_N, true, SIMILAR, true, 3, 2, job.evaluation());
     assertThatThrownBy(() -> runner.run(broken)).isInstanceOf(IllegalStateException.class).hasMessage("training broke");
     BatchInfo failed = reader.batches(JOB).get(0);
     assertThat(failed.status()).isEqualTo("failed");
@@ -681,7 +681,7 @@ abstract class JobRunnerTest {
 
   @Test
   void theRunsOwnErrorSurfacesWhenMarkingTheBatchFailedAlsoFails() {
-    JobConfig job = config(model("popularity"), 0, "");
+    RecommendationsJob job = config(model("popularity"), 0, "");
     InteractionSource dies = new InteractionSource() {
       @Override public ExtractResult read(Progress p) {
         store.close(); // the store becomes unreachable, then the source fails

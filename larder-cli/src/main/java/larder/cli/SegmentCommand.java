@@ -1,0 +1,207 @@
+package larder.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import larder.core.BatchInfo;
+import larder.core.segment.SegmentProfile;
+import larder.core.segment.SegmentTransition;
+import larder.jobs.run.SegmentsReport;
+import larder.serve.MemberConsumer;
+import larder.serve.SegmentMember;
+import larder.serve.SegmentReader;
+import larder.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code larder segment}: a customer's segment; subcommands for members, profiles and transitions. */
+@Command(name = "segment", description = {"Print a customer's current segment in a segments job.",
+    "Subcommands export a segment's members and show the profiles and transitions."},
+    subcommands = {SegmentCommand.Members.class, SegmentCommand.Profiles.class, SegmentCommand.Transitions.class})
+final class SegmentCommand implements Callable<Integer> {
+  @Mixin StoreOption store;
+
+  @Option(names = "--job", required = true, description = "The segments job whose current batch to read.")
+  String job;
+
+  @Option(names = "--customer", required = true, description = "The customer id, as in the input data.")
+  String customer;
+
+  @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+  OutputFormat format;
+
+  @Override
+  public Integer call() {
+    try (Store s = Store.openExisting(store.resolve())) {
+      var c = new SegmentReader(s).segmentOf(job, customer);
+      switch (format) {
+        case json -> System.out.println(Json.write(c));
+        case csv -> {
+          System.out.println("job,customer_id,segment_id,segment_label,distance,recency_days,frequency,monetary,rfm_score,batch_id");
+          System.out.println(String.join(",", Csv.quote(c.job()), Csv.quote(c.customerId()), String.valueOf(c.segmentId()),
+              Csv.quote(c.segmentLabel()), String.valueOf(c.distance()), num(c.recencyDays()), num(c.frequency()),
+              num(c.monetary()), c.rfmScore() == null ? "" : c.rfmScore(), String.valueOf(c.batchId())));
+        }
+        case table -> {
+          System.out.printf("job %s, customer %s: batch %d (published %s, %s ago)%n", c.job(), c.customerId(), c.batchId(),
+              c.publishedAt(), Durations.human(c.age()));
+          System.out.printf("  segment   %d  %s%n", c.segmentId(), c.segmentLabel() == null ? "" : c.segmentLabel());
+          if (c.recencyDays() != null) {
+            System.out.printf(Locale.ROOT, "  recency   %.0f days%n  orders    %.0f%n  spend     %.2f%n", c.recencyDays(),
+                c.frequency(), c.monetary());
+          }
+          if (c.rfmScore() != null) System.out.printf("  RFM score %s%n", c.rfmScore());
+          if (c.distance() > 0) System.out.printf(Locale.ROOT, "  distance  %.3f (to the segment's centre)%n", c.distance());
+        }
+      }
+    }
+    return 0;
+  }
+
+  static String num(Double v) {
+    return v == null ? "" : String.valueOf(v);
+  }
+
+  @Command(name = "members", description = {"Export a segment's members, streamed in customer id order (for campaign tools).",
+      "CSV by default: customer_id, distance, recency_days, frequency, monetary, rfm_score."})
+  static final class Members implements Callable<Integer> {
+    @Mixin StoreOption store;
+
+    @Option(names = "--job", required = true, description = "The segments job.")
+    String job;
+
+    @Option(names = "--segment", required = true, description = "The segment id (see 'larder segment profiles').")
+    int segment;
+
+    @Option(names = "--format", defaultValue = "csv", description = "csv or json (one object per line) (default ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Option(names = {"-o", "--out"}, description = "Write to this file instead of standard output.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+      if (format == OutputFormat.table) {
+        throw new larder.core.ConfigException("--format", "table", "members are exported as csv or json",
+            "use --format csv (the default) or json; 'larder segment profiles' shows a table");
+      }
+      try (Store s = Store.openExisting(store.resolve());
+          Writer w = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)
+              : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        long[] count = new long[1];
+        long n = new SegmentReader(s).forEachMember(job, segment, new MemberConsumer() {
+          @Override public void start(BatchInfo batch, String label) {
+            if (format == OutputFormat.csv) write(w, "customer_id,distance,recency_days,frequency,monetary,rfm_score\n");
+          }
+
+          @Override public void accept(SegmentMember m) {
+            count[0]++;
+            if (format == OutputFormat.csv) {
+              write(w, Csv.quote(m.customerId()) + "," + m.distance() + "," + num(m.recencyDays()) + "," + num(m.frequency())
+                  + "," + num(m.monetary()) + "," + (m.rfmScore() == null ? "" : m.rfmScore()) + "\n");
+            } else {
+              write(w, Json.write(m) + "\n");
+            }
+          }
+        });
+        w.flush();
+        if (out != null) System.err.printf("wrote %,d members of segment %d of job %s to %s%n", n, segment, job, out);
+      }
+      return 0;
+    }
+
+    private static void write(Writer w, String s) {
+      try {
+        w.write(s);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Command(name = "profiles", description = "Print the segments of a job's current batch: size, share, R/F/M, centroid, label.")
+  static final class Profiles implements Callable<Integer> {
+    @Mixin StoreOption store;
+
+    @Option(names = "--job", required = true, description = "The segments job.")
+    String job;
+
+    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Override
+    public Integer call() {
+      try (Store s = Store.openExisting(store.resolve())) {
+        var p = new SegmentReader(s).profiles(job);
+        switch (format) {
+          case json -> System.out.println(Json.write(p));
+          case csv -> {
+            System.out.println("segment_id,segment_label,size,share,recency_mean,recency_median,frequency_mean,"
+                + "frequency_median,monetary_mean,monetary_median,centroid");
+            for (SegmentProfile x : p.profiles()) {
+              System.out.println(String.join(",", String.valueOf(x.segmentId()), Csv.quote(x.label()), String.valueOf(x.size()),
+                  String.valueOf(x.share()), num(x.recencyMean()), num(x.recencyMedian()), num(x.frequencyMean()),
+                  num(x.frequencyMedian()), num(x.monetaryMean()), num(x.monetaryMedian()), Csv.quote(Json.write(x.centroid()))));
+            }
+          }
+          case table -> {
+            System.out.printf("job %s: batch %d (published %s, %s ago), %d segments%n", p.job(), p.batchId(), p.publishedAt(),
+                Durations.human(p.age()), p.profiles().size());
+            System.out.print(SegmentsReport.profileTable(p.profiles()));
+          }
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "transitions", description = "How many customers moved between segments from the previous batch to the current one.")
+  static final class Transitions implements Callable<Integer> {
+    @Mixin StoreOption store;
+
+    @Option(names = "--job", required = true, description = "The segments job.")
+    String job;
+
+    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Override
+    public Integer call() {
+      try (Store s = Store.openExisting(store.resolve())) {
+        var t = new SegmentReader(s).transitions(job);
+        switch (format) {
+          case json -> System.out.println(Json.write(t));
+          case csv -> {
+            System.out.println("from_segment,to_segment,customers");
+            for (SegmentTransition x : t.transitions()) {
+              System.out.println((x.fromSegment() == null ? "" : x.fromSegment()) + "," + (x.toSegment() == null ? "" : x.toSegment())
+                  + "," + x.customers());
+            }
+          }
+          case table -> {
+            System.out.printf("job %s: batch %d (published %s, %s ago)%n", t.job(), t.batchId(), t.publishedAt(),
+                Durations.human(t.age()));
+            if (t.transitions().isEmpty()) {
+              System.out.println("  no transitions: this is the job's first batch");
+              return 0;
+            }
+            System.out.printf("  %-8s %-8s %12s%n", "from", "to", "customers");
+            for (SegmentTransition x : t.transitions()) {
+              System.out.printf(Locale.ROOT, "  %-8s %-8s %,12d%n", x.fromSegment() == null ? "(new)" : x.fromSegment(),
+                  x.toSegment() == null ? "(left)" : x.toSegment(), x.customers());
+            }
+          }
+        }
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package larder.jobs.config;
+
+import larder.core.ConfigException;
+import larder.extract.InteractionSource;
+import larder.train.recommend.Recommender;
+
+/**
+ * One recommendations job ({@code type: recommendations}, the default), validated: where its interactions
+ * come from, which model, and how its batch is scored and kept.
+ *
+ * @param name job name; the key of the job in the views ({@code WHERE job = ?})
+ * @param source where to read interactions
+ * @param model the recommender with its parameters
+ * @param topN list length per user
+ * @param excludeSeen leave out items the user already has
+ * @param similarItems list length per item for similar items; 0 for none
+ * @param fallback publish a popularity list for users with no history
+ * @param keep how many published batches to keep for rollback (the current one included)
+ * @param threads worker threads for training and scoring
+ * @param evaluation the offline evaluation run before publishing, or null for none
+ * @param segmentFallback the segmentation job whose current segments give users without a list of their
+ *     own their segment's most popular items before the global list; null for none
+ */
+public record RecommendationsJob(
+    String name,
+    InteractionSource source,
+    Recommender model,
+    int topN,
+    boolean excludeSeen,
+    int similarItems,
+    boolean fallback,
+    int keep,
+    int threads,
+    EvaluationConfig evaluation,
+    String segmentFallback) implements JobConfig {
+
+  public RecommendationsJob {
+    String at = "jobs." + name;
+    JobConfig.checkName(name);
+    if (topN < 1 || topN > 10_000) throw new ConfigException(at + ".top_n", topN, "must be between 1 and 10000");
+    if (similarItems < 0 || similarItems > 10_000) {
+      throw new ConfigException(at + ".similar_items", similarItems, "must be between 0 (none) and 10000");
+    }
+    if (keep < 1) throw new ConfigException(at + ".keep", keep, "must be >= 1 (the current batch counts)");
+    if (threads < 1) throw new ConfigException(at + ".threads", threads, "must be >= 1");
+    if (name.equals(segmentFallback)) {
+      throw new ConfigException(at + ".segment_fallback", segmentFallback, "names this job itself",
+          "name a job of type: segments");
+    }
+  }
+
+  /** Without segment-aware fallback. */
+  public RecommendationsJob(String name, InteractionSource source, Recommender model, int topN, boolean excludeSeen,
+      int similarItems, boolean fallback, int keep, int threads, EvaluationConfig evaluation) {
+    this(name, source, model, topN, excludeSeen, similarItems, fallback, keep, threads, evaluation, null);
+  }
+
+  @Override public String kind() { return "recommendations"; }
+
+  /**
+   * The offline evaluation: a random share of each user's interactions is held out, the model is
+   * trained on the rest and compared with popularity at k.
+   */
+  public record EvaluationConfig(double holdout, int k, long seed) {
+    public EvaluationConfig {
+      if (!(holdout > 0 && holdout < 1)) throw new ConfigException("evaluate.holdout", holdout, "must be between 0 and 1 (e.g. 0.2)");
+      if (k < 1) throw new ConfigException("evaluate.k", k, "must be >= 1");
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package larder.jobs.config;
+
+import java.time.Instant;
+import larder.core.ConfigException;
+import larder.extract.FeatureSource;
+import larder.extract.TransactionSource;
+import larder.train.segment.KSpec;
+import larder.train.segment.kmeans.KMeansParams;
+import larder.train.segment.rfm.Monetary;
+import larder.train.segment.transform.Transform;
+
+/**
+ * One segmentation job ({@code type: segments}), validated: where its customers come from, how they are
+ * segmented, and how the batch is kept.
+ *
+ * @param name job name; the key of the job in the views
+ * @param transactions where transactions come from (RFM features are derived from them), or null when
+ *     {@code features} is given
+ * @param features a per-customer feature table to cluster as is, or null when {@code transactions} is given
+ * @param method {@link Method#KMEANS} or {@link Method#RFM} (classic quintile scores and named segments)
+ * @param asOf the point in time RFM is computed at; null = the end of the latest transaction's day
+ * @param monetary total or average spend
+ * @param transform applied to the features before k-means
+ * @param k a fixed k or a range chosen by silhouette
+ * @param kmeans every k-means setting but k
+ * @param matchThreshold distance (transformed units) below which a new cluster keeps a previous segment's id
+ * @param keep batches kept for rollback (the current one included)
+ * @param threads worker threads
+ */
+public record SegmentsJob(
+    String name,
+    TransactionSource transactions,
+    FeatureSource features,
+    Method method,
+    Instant asOf,
+    Monetary monetary,
+    Transform transform,
+    KSpec k,
+    KMeansParams kmeans,
+    double matchThreshold,
+    int keep,
+    int threads) implements JobConfig {
+
+  /** How customers are put into segments. */
+  public enum Method {
+    KMEANS("kmeans"), RFM("rfm");
+
+    private final String label;
+
+    Method(String label) { this.label = label; }
+
+    public String label() { return label; }
+  }
+
+  public SegmentsJob {
+    String at = "jobs." + name;
+    JobConfig.checkName(name);
+    if ((transactions == null) == (features == null)) {
+      throw new ConfigException(at + ".source", null, "give either transactions or a feature table");
+    }
+    if (method == Method.RFM && features != null) {
+      throw new ConfigException(at + ".method", "rfm", "needs transactions, not a feature table",
+          "give the transactions (customer, timestamp, amount), or use method: kmeans on the features");
+    }
+    if (!(matchThreshold >= 0) || Double.isInfinite(matchThreshold)) {
+      throw new ConfigException(at + ".match_threshold", matchThreshold, "must be a number >= 0",
+          "0 gives fresh ids every run; 1.0 (one standard deviation) is the default");
+    }
+    if (keep < 1) throw new ConfigException(at + ".keep", keep, "must be >= 1 (the current batch counts)");
+    if (threads < 1) throw new ConfigException(at + ".threads", threads, "must be >= 1");
+  }
+
+  @Override public String kind() { return "segments"; }
+
+  /** The model name stored with each batch: "kmeans" or "rfm". */
+  public String model() { return method.label(); }
+
+  /** Where the customers are read from, for messages. */
+  public String sourceLabel() {
+    return transactions != null ? transactions.label() : features.label();
+  }
+}

@@ -1,0 +1,205 @@
+package larder.jobs.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import larder.core.BatchInfo;
+import larder.core.ConfigException;
+import larder.core.IdMap;
+import larder.core.Progress;
+import larder.core.StoreException;
+import larder.core.segment.SegmentProfile;
+import larder.extract.FeatureResult;
+import larder.extract.TransactionsResult;
+import larder.jobs.config.SegmentsJob;
+import larder.publish.BatchWriter;
+import larder.publish.Publisher;
+import larder.serve.PredictionReader;
+import larder.serve.PreviousSegments;
+import larder.serve.SegmentReader;
+import larder.train.segment.Previous;
+import larder.train.segment.SegmentFeatures;
+import larder.train.segment.Segmentation;
+import larder.train.segment.SegmentationResult;
+import larder.train.segment.kmeans.KChooser;
+import larder.train.segment.rfm.RfmFeatures;
+import larder.train.segment.stable.Transitions;
+
+/**
+ * Runs one segmentation job end to end: extract transactions (or a feature table), derive RFM features as
+ * of a date, segment (k-means or classic RFM rules) with ids matched to the job's current batch, and
+ * publish every customer's segment with the profiles and the transition table. The job's lock is taken
+ * first; any failure marks the batch failed and leaves the previous batch serving.
+ */
+final class SegmentsRunner {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Publisher publisher;
+  private final Progress progress;
+  private final RunReport.Listener listener;
+
+  SegmentsRunner(Publisher publisher, Progress progress, RunReport.Listener listener) {
+    this.publisher = publisher;
+    this.progress = progress;
+    this.listener = listener;
+  }
+
+  SegmentsReport run(SegmentsJob job) {
+    long start = System.nanoTime();
+    BatchWriter batch = publisher.begin(job.name(), job.kind(), job.model(), RecommendationsRunner.json(params(job)));
+    try {
+      listener.step(job.name(), "reading " + job.sourceLabel());
+      long rowsRead;
+      long badRows;
+      List<String> badSamples;
+      SegmentFeatures features;
+      RfmFeatures rfm = null;
+      if (job.transactions() != null) {
+        TransactionsResult r = job.transactions().read(progress);
+        rowsRead = r.rowsRead();
+        badRows = r.badRows();
+        badSamples = r.badRowSamples();
+        listener.step(job.name(), String.format("read %,d rows: %,d customers", rowsRead, r.transactions().customerCount()));
+        rfm = RfmFeatures.compute(r.transactions(), job.asOf(), job.monetary());
+        listener.step(job.name(), String.format("RFM as of %s (%s spend): %,d customers%s%s", rfm.asOf(),
+            job.monetary().name().toLowerCase(java.util.Locale.ROOT), rfm.size(),
+            rfm.customersLeftOut() > 0 ? String.format(", %,d left out (no purchase before as-of)", rfm.customersLeftOut()) : "",
+            rfm.rowsAfterAsOf() > 0 ? String.format(", %,d rows after as-of ignored", rfm.rowsAfterAsOf()) : ""));
+        features = SegmentFeatures.of(rfm);
+      } else {
+        FeatureResult r = job.features().read(progress);
+        rowsRead = r.rowsRead();
+        badRows = r.badRows();
+        badSamples = r.badRowSamples();
+        listener.step(job.name(), String.format("read %,d rows: %,d customers x %d features %s", rowsRead,
+            r.table().rows(), r.table().dimensions(), r.table().names()));
+        features = SegmentFeatures.of(r.table());
+      }
+      for (String bad : badSamples) listener.step(job.name(), "skipped bad row: " + bad);
+
+      Previous previous = previous(job, features.customers());
+      listener.step(job.name(), job.method() == SegmentsJob.Method.RFM ? "scoring R, F, M quintiles into named segments"
+          : "k-means " + (job.k() instanceof larder.train.segment.KSpec.Fixed f ? "k = " + f.k()
+              : "k: auto " + describe(job.k())) + ", " + job.transform());
+      long t0 = System.nanoTime();
+      SegmentationResult result;
+      try {
+        result = job.method() == SegmentsJob.Method.RFM
+            ? Segmentation.rfmRules(rfm, previous)
+            : Segmentation.kmeans(features, job.transform(), job.k(), job.kmeans(), job.matchThreshold(), previous, progress);
+      } catch (ConfigException e) {
+        if (e.key().startsWith("jobs.")) throw e;
+        throw ConfigException.of("jobs." + job.name(), e.getMessage(), e.hint(), e);
+      }
+      long segmentNanos = System.nanoTime() - t0;
+      String kTable = result.kChoice() == null ? null : result.kChoice().table();
+      if (kTable != null) {
+        listener.step(job.name(), "k chosen by silhouette on a sample: " + result.kChoice().chosenK());
+        for (String line : kTable.split("\\R")) listener.step(job.name(), "  " + line);
+      }
+      String ids = result.idMapping() == null ? "" : result.idMapping().describe();
+      for (String line : ids.split("\\R")) if (!line.isBlank()) listener.step(job.name(), line);
+
+      double stayed = previous == null ? Double.NaN : Transitions.stayedShare(result.transitions());
+      batch.setMetrics(RecommendationsRunner.json(metrics(result, previous, stayed)));
+      batch.writeSegments(result.assignment());
+      batch.writeProfiles(result.profiles());
+      batch.writeTransitions(result.transitions());
+      BatchInfo published = batch.publish(job.keep());
+      return new SegmentsReport(job.name(), job.model(), published, rowsRead, badRows, result.assignment().size(),
+          result.customersLeftOut(), rfm == null ? null : rfm.asOf().toString(), kTable, ids, result.profiles(), stayed,
+          segmentNanos, System.nanoTime() - start);
+    } catch (RuntimeException | Error e) {
+      try {
+        batch.fail(e); // the previous batch keeps serving
+      } catch (RuntimeException markFailed) {
+        e.addSuppressed(markFailed);
+      }
+      throw e;
+    } finally {
+      batch.close();
+    }
+  }
+
+  /**
+   * The job's current batch as the matcher needs it: profiles with centroids, each current customer's
+   * previous segment, and the highest id the job has handed out (so a fresh id never reuses a retired one).
+   */
+  private Previous previous(SegmentsJob job, IdMap customers) {
+    Optional<PreviousSegments> current = new SegmentReader(publisher.store()).previousForStability(job.name());
+    if (current.isEmpty()) {
+      listener.step(job.name(), "first batch of this job: segment ids are numbered by size");
+      return null;
+    }
+    PreviousSegments prev = current.get();
+    Previous.Builder b = Previous.builder(customers);
+    long rows = prev.forEachAssignment(b::accept);
+    int highest = 0;
+    for (SegmentProfile p : prev.profiles()) highest = Math.max(highest, p.segmentId());
+    Optional<BatchInfo> info = new PredictionReader(publisher.store()).current(job.name());
+    if (info.isPresent()) highest = Math.max(highest, highestIdIn(info.get().metrics()));
+    listener.step(job.name(), String.format("matching segment ids to batch %d (%d segments, %,d customers)",
+        prev.batchId(), prev.profiles().size(), rows));
+    return b.build(prev.profiles(), highest);
+  }
+
+  private static int highestIdIn(String metricsJson) {
+    try {
+      JsonNode n = JSON.readTree(metricsJson == null ? "{}" : metricsJson).get("highest_segment_id");
+      return n == null ? 0 : n.asInt();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new StoreException("the current batch's metrics are not JSON: " + e.getOriginalMessage(),
+          "the store was edited by hand; run the job with a new job name or restore the batch's metrics", e);
+    }
+  }
+
+  private static Map<String, Object> params(SegmentsJob job) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("method", job.model());
+    p.put("input", job.transactions() != null ? "transactions" : "features");
+    if (job.transactions() != null) {
+      p.put("as_of", job.asOf() == null ? "latest" : job.asOf().toString());
+      p.put("monetary", job.monetary().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (job.method() == SegmentsJob.Method.KMEANS) {
+      p.put("transform", job.transform().toString());
+      p.put("k", job.k() instanceof larder.train.segment.KSpec.Fixed f ? (Object) f.k() : "auto " + describe(job.k()));
+      p.put("restarts", job.kmeans().restarts());
+      p.put("max_iterations", job.kmeans().maxIterations());
+      p.put("seed", job.kmeans().seed());
+      p.put("match_threshold", job.matchThreshold());
+    }
+    return p;
+  }
+
+  private static String describe(larder.train.segment.KSpec k) {
+    return k instanceof larder.train.segment.KSpec.Auto a ? a.kMin() + ".." + a.kMax() : String.valueOf(k);
+  }
+
+  private static Map<String, Object> metrics(SegmentationResult r, Previous previous, double stayed) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("segments", r.segments());
+    m.put("customers", r.assignment().size());
+    m.put("customers_left_out", r.customersLeftOut());
+    int highest = previous == null ? 0 : previous.highestIdUsed();
+    for (SegmentProfile p : r.profiles()) highest = Math.max(highest, p.segmentId());
+    m.put("highest_segment_id", highest);
+    if (!Double.isNaN(stayed)) m.put("stayed_share", stayed);
+    KChooser.Choice c = r.kChoice();
+    if (c != null) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (KChooser.Row row : c.rows()) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("k", row.k());
+        x.put("inertia", row.inertia());
+        x.put("silhouette", row.silhouette());
+        rows.add(x);
+      }
+      m.put("k_choice", rows);
+    }
+    return m;
+  }
+}
