@@ -6,19 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import larder.generate.ShopParams;
 import larder.generate.SyntheticShop;
 import larder.jobs.config.LarderConfig;
 import larder.serve.PredictionReader;
+import larder.serve.SegmentReader;
 import larder.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", description = {
-    "Generate a realistic synthetic shop, run the whole pipeline (ALS and item-kNN jobs, with evaluation)",
+    "Generate a realistic synthetic shop, run the whole pipeline (k-means and RFM segments, ALS and item-kNN",
+    "recommendations with evaluation and segment-aware fallback)",
     "into the store, then print sample results and the SQL an application would use."})
 final class DemoCommand implements Callable<Integer> {
   @Mixin StoreOption store;
@@ -76,13 +79,24 @@ final class DemoCommand implements Callable<Integer> {
           System.out.printf("   %d. %-8s %-40s %.3f%n", e.rank(), e.itemId(), names.getOrDefault(e.itemId(), ""), e.score());
         }
       }
+      SegmentReader segments = new SegmentReader(s);
+      var kmeans = segments.segmentOf("shop-segments", user);
+      var rfm = segments.segmentOf("shop-rfm", user);
+      System.out.printf(Locale.ROOT, "%n   customer %s is in segment %d \"%s\" of shop-segments (k-means)"
+          + " and \"%s\" of shop-rfm (RFM score %s)%n", user, kmeans.segmentId(), kmeans.segmentLabel(), rfm.segmentLabel(),
+          rfm.rfmScore());
     }
     System.out.printf("""
 
         4. query them from any application (the views always show each job's current batch):
            sqlite3 %1$s "SELECT rank, item_id, score FROM larder_recommendations WHERE job = 'shop-als' AND user_id = 'u1' ORDER BY rank"
            sqlite3 %1$s "SELECT batch_id, job, model, status, rec_rows, published_at FROM larder_batches"
+           sqlite3 %1$s "SELECT segment_id, segment_label, size, share FROM larder_segment_profiles WHERE job = 'shop-segments' ORDER BY segment_id"
+           sqlite3 %1$s "SELECT segment_id, segment_label FROM larder_segments WHERE job = 'shop-rfm' AND customer_id = 'u1'"
            ./larder recommend --job shop-als --user u1
+           ./larder segment --job shop-segments --customer u1
+           ./larder segment profiles --job shop-rfm
+           ./larder segment members --job shop-segments --segment 1 -o segment-1.csv
            ./larder similar --job shop-als --item %2$s
            ./larder batches
            ./larder rollback --job shop-als
@@ -105,8 +119,21 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   static final String CONFIG = """
-      # Larder demo config: two recommendation jobs over the same synthetic purchases.
+      # Larder demo config: customer segments and two recommendation jobs over the same synthetic purchases.
       jobs:
+        shop-segments:
+          type: segments
+          source:
+            file: interactions.csv.gz
+            columns: { customer: user_id, timestamp: timestamp, amount: amount, order: order_id }
+          method: kmeans
+          kmeans: { k: auto, k_min: 3, k_max: 6 }
+        shop-rfm:
+          type: segments
+          source:
+            file: interactions.csv.gz
+            columns: { customer: user_id, timestamp: timestamp, amount: amount, order: order_id }
+          method: rfm
         shop-als:
           source:
             file: interactions.csv.gz
@@ -116,6 +143,7 @@ final class DemoCommand implements Callable<Integer> {
           top_n: 10
           similar_items: 10
           evaluate: { holdout: 0.2, k: 10 }
+          segment_fallback: shop-segments
         shop-itemknn:
           source:
             file: interactions.csv.gz

@@ -19,6 +19,9 @@ import larder.serve.SegmentMember;
 import larder.serve.SegmentReader;
 import larder.store.Store;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -29,17 +32,24 @@ import picocli.CommandLine.Option;
 final class SegmentCommand implements Callable<Integer> {
   @Mixin StoreOption store;
 
-  @Option(names = "--job", required = true, description = "The segments job whose current batch to read.")
+  // Not "required": picocli would then demand them before a subcommand too; call() checks them instead.
+  @Option(names = "--job", description = "The segments job whose current batch to read.")
   String job;
 
-  @Option(names = "--customer", required = true, description = "The customer id, as in the input data.")
+  @Option(names = "--customer", description = "The customer id, as in the input data.")
   String customer;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
   OutputFormat format;
 
   @Override
   public Integer call() {
+    if (job == null || customer == null) {
+      throw new ParameterException(spec.commandLine(), "give --job and --customer to look up a customer's segment,"
+          + " or a subcommand: members, profiles, transitions");
+    }
     try (Store s = Store.openExisting(store.resolve())) {
       var c = new SegmentReader(s).segmentOf(job, customer);
       switch (format) {
@@ -193,15 +203,43 @@ final class SegmentCommand implements Callable<Integer> {
               System.out.println("  no transitions: this is the job's first batch");
               return 0;
             }
-            System.out.printf("  %-8s %-8s %12s%n", "from", "to", "customers");
-            for (SegmentTransition x : t.transitions()) {
-              System.out.printf(Locale.ROOT, "  %-8s %-8s %,12d%n", x.fromSegment() == null ? "(new)" : x.fromSegment(),
-                  x.toSegment() == null ? "(left)" : x.toSegment(), x.customers());
-            }
+            System.out.print(matrix(t.transitions()));
           }
         }
       }
       return 0;
     }
+  }
+
+  /**
+   * Transitions as a from × to table: a row per previous segment (and "new" customers), a column per current
+   * segment (and "left"), so a stable segmentation shows its counts on the diagonal.
+   */
+  static String matrix(java.util.List<SegmentTransition> transitions) {
+    java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+    java.util.Map<String, Long> cells = new java.util.HashMap<>();
+    for (SegmentTransition x : transitions) {
+      if (x.fromSegment() != null) ids.add(x.fromSegment());
+      if (x.toSegment() != null) ids.add(x.toSegment());
+      cells.merge(x.fromSegment() + ">" + x.toSegment(), x.customers(), Long::sum);
+    }
+    java.util.List<Integer> rows = new java.util.ArrayList<>(ids);
+    rows.add(null); // new customers: from no segment
+    java.util.List<Integer> cols = new java.util.ArrayList<>(ids);
+    cols.add(null); // customers that left: to no segment
+    int width = 9;
+    for (long v : cells.values()) width = Math.max(width, String.format(Locale.ROOT, "%,d", v).length() + 1);
+    StringBuilder s = new StringBuilder(String.format("  %-10s", "from \\ to"));
+    for (Integer c : cols) s.append(String.format("%" + width + "s", c == null ? "(left)" : c));
+    s.append(String.format("%n"));
+    for (Integer r : rows) {
+      s.append(String.format("  %-10s", r == null ? "(new)" : r));
+      for (Integer c : cols) {
+        Long v = cells.get(r + ">" + c);
+        s.append(String.format(Locale.ROOT, "%" + width + "s", v == null ? "." : String.format(Locale.ROOT, "%,d", v)));
+      }
+      s.append(String.format("%n"));
+    }
+    return s.toString();
   }
 }

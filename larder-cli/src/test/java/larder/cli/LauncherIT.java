@@ -57,7 +57,9 @@ class LauncherIT {
     Result r = larder("demo", "--users", "1500", "--items", "300", "--interactions", "30000", "--quiet");
     assertThat(r.exit()).as(r.all()).isZero();
     assertThat(r.out()).contains("job shop-als: published batch").contains("job shop-itemknn: published batch")
-        .contains("user u1's top 5").contains("SELECT rank, item_id, score FROM larder_recommendations");
+        .contains("user u1's top 5").contains("SELECT rank, item_id, score FROM larder_recommendations")
+        .contains("job shop-segments: published batch").contains("job shop-rfm: published batch")
+        .contains("customer u1 is in segment").contains("larder_segment_profiles");
     assertThat(work.resolve("larder.db")).exists(); // the default store, in the working folder
     assertThat(work.resolve("larder-demo/larder.yaml")).exists();
   }
@@ -178,5 +180,88 @@ class LauncherIT {
     assertThat(status.out()).contains("shop-als").contains("shop-itemknn").contains("ok");
     Result batches = larder("batches");
     assertThat(batches.out()).contains("published").contains("als").contains("itemknn");
+  }
+
+  @Test
+  @Order(9)
+  void segmentShowsACustomerAndMembersExportRoundTrips() throws Exception {
+    Result one = larder("segment", "--job", "shop-segments", "--customer", "u1", "--format", "csv");
+    assertThat(one.exit()).as(one.all()).isZero();
+    String[] row = one.out().lines().skip(1).findFirst().orElseThrow().split(",");
+    int segment = Integer.parseInt(row[2]);
+
+    Result profiles = larder("segment", "profiles", "--job", "shop-segments", "--format", "csv");
+    assertThat(profiles.exit()).as(profiles.all()).isZero();
+    // segment_id, "segment label", size, ...: the label is quoted (it holds commas).
+    var idAndSize = java.util.regex.Pattern.compile("^(\\d+),(?:\"[^\"]*\"|[^,]*),(\\d+),");
+    long size = profiles.out().lines().skip(1).map(idAndSize::matcher).filter(java.util.regex.Matcher::find)
+        .filter(m -> Integer.parseInt(m.group(1)) == segment).mapToLong(m -> Long.parseLong(m.group(2))).sum();
+    assertThat(size).as(profiles.out()).isPositive();
+
+    Result export = larder("segment", "members", "--job", "shop-segments", "--segment", String.valueOf(segment),
+        "-o", "members.csv");
+    assertThat(export.exit()).as(export.all()).isZero();
+    List<String> members = Files.readAllLines(work.resolve("members.csv"));
+    assertThat(members.get(0)).startsWith("customer_id,distance");
+    assertThat(members).hasSize((int) size + 1).contains(members.get(0)).anyMatch(l -> l.startsWith("u1,"));
+    // Every exported customer is, looked up one by one, in the exported segment.
+    for (String line : members.subList(1, Math.min(4, members.size()))) {
+      String customer = line.split(",")[0];
+      Result back = larder("segment", "--job", "shop-segments", "--customer", customer, "--format", "csv");
+      assertThat(back.out().lines().skip(1).findFirst().orElseThrow().split(",")[2]).isEqualTo(String.valueOf(segment));
+    }
+
+    Result table = larder("segment", "profiles", "--job", "shop-rfm");
+    assertThat(table.exit()).as(table.all()).isZero();
+    assertThat(table.out()).contains("recency days").contains("Champions");
+
+    Result again = larder("run", "larder-demo/larder.yaml", "--job", "shop-segments", "--quiet");
+    assertThat(again.exit()).as(again.all()).isZero();
+    assertThat(again.out()).contains("100.0% of the previous batch's customers kept their segment id");
+    Result moves = larder("segment", "transitions", "--job", "shop-segments");
+    assertThat(moves.exit()).as(moves.all()).isZero();
+    assertThat(moves.out()).contains("from \\ to").contains("(new)").contains("(left)");
+
+    Result unknown = larder("segment", "--job", "shop-segments", "--customer", "nobody");
+    assertThat(unknown.exit()).isEqualTo(6);
+    assertThat(unknown.err()).contains("nobody").contains("shop-segments");
+  }
+
+  private Path segmentsConfig(String name, String file, String extra) throws IOException {
+    Path cfg = work.resolve(name + ".yaml");
+    Files.writeString(cfg, "jobs:\n  shop-segments:\n    type: segments\n    source: { file: " + file
+        + ", columns: { customer: user_id, timestamp: timestamp, amount: amount, order: order_id } }\n" + extra);
+    return cfg;
+  }
+
+  private long currentSegmentBatch() throws Exception {
+    Result r = larder("segment", "--job", "shop-segments", "--customer", "u1", "--format", "csv");
+    assertThat(r.exit()).as(r.all()).isZero();
+    String[] f = r.out().lines().skip(1).findFirst().orElseThrow().split(",");
+    return Long.parseLong(f[f.length - 1]);
+  }
+
+  @Test
+  @Order(10)
+  void badTransactionsFailClearlyAndTheSegmentsKeepServing() throws Exception {
+    long before = currentSegmentBatch();
+    String header = "user_id,item_id,timestamp,quantity,amount,order_id\n";
+    String good = "u1,i1,2024-05-01T10:00:00Z,1,9.50,o1\nu2,i2,2024-05-02T10:00:00Z,1,3.00,o2\n";
+    Files.writeString(work.resolve("amount.csv"), header + good + "u3,i3,2024-05-03T10:00:00Z,1,ten,o3\n");
+    Files.writeString(work.resolve("date.csv"), header + good + "u3,i3,yesterday,1,1.00,o3\n");
+    Files.writeString(work.resolve("few.csv"), header + good);
+    record Case(String name, String file, String extra, int exit, String[] parts) {}
+    for (Case c : List.of(
+        new Case("amount", "amount.csv", "", 3, new String[] {"amount.csv:4", "amount", "ten"}),
+        new Case("date", "date.csv", "", 3, new String[] {"date.csv:4", "timestamp", "yesterday"}),
+        new Case("asof", "few.csv", "    rfm: { as_of: 2020-01-01 }\n", 2,
+            new String[] {"jobs.shop-segments.rfm.as_of", "2020-01-02", "before the first transaction"}),
+        new Case("bigk", "few.csv", "    kmeans: { k: 5 }\n", 2, new String[] {"k", "5", "2 customers"}))) {
+      Result r = larder("run", segmentsConfig("bad-" + c.name(), c.file(), c.extra()).toString(), "--quiet");
+      assertThat(r.exit()).as(c.name() + ": " + r.all()).isEqualTo(c.exit());
+      assertThat(r.err()).as(c.name()).contains(c.parts());
+      assertThat(r.err().lines().filter(l -> l.startsWith("larder: ")).count()).as(r.err()).isEqualTo(1);
+      assertThat(currentSegmentBatch()).as(c.name() + ": the previous batch keeps serving").isEqualTo(before);
+    }
   }
 }

@@ -25,5 +25,20 @@ public final class ConfigException extends LarderException {
 
   public String key() { return key; }
 
+  /**
+   * The same problem with its key placed under {@code prefix}: a model or feature step names its own key
+   * ({@code rfm.as_of}), the job runner knows which job it belongs to ({@code jobs.shop.rfm.as_of}).
+   * Keys already under a job are returned as they are.
+   */
+  public ConfigException under(String prefix) {
+    if (key.startsWith("jobs.") || key.startsWith(prefix + ".")) return this;
+    return new ConfigException(prefix + "." + key, prefix + "." + getMessage(), hint(), this);
+  }
+
+  private ConfigException(String key, String message, String hint, Throwable cause) {
+    super(message, hint, cause);
+    this.key = key;
+  }
+
   @Override public int exitCode() { return 2; }
 }

@@ -85,15 +85,9 @@ final class SegmentsRunner {
           : "k-means " + (job.k() instanceof larder.train.segment.KSpec.Fixed f ? "k = " + f.k()
               : "k: auto " + describe(job.k())) + ", " + job.transform());
       long t0 = System.nanoTime();
-      SegmentationResult result;
-      try {
-        result = job.method() == SegmentsJob.Method.RFM
-            ? Segmentation.rfmRules(rfm, previous)
-            : Segmentation.kmeans(features, job.transform(), job.k(), job.kmeans(), job.matchThreshold(), previous, progress);
-      } catch (ConfigException e) {
-        if (e.key().startsWith("jobs.")) throw e;
-        throw ConfigException.of("jobs." + job.name(), e.getMessage(), e.hint(), e);
-      }
+      SegmentationResult result = job.method() == SegmentsJob.Method.RFM
+          ? Segmentation.rfmRules(rfm, previous)
+          : Segmentation.kmeans(features, job.transform(), job.k(), job.kmeans(), job.matchThreshold(), previous, progress);
       long segmentNanos = System.nanoTime() - t0;
       String kTable = result.kChoice() == null ? null : result.kChoice().table();
       if (kTable != null) {
@@ -101,7 +95,9 @@ final class SegmentsRunner {
         for (String line : kTable.split("\\R")) listener.step(job.name(), "  " + line);
       }
       String ids = result.idMapping() == null ? "" : result.idMapping().describe();
-      for (String line : ids.split("\\R")) if (!line.isBlank()) listener.step(job.name(), line);
+      // Rule segments have fixed ids: one line says so; per-cluster decisions only matter for k-means.
+      String shown = job.method() == SegmentsJob.Method.RFM ? result.idMapping() == null ? "" : result.idMapping().note() : ids;
+      for (String line : shown.split("\\R")) if (!line.isBlank()) listener.step(job.name(), line);
 
       double stayed = previous == null ? Double.NaN : Transitions.stayedShare(result.transitions());
       batch.setMetrics(RecommendationsRunner.json(metrics(result, previous, stayed)));
@@ -112,16 +108,26 @@ final class SegmentsRunner {
       return new SegmentsReport(job.name(), job.model(), published, rowsRead, badRows, result.assignment().size(),
           result.customersLeftOut(), rfm == null ? null : rfm.asOf().toString(), kTable, ids, result.profiles(), stayed,
           segmentNanos, System.nanoTime() - start);
-    } catch (RuntimeException | Error e) {
-      try {
-        batch.fail(e); // the previous batch keeps serving
-      } catch (RuntimeException markFailed) {
-        e.addSuppressed(markFailed);
-      }
-      throw e;
+    } catch (ConfigException e) {
+      // A setting that the data turned out to contradict (as_of, k): name it under the job, as the config does.
+      throw failed(batch, e.under("jobs." + job.name()));
+    } catch (RuntimeException e) {
+      throw failed(batch, e);
+    } catch (Error e) {
+      throw failed(batch, e);
     } finally {
       batch.close();
     }
+  }
+
+  /** Marks the batch failed (the previous batch keeps serving) and returns {@code e} to throw. */
+  private static <E extends Throwable> E failed(BatchWriter batch, E e) {
+    try {
+      batch.fail(e);
+    } catch (RuntimeException markFailed) {
+      e.addSuppressed(markFailed);
+    }
+    return e;
   }
 
   /**

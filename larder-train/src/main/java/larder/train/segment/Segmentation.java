@@ -58,7 +58,6 @@ public final class Segmentation {
     int d = features.dimensions();
     checkK(k, n, features.rfm());
     checkPrevious(previous, n);
-    progress.note("segment", "transform: " + transform);
     Transform.Fitted fitted = transform.fit(features.values(), n, features.names());
     double[] x = fitted.points();
     FittedTransform ft = fitted.transform();
@@ -72,7 +71,6 @@ public final class Segmentation {
       }
       choice = KChooser.auto(x, n, d, a.kMin(), kMax, params, a.sampleSize(), progress);
       fit = choice.chosen();
-      progress.note("segment", "k chosen by silhouette: " + choice.chosenK());
     } else {
       fit = KMeans.fit(x, n, d, params.withK(((KSpec.Fixed) k).k()), progress);
     }
@@ -83,7 +81,7 @@ public final class Segmentation {
 
     IdMapping mapping = IdMatcher.match(fit.centroids(), sizes, ft, previous == null ? null : previous.profiles(),
         previous == null ? 0 : previous.highestIdUsed(), matchThreshold);
-    progress.note("segment", mapping.note());
+    // The caller reports the choice of k and the id mapping (both are in the result), so no notes here.
     int[] ids = mapping.segmentIds();
 
     int[] segment = new int[n];
