@@ -36,7 +36,7 @@ public record SegmentsReport(
         method, profiles.size(), totalNanos / 1e9));
     s.append(String.format(Locale.ROOT, "  input      %,d rows read, %,d bad; %,d customers segmented", rowsRead, badRows,
         customers));
-    if (customersLeftOut > 0) s.append(String.format(Locale.ROOT, " (%,d with no purchase before as-of left out)", customersLeftOut));
+    if (customersLeftOut > 0) s.append(String.format(Locale.ROOT, " (%,d left out: no paid order up to as-of)", customersLeftOut));
     s.append(String.format("%n"));
     if (asOf != null) s.append("  as of      ").append(asOf).append(String.format("%n"));
     s.append(String.format(Locale.ROOT, "  segmenting %.1f s%n", segmentNanos / 1e9));

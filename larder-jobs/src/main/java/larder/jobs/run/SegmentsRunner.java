@@ -66,7 +66,7 @@ final class SegmentsRunner {
         rfm = RfmFeatures.compute(r.transactions(), job.asOf(), job.monetary());
         listener.step(job.name(), String.format("RFM as of %s (%s spend): %,d customers%s%s", rfm.asOf(),
             job.monetary().name().toLowerCase(java.util.Locale.ROOT), rfm.size(),
-            rfm.customersLeftOut() > 0 ? String.format(", %,d left out (no purchase before as-of)", rfm.customersLeftOut()) : "",
+            rfm.customersLeftOut() > 0 ? String.format(", %,d left out (no order with a positive amount up to as-of)", rfm.customersLeftOut()) : "",
             rfm.rowsAfterAsOf() > 0 ? String.format(", %,d rows after as-of ignored", rfm.rowsAfterAsOf()) : ""));
         features = SegmentFeatures.of(rfm);
       } else {

@@ -30,7 +30,7 @@ class ProfilesTest {
     List<SegmentProfile> p = Profiles.forClusters(cluster, ids, RfmFeatures.NAMES, x.rowMajor(), centroids, x);
     assertThat(p).extracting(SegmentProfile::segmentId).containsExactly(3, 5, 7);
     SegmentProfile top = p.get(2);
-    assertThat(top.label()).isEqualTo("recent, frequent, high spend");
+    assertThat(top.label()).isEqualTo("very recent, very frequent, very high spend");
     assertThat(top.size()).isEqualTo(3);
     assertThat(top.share()).isCloseTo(1.0 / 3, within(1e-12));
     assertThat(top.recencyMean()).isEqualTo(2.0);
@@ -39,7 +39,7 @@ class ProfilesTest {
     assertThat(top.monetaryMedian()).isEqualTo(1000.0);
     assertThat(top.centroid()).containsExactly(java.util.Map.entry("recency_days", 2.0),
         java.util.Map.entry("frequency", 30.0), java.util.Map.entry("monetary", 1100.0));
-    assertThat(p.get(0).label()).isEqualTo("lapsed, one-time, low spend");
+    assertThat(p.get(0).label()).isEqualTo("long lapsed, one-time, very low spend");
     assertThat(p.get(1).label()).isEqualTo("lapsing, occasional, mid spend");
   }
 
@@ -75,11 +75,16 @@ class ProfilesTest {
 
   @Test
   void genericFeatureLabels() {
-    assertThat(Labels.generic(List.of("a", "b"), new double[] {0.9, 0.1})).isEqualTo("high a, low b");
-    assertThat(Labels.generic(List.of("a", "b", "c", "d", "e"), new double[] {0.5, 0.95, 0.2, 0.6, 0.02}))
-        .isEqualTo("high b, low c, low e");
-    assertThat(Labels.generic(List.of("a", "b", "c", "d"), new double[] {0.5, 0.5, 0.4, 0.6})).isEqualTo("typical");
+    assertThat(Labels.generic(List.of("a", "b"), new double[] {0.9, 0.1})).isEqualTo("very high a, very low b");
+    assertThat(Labels.generic(List.of("a", "b", "c", "d", "e"), new double[] {0.5, 0.95, 0.3, 0.7, 0.02}))
+        .isEqualTo("very high b, low c, very low e");
+    assertThat(Labels.generic(List.of("a", "b", "c", "d"), new double[] {0.5, 0.5, 0.45, 0.55})).isEqualTo("typical");
+    assertThat(Labels.quintile(0.0)).isZero();
+    assertThat(Labels.quintile(0.2)).isEqualTo(1);
+    assertThat(Labels.quintile(0.5)).isEqualTo(2);
+    assertThat(Labels.quintile(1.0)).isEqualTo(4);
     assertThat(Labels.unique(List.of("x", "x (2)", "x", "x"))).containsExactly("x", "x (2)", "x (3)", "x (4)");
-    assertThat(Labels.rfm(0.1, 0.5, 3, 0.9, Monetary.AVERAGE)).isEqualTo("recent, occasional, high order value");
+    assertThat(Labels.rfm(0.1, 0.5, 3, 0.9, Monetary.AVERAGE)).isEqualTo("very recent, occasional, very high order value");
+    assertThat(Labels.rfm(0.9, 0.1, 1, 0.3, Monetary.TOTAL)).isEqualTo("long lapsed, one-time, low spend");
   }
 }
