@@ -3,14 +3,18 @@ package larder.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import larder.generate.CustomerParams;
 import larder.generate.ShopParams;
+import larder.generate.SyntheticCustomers;
 import larder.generate.SyntheticShop;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", description = {
     "Write synthetic shop interactions at any scale: power-law item popularity, users with latent tastes,",
-    "timestamps, quantities and amounts. Deterministic for a seed. Gzipped when OUT ends in .gz."})
+    "timestamps, quantities and amounts. Deterministic for a seed. Gzipped when OUT ends in .gz.",
+    "With --customers N: transactions of N customers of planted types (champions, loyal, new, at risk, lost)",
+    "instead, customer_id,timestamp,amount,order_id with partial refunds, to try segmentation on."})
 final class GenerateCommand implements Callable<Integer> {
   enum Format { shop, spark }
 
@@ -42,11 +46,22 @@ final class GenerateCommand implements Callable<Integer> {
       + "spark: user,item,count with integer ids (for the Spark reference benchmark). Default ${DEFAULT-VALUE}.")
   Format format;
 
+  @Option(names = "--customers", paramLabel = "N", description = "Write transactions of N customers with planted segments instead of interactions.")
+  Integer customers;
+
+  @Option(names = "--types-out", paramLabel = "FILE", description = "With --customers: also write each customer's planted type (customer_id,type).")
+  Path typesOut;
+
+  @Option(names = "--type-seed", description = "With --customers: seed of who is of which type (default: --seed). Keep it and change --seed"
+      + " for the same customers a while later.")
+  Long typeSeed;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress lines.")
   boolean quiet;
 
   @Override
   public Integer call() throws Exception {
+    if (customers != null) return customers();
     ShopParams p = ShopParams.of(users, items, interactions, seed).withTasteAffinity(affinity);
     if (tastes != null) p = p.withTastes(tastes);
     SyntheticShop shop = new SyntheticShop(p);
@@ -58,5 +73,29 @@ final class GenerateCommand implements Callable<Integer> {
     if (itemsOut != null) shop.writeItemsCsv(itemsOut);
     System.out.printf("wrote %,d events by %,d users on %,d items to %s%n", interactions, users, items, out);
     return 0;
+  }
+
+  private int customers() {
+    CustomerParams p = CustomerParams.of(customers, seed).withTypeSeed(typeSeed == null ? seed : typeSeed);
+    SyntheticCustomers gen = new SyntheticCustomers(p);
+    mkdirs(out);
+    gen.writeCsv(out, new ConsoleProgress(System.err, quiet));
+    if (typesOut != null) {
+      mkdirs(typesOut);
+      gen.writeTypesCsv(typesOut);
+    }
+    System.out.printf("wrote the transactions of %,d customers to %s%s%n", customers, out,
+        typesOut == null ? "" : " and their planted types to " + typesOut);
+    return 0;
+  }
+
+  private static void mkdirs(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      if (dir != null) Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new larder.core.InputException(dir.toString(), 0, null, "cannot create the folder: " + e.getMessage(),
+          "choose an output path in a folder you can write to");
+    }
   }
 }
