@@ -12,6 +12,8 @@ import larder.core.segment.SegmentProfile;
  * @param kTable the inertia/silhouette table when k was chosen automatically, else null
  * @param idDecisions how each new segment got its id (matched to a previous one, or fresh)
  * @param stayed share of the previous batch's customers still in a segment of the same id; NaN on a first run
+ * @param readNanos extract and features; {@code segmentNanos} the segmentation; {@code publishNanos} loading
+ *     the rows, profiles and transitions and switching the batch in
  */
 public record SegmentsReport(
     String job,
@@ -26,7 +28,9 @@ public record SegmentsReport(
     String idDecisions,
     List<SegmentProfile> profiles,
     double stayed,
+    long readNanos,
     long segmentNanos,
+    long publishNanos,
     long totalNanos) implements JobReport {
 
   @Override
@@ -39,7 +43,8 @@ public record SegmentsReport(
     if (customersLeftOut > 0) s.append(String.format(Locale.ROOT, " (%,d left out: no paid order up to as-of)", customersLeftOut));
     s.append(String.format("%n"));
     if (asOf != null) s.append("  as of      ").append(asOf).append(String.format("%n"));
-    s.append(String.format(Locale.ROOT, "  segmenting %.1f s%n", segmentNanos / 1e9));
+    s.append(String.format(Locale.ROOT, "  timing     read %.1f s, segmenting %.1f s, publish %.1f s (%,.0f customers/s)%n",
+        readNanos / 1e9, segmentNanos / 1e9, publishNanos / 1e9, customers / Math.max(1e-9, publishNanos / 1e9)));
     if (!Double.isNaN(stayed)) {
       s.append(String.format(Locale.ROOT, "  stability  %.1f%% of the previous batch's customers kept their segment id%n",
           stayed * 100));

@@ -80,6 +80,7 @@ final class SegmentsRunner {
       }
       for (String bad : badSamples) listener.step(job.name(), "skipped bad row: " + bad);
 
+      long readNanos = System.nanoTime() - start;
       Previous previous = previous(job, features.customers());
       listener.step(job.name(), job.method() == SegmentsJob.Method.RFM ? "scoring R, F, M quintiles into named segments"
           : "k-means " + (job.k() instanceof larder.train.segment.KSpec.Fixed f ? "k = " + f.k()
@@ -101,13 +102,14 @@ final class SegmentsRunner {
 
       double stayed = previous == null ? Double.NaN : Transitions.stayedShare(result.transitions());
       batch.setMetrics(RecommendationsRunner.json(metrics(result, previous, stayed)));
+      long t1 = System.nanoTime();
       batch.writeSegments(result.assignment());
       batch.writeProfiles(result.profiles());
       batch.writeTransitions(result.transitions());
       BatchInfo published = batch.publish(job.keep());
       return new SegmentsReport(job.name(), job.model(), published, rowsRead, badRows, result.assignment().size(),
           result.customersLeftOut(), rfm == null ? null : rfm.asOf().toString(), kTable, ids, result.profiles(), stayed,
-          segmentNanos, System.nanoTime() - start);
+          readNanos, segmentNanos, System.nanoTime() - t1, System.nanoTime() - start);
     } catch (ConfigException e) {
       // A setting that the data turned out to contradict (as_of, k): name it under the job, as the config does.
       throw failed(batch, e.under("jobs." + job.name()));
