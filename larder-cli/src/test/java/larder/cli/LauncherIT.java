@@ -255,7 +255,7 @@ class LauncherIT {
         new Case("amount", "amount.csv", "", 3, new String[] {"amount.csv:4", "amount", "ten"}),
         new Case("date", "date.csv", "", 3, new String[] {"date.csv:4", "timestamp", "yesterday"}),
         new Case("asof", "few.csv", "    rfm: { as_of: 2020-01-01 }\n", 2,
-            new String[] {"jobs.shop-segments.rfm.as_of", "2020-01-02", "before the first transaction"}),
+            new String[] {"jobs.shop-segments.rfm.as_of", "2020-01-01T23:59:59", "before the first transaction"}),
         new Case("bigk", "few.csv", "    kmeans: { k: 5 }\n", 2, new String[] {"k", "5", "2 customers"}))) {
       Result r = larder("run", segmentsConfig("bad-" + c.name(), c.file(), c.extra()).toString(), "--quiet");
       assertThat(r.exit()).as(c.name() + ": " + r.all()).isEqualTo(c.exit());

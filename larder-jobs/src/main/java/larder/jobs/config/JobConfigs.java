@@ -104,7 +104,9 @@ final class JobConfigs {
   private static Instant asOf(String key, String text) {
     try {
       if (text.strip().matches("\\d{4}-\\d{2}-\\d{2}")) {
-        return java.time.LocalDate.parse(text.strip()).plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        // The day's last second: rows up to and including as-of count, so midnight belongs to the next day.
+        return java.time.LocalDate.parse(text.strip()).plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+            .minusSeconds(1);
       }
       return Instant.ofEpochSecond(Timestamps.parse(text.strip()));
     } catch (RuntimeException e) {

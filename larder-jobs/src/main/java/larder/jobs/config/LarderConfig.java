@@ -43,8 +43,14 @@ public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs)
       throw ConfigException.of(file.toString(), "'jobs:' is empty", "describe at least one job", null);
     }
     for (JobConfig j : jobs.values()) {
-      if (j instanceof RecommendationsJob r && r.segmentFallback() != null
-          && jobs.get(r.segmentFallback()) instanceof RecommendationsJob) {
+      if (!(j instanceof RecommendationsJob r) || r.segmentFallback() == null) continue;
+      JobConfig target = jobs.get(r.segmentFallback());
+      // Refused rather than looked up in the store at run time: a typo would silently serve the global list.
+      if (target == null) {
+        throw new ConfigException("jobs." + r.name() + ".segment_fallback", r.segmentFallback(), "no such job in " + file,
+            "name a job of this file with type: segments; its jobs: " + String.join(", ", jobs.keySet()));
+      }
+      if (target instanceof RecommendationsJob) {
         throw new ConfigException("jobs." + r.name() + ".segment_fallback", r.segmentFallback(),
             "is a recommendations job, not a segments job", "name a job with type: segments");
       }

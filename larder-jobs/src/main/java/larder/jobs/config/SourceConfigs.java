@@ -102,17 +102,22 @@ final class SourceConfigs {
         cols.finish();
         source = new TableFeatureSource(new FeatureSpec(input, customer, features, maxBad));
       } else {
-        TransactionSpec spec = isPresetFormat(format)
-            ? TransactionSpec.preset(format, ((DelimitedFile) input).path()).withInput(input)
-            : new TransactionSpec(input, Column.named("customer_id"), Column.named("timestamp"), Column.named("amount"), null, 0);
+        // Columns are settled first and the spec built once: a spec checks its columns against the input,
+        // and the named defaults cannot be found in a file without a header.
+        TransactionSpec preset = isPresetFormat(format) ? TransactionSpec.preset(format, ((DelimitedFile) input).path()) : null;
+        Column customer = preset != null ? preset.customer() : Column.named("customer_id");
+        Column time = preset != null ? preset.timestamp() : Column.named("timestamp");
+        Column amount = preset != null ? preset.amount() : Column.named("amount");
+        Column order = preset != null ? preset.order() : null;
         if (cols != null) {
-          spec = spec.withCustomer(column(cols, "customer", spec.customer()))
-              .withTimestamp(column(cols, "timestamp", spec.timestamp()))
-              .withAmount(column(cols, "amount", spec.amount()))
-              .withOrder(column(cols, "order", spec.order()));
+          customer = column(cols, "customer", customer);
+          time = column(cols, "timestamp", time);
+          amount = column(cols, "amount", amount);
+          order = column(cols, "order", order);
           cols.finish();
         }
-        source = new TableTransactionSource(spec.withMaxBadRows(maxBad));
+        TransactionSpec spec = new TransactionSpec(input, customer, time, amount, order, maxBad);
+        source = new TableTransactionSource(spec);
       }
       n.finish();
       return source;

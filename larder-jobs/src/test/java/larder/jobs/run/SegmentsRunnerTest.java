@@ -213,7 +213,7 @@ abstract class SegmentsRunnerTest {
     int chosen = profiles().size();
     assertThat(JSON.readTree(b.params()).get("k").asText()).isEqualTo("auto 2..8");
 
-    JsonNode kChoice = JSON.readTree(b.metrics()).get("k_choice");
+    JsonNode kChoice = JSON.readTree(reader.current(JOB).orElseThrow().metrics()).get("k_choice"); // from larder_batches
     assertThat(kChoice).isNotNull();
     List<Integer> ks = new ArrayList<>();
     double best = Double.NEGATIVE_INFINITY;
@@ -385,6 +385,33 @@ abstract class SegmentsRunnerTest {
       }
     }
     assertThat((double) championsNamed / champions).isGreaterThan(0.9);
+  }
+
+  @Test
+  void aDateAsOfEndsWithThatDayAsTheDefaultAsOfDoes() throws Exception {
+    Path csv = dir.resolve("customers.csv");
+    Files.writeString(csv, """
+        customer_id,timestamp,amount,order_id
+        a,2024-06-01T00:00:00Z,10.00,o1
+        b,2024-06-30T08:00:00Z,5.00,o2
+        c,2024-06-15T12:00:00Z,7.00,o3
+        """);
+    // the data ends on 2024-06-30: the default as-of is the end of that day
+    SegmentsReport byDefault = runner.run(job(0, "    method: rfm\n"));
+    Map<String, SegRow> expected = segments();
+    assertThat(expected.get("a").recency).isEqualTo(29.0);
+
+    // a row in the first second of the next day is not part of 2024-06-30
+    Files.writeString(csv, "a,2024-07-01T00:00:00Z,10.00,o4\n", StandardOpenOption.APPEND);
+    SegmentsReport dated = runner.run(job(0, "    method: rfm\n    rfm: { as_of: 2024-06-30 }\n"));
+    Map<String, SegRow> got = segments();
+    for (String customer : List.of("a", "b", "c")) {
+      SegRow e = expected.get(customer);
+      SegRow g = got.get(customer);
+      assertThat(List.of(g.recency, g.frequency, g.monetary, g.rfmScore)).as("R, F, M and score of %s", customer)
+          .isEqualTo(List.of(e.recency, e.frequency, e.monetary, e.rfmScore));
+    }
+    assertThat(dated.asOf()).isEqualTo(byDefault.asOf()).isEqualTo("2024-06-30T23:59:59Z");
   }
 
   // ---------------------------------------------------------------- bad input
