@@ -52,6 +52,8 @@ final class JobConfigs {
 
   private static SegmentsJob segments(String name, ConfigNode n, Path baseDir) {
     int threads = n.integer("threads", Runtime.getRuntime().availableProcessors());
+    // Checked here, before k-means settings inherit it and would report it under their own key.
+    if (threads < 1) throw new ConfigException(n.key("threads"), threads, "must be >= 1");
     Object source = SourceConfigs.segments(n.child("source"), baseDir);
     try {
       SegmentsJob.Method method = n.choice("method", "kmeans", "kmeans", "rfm").equals("rfm")
@@ -95,8 +97,7 @@ final class JobConfigs {
       return new SegmentsJob(name, source instanceof TransactionSource t ? t : null,
           source instanceof FeatureSource f ? f : null, method, asOf, monetary, transform, k, params, threshold, keep, threads);
     } catch (ConfigException e) {
-      if (e.key().startsWith("jobs.")) throw e;
-      throw ConfigException.of(n.path(), e.getMessage(), e.hint(), e);
+      throw e.under(n.path()); // kmeans.k = 0 -> jobs.seg.kmeans.k = 0
     }
   }
 

@@ -226,16 +226,16 @@ class SegmentsConfigTest {
     for (Case c : List.of(
         new Case("    method: dbscan\n", "jobs.seg.method = dbscan", "kmeans, rfm"),
         new Case("    kmeans: { k: many }\n", "jobs.seg.kmeans.k = many", "whole number or auto"),
-        new Case("    kmeans: { k: 0 }\n", "jobs.seg", "kmeans.k = 0", ">= 1"),
-        new Case("    kmeans: { k_min: 1 }\n", "jobs.seg", "kmeans.k_min = 1"),
-        new Case("    kmeans: { k_min: 5, k_max: 3 }\n", "jobs.seg", "kmeans.k_max = 3"),
-        new Case("    kmeans: { restarts: 0 }\n", "jobs.seg", "kmeans.restarts = 0"),
+        new Case("    kmeans: { k: 0 }\n", "jobs.seg.kmeans.k = 0", ">= 1"),
+        new Case("    kmeans: { k_min: 1 }\n", "jobs.seg.kmeans.k_min = 1"),
+        new Case("    kmeans: { k_min: 5, k_max: 3 }\n", "jobs.seg.kmeans.k_max = 3"),
+        new Case("    kmeans: { restarts: 0 }\n", "jobs.seg.kmeans.restarts = 0"),
         new Case("    rfm: { monetary: median }\n", "jobs.seg.rfm.monetary = median"),
         new Case("    rfm: { as_of: soon }\n", "jobs.seg.rfm.as_of = soon", "not a date or time"),
         new Case("    transform: pca\n", "jobs.seg.transform = pca", "'pca' is not a transformation"),
         new Case("    match_threshold: -1\n", "jobs.seg.match_threshold = -1"),
         new Case("    keep: 0\n", "jobs.seg.keep = 0"),
-        new Case("    threads: 0\n", "jobs.seg", "threads = 0"))) {
+        new Case("    threads: 0\n", "jobs.seg.threads = 0"))) {
       var thrown = assertThatThrownBy(() -> seg(c.extra)).as(c.extra).isInstanceOf(ConfigException.class);
       for (String f : c.fragments) thrown.hasMessageContaining(f);
     }
