@@ -156,6 +156,36 @@ public final class Schema {
       + " SELECT level, segment_id, rank, item_id, score, batch_id FROM lists"
       + " WHERE level = (SELECT MIN(level) FROM lists) ORDER BY rank LIMIT ?";
 
+  /**
+   * Version 2's views, the same SQL on both stores (the dialects differ in tables, not in views): the new
+   * segment views, and larder_batches again with two more columns.
+   */
+  public static final List<String> V2_VIEWS = List.of(
+      "DROP VIEW larder_batches",
+      "CREATE VIEW larder_batches AS SELECT b.batch_id, b.job, b.kind, b.model, b.params, b.metrics,"
+          + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
+          + " (c.batch_id IS NOT NULL) AS is_current, b.message, b.segments, b.segment_job"
+          + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id",
+      "CREATE VIEW larder_segments AS SELECT c.job, s.customer_id, s.segment_id, p.label AS segment_label,"
+          + " s.distance, s.recency_days, s.frequency, s.monetary, s.rfm_score, s.batch_id"
+          + " FROM larder_current c JOIN larder_segment_rows s ON s.batch_id = c.batch_id"
+          + " LEFT JOIN larder_segment_profile_rows p ON p.batch_id = s.batch_id AND p.segment_id = s.segment_id",
+      "CREATE VIEW larder_segment_profiles AS SELECT c.job, p.segment_id, p.label AS segment_label, p.size,"
+          + " p.share, p.recency_mean, p.recency_median, p.frequency_mean, p.frequency_median, p.monetary_mean,"
+          + " p.monetary_median, p.centroid, p.batch_id"
+          + " FROM larder_current c JOIN larder_segment_profile_rows p ON p.batch_id = c.batch_id",
+      "CREATE VIEW larder_segment_transitions AS SELECT c.job, t.from_segment, t.to_segment, t.customers,"
+          + " t.batch_id FROM larder_current c JOIN larder_segment_transition_rows t ON t.batch_id = c.batch_id",
+      "CREATE VIEW larder_segment_fallback AS SELECT c.job, f.segment_id, f.rank, f.item_id, f.score, f.batch_id"
+          + " FROM larder_current c JOIN larder_segment_fallback_rows f ON f.batch_id = c.batch_id");
+
+  /** A migration's statements followed by its views. */
+  public static List<String> withViews(List<String> statements, List<String> views) {
+    List<String> all = new java.util.ArrayList<>(statements);
+    all.addAll(views);
+    return List.copyOf(all);
+  }
+
   private Schema() {}
 
   static void migrate(Store store) {

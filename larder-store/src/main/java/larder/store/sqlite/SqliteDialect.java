@@ -58,7 +58,7 @@ public final class SqliteDialect implements Dialect {
                 + " (c.batch_id IS NOT NULL) AS is_current, b.message"
                 + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id");
       case 2:
-        return List.of(
+        return Schema.withViews(List.of(
             "ALTER TABLE larder_batch ADD COLUMN segments INTEGER NOT NULL DEFAULT 0",
             "ALTER TABLE larder_batch ADD COLUMN segment_job TEXT",
             "CREATE TABLE larder_segment_rows (batch_id INTEGER NOT NULL, customer_id TEXT NOT NULL,"
@@ -87,24 +87,7 @@ public final class SqliteDialect implements Dialect {
                 + " (batch_id, from_segment, to_segment)",
             "CREATE TABLE larder_segment_fallback_rows (batch_id INTEGER NOT NULL, segment_id INTEGER NOT NULL,"
                 + " rank INTEGER NOT NULL, item_id TEXT NOT NULL, score REAL NOT NULL,"
-                + " PRIMARY KEY (batch_id, segment_id, rank)) WITHOUT ROWID",
-            "DROP VIEW larder_batches",
-            "CREATE VIEW larder_batches AS SELECT b.batch_id, b.job, b.kind, b.model, b.params, b.metrics,"
-                + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
-                + " (c.batch_id IS NOT NULL) AS is_current, b.message, b.segments, b.segment_job"
-                + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id",
-            "CREATE VIEW larder_segments AS SELECT c.job, s.customer_id, s.segment_id, p.label AS segment_label,"
-                + " s.distance, s.recency_days, s.frequency, s.monetary, s.rfm_score, s.batch_id"
-                + " FROM larder_current c JOIN larder_segment_rows s ON s.batch_id = c.batch_id"
-                + " LEFT JOIN larder_segment_profile_rows p ON p.batch_id = s.batch_id AND p.segment_id = s.segment_id",
-            "CREATE VIEW larder_segment_profiles AS SELECT c.job, p.segment_id, p.label AS segment_label, p.size,"
-                + " p.share, p.recency_mean, p.recency_median, p.frequency_mean, p.frequency_median, p.monetary_mean,"
-                + " p.monetary_median, p.centroid, p.batch_id"
-                + " FROM larder_current c JOIN larder_segment_profile_rows p ON p.batch_id = c.batch_id",
-            "CREATE VIEW larder_segment_transitions AS SELECT c.job, t.from_segment, t.to_segment, t.customers,"
-                + " t.batch_id FROM larder_current c JOIN larder_segment_transition_rows t ON t.batch_id = c.batch_id",
-            "CREATE VIEW larder_segment_fallback AS SELECT c.job, f.segment_id, f.rank, f.item_id, f.score, f.batch_id"
-                + " FROM larder_current c JOIN larder_segment_fallback_rows f ON f.batch_id = c.batch_id");
+                + " PRIMARY KEY (batch_id, segment_id, rank)) WITHOUT ROWID"), Schema.V2_VIEWS);
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
