@@ -1,5 +1,6 @@
 package larder.cli;
 
+import larder.core.CsvFields;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import larder.core.BatchInfo;
@@ -28,9 +29,9 @@ final class BatchesCommand implements Callable<Integer> {
         case csv -> {
           System.out.println("batch_id,job,kind,model,status,created_at,published_at,rec_rows,similar_rows,users,params,metrics,message");
           for (BatchInfo b : batches) {
-            System.out.printf(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s%n", b.id(), Csv.quote(b.job()), b.kind(),
+            System.out.printf(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s%n", b.id(), CsvFields.quote(b.job()), b.kind(),
                 b.model(), b.status(), b.createdAt(), b.publishedAt() == null ? "" : b.publishedAt(), b.rows(),
-                b.secondaryRows(), b.keys(), Csv.quote(b.params()), Csv.quote(b.metrics()), Csv.quote(b.message()));
+                b.secondaryRows(), b.keys(), CsvFields.quote(b.params()), CsvFields.quote(b.metrics()), CsvFields.quote(b.message()));
           }
         }
         case table -> {

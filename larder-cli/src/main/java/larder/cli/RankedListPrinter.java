@@ -1,5 +1,6 @@
 package larder.cli;
 
+import larder.core.CsvFields;
 import java.util.List;
 import java.util.Locale;
 import larder.serve.RankedItem;
@@ -18,7 +19,7 @@ final class RankedListPrinter {
       case json -> System.out.println(Json.write(answer));
       case csv -> {
         System.out.println("rank," + itemColumn + ",score");
-        for (RankedItem e : items) System.out.printf(Locale.ROOT, "%d,%s,%s%n", e.rank(), Csv.quote(e.itemId()), e.score());
+        for (RankedItem e : items) System.out.printf(Locale.ROOT, "%d,%s,%s%n", e.rank(), CsvFields.quote(e.itemId()), e.score());
       }
       case table -> {
         System.out.println(title);

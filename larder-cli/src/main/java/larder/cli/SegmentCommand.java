@@ -1,5 +1,6 @@
 package larder.cli;
 
+import larder.core.CsvFields;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -15,6 +16,7 @@ import larder.core.segment.SegmentProfile;
 import larder.core.segment.SegmentTransition;
 import larder.jobs.run.SegmentsReport;
 import larder.serve.MemberConsumer;
+import larder.serve.MembersCsv;
 import larder.serve.SegmentMember;
 import larder.serve.SegmentReader;
 import larder.store.Store;
@@ -56,8 +58,8 @@ final class SegmentCommand implements Callable<Integer> {
         case json -> System.out.println(Json.write(c));
         case csv -> {
           System.out.println("job,customer_id,segment_id,segment_label,distance,recency_days,frequency,monetary,rfm_score,batch_id");
-          System.out.println(String.join(",", Csv.quote(c.job()), Csv.quote(c.customerId()), String.valueOf(c.segmentId()),
-              Csv.quote(c.segmentLabel()), String.valueOf(c.distance()), num(c.recencyDays()), num(c.frequency()),
+          System.out.println(String.join(",", CsvFields.quote(c.job()), CsvFields.quote(c.customerId()), String.valueOf(c.segmentId()),
+              CsvFields.quote(c.segmentLabel()), String.valueOf(c.distance()), num(c.recencyDays()), num(c.frequency()),
               num(c.monetary()), c.rfmScore() == null ? "" : c.rfmScore(), String.valueOf(c.batchId())));
         }
         case table -> {
@@ -106,22 +108,8 @@ final class SegmentCommand implements Callable<Integer> {
       try (Store s = Store.openExisting(store.resolve());
           Writer w = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)
               : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-        long[] count = new long[1];
-        long n = new SegmentReader(s).forEachMember(job, segment, new MemberConsumer() {
-          @Override public void start(BatchInfo batch, String label) {
-            if (format == OutputFormat.csv) write(w, "customer_id,distance,recency_days,frequency,monetary,rfm_score\n");
-          }
-
-          @Override public void accept(SegmentMember m) {
-            count[0]++;
-            if (format == OutputFormat.csv) {
-              write(w, Csv.quote(m.customerId()) + "," + m.distance() + "," + num(m.recencyDays()) + "," + num(m.frequency())
-                  + "," + num(m.monetary()) + "," + (m.rfmScore() == null ? "" : m.rfmScore()) + "\n");
-            } else {
-              write(w, Json.write(m) + "\n");
-            }
-          }
-        });
+        MemberConsumer rows = format == OutputFormat.csv ? new MembersCsv(w) : m -> write(w, Json.write(m) + "\n");
+        long n = new SegmentReader(s).forEachMember(job, segment, rows);
         w.flush();
         if (out != null) System.err.printf("wrote %,d members of segment %d of job %s to %s%n", n, segment, job, out);
       }
@@ -157,9 +145,9 @@ final class SegmentCommand implements Callable<Integer> {
             System.out.println("segment_id,segment_label,size,share,recency_mean,recency_median,frequency_mean,"
                 + "frequency_median,monetary_mean,monetary_median,centroid");
             for (SegmentProfile x : p.profiles()) {
-              System.out.println(String.join(",", String.valueOf(x.segmentId()), Csv.quote(x.label()), String.valueOf(x.size()),
+              System.out.println(String.join(",", String.valueOf(x.segmentId()), CsvFields.quote(x.label()), String.valueOf(x.size()),
                   String.valueOf(x.share()), num(x.recencyMean()), num(x.recencyMedian()), num(x.frequencyMean()),
-                  num(x.frequencyMedian()), num(x.monetaryMean()), num(x.monetaryMedian()), Csv.quote(Json.write(x.centroid()))));
+                  num(x.frequencyMedian()), num(x.monetaryMean()), num(x.monetaryMedian()), CsvFields.quote(Json.write(x.centroid()))));
             }
           }
           case table -> {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import larder.core.DurationText;
 import larder.serve.PredictionReader;
 import larder.store.Store;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Duration limit = maxAge == null ? null : parse(maxAge);
+    Duration limit = maxAge == null ? null : DurationText.parse("--max-age", maxAge);
     int stale = 0;
     try (Store s = Store.openExisting(store.resolve())) {
       PredictionReader reader = new PredictionReader(s);
@@ -41,19 +42,5 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
     return stale > 0 ? 1 : 0;
-  }
-
-  static Duration parse(String s) {
-    var m = java.util.regex.Pattern.compile("(\\d+)\\s*([smhd])").matcher(s.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new larder.core.ConfigException("--max-age", s, "is not a duration", "write a number and a unit: 90m, 26h, 2d");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
   }
 }

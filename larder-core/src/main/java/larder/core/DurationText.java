@@ -1,0 +1,31 @@
+package larder.core;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as people write them in options and query parameters: {@code 90s}, {@code 45m}, {@code 26h}, {@code 2d}. */
+public final class DurationText {
+  private static final Pattern FORM = Pattern.compile("(\\d+)\\s*([smhd])");
+
+  private DurationText() {}
+
+  /**
+   * @param key the option or parameter the text came from, for the message
+   * @throws ConfigException naming {@code key} when the text is not a number and a unit
+   */
+  public static Duration parse(String key, String text) {
+    Matcher m = FORM.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new ConfigException(key, text, "is not a duration", "write a number and a unit: 90s, 45m, 26h, 2d");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+  }
+}

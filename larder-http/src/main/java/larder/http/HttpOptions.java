@@ -1,0 +1,32 @@
+package larder.http;
+
+import larder.core.ConfigException;
+
+/**
+ * How the HTTP API listens and answers.
+ *
+ * @param host the interface to bind ("127.0.0.1" for local use only, "0.0.0.0" for every interface)
+ * @param port the TCP port; 0 picks a free one (see {@link LarderHttp#port()})
+ * @param defaultLimit list length when a request gives no {@code limit}
+ * @param maxThreads request threads; each request holds at most one store connection at a time
+ */
+public record HttpOptions(String host, int port, int defaultLimit, int maxThreads) {
+  public static final int DEFAULT_PORT = 8080;
+
+  public HttpOptions {
+    if (host == null || host.isBlank()) throw new ConfigException("--host", host, "must name an interface, e.g. 127.0.0.1");
+    if (port < 0 || port > 65_535) throw new ConfigException("--port", port, "must be between 0 and 65535");
+    if (defaultLimit < 1) throw new ConfigException("--default-limit", defaultLimit, "must be >= 1");
+    if (maxThreads < 2) throw new ConfigException("--threads", maxThreads, "must be >= 2");
+  }
+
+  /** Local only, port 8080, lists of 10, 32 request threads. */
+  public static HttpOptions defaults() {
+    return new HttpOptions("127.0.0.1", DEFAULT_PORT, 10, 32);
+  }
+
+  public HttpOptions withHost(String v) { return new HttpOptions(v, port, defaultLimit, maxThreads); }
+  public HttpOptions withPort(int v) { return new HttpOptions(host, v, defaultLimit, maxThreads); }
+  public HttpOptions withDefaultLimit(int v) { return new HttpOptions(host, port, v, maxThreads); }
+  public HttpOptions withMaxThreads(int v) { return new HttpOptions(host, port, defaultLimit, v); }
+}

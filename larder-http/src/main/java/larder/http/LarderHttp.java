@@ -1,0 +1,113 @@
+package larder.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import larder.core.ConfigException;
+import larder.core.InputException;
+import larder.core.LarderException;
+import larder.core.NotFoundException;
+import larder.core.StoreException;
+import larder.serve.PredictionReader;
+import larder.serve.SegmentReader;
+import larder.store.Store;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The HTTP API: the same answers as the CLI and the SQL views, as JSON over HTTP, for applications that would
+ * rather call a URL than hold a database connection. Every answer comes from one batch, read in one snapshot;
+ * the API only reads, so any number of servers can run against one store while jobs publish.
+ *
+ * <pre>
+ * GET /v1/recommendations/{job}/{user}?limit=10     a user's list (their segment's or the fallback list when unknown)
+ * GET /v1/similar-items/{job}/{item}?limit=10       items similar to an item
+ * GET /v1/segments/{job}/customers/{customer}       a customer's segment
+ * GET /v1/segments/{job}/profiles                   the segments of the current batch
+ * GET /v1/segments/{job}/transitions                customers moved since the previous batch
+ * GET /v1/segments/{job}/members/{segment}?after=&amp;limit=1000   a page of members; ?format=csv streams them all
+ * GET /v1/jobs                                      every job's current batch
+ * GET /v1/jobs/{job}/batches                        a job's batches, newest first
+ * GET /v1/status?max_age=26h                        freshness: 503 when a job's batch is older
+ * GET /health   GET /ready   GET /metrics           liveness, store reachable, Prometheus metrics
+ * </pre>
+ * Errors are JSON {@code {"error": ..., "hint": ...}} with 400 (bad parameter), 404 (unknown job, user or item),
+ * 503 (store unreachable) or 500.
+ */
+public final class LarderHttp implements AutoCloseable {
+  private final Javalin app;
+
+  private LarderHttp(Javalin app) {
+    this.app = app;
+  }
+
+  /** Starts serving {@code store}; the caller keeps owning the store and closes it after this. */
+  public static LarderHttp start(Store store, HttpOptions options) {
+    PredictionReader predictions = new PredictionReader(store);
+    SegmentReader segments = new SegmentReader(store);
+    RequestMetrics metrics = new RequestMetrics();
+    Routes routes = new Routes(store, predictions, segments, metrics, options);
+    Javalin app = Javalin.create(config -> {
+      config.jetty.host = options.host();
+      config.jetty.port = options.port();
+      QueuedThreadPool threads = new QueuedThreadPool(options.maxThreads(), 2);
+      threads.setName("larder-http");
+      config.jetty.threadPool = threads;
+      config.startup.showJavalinBanner = false;
+      config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
+      config.requestLogger.http((ctx, ms) -> metrics.record(routeOf(ctx), ctx.status().getCode(), (long) (ms * 1e6)));
+      routes.register(config.routes);
+      config.routes.exception(LarderException.class, LarderHttp::error);
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        System.err.println("larder http: " + ctx.method() + " " + ctx.path() + " failed: " + e);
+        problem(ctx, 500, "internal error: " + e.getClass().getSimpleName(), "see the server's log");
+      });
+      config.routes.error(404, ctx -> {
+        // Our own 404s (unknown job, user) are JSON already; this answers paths no route matches.
+        if (!String.valueOf(ctx.res().getContentType()).startsWith("application/json")) {
+          problem(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path(), "the endpoints are listed in the README");
+        }
+      });
+    });
+    try {
+      app.start();
+    } catch (RuntimeException e) {
+      throw new ConfigException("--port", options.port(), "cannot listen on " + options.host() + ":" + options.port()
+          + " (" + rootMessage(e) + ")", "choose another port with --port, or stop what uses this one");
+    }
+    return new LarderHttp(app);
+  }
+
+  /** The port the server listens on (the chosen one when started with port 0). */
+  public int port() { return app.port(); }
+
+  @Override public void close() { app.stop(); }
+
+  private static void error(LarderException e, Context ctx) {
+    int status = e instanceof NotFoundException ? 404
+        : e instanceof ConfigException || e instanceof InputException ? 400
+        : e instanceof StoreException ? 503 : 500;
+    problem(ctx, status, e.getMessage(), e.hint());
+  }
+
+  static void problem(Context ctx, int status, String message, String hint) {
+    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("error", message);
+    if (hint != null && !hint.isBlank()) body.put("hint", hint);
+    body.put("status", status);
+    ctx.status(status).json(body);
+  }
+
+  private static String routeOf(Context ctx) {
+    try {
+      return ctx.endpoint().path;
+    } catch (RuntimeException e) {
+      return "unmatched"; // 404s for paths that no route matches: one series, not one per path
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) t = t.getCause();
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

@@ -1,0 +1,205 @@
+package larder.http;
+
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import larder.core.BatchInfo;
+import larder.core.ConfigException;
+import larder.core.DurationText;
+import larder.serve.MembersCsv;
+import larder.serve.PredictionReader;
+import larder.serve.SegmentReader;
+import larder.store.Store;
+
+/** The endpoints, each a thin mapping from a request to one reader call; see {@link LarderHttp} for the list. */
+final class Routes {
+  static final int MAX_LIMIT = 1_000;
+  static final int DEFAULT_PAGE = 1_000;
+
+  private final Store store;
+  private final PredictionReader predictions;
+  private final SegmentReader segments;
+  private final RequestMetrics metrics;
+  private final HttpOptions options;
+
+  Routes(Store store, PredictionReader predictions, SegmentReader segments, RequestMetrics metrics, HttpOptions options) {
+    this.store = store;
+    this.predictions = predictions;
+    this.segments = segments;
+    this.metrics = metrics;
+    this.options = options;
+  }
+
+  void register(JavalinDefaultRoutingApi r) {
+    r.get("/v1/recommendations/{job}/{user}", ctx -> {
+      var recs = predictions.recommend(ctx.pathParam("job"), ctx.pathParam("user"), limit(ctx));
+      batchHeaders(ctx, recs.batchId(), recs.age());
+      ctx.json(recs);
+    });
+    r.get("/v1/similar-items/{job}/{item}", ctx -> {
+      var similar = predictions.similarItems(ctx.pathParam("job"), ctx.pathParam("item"), limit(ctx));
+      batchHeaders(ctx, similar.batchId(), similar.age());
+      ctx.json(similar);
+    });
+    r.get("/v1/segments/{job}/customers/{customer}", ctx -> {
+      var s = segments.segmentOf(ctx.pathParam("job"), ctx.pathParam("customer"));
+      batchHeaders(ctx, s.batchId(), s.age());
+      ctx.json(s);
+    });
+    r.get("/v1/segments/{job}/profiles", ctx -> {
+      var p = segments.profiles(ctx.pathParam("job"));
+      batchHeaders(ctx, p.batchId(), p.age());
+      ctx.json(p);
+    });
+    r.get("/v1/segments/{job}/transitions", ctx -> {
+      var t = segments.transitions(ctx.pathParam("job"));
+      batchHeaders(ctx, t.batchId(), t.age());
+      ctx.json(t);
+    });
+    r.get("/v1/segments/{job}/members/{segment}", this::members);
+    r.get("/v1/jobs", ctx -> {
+      List<Map<String, Object>> jobs = new ArrayList<>();
+      for (String job : predictions.jobs()) predictions.current(job).ifPresent(b -> jobs.add(batch(b, true)));
+      ctx.json(Map.of("jobs", jobs));
+    });
+    r.get("/v1/jobs/{job}/batches", ctx -> {
+      String job = ctx.pathParam("job");
+      List<BatchInfo> all = predictions.batches(job);
+      if (all.isEmpty()) {
+        throw new larder.core.NotFoundException("job '" + job + "' has no batches; jobs serving: " + predictions.jobs(),
+            "check the job name");
+      }
+      Optional<BatchInfo> current = predictions.current(job);
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (BatchInfo b : all) out.add(batch(b, current.isPresent() && current.get().id() == b.id()));
+      ctx.json(Map.of("job", job, "batches", out));
+    });
+    r.get("/v1/status", this::status);
+    r.get("/health", ctx -> ctx.json(Map.of("status", "up")));
+    r.get("/ready", ctx -> {
+      predictions.jobs(); // one query: the store answers (a StoreException maps to 503)
+      ctx.json(Map.of("status", "ready", "store", store.kind().name().toLowerCase(java.util.Locale.ROOT)));
+    });
+    r.get("/metrics", this::metrics);
+  }
+
+  /** A page of members as JSON, or with {@code format=csv} every member streamed as CSV (any segment size). */
+  private void members(Context ctx) throws Exception {
+    String job = ctx.pathParam("job");
+    int segment = integer(ctx.pathParam("segment"), "segment", 1, Integer.MAX_VALUE);
+    String format = Optional.ofNullable(ctx.queryParam("format")).orElse("json");
+    if (format.equals("csv")) {
+      ctx.contentType("text/csv; charset=utf-8");
+      ctx.header("Content-Disposition", "attachment; filename=\"" + job + "-segment-" + segment + ".csv\"");
+      // Streamed: rows go out as the reader produces them, never the whole segment in memory.
+      Writer w = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 1 << 16);
+      segments.forEachMember(job, segment, new MembersCsv(w));
+      w.flush();
+      return;
+    }
+    if (!format.equals("json")) {
+      throw new ConfigException("format", format, "must be json (a page) or csv (every member, streamed)");
+    }
+    int limit = ctx.queryParam("limit") == null ? DEFAULT_PAGE
+        : integer(ctx.queryParam("limit"), "limit", 1, SegmentReader.MAX_PAGE);
+    var page = segments.members(job, segment, ctx.queryParam("after"), limit);
+    batchHeaders(ctx, page.batchId(), page.age());
+    ctx.json(page);
+  }
+
+  /** Every job's batch age against {@code max_age}: 200 when all are fresh, 503 when one is stale. */
+  private void status(Context ctx) {
+    String text = ctx.queryParam("max_age");
+    Duration maxAge = text == null ? null : DurationText.parse("max_age", text);
+    List<Map<String, Object>> jobs = new ArrayList<>();
+    int stale = 0;
+    Instant now = Instant.now();
+    for (String job : predictions.jobs()) {
+      BatchInfo b = predictions.current(job).orElse(null);
+      if (b == null) continue;
+      Map<String, Object> j = batch(b, true);
+      boolean isStale = maxAge != null && b.publishedAt() != null && Duration.between(b.publishedAt(), now).compareTo(maxAge) > 0;
+      j.put("stale", isStale);
+      if (isStale) stale++;
+      jobs.add(j);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", stale > 0 ? "stale" : "ok");
+    if (maxAge != null) body.put("max_age", maxAge);
+    body.put("jobs", jobs);
+    ctx.status(stale > 0 ? 503 : 200).json(body);
+  }
+
+  /** Request metrics, and each job's batch id and age so a stale job can be alerted on. */
+  private void metrics(Context ctx) {
+    StringBuilder out = new StringBuilder(4096);
+    metrics.write(out);
+    out.append("# HELP larder_batch_age_seconds Seconds since each job's current batch was published.\n");
+    out.append("# TYPE larder_batch_age_seconds gauge\n");
+    StringBuilder ids = new StringBuilder();
+    Instant now = Instant.now();
+    for (String job : predictions.jobs()) {
+      BatchInfo b = predictions.current(job).orElse(null);
+      if (b == null || b.publishedAt() == null) continue;
+      String labels = "{job=\"" + job.replace("\"", "\\\"") + "\",kind=\"" + b.kind() + "\"}";
+      out.append("larder_batch_age_seconds").append(labels).append(' ')
+          .append(Duration.between(b.publishedAt(), now).toMillis() / 1000.0).append('\n');
+      ids.append("larder_batch_id").append(labels).append(' ').append(b.id()).append('\n');
+    }
+    out.append("# HELP larder_batch_id Each job's current batch id.\n# TYPE larder_batch_id gauge\n").append(ids);
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(out.toString());
+  }
+
+  private int limit(Context ctx) {
+    String v = ctx.queryParam("limit");
+    return v == null ? options.defaultLimit() : integer(v, "limit", 1, MAX_LIMIT);
+  }
+
+  private static int integer(String text, String name, int min, int max) {
+    try {
+      int v = Integer.parseInt(text.strip());
+      if (v >= min && v <= max) return v;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException(name, text, "must be a whole number from " + min + " to " + max);
+  }
+
+  /** Which batch answered and how old it is, for caches and for seeing staleness without reading the body. */
+  private static void batchHeaders(Context ctx, long batchId, Duration age) {
+    ctx.header("Larder-Batch", Long.toString(batchId));
+    ctx.header("Larder-Batch-Age", Long.toString(age.toSeconds()));
+  }
+
+  private static Map<String, Object> batch(BatchInfo b, boolean current) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("batch_id", b.id());
+    m.put("job", b.job());
+    m.put("kind", b.kind());
+    m.put("model", b.model());
+    m.put("status", b.status());
+    m.put("is_current", current);
+    m.put("created_at", b.createdAt());
+    if (b.publishedAt() != null) {
+      m.put("published_at", b.publishedAt());
+      m.put("age", Duration.between(b.publishedAt(), Instant.now()));
+    }
+    m.put("rows", b.rows());
+    m.put("secondary_rows", b.secondaryRows());
+    m.put("keys", b.keys());
+    m.put("params", ApiJson.tree(b.params()));
+    m.put("metrics", ApiJson.tree(b.metrics()));
+    if (b.message() != null) m.put("message", b.message());
+    return m;
+  }
+}
