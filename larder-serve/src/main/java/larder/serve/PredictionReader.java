@@ -8,7 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import larder.core.BatchInfo;
 import larder.core.InputException;
 import larder.core.NotFoundException;
@@ -20,8 +22,10 @@ import larder.store.Store;
 /**
  * The read side shared by the CLI and HTTP. Reads only through the views ({@code larder_recommendations},
  * {@code larder_similar_items}, {@code larder_fallback}, {@code larder_batches}), the same contract
- * applications use. Each answer is read in one snapshot (a read transaction), so its rows and its batch
- * metadata come from one batch even while a publish switches the job. Thread-safe.
+ * applications use. Each answer is read in one snapshot, so its rows and its batch metadata come from one
+ * batch even while a publish switches the job: a user's own list (the common case) is one statement, which is a
+ * snapshot by itself, with its batch's metadata cached by batch id (it never changes once published); other
+ * answers are a read transaction. Thread-safe.
  *
  * <pre>{@code
  * PredictionReader reader = new PredictionReader(store);
@@ -30,8 +34,18 @@ import larder.store.Store;
  * Segments jobs are read by {@link SegmentReader}.
  */
 public final class PredictionReader {
+  private static final String OWN_LIST = "SELECT rank, item_id, score, batch_id FROM larder_recommendations"
+      + " WHERE job = ? AND user_id = ? ORDER BY rank LIMIT ?";
+  private static final String SIMILAR_LIST = "SELECT rank, similar_item_id, score, batch_id"
+      + " FROM larder_similar_items WHERE job = ? AND item_id = ? ORDER BY rank LIMIT ?";
+
   private final Store store;
   private final Clock clock;
+  /**
+   * Published batches by id. What an answer reports of its batch (job, kind, published_at) never changes once
+   * the batch is published, so it is read once per batch, and the common answer is a single statement.
+   */
+  private final Map<Long, BatchInfo> publishedBatches = new ConcurrentHashMap<>();
 
   public PredictionReader(Store store) {
     this(store, Clock.systemUTC());
@@ -55,11 +69,16 @@ public final class PredictionReader {
    */
   public Recommendations recommend(String job, String userId, int limit) {
     checkLimit(limit);
+    // Fast path: a user with a list of their own is one statement, a snapshot by itself.
+    Listed own = listed("read recommendations of user '" + userId + "' in job '" + job + "'", OWN_LIST, job, userId, limit);
+    if (own != null) {
+      return new Recommendations(job, userId, own.batch.id(), own.batch.publishedAt(), age(own.batch), Recommendations.USER,
+          own.items, null, null);
+    }
     Dialect d = store.dialect();
     return store.read("read recommendations of user '" + userId + "' in job '" + job + "'", c -> {
       BatchInfo b = Current.of(c, d, job, false);
-      List<RankedItem> items = ranked(c, b.id(), "SELECT rank, item_id, score, batch_id FROM larder_recommendations"
-          + " WHERE job = ? AND user_id = ? ORDER BY rank LIMIT ?", job, userId, limit);
+      List<RankedItem> items = ranked(c, b.id(), OWN_LIST, job, userId, limit);
       if (!items.isEmpty()) {
         return new Recommendations(job, userId, b.id(), b.publishedAt(), age(b), Recommendations.USER, items,
             null, null);
@@ -74,6 +93,39 @@ public final class PredictionReader {
       return new Recommendations(job, userId, b.id(), b.publishedAt(), age(b), Recommendations.FALLBACK, items,
           null, null);
     });
+  }
+
+  /** A list and the published batch it came from. */
+  private record Listed(BatchInfo batch, List<RankedItem> items) {}
+
+  /**
+   * One ranked-list statement on an auto-commit connection (a single statement reads one snapshot, so one
+   * batch), with its batch from the cache; null when it found no rows, for the caller's full read.
+   */
+  private Listed listed(String what, String sql, Object... args) {
+    List<RankedItem> items = new ArrayList<>();
+    long[] batchId = {-1};
+    store.withConnection(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            if (batchId[0] < 0) batchId[0] = rs.getLong(4);
+            checkBatch(rs.getLong(4), batchId[0]);
+            items.add(new RankedItem(rs.getInt(1), rs.getString(2), rs.getFloat(3)));
+          }
+        }
+      }
+      return null;
+    });
+    if (items.isEmpty()) return null;
+    BatchInfo b = publishedBatches.get(batchId[0]);
+    if (b == null) {
+      b = store.withConnection(what, c -> Batches.byId(c, store.dialect(), batchId[0])).orElse(null);
+      if (b == null || b.publishedAt() == null) return null; // cannot be: the views show published batches only
+      publishedBatches.put(b.id(), b);
+    }
+    return new Listed(b, items);
   }
 
   /** The fallback list of the user's segment in {@code segmentJob}'s current batch, or null. */
@@ -110,11 +162,12 @@ public final class PredictionReader {
    */
   public SimilarItems similarItems(String job, String itemId, int limit) {
     checkLimit(limit);
+    Listed hit = listed("read items similar to '" + itemId + "' in job '" + job + "'", SIMILAR_LIST, job, itemId, limit);
+    if (hit != null) return new SimilarItems(job, itemId, hit.batch.id(), hit.batch.publishedAt(), age(hit.batch), hit.items);
     Dialect d = store.dialect();
     return store.read("read items similar to '" + itemId + "' in job '" + job + "'", c -> {
       BatchInfo b = Current.of(c, d, job, false);
-      List<RankedItem> items = ranked(c, b.id(), "SELECT rank, similar_item_id, score, batch_id"
-          + " FROM larder_similar_items WHERE job = ? AND item_id = ? ORDER BY rank LIMIT ?", job, itemId, limit);
+      List<RankedItem> items = ranked(c, b.id(), SIMILAR_LIST, job, itemId, limit);
       if (items.isEmpty()) {
         throw new NotFoundException("item '" + itemId + "' has no similar items in batch " + b.id() + " of job '"
             + job + "'", b.secondaryRows() == 0 ? "this batch has no similar-items lists; the job's model may not"

@@ -127,7 +127,8 @@ public final class SegmentReader {
           }
         }
       }
-      if (out.isEmpty() && afterCustomerId == null && label == null) throw unknownSegment(c, b, segmentId);
+      // A page after the last member is empty too; only a segment without a profile or members is unknown.
+      if (out.isEmpty() && label == null && !hasMembers(c, job, segmentId)) throw unknownSegment(c, b, segmentId);
       String next = more ? out.get(out.size() - 1).customerId() : null;
       return new SegmentMembers(job, segmentId, label, b.id(), b.publishedAt(), Current.age(b, clock), out, next);
     });
