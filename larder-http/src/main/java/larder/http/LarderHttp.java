@@ -49,7 +49,10 @@ public final class LarderHttp implements AutoCloseable {
     Javalin app = Javalin.create(config -> {
       config.jetty.host = options.host();
       config.jetty.port = options.port();
-      QueuedThreadPool threads = new QueuedThreadPool(options.maxThreads(), 2);
+      // Jetty runs its acceptor and selectors on the same pool: request threads come on top of those.
+      int jettyOwn = 4 + Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+      QueuedThreadPool threads = new QueuedThreadPool(options.maxThreads() + jettyOwn, 2);
+      threads.setReservedThreads(0);
       threads.setName("larder-http");
       config.jetty.threadPool = threads;
       config.startup.showJavalinBanner = false;
@@ -71,8 +74,11 @@ public final class LarderHttp implements AutoCloseable {
     try {
       app.start();
     } catch (RuntimeException e) {
-      throw new ConfigException("--port", options.port(), "cannot listen on " + options.host() + ":" + options.port()
-          + " (" + rootMessage(e) + ")", "choose another port with --port, or stop what uses this one");
+      if (causedBy(e, java.net.BindException.class)) {
+        throw new ConfigException("--port", options.port(), "cannot listen on " + options.host() + ":" + options.port()
+            + " (" + rootMessage(e) + ")", "choose another port with --port, or stop what uses this one");
+      }
+      throw e;
     }
     return new LarderHttp(app);
   }
@@ -103,6 +109,11 @@ public final class LarderHttp implements AutoCloseable {
     } catch (RuntimeException e) {
       return "unmatched"; // 404s for paths that no route matches: one series, not one per path
     }
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) if (type.isInstance(t)) return true;
+    return false;
   }
 
   private static String rootMessage(Throwable e) {

@@ -16,7 +16,9 @@ import java.util.Optional;
 import larder.core.BatchInfo;
 import larder.core.ConfigException;
 import larder.core.DurationText;
+import larder.serve.MemberConsumer;
 import larder.serve.MembersCsv;
+import larder.serve.SegmentMember;
 import larder.serve.PredictionReader;
 import larder.serve.SegmentReader;
 import larder.store.Store;
@@ -103,7 +105,18 @@ final class Routes {
       ctx.header("Content-Disposition", "attachment; filename=\"" + job + "-segment-" + segment + ".csv\"");
       // Streamed: rows go out as the reader produces them, never the whole segment in memory.
       Writer w = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 1 << 16);
-      segments.forEachMember(job, segment, new MembersCsv(w));
+      MembersCsv csv = new MembersCsv(w);
+      segments.forEachMember(job, segment, new MemberConsumer() {
+        @Override public void start(BatchInfo b, String label) {
+          // Before the first row: headers cannot follow the body.
+          batchHeaders(ctx, b.id(), b.publishedAt() == null ? Duration.ZERO : Duration.between(b.publishedAt(), Instant.now()));
+          csv.start(b, label);
+        }
+
+        @Override public void accept(SegmentMember m) {
+          csv.accept(m);
+        }
+      });
       w.flush();
       return;
     }

@@ -1,0 +1,796 @@
+package larder.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import larder.core.BatchInfo;
+import larder.core.Progress;
+import larder.generate.ShopParams;
+import larder.generate.SyntheticShop;
+import larder.jobs.config.ConfigFile;
+import larder.jobs.config.JobConfig;
+import larder.jobs.config.LarderConfig;
+import larder.jobs.run.JobRunner;
+import larder.jobs.run.RunReport;
+import larder.publish.Publisher;
+import larder.serve.CustomerSegment;
+import larder.serve.MembersCsv;
+import larder.serve.PredictionReader;
+import larder.serve.RankedItem;
+import larder.serve.Recommendations;
+import larder.serve.SegmentMembers;
+import larder.serve.SegmentProfiles;
+import larder.serve.SegmentReader;
+import larder.serve.SimilarItems;
+import larder.store.Store;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The HTTP API's contract on a real store: jobs publish generated data, a server listens on a free port, and
+ * every answer is checked against what the readers and the SQL views give for the same store. One contract,
+ * run by a subclass per store; the data is published once per class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class HttpApiContract {
+  static final int USERS = 500;
+  static final int ITEMS = 100;
+  static final int EVENTS = 8_000;
+  static final long SEED = 20250301L;
+  static final int TOP_N = 10;
+  static final int SIMILAR = 5;
+  static final int DEFAULT_LIMIT = 4;
+  static final String RECS = "recs";
+  static final String SEG = "seg";
+  static final String RFM = "rfm";
+  /** A customer with transactions, so in the segments, but absent from the interactions. */
+  static final String SEGMENT_ONLY = "segment-only";
+  static final String RECS_ROUTE = "/v1/recommendations/{job}/{user}";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  Path dir;
+  Store store;
+  PredictionReader reader;
+  SegmentReader segments;
+  JobRunner runner;
+  LarderHttp server;
+  HttpClient http;
+  String base;
+  /** Every customer of the segments jobs' source. */
+  Set<String> customers;
+  /** Per user of the interactions, the number of distinct items. */
+  Map<String, Integer> itemsPerUser;
+  /** The recommendations job on the interactions, then on two other shops' interactions. */
+  List<JobConfig> recsVariants;
+
+  /** The location of a fresh, empty store in {@code dir}. */
+  abstract String newStore(Path dir);
+
+  /** Removes what {@link #newStore} made, after the store is closed. */
+  abstract void dropStore();
+
+  @BeforeAll
+  void publishAndServe() throws Exception {
+    dir = Files.createTempDirectory("larder-http-test");
+    Path interactions = dir.resolve("interactions.csv");
+    new SyntheticShop(ShopParams.of(USERS, ITEMS, EVENTS, SEED)).writeCsv(interactions, Progress.NONE);
+    for (int v = 1; v <= 2; v++) {
+      new SyntheticShop(ShopParams.of(USERS, ITEMS, EVENTS, SEED + v)).writeCsv(dir.resolve("interactions-" + v + ".csv"),
+          Progress.NONE);
+    }
+    // the segments' source: the same transactions plus a customer the recommendations job never sees
+    String extra = SEGMENT_ONLY + ",i1,2024-02-01T10:00:00Z,2,31.00,900001\n"
+        + SEGMENT_ONLY + ",i2,2024-02-20T12:00:00Z,1,12.50,900002\n";
+    Files.writeString(dir.resolve("customers.csv"), Files.readString(interactions) + extra);
+    customers = new TreeSet<>();
+    itemsPerUser = new HashMap<>();
+    Map<String, Set<String>> seen = new HashMap<>();
+    try (BufferedReader r = Files.newBufferedReader(dir.resolve("customers.csv"))) {
+      r.readLine();
+      for (String line; (line = r.readLine()) != null; ) {
+        String[] f = line.split(",");
+        customers.add(f[0]);
+        if (!f[0].equals(SEGMENT_ONLY)) seen.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[1]);
+      }
+    }
+    seen.forEach((u, items) -> itemsPerUser.put(u, items.size()));
+
+    store = Store.open(newStore(dir));
+    reader = new PredictionReader(store);
+    segments = new SegmentReader(store);
+    runner = new JobRunner(new Publisher(store), Progress.NONE, RunReport.Listener.NONE);
+    LarderConfig config = config("interactions.csv");
+    // the segments jobs first: the recommendations job builds its segment fallback lists from seg's current batch
+    for (JobConfig job : config.select(null)) runner.run(job);
+    recsVariants = List.of(config("interactions-1.csv").jobs().get(RECS), config("interactions-2.csv").jobs().get(RECS),
+        config.jobs().get(RECS));
+
+    server = LarderHttp.start(store, HttpOptions.defaults().withPort(0).withDefaultLimit(DEFAULT_LIMIT));
+    base = "http://127.0.0.1:" + server.port();
+    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @AfterAll
+  void stop() throws IOException {
+    try {
+      if (server != null) server.close();
+      if (store != null) store.close();
+    } finally {
+      dropStore();
+      if (dir != null) {
+        try (Stream<Path> files = Files.walk(dir)) {
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+
+  private LarderConfig config(String interactions) {
+    Path file = dir.resolve("larder.yaml");
+    String transactions = "{ file: customers.csv, columns: { customer: user_id, timestamp: timestamp, amount: amount,"
+        + " order: order_id } }";
+    return LarderConfig.parse(file, ConfigFile.parse(file.toString(), """
+        jobs:
+          recs:
+            source: { file: %s, columns: { user: user_id, item: item_id, weight: quantity } }
+            model: { type: itemknn, neighbors: 20 }
+            top_n: %d
+            similar_items: %d
+            keep: 20
+            threads: 2
+            segment_fallback: seg
+          seg:
+            type: segments
+            source: %s
+            kmeans: { k: 3 }
+            threads: 2
+          rfm:
+            type: segments
+            method: rfm
+            source: %s
+            threads: 2
+        """.formatted(interactions, TOP_N, SIMILAR, transactions, transactions)));
+  }
+
+  // ---------------------------------------------------------------- recommendations
+
+  @Test
+  void recommendationsEqualTheReadersListWithSnakeCaseFieldsAndTheBatchHeader() {
+    List<String> users = List.of("u0", "u1", "u17", "u250", "u499");
+    for (String user : users) {
+      Recommendations expected = reader.recommend(RECS, user, TOP_N);
+      Answer a = get("/v1/recommendations/" + RECS + "/" + user + "?limit=" + TOP_N);
+      assertThat(a.status).as(user).isEqualTo(200);
+      assertThat(a.contentType()).startsWith("application/json");
+      JsonNode body = a.json();
+      assertThat(body.get("job").asText()).isEqualTo(RECS);
+      assertThat(body.get("user_id").asText()).isEqualTo(user);
+      assertThat(body.get("batch_id").asLong()).isEqualTo(expected.batchId());
+      assertThat(body.get("source").asText()).isEqualTo(expected.source());
+      assertThat(Instant.parse(body.get("published_at").asText())).isEqualTo(expected.publishedAt());
+      assertThat(body.get("age").isNumber()).as("age in seconds").isTrue();
+      assertThat(body.get("age").asDouble()).isNotNegative().isLessThan(600);
+      assertThat(body.has("userId")).isFalse();
+      assertThat(body.has("segment_id")).as("nulls are left out").isFalse();
+      List<RankedItem> items = items(body);
+      assertThat(items).as(user).isEqualTo(expected.items());
+      assertRanked(items);
+      assertThat(a.header("Larder-Batch")).isEqualTo(body.get("batch_id").asText());
+      assertThat(Long.parseLong(a.header("Larder-Batch-Age"))).isNotNegative();
+    }
+    // users with interactions have their own lists
+    assertThat(get("/v1/recommendations/" + RECS + "/u0").json().get("source").asText()).isEqualTo("user");
+  }
+
+  @Test
+  void theLimitParameterCutsTheListAndBadLimitsAreRejected() {
+    assertThat(items(get("/v1/recommendations/" + RECS + "/u3?limit=3").json())).hasSize(3)
+        .isEqualTo(reader.recommend(RECS, "u3", 3).items());
+    assertThat(items(get("/v1/recommendations/" + RECS + "/u3").json())).as("the default limit").hasSize(DEFAULT_LIMIT)
+        .isEqualTo(reader.recommend(RECS, "u3", DEFAULT_LIMIT).items());
+    assertThat(items(get("/v1/recommendations/" + RECS + "/u3?limit=1000").json()))
+        .isEqualTo(reader.recommend(RECS, "u3", 1000).items());
+    for (String bad : List.of("0", "abc", "5000", "-1", "2.5")) {
+      Answer a = get("/v1/recommendations/" + RECS + "/u3?limit=" + bad);
+      assertProblem(a, 400, "limit");
+    }
+    assertProblem(get("/v1/similar-items/" + RECS + "/i0?limit=0"), 400, "limit");
+  }
+
+  @Test
+  void unknownJobsUsersAndKindsAnswerAsTheReadersDo() {
+    Answer unknownJob = get("/v1/recommendations/no-such-job/u1");
+    assertProblem(unknownJob, 404, "'no-such-job'");
+    assertThat(unknownJob.json().get("error").asText()).contains(RECS);
+
+    Recommendations expected = reader.recommend(RECS, "nobody", TOP_N);
+    JsonNode stranger = get("/v1/recommendations/" + RECS + "/nobody?limit=" + TOP_N).json();
+    assertThat(stranger.get("source").asText()).isEqualTo("fallback");
+    assertThat(stranger.has("segment_id")).isFalse();
+    assertThat(items(stranger)).isNotEmpty().isEqualTo(expected.items());
+    assertRanked(items(stranger));
+
+    // path segments are decoded: ids may hold spaces or slashes
+    JsonNode spaced = get("/v1/recommendations/" + RECS + "/new%20user").json();
+    assertThat(spaced.get("user_id").asText()).isEqualTo("new user");
+    assertThat(get("/v1/recommendations/" + RECS + "/a%2Fb").json().get("user_id").asText()).isEqualTo("a/b");
+
+    // a segments job asked for recommendations, and the other way round
+    assertProblem(get("/v1/recommendations/" + SEG + "/u1"), 404, "serves segments, not recommendations");
+    assertProblem(get("/v1/similar-items/" + RFM + "/i1"), 404, "serves segments, not recommendations");
+    Answer wrongKind = get("/v1/segments/" + RECS + "/customers/u1");
+    assertProblem(wrongKind, 404, "serves recommendations, not segments");
+    assertThat(wrongKind.json().get("hint").asText()).contains(SEG).contains(RFM);
+  }
+
+  @Test
+  void aCustomerWithASegmentButNoInteractionsGetsTheSegmentsList() {
+    CustomerSegment segment = segments.segmentOf(SEG, SEGMENT_ONLY);
+    Recommendations expected = reader.recommend(RECS, SEGMENT_ONLY, TOP_N);
+    assertThat(expected.source()).isEqualTo(Recommendations.SEGMENT);
+
+    Answer a = get("/v1/recommendations/" + RECS + "/" + SEGMENT_ONLY + "?limit=" + TOP_N);
+    assertThat(a.status).isEqualTo(200);
+    JsonNode body = a.json();
+    assertThat(body.get("source").asText()).isEqualTo("segment");
+    assertThat(body.get("segment_id").asInt()).isEqualTo(segment.segmentId());
+    assertThat(body.get("segment_label").asText()).isEqualTo(segment.segmentLabel());
+    assertThat(body.get("batch_id").asLong()).isEqualTo(expected.batchId()).isEqualTo(Long.parseLong(a.header("Larder-Batch")));
+    assertThat(items(body)).isNotEmpty().isEqualTo(expected.items());
+    // the list is the recommendations batch's (segment lists are published with it), not the segments job's
+    assertThat(body.get("batch_id").asLong()).isEqualTo(reader.current(RECS).orElseThrow().id());
+  }
+
+  @Test
+  void similarItemsEqualTheReadersListAndAnUnknownItemIs404() {
+    for (String item : List.of("i0", "i1", "i42", "i99")) {
+      SimilarItems expected = reader.similarItems(RECS, item, SIMILAR);
+      Answer a = get("/v1/similar-items/" + RECS + "/" + item + "?limit=" + SIMILAR);
+      assertThat(a.status).as(item).isEqualTo(200);
+      JsonNode body = a.json();
+      assertThat(body.get("item_id").asText()).isEqualTo(item);
+      assertThat(body.get("batch_id").asLong()).isEqualTo(expected.batchId());
+      assertThat(a.header("Larder-Batch")).isEqualTo(Long.toString(expected.batchId()));
+      assertThat(items(body)).isNotEmpty().isEqualTo(expected.items());
+      assertRanked(items(body));
+    }
+    assertThat(items(get("/v1/similar-items/" + RECS + "/i1?limit=2").json())).hasSize(2);
+    assertProblem(get("/v1/similar-items/" + RECS + "/no-such-item"), 404, "'no-such-item'");
+    assertProblem(get("/v1/similar-items/no-such-job/i1"), 404, "'no-such-job'");
+  }
+
+  // ---------------------------------------------------------------- segments
+
+  @Test
+  void aCustomersSegmentEqualsTheReaders() {
+    for (String job : List.of(SEG, RFM)) {
+      for (String customer : List.of("u0", "u5", "u123", "u499", SEGMENT_ONLY)) {
+        CustomerSegment expected = segments.segmentOf(job, customer);
+        Answer a = get("/v1/segments/" + job + "/customers/" + customer);
+        assertThat(a.status).as("%s in %s", customer, job).isEqualTo(200);
+        JsonNode body = a.json();
+        assertThat(body.get("customer_id").asText()).isEqualTo(customer);
+        assertThat(body.get("segment_id").asInt()).isEqualTo(expected.segmentId());
+        assertThat(body.get("segment_label").asText()).isEqualTo(expected.segmentLabel());
+        assertThat(body.get("batch_id").asLong()).isEqualTo(expected.batchId());
+        assertThat(a.header("Larder-Batch")).isEqualTo(Long.toString(expected.batchId()));
+        assertThat(body.get("recency_days").asDouble()).isEqualTo(expected.recencyDays());
+        assertThat(body.get("monetary").asDouble()).isEqualTo(expected.monetary());
+        assertThat(body.get("distance").floatValue()).isEqualTo(expected.distance());
+        if (job.equals(RFM)) assertThat(body.get("rfm_score").asText()).matches("[1-5]{3}").isEqualTo(expected.rfmScore());
+        assertThat(withoutAge(body)).isEqualTo(withoutAge(served(expected)));
+      }
+    }
+    assertProblem(get("/v1/segments/" + SEG + "/customers/nobody"), 404, "'nobody'");
+    assertProblem(get("/v1/segments/no-such-job/customers/u1"), 404, "'no-such-job'");
+  }
+
+  @Test
+  void profileSizesAddUpToEveryCustomer() {
+    for (String job : List.of(SEG, RFM)) {
+      SegmentProfiles expected = segments.profiles(job);
+      Answer a = get("/v1/segments/" + job + "/profiles");
+      assertThat(a.status).isEqualTo(200);
+      JsonNode body = a.json();
+      assertThat(body.get("batch_id").asLong()).isEqualTo(expected.batchId());
+      JsonNode profiles = body.get("profiles");
+      if (job.equals(SEG)) assertThat(profiles).hasSize(3);
+      long total = 0;
+      for (JsonNode p : profiles) {
+        assertThat(p.get("segment_id").asInt()).isPositive();
+        assertThat(p.get("label").asText()).isNotBlank();
+        total += p.get("size").asLong();
+      }
+      assertThat(total).as(job).isEqualTo(customers.size());
+      assertThat(withoutAge(body)).isEqualTo(withoutAge(served(expected)));
+      // k-means profiles carry their centroid as a JSON object of feature values
+      if (job.equals(SEG)) assertThat(profiles.get(0).get("centroid").isObject()).isTrue();
+    }
+  }
+
+  @Test
+  void transitionsFollowTheReaderBeforeAndAfterASecondBatch() {
+    // seg has one batch: nothing to move from
+    JsonNode first = get("/v1/segments/" + SEG + "/transitions").json();
+    assertThat(first.get("transitions")).isEmpty();
+    assertThat(segments.transitions(SEG).transitions()).isEmpty();
+
+    // a second rfm batch on the same data: every customer stays in their segment
+    long before = reader.current(RFM).orElseThrow().id();
+    JobConfig rfm = config("interactions.csv").jobs().get(RFM);
+    long after = runner.run(rfm).batch().id();
+    assertThat(after).isGreaterThan(before);
+    Answer a = get("/v1/segments/" + RFM + "/transitions");
+    assertThat(a.status).isEqualTo(200);
+    assertThat(a.header("Larder-Batch")).isEqualTo(Long.toString(after));
+    JsonNode transitions = a.json().get("transitions");
+    assertThat(transitions).isNotEmpty();
+    long moved = 0;
+    for (JsonNode t : transitions) {
+      assertThat(t.get("to_segment").asInt()).isEqualTo(t.get("from_segment").asInt());
+      moved += t.get("customers").asLong();
+    }
+    assertThat(moved).isEqualTo(customers.size());
+    assertThat(withoutAge(a.json())).isEqualTo(withoutAge(served(segments.transitions(RFM))));
+  }
+
+  // ---------------------------------------------------------------- members
+
+  @Test
+  void pagingVisitsEveryMemberOnceInIdOrderAndMatchesTheCsvExport() throws Exception {
+    Set<String> everyone = new HashSet<>();
+    for (JsonNode profile : get("/v1/segments/" + SEG + "/profiles").json().get("profiles")) {
+      int segment = profile.get("segment_id").asInt();
+      String path = "/v1/segments/" + SEG + "/members/" + segment;
+      List<String> paged = new ArrayList<>();
+      String after = null;
+      int pages = 0;
+      do {
+        String query = "?limit=37" + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+        Answer a = get(path + query);
+        assertThat(a.status).isEqualTo(200);
+        JsonNode page = a.json();
+        SegmentMembers expected = segments.members(SEG, segment, after, 37);
+        assertThat(withoutAge(page)).isEqualTo(withoutAge(served(expected)));
+        assertThat(page.get("segment_id").asInt()).isEqualTo(segment);
+        assertThat(page.get("members").size()).isBetween(1, 37);
+        for (JsonNode m : page.get("members")) paged.add(m.get("customer_id").asText());
+        after = page.hasNonNull("next_after") ? page.get("next_after").asText() : null;
+        if (after != null) assertThat(page.get("members")).hasSize(37);
+        pages++;
+      } while (after != null && pages < 1_000);
+      assertThat(paged).as("segment %d", segment).doesNotHaveDuplicates().isSortedAccordingTo(Comparator.naturalOrder());
+      assertThat((long) paged.size()).isEqualTo(profile.get("size").asLong());
+      for (String c : paged) assertThat(everyone.add(c)).as("%s in two segments", c).isTrue();
+
+      Answer csv = get(path + "?format=csv");
+      assertThat(csv.status).isEqualTo(200);
+      assertThat(csv.contentType()).startsWith("text/csv");
+      assertThat(csv.header("Content-Disposition")).contains(SEG + "-segment-" + segment + ".csv");
+      assertThat(csv.header("Larder-Batch")).isEqualTo(String.valueOf(segments.profiles(SEG).batchId()));
+      assertThat(csv.body).startsWith(MembersCsv.HEADER);
+      List<String> rows = csv.body.lines().skip(1).toList();
+      assertThat(rows).hasSize(paged.size());
+      assertThat(rows).extracting(r -> r.substring(0, r.indexOf(','))).isEqualTo(paged);
+      StringWriter export = new StringWriter();
+      segments.forEachMember(SEG, segment, new MembersCsv(export));
+      assertThat(csv.body).isEqualTo(export.toString());
+    }
+    assertThat(everyone).isEqualTo(customers);
+  }
+
+  @Test
+  void badMemberRequestsAreRejected() {
+    String path = "/v1/segments/" + SEG + "/members/";
+    assertProblem(get(path + "abc"), 400, "segment");
+    assertProblem(get(path + "0"), 400, "segment");
+    assertProblem(get(path + "1?format=xml"), 400, "format");
+    assertProblem(get(path + "1?limit=0"), 400, "limit");
+    assertProblem(get(path + "1?limit=10001"), 400, "limit");
+    assertProblem(get(path + "99"), 404, "segment 99");
+    assertProblem(get(path + "99?format=csv"), 404, "segment 99");
+    assertProblem(get(path + "99?after=u1"), 404, "segment 99");
+    assertProblem(get("/v1/segments/" + RECS + "/members/1"), 404, "serves recommendations, not segments");
+  }
+
+  // ---------------------------------------------------------------- jobs and freshness
+
+  @Test
+  void jobsListEveryCurrentBatchWithParamsAndMetricsAsObjects() throws Exception {
+    Answer a = get("/v1/jobs");
+    assertThat(a.status).isEqualTo(200);
+    JsonNode jobs = a.json().get("jobs");
+    List<String> names = new ArrayList<>();
+    for (JsonNode j : jobs) {
+      String job = j.get("job").asText();
+      names.add(job);
+      BatchInfo current = reader.current(job).orElseThrow();
+      assertThat(j.get("batch_id").asLong()).isEqualTo(current.id());
+      assertThat(j.get("is_current").asBoolean()).isTrue();
+      assertThat(j.get("status").asText()).isEqualTo("published");
+      assertThat(j.get("kind").asText()).isEqualTo(current.kind());
+      assertThat(j.get("model").asText()).isEqualTo(current.model());
+      assertThat(j.get("rows").asLong()).isEqualTo(current.rows());
+      assertThat(j.get("params").isObject()).as("params of %s", job).isTrue();
+      assertThat(j.get("metrics").isObject()).as("metrics of %s", job).isTrue();
+      assertThat(j.get("params")).isEqualTo(JSON.readTree(current.params()));
+      assertThat(j.get("metrics")).isEqualTo(JSON.readTree(current.metrics()));
+      assertThat(Instant.parse(j.get("published_at").asText())).isEqualTo(current.publishedAt());
+      assertThat(j.get("age").isNumber()).isTrue();
+    }
+    assertThat(names).containsExactlyInAnyOrder(RECS, SEG, RFM).isEqualTo(reader.jobs());
+    JsonNode seg = jobs.get(names.indexOf(SEG));
+    assertThat(seg.get("params").get("k").asInt()).isEqualTo(3);
+    assertThat(seg.get("metrics").get("customers").asLong()).isEqualTo(customers.size());
+  }
+
+  @Test
+  void batchesAreListedNewestFirstWithOnlyTheCurrentOneMarked() {
+    for (String job : List.of(RECS, SEG, RFM)) {
+      Answer a = get("/v1/jobs/" + job + "/batches");
+      assertThat(a.status).isEqualTo(200);
+      JsonNode body = a.json();
+      assertThat(body.get("job").asText()).isEqualTo(job);
+      List<Long> ids = new ArrayList<>();
+      List<Long> current = new ArrayList<>();
+      for (JsonNode b : body.get("batches")) {
+        ids.add(b.get("batch_id").asLong());
+        if (b.get("is_current").asBoolean()) current.add(b.get("batch_id").asLong());
+        assertThat(b.get("params").isObject()).isTrue();
+      }
+      assertThat(ids).isNotEmpty().isSortedAccordingTo(Comparator.reverseOrder())
+          .isEqualTo(reader.batches(job).stream().map(BatchInfo::id).toList());
+      assertThat(current).containsExactly(reader.current(job).orElseThrow().id());
+    }
+    assertProblem(get("/v1/jobs/no-such-job/batches"), 404, "'no-such-job'");
+  }
+
+  @Test
+  void statusIsOkWithinMaxAgeAndStaleBeyondIt() {
+    Answer fresh = get("/v1/status?max_age=1d");
+    assertThat(fresh.status).isEqualTo(200);
+    assertThat(fresh.json().get("status").asText()).isEqualTo("ok");
+    assertThat(fresh.json().get("max_age").asDouble()).isEqualTo(86_400.0);
+    List<String> jobs = new ArrayList<>();
+    for (JsonNode j : fresh.json().get("jobs")) {
+      jobs.add(j.get("job").asText());
+      assertThat(j.get("stale").asBoolean()).isFalse();
+    }
+    assertThat(jobs).isEqualTo(reader.jobs());
+
+    Answer stale = get("/v1/status?max_age=0s");
+    assertThat(stale.status).isEqualTo(503);
+    assertThat(stale.json().get("status").asText()).isEqualTo("stale");
+    assertThat(stale.json().get("jobs")).hasSize(jobs.size())
+        .allSatisfy(j -> assertThat(j.get("stale").asBoolean()).as(j.get("job").asText()).isTrue());
+
+    Answer unbounded = get("/v1/status");
+    assertThat(unbounded.status).isEqualTo(200);
+    assertThat(unbounded.json().has("max_age")).isFalse();
+    assertProblem(get("/v1/status?max_age=abc"), 400, "max_age");
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  @Test
+  void healthReadyAndUnknownPaths() {
+    Answer health = get("/health");
+    assertThat(health.status).isEqualTo(200);
+    assertThat(health.json().get("status").asText()).isEqualTo("up");
+    Answer ready = get("/ready");
+    assertThat(ready.status).isEqualTo(200);
+    assertThat(ready.json().get("status").asText()).isEqualTo("ready");
+    assertThat(ready.json().get("store").asText()).isEqualTo(store.kind().name().toLowerCase(java.util.Locale.ROOT));
+
+    Answer unknown = get("/v2/nothing/here");
+    assertProblem(unknown, 404, "/v2/nothing/here");
+    assertProblem(get("/v1/recommendations/" + RECS), 404, "/v1/recommendations/" + RECS);
+  }
+
+  @Test
+  void metricsCountRequestsByRouteAndShowEachJobsBatchAge() throws Exception {
+    String route = "route=\"" + RECS_ROUTE + "\"";
+    long before = metric(get("/metrics").body, "larder_http_requests_total{" + route + ",status=\"200\"}");
+    long notFoundBefore = metric(get("/metrics").body, "larder_http_requests_total{route=\"unmatched\",status=\"404\"}");
+    int n = 7;
+    for (int i = 0; i < n; i++) assertThat(get("/v1/recommendations/" + RECS + "/u" + i).status).isEqualTo(200);
+    assertThat(get("/no/such/endpoint").status).isEqualTo(404);
+
+    // a request is counted once its log line runs, which may be just after its response went out
+    String text = "";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    while (System.nanoTime() < deadline) {
+      text = get("/metrics").body;
+      if (metric(text, "larder_http_requests_total{" + route + ",status=\"200\"}") >= before + n
+          && metric(text, "larder_http_requests_total{route=\"unmatched\",status=\"404\"}") >= notFoundBefore + 1) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    long count = metric(text, "larder_http_requests_total{" + route + ",status=\"200\"}");
+    assertThat(count).isGreaterThanOrEqualTo(before + n);
+    assertThat(metric(text, "larder_http_requests_total{route=\"unmatched\",status=\"404\"}"))
+        .isGreaterThanOrEqualTo(notFoundBefore + 1);
+    long histogramCount = metric(text, "larder_http_request_seconds_count{" + route + "}");
+    assertThat(histogramCount).isGreaterThanOrEqualTo(count);
+    assertThat(metric(text, "larder_http_request_seconds_bucket{" + route + ",le=\"+Inf\"}")).isEqualTo(histogramCount);
+    assertThat(text).contains("# TYPE larder_http_request_seconds histogram");
+    for (String job : reader.jobs()) {
+      BatchInfo b = reader.current(job).orElseThrow();
+      String labels = "{job=\"" + job + "\",kind=\"" + b.kind() + "\"}";
+      assertThat(text).contains("larder_batch_age_seconds" + labels + " ");
+      assertThat(decimal(text, "larder_batch_age_seconds" + labels)).isNotNegative().isLessThan(600);
+      assertThat(metric(text, "larder_batch_id" + labels)).isEqualTo(b.id());
+    }
+  }
+
+  @Test
+  void aServerWithTheFewestRequestThreadsStartsAndAnswers() {
+    // Jetty's own acceptor and selector threads come on top of the request threads asked for.
+    try (LarderHttp small = LarderHttp.start(store, HttpOptions.defaults().withPort(0).withMaxThreads(2))) {
+      Answer a = get("http://127.0.0.1:" + small.port(), "/v1/recommendations/" + RECS + "/u1");
+      assertThat(a.status).isEqualTo(200);
+      assertThat(a.json().get("items").size()).isPositive();
+    }
+  }
+
+  @Test
+  void aStoreThatIsGoneAnswers503WhileHealthStaysUp() {
+    Store other = Store.open(store.location());
+    try (LarderHttp second = LarderHttp.start(other, HttpOptions.defaults().withPort(0))) {
+      assertThat(second.port()).isNotEqualTo(server.port());
+      String at = "http://127.0.0.1:" + second.port();
+      assertThat(get(at, "/ready").status).isEqualTo(200);
+      assertThat(get(at, "/v1/recommendations/" + RECS + "/u1").status).isEqualTo(200);
+      other.close();
+      assertProblem(get(at, "/ready"), 503, other.name());
+      assertProblem(get(at, "/v1/recommendations/" + RECS + "/u1"), 503, "'" + RECS + "'");
+      assertProblem(get(at, "/v1/segments/" + SEG + "/members/1?format=csv"), 503, "'" + SEG + "'");
+      // liveness does not depend on the store
+      assertThat(get(at, "/health").status).isEqualTo(200);
+    } finally {
+      other.close();
+    }
+    // the other server's store was its own: this one still answers
+    assertThat(get("/ready").status).isEqualTo(200);
+  }
+
+  // ---------------------------------------------------------------- atomicity
+
+  @Test
+  void whileTheJobRepublishesEveryAnswerIsOneBatchsWholeList() throws Exception {
+    String user = steadyUser();
+    Map<Long, List<List<RankedItem>>> answers = new ConcurrentHashMap<>();
+    List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean publishing = new AtomicBoolean(true);
+    int clients = 4;
+    CountDownLatch started = new CountDownLatch(clients);
+    ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
+    List<Long> published = new ArrayList<>();
+    try {
+      List<Future<Integer>> requests = new ArrayList<>();
+      for (int t = 0; t < clients; t++) {
+        requests.add(pool.submit(() -> {
+          int made = 0;
+          long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+          boolean last = false;
+          // bounded in time; one more round after publishing stops so the final batch is seen too
+          while (!last && System.nanoTime() < end) {
+            last = !publishing.get();
+            Answer a = get("/v1/recommendations/" + RECS + "/" + user + "?limit=" + TOP_N);
+            made++;
+            if (made == 1) started.countDown();
+            if (a.status != 200) {
+              failures.add(a.status + " " + a.body);
+              continue;
+            }
+            JsonNode body = a.json();
+            long batch = body.get("batch_id").asLong();
+            if (!a.header("Larder-Batch").equals(Long.toString(batch))) failures.add("header " + a.header("Larder-Batch"));
+            if (!body.get("source").asText().equals("user")) failures.add("source " + body.get("source"));
+            answers.computeIfAbsent(batch, k -> Collections.synchronizedList(new ArrayList<>())).add(items(body));
+          }
+          return made;
+        }));
+      }
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      Future<?> publisher = pool.submit(() -> {
+        try {
+          for (JobConfig job : recsVariants) {
+            long id = runner.run(job).batch().id();
+            published.add(id);
+            // let the clients see each batch before the next replaces it
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (!answers.containsKey(id) && System.nanoTime() < until) Thread.sleep(5);
+          }
+        } finally {
+          publishing.set(false);
+        }
+        return null;
+      });
+      publisher.get(30, TimeUnit.SECONDS);
+      int made = 0;
+      for (Future<Integer> f : requests) made += f.get(30, TimeUnit.SECONDS);
+      assertThat(made).isGreaterThan(clients * recsVariants.size());
+    } finally {
+      publishing.set(false);
+      pool.shutdownNow();
+    }
+
+    assertThat(failures).isEmpty();
+    assertThat(answers.keySet()).containsAll(published);
+    Set<List<RankedItem>> distinct = new LinkedHashSet<>();
+    for (var e : answers.entrySet()) {
+      List<RankedItem> stored = storedList(e.getKey(), user);
+      assertThat(stored).as("batch %d has a list for %s", e.getKey(), user).isNotEmpty();
+      distinct.add(stored);
+      for (List<RankedItem> answer : e.getValue()) assertThat(answer).as("an answer of batch %d", e.getKey()).isEqualTo(stored);
+    }
+    // other shops' data gave other lists, so an answer mixing batches would have been caught
+    assertThat(distinct).hasSizeGreaterThan(1);
+    assertThat(reader.current(RECS).orElseThrow().id()).isEqualTo(published.get(published.size() - 1));
+  }
+
+  /** A user with a few items in every variant's interactions: one with a list in every batch. */
+  private String steadyUser() throws IOException {
+    Map<String, Integer> least = new HashMap<>(itemsPerUser);
+    for (int v = 1; v <= 2; v++) {
+      Map<String, Set<String>> seen = new HashMap<>();
+      try (BufferedReader r = Files.newBufferedReader(dir.resolve("interactions-" + v + ".csv"))) {
+        r.readLine();
+        for (String line; (line = r.readLine()) != null; ) {
+          String[] f = line.split(",");
+          seen.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[1]);
+        }
+      }
+      least.replaceAll((u, n) -> Math.min(n, seen.getOrDefault(u, Set.of()).size()));
+    }
+    return least.entrySet().stream().filter(e -> e.getValue() >= 3 && e.getValue() <= 30).map(Map.Entry::getKey)
+        .sorted().findFirst().orElseThrow();
+  }
+
+  /** The user's whole list in one batch, straight from the rows table. */
+  private List<RankedItem> storedList(long batchId, String user) {
+    return store.read("read a stored list", c -> {
+      List<RankedItem> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT rank, item_id, score FROM larder_rec_rows WHERE batch_id = ? AND user_id = ? ORDER BY rank")) {
+        ps.setLong(1, batchId);
+        ps.setString(2, user);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(new RankedItem(rs.getInt(1), rs.getString(2), rs.getFloat(3)));
+        }
+      }
+      return out;
+    });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  record Answer(int status, HttpHeadersView headers, String body) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON (" + status + "): " + body, e);
+      }
+    }
+
+    String header(String name) { return headers.first(name); }
+
+    String contentType() { return header("Content-Type"); }
+  }
+
+  record HttpHeadersView(java.net.http.HttpHeaders headers) {
+    String first(String name) { return headers.firstValue(name).orElse(null); }
+  }
+
+  Answer get(String pathAndQuery) {
+    return get(base, pathAndQuery);
+  }
+
+  Answer get(String server, String pathAndQuery) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(server + pathAndQuery)).timeout(Duration.ofSeconds(20)).GET().build();
+    try {
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new Answer(r.statusCode(), new HttpHeadersView(r.headers()), r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Asserts a JSON problem: the status in the answer and the body, and an error message containing {@code says}. */
+  static void assertProblem(Answer a, int status, String says) {
+    assertThat(a.status).as("status of %s", a.body).isEqualTo(status);
+    assertThat(a.contentType()).startsWith("application/json");
+    JsonNode body = a.json();
+    assertThat(body.get("status").asInt()).isEqualTo(status);
+    assertThat(body.get("error").asText()).contains(says);
+  }
+
+  static List<RankedItem> items(JsonNode body) {
+    List<RankedItem> out = new ArrayList<>();
+    for (JsonNode i : body.get("items")) {
+      out.add(new RankedItem(i.get("rank").asInt(), i.get("item_id").asText(), i.get("score").floatValue()));
+    }
+    return out;
+  }
+
+  /** Ranks 1..n, scores never rising. */
+  static void assertRanked(List<RankedItem> items) {
+    for (int k = 0; k < items.size(); k++) {
+      assertThat(items.get(k).rank()).isEqualTo(k + 1);
+      if (k > 0) assertThat(items.get(k).score()).isLessThanOrEqualTo(items.get(k - 1).score());
+    }
+  }
+
+  /** What the API's JSON mapper makes of a reader's answer, read back as a client reads it. */
+  static JsonNode served(Object answer) {
+    try {
+      return JSON.readTree(ApiJson.MAPPER.writeValueAsString(answer));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The answer without {@code age}, which moves between two reads. */
+  static JsonNode withoutAge(JsonNode body) {
+    ObjectNode copy = body.deepCopy();
+    copy.remove("age");
+    return copy;
+  }
+
+  /** A sample's value in Prometheus text, 0 when the series is absent. */
+  static long metric(String text, String series) {
+    double v = decimal(text, series);
+    return Double.isNaN(v) ? 0 : (long) v;
+  }
+
+  static double decimal(String text, String series) {
+    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+}
