@@ -98,6 +98,7 @@ final class DemoCommand implements Callable<Integer> {
            ./larder segment profiles --job shop-rfm
            ./larder segment members --job shop-segments --segment 1 -o segment-1.csv
            ./larder similar --job shop-als --item %2$s
+           ./larder serve --port 8080      # then: curl localhost:8080/v1/recommendations/shop-als/u1
            ./larder batches
            ./larder rollback --job shop-als
         """, db, shownItem);

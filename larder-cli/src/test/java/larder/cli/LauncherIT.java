@@ -264,4 +264,36 @@ class LauncherIT {
       assertThat(currentSegmentBatch()).as(c.name() + ": the previous batch keeps serving").isEqualTo(before);
     }
   }
+
+  @Test
+  @Order(11)
+  void serveAnswersOverHttpAndABusyPortFailsClearly() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", System.getProperty("larder.launcher"), "serve", "--port", "0")
+        .directory(work.toFile()).redirectErrorStream(true);
+    pb.environment().put("LARDER_JAR", System.getProperty("larder.jar"));
+    pb.environment().remove("LARDER_DB");
+    Process server = pb.start();
+    try {
+      var out = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      String first = out.readLine();
+      assertThat(first).as("the first line names the address").isNotNull().contains("serving").contains("larder.db");
+      var m = java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)").matcher(first);
+      assertThat(m.find()).as(first).isTrue();
+      int port = Integer.parseInt(m.group(1));
+      var http = java.net.http.HttpClient.newHttpClient();
+      var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+          "http://127.0.0.1:" + port + "/v1/recommendations/shop-als/u1?limit=3")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("\"user_id\":\"u1\"").contains("\"source\":\"user\"");
+      assertThat(r.body().split("\"item_id\"", -1)).hasSize(4); // three items
+
+      Result busy = larder("serve", "--port", String.valueOf(port));
+      assertThat(busy.exit()).as(busy.all()).isEqualTo(2);
+      assertThat(busy.err()).contains("--port").contains(String.valueOf(port)).contains("hint");
+    } finally {
+      server.destroy();
+      assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("the server stops on SIGTERM").isTrue();
+    }
+  }
 }
