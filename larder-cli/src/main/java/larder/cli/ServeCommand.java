@@ -2,6 +2,8 @@ package larder.cli;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import larder.core.DurationText;
+import larder.http.ApiKeys;
 import larder.http.HttpOptions;
 import larder.http.LarderHttp;
 import larder.store.Store;
@@ -10,7 +12,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", description = {"Serve the store's current batches over HTTP (JSON) until stopped.",
-    "Read-only: jobs may publish while it serves, and several servers may share one store."})
+    "Jobs may publish while it serves, and several servers may share one store.",
+    "Set LARDER_API_KEYS (comma-separated, >= 16 characters each) to require a key on reads, and",
+    "LARDER_ADMIN_KEYS to enable the admin endpoints (POST /v1/jobs/{job}/rollback)."})
 final class ServeCommand implements Callable<Integer> {
   @Mixin StoreOption store;
 
@@ -27,13 +31,21 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--default-limit", defaultValue = "10", description = "List length when a request gives no limit (default ${DEFAULT-VALUE}).")
   int defaultLimit;
 
+  @Option(names = "--max-age", paramLabel = "DURATION",
+      description = "GET /ready answers 503 when a job's batch is older, e.g. 26h (default: no limit).")
+  String maxAge;
+
   @Override
   public Integer call() throws InterruptedException {
-    HttpOptions options = new HttpOptions(host, port, defaultLimit, threads);
+    // Keys come from the environment, not options: command lines are visible to every user of the machine.
+    ApiKeys keys = ApiKeys.parse(System.getenv("LARDER_API_KEYS"), System.getenv("LARDER_ADMIN_KEYS"));
+    HttpOptions options = new HttpOptions(host, port, defaultLimit, threads,
+        maxAge == null ? null : DurationText.parse("--max-age", maxAge), keys);
     CountDownLatch stopped = new CountDownLatch(1);
     try (Store s = Store.openExisting(store.resolve()); LarderHttp http = LarderHttp.start(s, options)) {
       String base = "http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + http.port();
-      System.out.printf("serving %s on %s (Ctrl-C to stop)%n", s.name(), base);
+      System.out.printf("serving %s on %s (Ctrl-C to stop)%s%n", s.name(), base,
+          !keys.readProtected() ? "" : keys.adminEnabled() ? "; API keys required, admin endpoints on" : "; API keys required");
       System.out.printf("  %s/v1/jobs%n  %s/v1/recommendations/{job}/{user}%n  %s/v1/segments/{job}/customers/{customer}%n"
           + "  %s/v1/status?max_age=26h%n  %s/metrics%n", base, base, base, base, base);
       System.out.flush();

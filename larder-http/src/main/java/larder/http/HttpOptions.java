@@ -1,5 +1,6 @@
 package larder.http;
 
+import java.time.Duration;
 import larder.core.ConfigException;
 
 /**
@@ -9,8 +10,10 @@ import larder.core.ConfigException;
  * @param port the TCP port; 0 picks a free one (see {@link LarderHttp#port()})
  * @param defaultLimit list length when a request gives no {@code limit}
  * @param maxThreads request threads; each request holds at most one store connection at a time
+ * @param maxAge {@code /ready} fails (503) when a job's current batch is older than this; null for no limit
+ * @param keys who may read and who may administer
  */
-public record HttpOptions(String host, int port, int defaultLimit, int maxThreads) {
+public record HttpOptions(String host, int port, int defaultLimit, int maxThreads, Duration maxAge, ApiKeys keys) {
   public static final int DEFAULT_PORT = 8080;
 
   public HttpOptions {
@@ -18,15 +21,19 @@ public record HttpOptions(String host, int port, int defaultLimit, int maxThread
     if (port < 0 || port > 65_535) throw new ConfigException("--port", port, "must be between 0 and 65535");
     if (defaultLimit < 1) throw new ConfigException("--default-limit", defaultLimit, "must be >= 1");
     if (maxThreads < 2) throw new ConfigException("--threads", maxThreads, "must be >= 2");
+    if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) throw new ConfigException("--max-age", maxAge, "must be positive");
+    if (keys == null) keys = ApiKeys.none();
   }
 
-  /** Local only, port 8080, lists of 10, 32 request threads. */
+  /** Local only, port 8080, lists of 10, 32 request threads, no age limit, no keys. */
   public static HttpOptions defaults() {
-    return new HttpOptions("127.0.0.1", DEFAULT_PORT, 10, 32);
+    return new HttpOptions("127.0.0.1", DEFAULT_PORT, 10, 32, null, ApiKeys.none());
   }
 
-  public HttpOptions withHost(String v) { return new HttpOptions(v, port, defaultLimit, maxThreads); }
-  public HttpOptions withPort(int v) { return new HttpOptions(host, v, defaultLimit, maxThreads); }
-  public HttpOptions withDefaultLimit(int v) { return new HttpOptions(host, port, v, maxThreads); }
-  public HttpOptions withMaxThreads(int v) { return new HttpOptions(host, port, defaultLimit, v); }
+  public HttpOptions withHost(String v) { return new HttpOptions(v, port, defaultLimit, maxThreads, maxAge, keys); }
+  public HttpOptions withPort(int v) { return new HttpOptions(host, v, defaultLimit, maxThreads, maxAge, keys); }
+  public HttpOptions withDefaultLimit(int v) { return new HttpOptions(host, port, v, maxThreads, maxAge, keys); }
+  public HttpOptions withMaxThreads(int v) { return new HttpOptions(host, port, defaultLimit, v, maxAge, keys); }
+  public HttpOptions withMaxAge(Duration v) { return new HttpOptions(host, port, defaultLimit, maxThreads, v, keys); }
+  public HttpOptions withKeys(ApiKeys v) { return new HttpOptions(host, port, defaultLimit, maxThreads, maxAge, v); }
 }

@@ -28,8 +28,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * GET /v1/jobs                                      every job's current batch
  * GET /v1/jobs/{job}/batches                        a job's batches, newest first
  * GET /v1/status?max_age=26h                        freshness: 503 when a job's batch is older
- * GET /health   GET /ready   GET /metrics           liveness, store reachable, Prometheus metrics
+ * GET /health   GET /ready   GET /metrics           liveness; store reachable and (with max age) fresh; metrics
+ * POST /v1/jobs/{job}/rollback?to=BATCH             admin: serve an earlier kept batch again
  * </pre>
+ * With {@link ApiKeys} set, requests need a key (see there); without, the API is open, so it binds to 127.0.0.1
+ * unless told otherwise.
  * Errors are JSON {@code {"error": ..., "hint": ...}} with 400 (bad parameter), 404 (unknown job, user or item),
  * 503 (store unreachable) or 500.
  */
@@ -58,8 +61,10 @@ public final class LarderHttp implements AutoCloseable {
       config.startup.showJavalinBanner = false;
       config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
       config.requestLogger.http((ctx, ms) -> metrics.record(routeOf(ctx), ctx.status().getCode(), (long) (ms * 1e6)));
+      config.routes.before(ctx -> authorize(ctx, options.keys()));
       routes.register(config.routes);
       config.routes.exception(LarderException.class, LarderHttp::error);
+      config.routes.exception(Refused.class, (e, ctx) -> problem(ctx, e.status, e.getMessage(), e.hint));
       config.routes.exception(Exception.class, (e, ctx) -> {
         System.err.println("larder http: " + ctx.method() + " " + ctx.path() + " failed: " + e);
         problem(ctx, 500, "internal error: " + e.getClass().getSimpleName(), "see the server's log");
@@ -88,6 +93,45 @@ public final class LarderHttp implements AutoCloseable {
 
   @Override public void close() { app.stop(); }
 
+  /** Checks the request's key against what the path needs; {@code /health} and {@code /ready} are open. */
+  private static void authorize(Context ctx, ApiKeys keys) {
+    String path = ctx.path();
+    boolean admin = path.startsWith("/v1/") && !ctx.method().name().equals("GET") && !ctx.method().name().equals("HEAD");
+    if (admin && !keys.adminEnabled()) {
+      throw new Refused(403, "admin endpoints are off", "start larder serve with LARDER_ADMIN_KEYS set to enable them");
+    }
+    if (!admin && (!keys.readProtected() || path.equals("/health") || path.equals("/ready"))) return;
+    String key = presentedKey(ctx);
+    if (key == null) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      throw new Refused(401, "this API needs a key", "send Authorization: Bearer KEY (or X-Api-Key: KEY)");
+    }
+    if (admin ? !keys.mayAdmin(key) : !keys.mayRead(key)) {
+      if (admin && keys.mayRead(key)) throw new Refused(403, "this key may read but not administer", "use an admin key");
+      ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      throw new Refused(401, "the key is not valid", "check the key the server was started with");
+    }
+  }
+
+  private static String presentedKey(Context ctx) {
+    String auth = ctx.header("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) return auth.substring(7).strip();
+    String key = ctx.header("X-Api-Key");
+    return key == null || key.isBlank() ? null : key.strip();
+  }
+
+  /** A request refused before any work: 401 or 403. */
+  static final class Refused extends RuntimeException {
+    final int status;
+    final String hint;
+
+    Refused(int status, String message, String hint) {
+      super(message, null, false, false);
+      this.status = status;
+      this.hint = hint;
+    }
+  }
+
   private static void error(LarderException e, Context ctx) {
     int status = e instanceof NotFoundException ? 404
         : e instanceof ConfigException || e instanceof InputException ? 400
@@ -104,10 +148,12 @@ public final class LarderHttp implements AutoCloseable {
   }
 
   private static String routeOf(Context ctx) {
+    // Paths no route matches (and requests refused before their route ran) share one series, not one per path.
     try {
-      return ctx.endpoint().path;
+      var endpoint = ctx.endpoints().matchedHttpEndpoint();
+      return endpoint == null ? "unmatched" : endpoint.path;
     } catch (RuntimeException e) {
-      return "unmatched"; // 404s for paths that no route matches: one series, not one per path
+      return "unmatched";
     }
   }
 

@@ -21,6 +21,7 @@ import larder.serve.MembersCsv;
 import larder.serve.SegmentMember;
 import larder.serve.PredictionReader;
 import larder.serve.SegmentReader;
+import larder.publish.Publisher;
 import larder.store.Store;
 
 /** The endpoints, each a thin mapping from a request to one reader call; see {@link LarderHttp} for the list. */
@@ -29,6 +30,7 @@ final class Routes {
   static final int DEFAULT_PAGE = 1_000;
 
   private final Store store;
+  private final Publisher publisher;
   private final PredictionReader predictions;
   private final SegmentReader segments;
   private final RequestMetrics metrics;
@@ -36,6 +38,7 @@ final class Routes {
 
   Routes(Store store, PredictionReader predictions, SegmentReader segments, RequestMetrics metrics, HttpOptions options) {
     this.store = store;
+    this.publisher = new Publisher(store);
     this.predictions = predictions;
     this.segments = segments;
     this.metrics = metrics;
@@ -89,9 +92,18 @@ final class Routes {
     r.get("/v1/status", this::status);
     r.get("/health", ctx -> ctx.json(Map.of("status", "up")));
     r.get("/ready", ctx -> {
-      predictions.jobs(); // one query: the store answers (a StoreException maps to 503)
-      ctx.json(Map.of("status", "ready", "store", store.kind().name().toLowerCase(java.util.Locale.ROOT)));
+      // Ready when the store answers and, with --max-age, no job serves predictions older than allowed.
+      Freshness f = freshness(options.maxAge());
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("status", f.stale() > 0 ? "stale" : "ready");
+      body.put("store", store.kind().name().toLowerCase(java.util.Locale.ROOT));
+      if (options.maxAge() != null) {
+        body.put("max_age", options.maxAge());
+        body.put("stale_jobs", f.staleJobs());
+      }
+      ctx.status(f.stale() > 0 ? 503 : 200).json(body);
     });
+    r.post("/v1/jobs/{job}/rollback", this::rollback);
     r.get("/metrics", this::metrics);
   }
 
@@ -134,8 +146,22 @@ final class Routes {
   private void status(Context ctx) {
     String text = ctx.queryParam("max_age");
     Duration maxAge = text == null ? null : DurationText.parse("max_age", text);
+    Freshness f = freshness(maxAge);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", f.stale() > 0 ? "stale" : "ok");
+    if (maxAge != null) body.put("max_age", maxAge);
+    body.put("jobs", f.jobs());
+    ctx.status(f.stale() > 0 ? 503 : 200).json(body);
+  }
+
+  /** Each serving job's current batch, marked stale when older than {@code maxAge} (never when it is null). */
+  private record Freshness(List<Map<String, Object>> jobs, List<String> staleJobs) {
+    int stale() { return staleJobs.size(); }
+  }
+
+  private Freshness freshness(Duration maxAge) {
     List<Map<String, Object>> jobs = new ArrayList<>();
-    int stale = 0;
+    List<String> stale = new ArrayList<>();
     Instant now = Instant.now();
     for (String job : predictions.jobs()) {
       BatchInfo b = predictions.current(job).orElse(null);
@@ -143,14 +169,19 @@ final class Routes {
       Map<String, Object> j = batch(b, true);
       boolean isStale = maxAge != null && b.publishedAt() != null && Duration.between(b.publishedAt(), now).compareTo(maxAge) > 0;
       j.put("stale", isStale);
-      if (isStale) stale++;
+      if (isStale) stale.add(job);
       jobs.add(j);
     }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", stale > 0 ? "stale" : "ok");
-    if (maxAge != null) body.put("max_age", maxAge);
-    body.put("jobs", jobs);
-    ctx.status(stale > 0 ? 503 : 200).json(body);
+    return new Freshness(jobs, stale);
+  }
+
+  /** Admin: serve an earlier kept batch again ({@code ?to=BATCH} for a given one), as {@code larder rollback} does. */
+  private void rollback(Context ctx) {
+    String job = ctx.pathParam("job");
+    String to = ctx.queryParam("to");
+    BatchInfo b = to == null ? publisher.rollback(job)
+        : publisher.rollback(job, integer(to, "to", 1, Integer.MAX_VALUE));
+    ctx.json(Map.of("job", job, "now_serving", batch(b, true)));
   }
 
   /** Request metrics, and each job's batch id and age so a stale job can be alerted on. */

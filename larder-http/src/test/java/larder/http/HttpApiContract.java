@@ -1,6 +1,7 @@
 package larder.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -561,6 +562,92 @@ abstract class HttpApiContract {
       assertThat(text).contains("larder_batch_age_seconds" + labels + " ");
       assertThat(decimal(text, "larder_batch_age_seconds" + labels)).isNotNegative().isLessThan(600);
       assertThat(metric(text, "larder_batch_id" + labels)).isEqualTo(b.id());
+    }
+  }
+
+  // ---------------------------------------------------------------- access, admin, readiness
+
+  static final String READ_KEY = "read-key-0123456789abcdef";
+  static final String ADMIN_KEY = "admin-key-0123456789abcdef";
+
+  @Test
+  void withKeysSetReadsNeedAKeyAndAdminNeedsAnAdminKey() {
+    try (LarderHttp guarded = LarderHttp.start(store, HttpOptions.defaults().withPort(0)
+        .withKeys(ApiKeys.parse(READ_KEY, ADMIN_KEY)))) {
+      String at = "http://127.0.0.1:" + guarded.port();
+      Answer none = send(at, "GET", "/v1/jobs");
+      assertProblem(none, 401, "needs a key");
+      assertThat(none.header("WWW-Authenticate")).startsWith("Bearer");
+      assertProblem(send(at, "GET", "/v1/jobs", "Authorization", "Bearer not-the-key-0123456789"), 401, "not valid");
+      assertProblem(send(at, "GET", "/metrics"), 401, "needs a key");
+      assertThat(send(at, "GET", "/v1/jobs", "X-Api-Key", READ_KEY).status).isEqualTo(200);
+      assertThat(send(at, "GET", "/v1/recommendations/" + RECS + "/u1", "Authorization", "Bearer " + ADMIN_KEY).status)
+          .as("an admin key reads too").isEqualTo(200);
+      // load balancers probe without keys
+      assertThat(send(at, "GET", "/health").status).isEqualTo(200);
+      assertThat(send(at, "GET", "/ready").status).isEqualTo(200);
+
+      assertProblem(send(at, "POST", "/v1/jobs/" + RFM + "/rollback"), 401, "needs a key");
+      assertProblem(send(at, "POST", "/v1/jobs/" + RFM + "/rollback", "X-Api-Key", READ_KEY), 403, "may read but not administer");
+
+      // A new rfm batch, rolled back over HTTP, then forward again to where it was.
+      long before = reader.current(RFM).orElseThrow().id();
+      long newer = runner.run(recsOrSegments(RFM)).batch().id();
+      Answer back = send(at, "POST", "/v1/jobs/" + RFM + "/rollback", "Authorization", "Bearer " + ADMIN_KEY);
+      assertThat(back.status).as(back.body).isEqualTo(200);
+      assertThat(back.json().get("now_serving").get("batch_id").asLong()).isEqualTo(before);
+      assertThat(reader.current(RFM).orElseThrow().id()).isEqualTo(before);
+      Answer forward = send(at, "POST", "/v1/jobs/" + RFM + "/rollback?to=" + newer, "X-Api-Key", ADMIN_KEY);
+      assertThat(forward.status).as(forward.body).isEqualTo(200);
+      assertThat(reader.current(RFM).orElseThrow().id()).isEqualTo(newer);
+      assertProblem(send(at, "POST", "/v1/jobs/" + RFM + "/rollback?to=1", "X-Api-Key", ADMIN_KEY), 404, "not a kept batch");
+      assertProblem(send(at, "POST", "/v1/jobs/nojob/rollback", "X-Api-Key", ADMIN_KEY), 404, "nojob");
+    }
+  }
+
+  @Test
+  void adminEndpointsAreOffWithoutAdminKeysAndShortKeysAreRefused() {
+    long current = reader.current(RFM).orElseThrow().id();
+    assertProblem(send(base, "POST", "/v1/jobs/" + RFM + "/rollback"), 403, "admin endpoints are off");
+    assertThat(reader.current(RFM).orElseThrow().id()).isEqualTo(current);
+    assertThatThrownBy(() -> ApiKeys.parse("short", null)).isInstanceOf(larder.core.ConfigException.class)
+        .hasMessageContaining("at least " + ApiKeys.MIN_LENGTH);
+  }
+
+  @Test
+  void readinessFailsWhenABatchIsOlderThanTheMaxAge() throws Exception {
+    try (LarderHttp fresh = LarderHttp.start(store, HttpOptions.defaults().withPort(0).withMaxAge(Duration.ofDays(1)));
+        LarderHttp strict = LarderHttp.start(store, HttpOptions.defaults().withPort(0).withMaxAge(Duration.ofMillis(1)))) {
+      Answer ok = send("http://127.0.0.1:" + fresh.port(), "GET", "/ready");
+      assertThat(ok.status).as(ok.body).isEqualTo(200);
+      assertThat(ok.json().get("stale_jobs")).isEmpty();
+      Thread.sleep(5); // every batch is now older than 1 ms
+      Answer stale = send("http://127.0.0.1:" + strict.port(), "GET", "/ready");
+      assertThat(stale.status).as(stale.body).isEqualTo(503);
+      assertThat(stale.json().get("status").asText()).isEqualTo("stale");
+      List<String> staleJobs = new ArrayList<>();
+      stale.json().get("stale_jobs").forEach(j -> staleJobs.add(j.asText()));
+      assertThat(staleJobs).containsExactlyInAnyOrderElementsOf(reader.jobs());
+    }
+  }
+
+  /** The config's job of that name, as published in set-up. */
+  JobConfig recsOrSegments(String name) {
+    return config("interactions.csv").jobs().get(name);
+  }
+
+  Answer send(String server, String method, String pathAndQuery, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + pathAndQuery)).timeout(Duration.ofSeconds(20))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new Answer(r.statusCode(), new HttpHeadersView(r.headers()), r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
