@@ -2,10 +2,13 @@ package larder.jobs.config;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import larder.core.ConfigException;
 import larder.extract.FeatureSource;
 import larder.extract.TransactionSource;
 import larder.extract.formats.Timestamps;
+import larder.train.eval.Metric;
 import larder.train.segment.KSpec;
 import larder.train.segment.kmeans.KMeansParams;
 import larder.train.segment.rfm.Monetary;
@@ -41,13 +44,62 @@ final class JobConfigs {
     String segmentFallback = n.string("segment_fallback", null);
     RecommendationsJob.EvaluationConfig eval = null;
     ConfigNode e = n.childOrNull("evaluate");
-    if (e != null) {
-      eval = new RecommendationsJob.EvaluationConfig(e.number("holdout", 0.2), e.integer("k", topN), e.longValue("seed", 42));
-      e.finish();
-    }
+    if (e != null) eval = evaluation(e, topN, n.path());
     n.finish();
     return new RecommendationsJob(name, source, model, topN, excludeSeen, similar, fallback, keep, threads, eval,
         segmentFallback);
+  }
+
+  /** {@code evaluate: { holdout, split, k, seed, gate }}; errors name the key under the job. */
+  private static RecommendationsJob.EvaluationConfig evaluation(ConfigNode e, int topN, String jobPath) {
+    try {
+      double holdout = e.number("holdout", 0.2);
+      var split = e.choice("split", "random", "random", "time").equals("time")
+          ? RecommendationsJob.EvaluationConfig.Split.TIME : RecommendationsJob.EvaluationConfig.Split.RANDOM;
+      int k = e.integer("k", topN);
+      long seed = e.longValue("seed", 42);
+      ConfigNode g = e.childOrNull("gate");
+      QualityGate gate = g == null ? null : gate(g);
+      e.finish();
+      return new RecommendationsJob.EvaluationConfig(holdout, split, k, seed, gate);
+    } catch (ConfigException x) {
+      throw x.under(jobPath); // evaluate.holdout = 2 -> jobs.shop.evaluate.holdout = 2
+    }
+  }
+
+  /** {@code gate: { min_lift, metric, min: { <metric>: <floor> } }}. */
+  private static QualityGate gate(ConfigNode g) {
+    Double minLift = g.numberOrNull("min_lift");
+    Metric liftMetric = null;
+    String named = g.string("metric", null);
+    if (named != null) {
+      liftMetric = metric(g.key("metric"), named);
+      if (minLift == null) {
+        throw new ConfigException(g.key("metric"), named, "names the metric min_lift is measured on, but there is"
+            + " no min_lift", "add min_lift (e.g. 1.1), or remove metric");
+      }
+    }
+    Map<Metric, Double> floors = new EnumMap<>(Metric.class);
+    ConfigNode min = g.childOrNull("min");
+    if (min != null) {
+      for (String name : min.keys()) {
+        Metric m = Metric.byKey(name);
+        if (m == null) {
+          throw new ConfigException(min.key(name), null, "is not a metric", "floors are set per metric: " + Metric.names());
+        }
+        if (floors.containsKey(m)) throw new ConfigException(min.key(name), null, "repeats the floor of " + m.key());
+        floors.put(m, min.number(name, 0));
+      }
+      min.finish();
+    }
+    g.finish();
+    return new QualityGate(minLift, liftMetric, floors);
+  }
+
+  private static Metric metric(String key, String name) {
+    Metric m = Metric.byKey(name);
+    if (m == null) throw new ConfigException(key, name, "is not a metric", "use one of " + Metric.names());
+    return m;
   }
 
   private static SegmentsJob segments(String name, ConfigNode n, Path baseDir) {

@@ -1,7 +1,10 @@
 package larder.jobs.config;
 
 import larder.core.ConfigException;
+import larder.extract.Column;
+import larder.extract.CsvSource;
 import larder.extract.InteractionSource;
+import larder.extract.JdbcSource;
 import larder.train.recommend.Recommender;
 
 /**
@@ -47,6 +50,20 @@ public record RecommendationsJob(
       throw new ConfigException(at + ".segment_fallback", segmentFallback, "names this job itself",
           "name a job of type: segments");
     }
+    if (evaluation != null && evaluation.split() == EvaluationConfig.Split.TIME && knowsTimestampColumn(source)
+        && timestampColumn(source) == null) {
+      throw new ConfigException(at + ".evaluate.split", "time", "needs a timestamp column, and " + at
+          + ".source has none", "name it in " + at + ".source.columns.timestamp, or use split: random");
+    }
+  }
+
+  /** Sources built from a config say which column holds the time; other sources are checked when read. */
+  private static boolean knowsTimestampColumn(InteractionSource source) {
+    return source instanceof CsvSource || source instanceof JdbcSource;
+  }
+
+  private static Column timestampColumn(InteractionSource source) {
+    return source instanceof CsvSource c ? c.spec().timestamp() : ((JdbcSource) source).spec().timestamp();
   }
 
   /** Without segment-aware fallback. */
@@ -58,13 +75,39 @@ public record RecommendationsJob(
   @Override public String kind() { return "recommendations"; }
 
   /**
-   * The offline evaluation: a random share of each user's interactions is held out, the model is
-   * trained on the rest and compared with popularity at k.
+   * The offline evaluation: a share of each user's interactions is held out (at random, or the latest by
+   * time), the model is trained on the rest and compared with popularity at k; with a gate, a model that
+   * falls short is not published.
+   *
+   * @param holdout share of each user's interactions held out, strictly between 0 and 1
+   * @param split which of a user's interactions are held out
+   * @param k list length the metrics are measured at
+   * @param seed the random split's seed
+   * @param gate what the model must reach to be published, or null to publish whatever it scores
    */
-  public record EvaluationConfig(double holdout, int k, long seed) {
+  public record EvaluationConfig(double holdout, Split split, int k, long seed, QualityGate gate) {
+    /** How the holdout is chosen. */
+    public enum Split {
+      /** A seeded random share of each user's interactions. */
+      RANDOM,
+      /** Each user's latest interactions by timestamp: the model is judged on what came after its data. */
+      TIME;
+
+      /** The name used in configs. */
+      public String key() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+
     public EvaluationConfig {
       if (!(holdout > 0 && holdout < 1)) throw new ConfigException("evaluate.holdout", holdout, "must be between 0 and 1 (e.g. 0.2)");
       if (k < 1) throw new ConfigException("evaluate.k", k, "must be >= 1");
+      if (split == null) split = Split.RANDOM;
+    }
+
+    /** A random split without a gate. */
+    public EvaluationConfig(double holdout, int k, long seed) {
+      this(holdout, Split.RANDOM, k, seed, null);
     }
   }
 }

@@ -2,12 +2,17 @@ package larder.jobs.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import larder.core.BatchInfo;
+import larder.core.ConfigException;
 import larder.core.Interactions;
+import larder.core.ModelException;
 import larder.core.Progress;
 import larder.extract.ExtractResult;
+import larder.jobs.config.QualityGate;
 import larder.jobs.config.RecommendationsJob;
+import larder.serve.PredictionReader;
 import larder.serve.PreviousSegments;
 import larder.serve.SegmentReader;
 import java.util.Optional;
@@ -21,9 +26,10 @@ import larder.train.recommend.popularity.Popularity;
 import larder.train.score.TopNScoring;
 
 /**
- * Runs one recommendations job end to end: extract, (evaluate), train, score every user into the
- * store, (segment fallback lists), publish. The job's lock is taken first, so two runs of one job cannot
- * overlap; any failure marks the batch failed and leaves the previous batch serving.
+ * Runs one recommendations job end to end: extract, (evaluate, and refuse a model below its quality gate),
+ * train, score every user into the store, (segment fallback lists), publish. The job's lock is taken first,
+ * so two runs of one job cannot overlap; any failure marks the batch failed and leaves the previous batch
+ * serving.
  */
 final class RecommendationsRunner {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,11 +56,12 @@ final class RecommendationsRunner {
           extracted.rowsRead(), data.userCount(), data.itemCount(), data.size()));
       for (String bad : extracted.badRowSamples()) listener.step(job.name(), "skipped bad row: " + bad);
 
-      Map<String, Object> metrics = new LinkedHashMap<>();
       if (job.evaluation() != null) {
-        metrics = evaluate(job, data);
-        report.metrics(metrics);
-        batch.setMetrics(json(metrics)); // kept with the batch even if a later step fails
+        Evaluated evaluated = evaluate(job, extracted);
+        report.metrics(evaluated.metrics());
+        batch.setMetrics(json(evaluated.metrics())); // kept with the batch even if a later step fails
+        // Refused before the full training: a model that falls short is not worth its training and scoring time.
+        if (evaluated.gate() != null && !evaluated.gate().passed()) throw gateFailed(job, evaluated.gate());
       }
 
       listener.step(job.name(), "training " + job.model().name() + " " + job.model().params());
@@ -93,20 +100,63 @@ final class RecommendationsRunner {
     }
   }
 
-  private Map<String, Object> evaluate(RecommendationsJob job, Interactions data) {
+  /** The evaluation as stored with the batch, and the gate's verdict (null without a gate). */
+  private record Evaluated(Map<String, Object> metrics, QualityGate.Verdict gate) {}
+
+  private Evaluated evaluate(RecommendationsJob job, ExtractResult extracted) {
     RecommendationsJob.EvaluationConfig ev = job.evaluation();
-    listener.step(job.name(), String.format("evaluating: holding out %.0f%% of each user's interactions", ev.holdout() * 100));
-    Holdout.Split split = Holdout.perUser(data, ev.holdout(), ev.seed());
+    Interactions data = extracted.interactions();
+    Holdout.Split split;
+    if (ev.split() == RecommendationsJob.EvaluationConfig.Split.TIME) {
+      if (!extracted.hasTimestamps()) {
+        throw new ConfigException("jobs." + job.name() + ".evaluate.split", "time", job.source().label()
+            + " gave no timestamps, so there is no latest interaction to hold out",
+            "fill the source's timestamp column, or use split: random");
+      }
+      listener.step(job.name(), String.format("evaluating: holding out the latest %.0f%% of each user's interactions",
+          ev.holdout() * 100));
+      split = Holdout.latestPerUser(data, extracted.lastSeen(), ev.holdout());
+    } else {
+      listener.step(job.name(), String.format("evaluating: holding out %.0f%% of each user's interactions at random",
+          ev.holdout() * 100));
+      split = Holdout.perUser(data, ev.holdout(), ev.seed());
+    }
     Metrics model = Evaluation.evaluate(job.model().fit(split.train(), Progress.NONE), split.train(), split.test(), ev.k(), job.threads());
     Metrics baseline = Evaluation.evaluate(new Popularity().fit(split.train(), Progress.NONE), split.train(), split.test(), ev.k(), job.threads());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("k", ev.k());
     out.put("holdout", ev.holdout());
+    out.put("split", ev.split().key());
     out.put("model", model.toMap());
     out.put("popularity", baseline.toMap());
     listener.step(job.name(), String.format("precision@%d %.4f vs popularity %.4f; ndcg@%d %.4f vs %.4f",
         ev.k(), model.precision(), baseline.precision(), ev.k(), model.ndcg(), baseline.ndcg()));
-    return out;
+    QualityGate.Verdict verdict = null;
+    if (ev.gate() != null) {
+      verdict = ev.gate().check(model, baseline);
+      out.put("gate", verdict.toMap());
+      if (verdict.passed()) listener.step(job.name(), "quality gate passed: " + texts(verdict.checks()));
+    }
+    return new Evaluated(out, verdict);
+  }
+
+  /** The run's error when the model falls short of its gate: every failed condition, measured and required. */
+  private ModelException gateFailed(RecommendationsJob job, QualityGate.Verdict verdict) {
+    String serving;
+    try {
+      serving = new PredictionReader(publisher.store()).current(job.name())
+          .map(b -> "batch " + b.id() + " keeps serving")
+          .orElse("nothing was published before, so the job serves nothing yet");
+    } catch (RuntimeException e) {
+      serving = "the previous batch, if any, keeps serving"; // the message must not hinge on this read
+    }
+    return new ModelException("job '" + job.name() + "': quality gate failed, not publishing: "
+        + texts(verdict.failures()), serving + "; check the data or lower the gate in jobs." + job.name()
+        + ".evaluate.gate");
+  }
+
+  private static String texts(List<QualityGate.Check> checks) {
+    return String.join("; ", checks.stream().map(QualityGate.Check::text).toList());
   }
 
   /**

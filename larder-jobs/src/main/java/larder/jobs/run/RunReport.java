@@ -1,5 +1,7 @@
 package larder.jobs.run;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import larder.core.BatchInfo;
@@ -50,6 +52,12 @@ public record RunReport(
         s.append(String.format(Locale.ROOT, "    %-10s %.4f   popularity %.4f   %s%n", key, model, base,
             base > 0 ? String.format(Locale.ROOT, "%.2fx", model / base) : ""));
       }
+    }
+    if (metrics != null && metrics.get("gate") instanceof Map<?, ?> gate && gate.get("checks") instanceof List<?> checks) {
+      List<String> texts = new ArrayList<>();
+      for (Object c : checks) if (c instanceof Map<?, ?> check) texts.add(String.valueOf(check.get("text")));
+      s.append(String.format(Locale.ROOT, "  gate       %s: %s%n",
+          Boolean.TRUE.equals(gate.get("passed")) ? "passed" : "failed", String.join("; ", texts)));
     }
     return s.toString();
   }

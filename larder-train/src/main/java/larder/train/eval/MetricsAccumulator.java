@@ -6,16 +6,21 @@ import java.util.BitSet;
 /**
  * Sums per-user ranking metrics one list at a time, so no stage holds every list. Thread-safe: the
  * per-user arithmetic runs outside the lock, only the additions inside it.
+ *
+ * <p>Scoring threads hand lists over in no fixed order, and floating-point sums depend on order; the
+ * sums are kept in 128-bit fixed point instead (each per-user figure, at most 1, rounded to a multiple
+ * of 2^-60), whose additions are exact. So the same data gives the same metrics to the last bit on every
+ * run, and a quality gate judges the same figures each time.
  */
 final class MetricsAccumulator {
   private final int k;
   private final int items;
   private final double[] discount;
   private final BitSet recommended;
-  private double precision;
-  private double recall;
-  private double ndcg;
-  private double map;
+  private final ExactSum precision = new ExactSum();
+  private final ExactSum recall = new ExactSum();
+  private final ExactSum ndcg = new ExactSum();
+  private final ExactSum map = new ExactSum();
   private long hitUsers;
 
   MetricsAccumulator(int k, int items) {
@@ -50,10 +55,10 @@ final class MetricsAccumulator {
     for (int r = 1; r <= ideal; r++) idcg += discount[r];
     synchronized (this) {
       for (int r = 0; r < n; r++) recommended.set(list[r]);
-      precision += (double) hits / k;
-      recall += (double) hits / size;
-      ndcg += dcg / idcg;
-      map += ap / ideal;
+      precision.add((double) hits / k);
+      recall.add((double) hits / size);
+      ndcg.add(dcg / idcg);
+      map.add(ap / ideal);
       if (hits > 0) hitUsers++;
     }
   }
@@ -62,7 +67,29 @@ final class MetricsAccumulator {
   synchronized Metrics finish(long users) {
     if (users == 0) return new Metrics(k, 0, 0, 0, 0, 0, 0, 0);
     double u = users;
-    return new Metrics(k, users, precision / u, recall / u, ndcg / u, map / u, hitUsers / u,
-        items == 0 ? 0 : recommended.cardinality() / (double) items);
+    return new Metrics(k, users, precision.value() / u, recall.value() / u, ndcg.value() / u, map.value() / u,
+        hitUsers / u, items == 0 ? 0 : recommended.cardinality() / (double) items);
+  }
+
+  /** A sum of figures in [0, 1], the same whatever order they come in (each rounded to 2^-61 at most). */
+  static final class ExactSum {
+    private static final double ONE = 0x1p60;
+    private long high; // units of 2^4: carries out of low
+    private long low; // unsigned, units of 2^-60
+
+    void add(double v) {
+      // 1 plus rounding is fine; 8 would overflow a step
+      if (!(v >= 0 && v < 2)) throw new IllegalArgumentException("figure " + v + " is outside [0, 1]");
+      long x = Math.round(v * ONE);
+      long sum = low + x;
+      if (Long.compareUnsigned(sum, low) < 0) high++;
+      low = sum;
+    }
+
+    double value() {
+      // low as unsigned: its top bit is worth 2^3
+      double unsignedLow = (low >>> 1) * 2.0 + (low & 1);
+      return high * 16.0 + unsignedLow / ONE;
+    }
   }
 }
