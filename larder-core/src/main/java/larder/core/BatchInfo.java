@@ -7,16 +7,17 @@ import java.time.Instant;
  *
  * @param id batch id, increasing across all jobs
  * @param job the job that produced it
- * @param kind what it holds: "recommendations" (later also "segments", "import")
+ * @param kind what it holds: "recommendations" (ranked lists), "segments" (a segment per customer) or
+ *     "scores" (an imported prediction per entity)
  * @param model model name, e.g. "als"
  * @param params model parameters as JSON text
  * @param metrics evaluation metrics as JSON text ("{}" when none)
  * @param createdAt when the run started writing it
  * @param publishedAt when it became current, or null
  * @param status "staging", "published" (current), "superseded", "failed" or "retired"
- * @param rows rows of the main table (recommendations)
- * @param secondaryRows rows of the secondary table (similar items)
- * @param keys distinct keys covered (users)
+ * @param rows rows of the main table (recommendation rows; customers for segments; entities for scores)
+ * @param secondaryRows rows of the secondary table (similar items; 0 for scores)
+ * @param keys distinct keys covered (users with a list; customers; entities)
  * @param message why it failed, or null
  */
 public record BatchInfo(

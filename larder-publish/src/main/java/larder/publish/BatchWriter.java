@@ -19,6 +19,7 @@ import larder.core.IdMap;
 import larder.core.LarderException;
 import larder.core.ModelException;
 import larder.core.Progress;
+import larder.core.Scores;
 import larder.core.StoreException;
 import larder.core.TopNSink;
 import larder.core.segment.SegmentAssignment;
@@ -41,8 +42,10 @@ import larder.store.Store;
  *
  * <p>A batch of kind {@code "segments"} takes {@link #writeSegments} (bulk-loaded the same way, a range of
  * customers at a time), {@link #writeProfiles} and {@link #writeTransitions} (small: kept here and written
- * in the switching transaction); any other kind takes the ranked lists, and may add per-segment fallback
- * lists ({@link #writeSegmentFallback}) for the customers of a segments job ({@link #setSegmentJob}).
+ * in the switching transaction); a batch of kind {@code "scores"} takes {@link #writeScores} (bulk-loaded
+ * a range of entities at a time); a {@code "recommendations"} batch takes the ranked lists, and may add
+ * per-segment fallback lists ({@link #writeSegmentFallback}) for the customers of a segments job
+ * ({@link #setSegmentJob}).
  * Nothing is visible before {@link #publish}; a failed run leaves no rows in any table.
  */
 public final class BatchWriter implements AutoCloseable {
@@ -50,11 +53,11 @@ public final class BatchWriter implements AutoCloseable {
 
   private enum State { OPEN, PUBLISHING, PUBLISHED, FAILED }
 
-  /** Customers per chunk of segment rows on their way to the writer thread. */
+  /** Customers per chunk of segment rows (entities per chunk of score rows) on their way to the writer thread. */
   static final int SEGMENT_CHUNK = 8192;
 
   /** Work for the writer thread. */
-  private sealed interface Chunk permits ListChunk, SegmentChunk, Signal {}
+  private sealed interface Chunk permits ListChunk, SegmentChunk, ScoreChunk, Signal {}
 
   /** One ranked list. */
   private record ListChunk(RowTable table, int key, IdMap keyNames, int[] items, float[] scores, int count,
@@ -62,6 +65,9 @@ public final class BatchWriter implements AutoCloseable {
 
   /** Segment rows of customers {@code order[from..to)} of an assignment, which is not copied. */
   private record SegmentChunk(SegmentAssignment assignment, int[] order, int from, int to) implements Chunk {}
+
+  /** Score rows of entities {@code order[from..to)} of a batch's scores, which are not copied. */
+  private record ScoreChunk(Scores scores, int[] order, int from, int to) implements Chunk {}
 
   private record Signal(String name) implements Chunk {}
 
@@ -90,6 +96,9 @@ public final class BatchWriter implements AutoCloseable {
   private boolean segmentsWritten;
   private List<SegmentProfile> profiles;
   private List<SegmentTransition> transitions;
+  // scores batch: set by writeScores (at most once)
+  private long entities;
+  private boolean scoresWritten;
   // recommendations batch: segment fallback lists and the segments job they apply to
   private final Set<Integer> fallbackSegments = new HashSet<>();
   private String segmentJob;
@@ -237,6 +246,42 @@ public final class BatchWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Every entity's score and label: queued for the writer thread a range of entities at a time (the
+   * arrays are read there, not copied: leave them unchanged until {@link #publish}). At most once per
+   * batch, on a batch of kind "scores".
+   *
+   * @throws ModelException when a score is not finite, or an entity id or label holds a NUL character
+   *     (PostgreSQL text cannot hold one; refused on SQLite too, so a file publishes the same on both)
+   */
+  public void writeScores(Scores s) {
+    requireKind(Batches.SCORES, "scores");
+    synchronized (this) {
+      if (scoresWritten) {
+        throw new IllegalStateException("batch " + batchId + " of job '" + job + "': scores written twice");
+      }
+      scoresWritten = true;
+    }
+    checkWritable();
+    int n = s.size();
+    for (int e = 0; e < n; e++) {
+      try {
+        BatchLoad.storedScore(s, e);
+      } catch (IllegalArgumentException bad) {
+        throw new ModelException("batch " + batchId + " of job '" + job + "': " + bad.getMessage(),
+            "scores must be finite numbers, and entity ids and labels text without NUL characters");
+      }
+    }
+    synchronized (this) {
+      entities = n;
+    }
+    // in entity id order on SQLite, for the reason given in writeSegments
+    int[] order = store.kind() == Dialect.Kind.SQLITE ? byCustomerId(s.entities()) : null;
+    for (int from = 0; from < n; from += SEGMENT_CHUNK) {
+      offer(new ScoreChunk(s, order, from, Math.min(n, from + SEGMENT_CHUNK)));
+    }
+  }
+
   /** Dense ids of {@code customers} in the order of their external ids. */
   static int[] byCustomerId(IdMap customers) {
     int n = customers.size();
@@ -318,15 +363,19 @@ public final class BatchWriter implements AutoCloseable {
   }
 
   private void requireSegments(String what) {
-    if (!Batches.SEGMENTS.equals(kind)) {
+    requireKind(Batches.SEGMENTS, what);
+  }
+
+  private void requireKind(String wanted, String what) {
+    if (!wanted.equals(kind)) {
       throw new IllegalStateException("batch " + batchId + " of job '" + job + "' is a '" + kind
-          + "' batch; only a 'segments' batch takes " + what);
+          + "' batch; only a '" + wanted + "' batch takes " + what);
     }
   }
 
   private void requireLists(String what) {
-    if (Batches.SEGMENTS.equals(kind)) {
-      throw new IllegalStateException("batch " + batchId + " of job '" + job + "' is a 'segments' batch;"
+    if (!Batches.RECOMMENDATIONS.equals(kind)) {
+      throw new IllegalStateException("batch " + batchId + " of job '" + job + "' is a '" + kind + "' batch;"
           + " it takes no " + what);
     }
   }
@@ -434,6 +483,9 @@ public final class BatchWriter implements AutoCloseable {
         } else if (c instanceof SegmentChunk s) {
           load.addSegments(s.assignment(), s.order(), s.from(), s.to());
           rows += s.to() - s.from();
+        } else if (c instanceof ScoreChunk s) {
+          load.addScores(s.scores(), s.order(), s.from(), s.to());
+          rows += s.to() - s.from();
         }
         if (rows >= nextReport) {
           progress.update("load", rows, -1, "rows");
@@ -493,12 +545,13 @@ public final class BatchWriter implements AutoCloseable {
           }
         }
         boolean segments = Batches.SEGMENTS.equals(kind);
+        boolean scores = Batches.SCORES.equals(kind);
         try (var ps = c.prepareStatement("UPDATE larder_batch SET rec_rows = ?, similar_rows = ?, users = ?,"
             + " segments = ?, segment_job = ?, metrics = COALESCE(?, metrics) WHERE batch_id = ?")) {
           ps.setLong(1, recRows);
           ps.setLong(2, similarRows);
-          ps.setLong(3, segments ? customers : users.get());
-          ps.setLong(4, segments ? segmentCount : fallbackSegments.size());
+          ps.setLong(3, segments ? customers : scores ? entities : users.get());
+          ps.setLong(4, segments ? segmentCount : scores ? 0 : fallbackSegments.size());
           ps.setString(5, segmentJob);
           ps.setString(6, m);
           ps.setLong(7, batchId);

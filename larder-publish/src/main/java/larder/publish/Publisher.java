@@ -39,16 +39,21 @@ import larder.store.Store;
  *   w.writeTransitions(transitions);
  *   w.publish(3);
  * }
+ *
+ * try (BatchWriter w = pub.begin("shop-churn", "scores", "churn-xgb", "{}")) {
+ *   w.writeScores(scores);                                  // one score (and label) per entity
+ *   w.publish(3);
+ * }
  * }</pre>
  *
  * <h2>Life of a batch</h2>
- * {@code begin} refuses a kind other than the one the job has published, takes the job's lock and
- * records the batch as 'staging'. {@code publish} finishes the
- * load and then, in one transaction, marks the previous current batch 'superseded', this one
- * 'published' and points {@code larder_current} at it: readers of the views see the old batch or the
- * new one, never a mix. It then retires the batches the job no longer keeps. A run that fails or is
- * closed without publishing removes its rows, is marked 'failed' with the reason, and leaves the
- * current batch serving. Every path releases the lock.
+ * {@code begin} refuses an unknown kind and a kind other than the one the job has published, takes the
+ * job's lock and records the batch as 'staging'. {@code publish} finishes the load and then, in one
+ * transaction, marks the previous current batch 'superseded', this one 'published' and points
+ * {@code larder_current} at it: readers of the views see the old batch or the new one, never a mix. It
+ * then retires the batches the job no longer keeps. A run that fails or is closed without publishing
+ * removes its rows, is marked 'failed' with the reason, and leaves the current batch serving. Every path
+ * releases the lock.
  *
  * <h2>Keep and rollback</h2>
  * {@code publish(keep)} keeps the current batch plus the newest {@code keep - 1} other
@@ -81,16 +86,20 @@ public final class Publisher {
   /**
    * Starts a run of {@code job}: takes its lock and records a 'staging' batch.
    *
-   * @param kind what the batch holds: "recommendations" or "segments" ({@link Batches#RECOMMENDATIONS},
-   *     {@link Batches#SEGMENTS}); a job keeps the kind of its first published batch
+   * @param kind what the batch holds: "recommendations", "segments" or "scores" ({@link Batches#KINDS});
+   *     a job keeps the kind of its first published batch
    * @param paramsJson the model parameters as JSON text (null = "{}")
    * @throws StoreException when another run of the job holds a lock that is not stale
-   * @throws ConfigException when the job name is not letters, digits, '-', '_' or '.', or the job has
-   *     published batches of another kind
+   * @throws ConfigException when the job name is not letters, digits, '-', '_' or '.', the kind is not
+   *     one of {@link Batches#KINDS}, or the job has published batches of another kind
    */
   public BatchWriter begin(String job, String kind, String model, String paramsJson) {
     checkJobName(job);
     if (kind == null || kind.isBlank()) throw new ConfigException("kind", kind, "must not be empty");
+    if (!Batches.KINDS.contains(kind)) {
+      // the writer, the views and the readers know these kinds only; another would publish nothing readable
+      throw new ConfigException("kind", kind, "is not one of " + String.join(", ", Batches.KINDS));
+    }
     if (model == null || model.isBlank()) throw new ConfigException("model", model, "must not be empty");
     String published = publishedKind(job);
     if (published != null && !published.equals(kind)) {

@@ -21,20 +21,20 @@ final class Current {
   /**
    * {@code job}'s current batch, read in the caller's snapshot.
    *
-   * @param segments true for a segments reader, false for a reader of ranked lists
-   * @throws NotFoundException when the job has no current batch, or serves the other kind
+   * @param kind the kind the reader serves, one of {@link Batches#KINDS}
+   * @throws NotFoundException when the job has no current batch, or serves another kind
    */
-  static BatchInfo of(Connection c, Dialect d, String job, boolean segments) throws SQLException {
+  static BatchInfo of(Connection c, Dialect d, String job, String kind) throws SQLException {
     Optional<BatchInfo> b = Batches.current(c, d, job);
-    String want = segments ? "segments" : "recommendations";
     if (b.isEmpty()) {
-      throw new NotFoundException("job '" + job + "' has no published batch; known " + (segments ? "segments " : "")
-          + "jobs: " + known(c, segments), "check the job name, or run the job to publish a batch");
+      // "known jobs" for recommendations, the first kind and the one most jobs serve; "known segments jobs" etc.
+      String jobs = Batches.RECOMMENDATIONS.equals(kind) ? "jobs" : kind + " jobs";
+      throw new NotFoundException("job '" + job + "' has no published batch; known " + jobs + ": " + known(c, kind),
+          "check the job name, or run the job to publish a batch");
     }
-    boolean isSegments = Batches.SEGMENTS.equals(b.get().kind());
-    if (isSegments != segments) {
-      throw new NotFoundException("job '" + job + "' serves " + b.get().kind() + ", not " + want,
-          "name a job that serves " + want + " (known: " + known(c, segments) + ")");
+    if (!kind.equals(b.get().kind())) {
+      throw new NotFoundException("job '" + job + "' serves " + b.get().kind() + ", not " + kind,
+          "name a job that serves " + kind + " (known: " + known(c, kind) + ")");
     }
     return b.get();
   }
@@ -43,11 +43,11 @@ final class Current {
     return b.publishedAt() == null ? Duration.ZERO : Duration.between(b.publishedAt(), clock.instant());
   }
 
-  private static String known(Connection c, boolean segments) throws SQLException {
+  private static String known(Connection c, String kind) throws SQLException {
     List<String> jobs = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT job FROM larder_batches WHERE is_current AND kind "
-        + (segments ? "=" : "<>") + " ? ORDER BY job")) {
-      ps.setString(1, Batches.SEGMENTS);
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT job FROM larder_batches WHERE is_current AND kind = ? ORDER BY job")) {
+      ps.setString(1, kind);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) jobs.add(rs.getString(1));
       }

@@ -31,7 +31,7 @@ import larder.store.Store;
  * PredictionReader reader = new PredictionReader(store);
  * Recommendations r = reader.recommend("shop", "u42", 10);   // r.source() "user", "segment" or "fallback"
  * }</pre>
- * Segments jobs are read by {@link SegmentReader}.
+ * Segments jobs are read by {@link SegmentReader}, scores jobs by {@link ScoreReader}.
  */
 public final class PredictionReader {
   private static final String OWN_LIST = "SELECT rank, item_id, score, batch_id FROM larder_recommendations"
@@ -64,7 +64,7 @@ public final class PredictionReader {
    * The same look-up as one SQL query is {@link larder.store.Schema#RECOMMEND_SQL}.
    *
    * @throws NotFoundException when the job has no current batch (names the jobs that have one), or it
-   *     serves segments
+   *     serves another kind (segments, scores)
    * @throws InputException when {@code limit} is below 1
    */
   public Recommendations recommend(String job, String userId, int limit) {
@@ -77,7 +77,7 @@ public final class PredictionReader {
     }
     Dialect d = store.dialect();
     return store.read("read recommendations of user '" + userId + "' in job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, false);
+      BatchInfo b = Current.of(c, d, job, Batches.RECOMMENDATIONS);
       List<RankedItem> items = ranked(c, b.id(), OWN_LIST, job, userId, limit);
       if (!items.isEmpty()) {
         return new Recommendations(job, userId, b.id(), b.publishedAt(), age(b), Recommendations.USER, items,
@@ -166,7 +166,7 @@ public final class PredictionReader {
     if (hit != null) return new SimilarItems(job, itemId, hit.batch.id(), hit.batch.publishedAt(), age(hit.batch), hit.items);
     Dialect d = store.dialect();
     return store.read("read items similar to '" + itemId + "' in job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, false);
+      BatchInfo b = Current.of(c, d, job, Batches.RECOMMENDATIONS);
       List<RankedItem> items = ranked(c, b.id(), SIMILAR_LIST, job, itemId, limit);
       if (items.isEmpty()) {
         throw new NotFoundException("item '" + itemId + "' has no similar items in batch " + b.id() + " of job '"

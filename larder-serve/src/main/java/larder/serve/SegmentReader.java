@@ -58,13 +58,13 @@ public final class SegmentReader {
   /**
    * The segment of {@code customerId} in {@code job}'s current batch, with its RFM values.
    *
-   * @throws NotFoundException when the job has no current batch, serves recommendations, or its batch
+   * @throws NotFoundException when the job has no current batch, serves another kind, or its batch
    *     does not have the customer
    */
   public CustomerSegment segmentOf(String job, String customerId) {
     Dialect d = store.dialect();
     return store.read("read the segment of customer '" + customerId + "' in job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, true);
+      BatchInfo b = Current.of(c, d, job, Batches.SEGMENTS);
       try (PreparedStatement ps = c.prepareStatement("SELECT segment_id, segment_label, " + MEMBER_COLUMNS
           + " FROM larder_segments WHERE job = ? AND customer_id = ?")) {
         ps.setString(1, job);
@@ -101,7 +101,7 @@ public final class SegmentReader {
     }
     Dialect d = store.dialect();
     return store.read("read members of segment " + segmentId + " of job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, true);
+      BatchInfo b = Current.of(c, d, job, Batches.SEGMENTS);
       String label = label(c, job, segmentId);
       List<SegmentMember> out = new ArrayList<>(Math.min(limit, 1024));
       boolean more = false;
@@ -145,7 +145,7 @@ public final class SegmentReader {
   public long forEachMember(String job, int segmentId, MemberConsumer consumer) {
     Dialect d = store.dialect();
     return store.read("stream members of segment " + segmentId + " of job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, true);
+      BatchInfo b = Current.of(c, d, job, Batches.SEGMENTS);
       String label = label(c, job, segmentId);
       if (label == null && !hasMembers(c, job, segmentId)) throw unknownSegment(c, b, segmentId);
       consumer.start(b, label);
@@ -176,7 +176,7 @@ public final class SegmentReader {
   public SegmentProfiles profiles(String job) {
     Dialect d = store.dialect();
     return store.read("read segment profiles of job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, true);
+      BatchInfo b = Current.of(c, d, job, Batches.SEGMENTS);
       return new SegmentProfiles(job, b.id(), b.publishedAt(), Current.age(b, clock), profiles(c, job, b.id()));
     });
   }
@@ -189,7 +189,7 @@ public final class SegmentReader {
   public SegmentTransitions transitions(String job) {
     Dialect d = store.dialect();
     return store.read("read segment transitions of job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, true);
+      BatchInfo b = Current.of(c, d, job, Batches.SEGMENTS);
       List<SegmentTransition> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT from_segment, to_segment, customers, batch_id"
           + " FROM larder_segment_transitions WHERE job = ?")) {

@@ -1,6 +1,7 @@
 package larder.store;
 
 import larder.core.IdMap;
+import larder.core.Scores;
 import larder.core.segment.SegmentAssignment;
 
 /**
@@ -26,6 +27,22 @@ public interface BatchLoad extends AutoCloseable {
    */
   void addSegments(SegmentAssignment a, int[] order, int from, int to);
 
+  /**
+   * Appends one {@link RowTable#SCORES} row per entity {@code order[from..to)} of {@code s} (dense ids;
+   * entities {@code from..to-1} when {@code order} is null). SQLite inserts fastest in entity id order
+   * (its rows are clustered on it); PostgreSQL does not care. Scores are stored as 64-bit doubles, exactly,
+   * except that -0.0 is stored as 0.0 (SQLite keeps no sign on zero; both stores do the same).
+   *
+   * @throws IllegalArgumentException when a score is not finite, or an entity id or label holds a NUL
+   *     character (which PostgreSQL text cannot hold; refused on both stores alike)
+   */
+  void addScores(Scores s, int[] order, int from, int to);
+
+  /** {@link #addScores(Scores, int[], int, int)} for entities {@code from..to-1} in dense id order. */
+  default void addScores(Scores s, int from, int to) {
+    addScores(s, null, from, to);
+  }
+
   /** Rows added to {@code table} so far. */
   long rows(RowTable table);
 
@@ -37,4 +54,22 @@ public interface BatchLoad extends AutoCloseable {
 
   /** Aborts unless finished. */
   @Override void close();
+
+  /**
+   * The score of entity {@code e} as stored: -0.0 becomes 0.0.
+   *
+   * @throws IllegalArgumentException when it cannot be stored (see {@link #addScores(Scores, int[], int, int)})
+   */
+  static double storedScore(Scores s, int e) {
+    double v = s.score()[e];
+    if (!Double.isFinite(v)) throw badScore(s, e, "score " + v + " is not a finite number");
+    if (s.entities().name(e).indexOf('\0') >= 0) throw badScore(s, e, "the entity id holds a NUL character");
+    String label = s.label() == null ? null : s.label()[e];
+    if (label != null && label.indexOf('\0') >= 0) throw badScore(s, e, "its label holds a NUL character");
+    return v == 0 ? 0.0 : v;
+  }
+
+  private static IllegalArgumentException badScore(Scores s, int e, String problem) {
+    return new IllegalArgumentException("entity '" + s.entities().name(e).replace("\0", "\\0") + "': " + problem);
+  }
 }

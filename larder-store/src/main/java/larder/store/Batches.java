@@ -15,6 +15,10 @@ public final class Batches {
   public static final String RECOMMENDATIONS = "recommendations";
   /** Kind of a batch of customer segments. */
   public static final String SEGMENTS = "segments";
+  /** Kind of a batch of one imported prediction (score, optional label) per entity. */
+  public static final String SCORES = "scores";
+  /** Every kind a batch can be. */
+  public static final List<String> KINDS = List.of(RECOMMENDATIONS, SEGMENTS, SCORES);
 
   /** The view's columns, in the order of {@link BatchInfo}'s components (plus is_current, segments). */
   public static final String SELECT = "SELECT batch_id, job, kind, model, params, metrics, created_at, published_at,"
@@ -25,16 +29,17 @@ public final class Batches {
   /**
    * The BatchInfo of the current row of {@code rs}, a row of {@link #SELECT}. Its sizes follow the kind:
    * for recommendations rows = rec_rows, secondaryRows = similar_rows, keys = users; for segments rows =
-   * keys = customers (one row each) and secondaryRows = segments.
+   * keys = customers (one row each) and secondaryRows = segments; for scores rows = keys = entities (one
+   * row each) and secondaryRows = 0.
    */
   public static BatchInfo read(ResultSet rs, Dialect d) throws SQLException {
     String kind = rs.getString("kind");
-    boolean segments = SEGMENTS.equals(kind);
+    boolean rowPerKey = SEGMENTS.equals(kind) || SCORES.equals(kind);
     long keys = rs.getLong("users");
     return new BatchInfo(rs.getLong("batch_id"), rs.getString("job"), kind, rs.getString("model"),
         rs.getString("params"), rs.getString("metrics"), d.getInstant(rs, "created_at"),
-        d.getInstant(rs, "published_at"), rs.getString("status"), segments ? keys : rs.getLong("rec_rows"),
-        segments ? rs.getLong("segments") : rs.getLong("similar_rows"), keys, rs.getString("message"));
+        d.getInstant(rs, "published_at"), rs.getString("status"), rowPerKey ? keys : rs.getLong("rec_rows"),
+        rowPerKey ? rs.getLong("segments") : rs.getLong("similar_rows"), keys, rs.getString("message"));
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import larder.core.IdMap;
+import larder.core.Scores;
 import larder.core.segment.SegmentAssignment;
 import net.jqwik.api.Arbitraries;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +41,12 @@ abstract class BatchLoadContract {
 
   /** Asserts that the plan of a customer's segment is primary-key look-ups. */
   abstract void assertCustomerPlan(String plan);
+
+  /** Asserts that the plan of the top entities by score reads the score index in order. */
+  abstract void assertTopPlan(String plan);
+
+  /** Asserts that the plan of one entity's score is primary-key look-ups. */
+  abstract void assertEntityPlan(String plan);
 
   @BeforeEach void open() { store = openStore(); }
 
@@ -250,11 +257,13 @@ abstract class BatchLoadContract {
         .isEqualTo(3);
   }
 
-  @Test void aRankedLoadRefusesTheSegmentTable() {
+  @Test void aRankedLoadRefusesTheSegmentAndScoreTables() {
     long batch = newBatch();
     try (BatchLoad load = store.startLoad(batch)) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> load.addList(RowTable.SEGMENTS, "c", new int[] {0},
-          new float[] {1}, 1, IdMap.sequential(1))).isInstanceOf(IllegalArgumentException.class);
+      for (RowTable t : List.of(RowTable.SEGMENTS, RowTable.SCORES)) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> load.addList(t, "c", new int[] {0},
+            new float[] {1}, 1, IdMap.sequential(1))).isInstanceOf(IllegalArgumentException.class);
+      }
     }
   }
 
@@ -283,6 +292,7 @@ abstract class BatchLoadContract {
           if (t.ranked()) load.addList(t, t.keyed() ? "1" : null, new int[] {1, 2}, new float[] {1, 0}, 2, ids);
         }
         load.addSegments(a, null, 0, a.size());
+        load.addScores(scores(30, 2), 0, 30);
         load.finish();
       }
       store.write("small rows", c -> {
@@ -348,5 +358,199 @@ abstract class BatchLoadContract {
     String[] sorted = expected.toArray(String[]::new);
     Arrays.sort(sorted); // ASCII ids: byte order = String order
     assertThat(page).containsExactly(Arrays.copyOf(sorted, 100));
+  }
+
+  /** Awkward entity ids and labels a COPY or a multi-row INSERT could get wrong. */
+  static final List<String> AWKWARD = List.of("tab\there", "back\\slash", "new\nline", "cr\rx", "crlf\r\n",
+      "ünïcødé ✓ 中文 😀", "quote'\"", "comma, \"quoted\", field", "\\N", "\\.", "", " spaced ", "high risk");
+
+  /**
+   * {@code n} entities (the awkward ids first) with scores whose every bit matters: extremes, subnormals,
+   * values that need all 17 digits, and random bit patterns; labels awkward, empty or null.
+   */
+  static Scores scores(int n, long seed) {
+    IdMap ids = new IdMap(n);
+    for (String a : AWKWARD) if (ids.size() < n) ids.intern(a);
+    for (int i = ids.size(); i < n; i++) ids.intern("e" + Long.toString(seed * 7919 + i * 104729L, 36));
+    double[] special = {Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE, -Double.MAX_VALUE,
+        0.1 + 0.2, 1.0 / 3, Math.PI * 1e-300, 1e23, 0.0, 1.0, -7.5, 2.2250738585072009E-308, 9007199254740993.0};
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    double[] score = new double[n];
+    String[] label = new String[n];
+    for (int e = 0; e < n; e++) {
+      if (e < special.length) {
+        score[e] = special[e];
+      } else {
+        double v;
+        do {
+          v = Double.longBitsToDouble(random.nextLong());
+        } while (!Double.isFinite(v));
+        score[e] = e % 3 == 0 ? v : random.nextDouble();
+      }
+      label[e] = switch (e % 5) {
+        case 0 -> null;
+        case 1 -> AWKWARD.get(e / 5 % AWKWARD.size());
+        default -> "risk " + (e % 4);
+      };
+    }
+    return new Scores(ids, score, label);
+  }
+
+  /** Rows of {@code batch} in larder_score_rows, asserted equal to {@code s} bit for bit. */
+  void assertScoreRows(long batch, Scores s) {
+    Map<String, Integer> seen = new HashMap<>();
+    store.withConnection("read", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT entity_id, score, label FROM larder_score_rows WHERE batch_id = ?")) {
+        ps.setLong(1, batch);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String id = rs.getString(1);
+            int e = s.entities().idOf(id);
+            assertThat(e).as("entity %s", id).isNotNegative();
+            seen.merge(id, 1, Integer::sum);
+            assertThat(Double.doubleToRawLongBits(rs.getDouble(2))).as("score of %s", id)
+                .isEqualTo(Double.doubleToRawLongBits(s.score()[e]));
+            assertThat(rs.getString(3)).as("label of %s", id).isEqualTo(s.label()[e]);
+          }
+        }
+      }
+      return null;
+    });
+    assertThat(seen).hasSize(s.size()).allSatisfy((k, v) -> assertThat(v).isEqualTo(1));
+  }
+
+  @Test void scoreRowsRoundTripBitForBitWithAwkwardIdsAndLabels() {
+    Scores s = scores(20_000, 11);
+    long batch = newBatch();
+    try (BatchLoad load = store.startLoad(batch)) {
+      // out of entity order and in uneven pieces, as a writer may send them
+      int[] order = new int[s.size()];
+      for (int i = 0; i < order.length; i++) order[i] = (int) ((i * 7_919L) % order.length);
+      load.addScores(s, order, 0, 1);
+      load.addScores(s, order, 1, 8_192);
+      load.addScores(s, order, 8_192, order.length);
+      assertThat(load.rows(RowTable.SCORES)).isEqualTo(s.size());
+      load.finish();
+    }
+    assertScoreRows(batch, s);
+    // a label-less batch (the label array itself null) and an empty range
+    Scores plain = new Scores(IdMap.sequential(300), java.util.stream.IntStream.range(0, 300)
+        .mapToDouble(i -> i / 7.0).toArray(), null);
+    long plainBatch = newBatch();
+    try (BatchLoad load = store.startLoad(plainBatch)) {
+      load.addScores(plain, 0, 0);
+      load.addScores(plain, 0, plain.size());
+      load.finish();
+    }
+    assertThat(count("SELECT count(*) FROM larder_score_rows WHERE batch_id = ? AND label IS NULL", plainBatch))
+        .isEqualTo(300);
+    assertThat(count("SELECT count(*) FROM larder_score_rows WHERE batch_id = ? AND score = 3", plainBatch)).isEqualTo(1);
+  }
+
+  @Test void negativeZeroIsStoredAsZeroOnBothStores() {
+    Scores s = new Scores(IdMap.sequential(2), new double[] {-0.0, 0.0}, new String[] {"a", "b"});
+    long batch = newBatch();
+    try (BatchLoad load = store.startLoad(batch)) {
+      load.addScores(s, 0, 2);
+      load.finish();
+    }
+    store.withConnection("read", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT score FROM larder_score_rows WHERE batch_id = ?")) {
+        ps.setLong(1, batch);
+        try (ResultSet rs = ps.executeQuery()) {
+          int rows = 0;
+          while (rs.next()) {
+            assertThat(Double.doubleToRawLongBits(rs.getDouble(1))).isZero();
+            rows++;
+          }
+          assertThat(rows).isEqualTo(2);
+        }
+      }
+      return null;
+    });
+  }
+
+  @Test void nonFiniteScoresAndNulCharactersAreRefusedNamingTheEntity() throws SQLException {
+    long before = tableCount("larder_score_rows");
+    IdMap ids = new IdMap();
+    for (String id : List.of("ok", "nan", "inf", "nul\0id", "nul-label")) ids.intern(id);
+    Scores s = new Scores(ids, new double[] {1, Double.NaN, Double.NEGATIVE_INFINITY, 2, 3},
+        new String[] {"fine", null, null, null, "bad\0label"});
+    long batch = newBatch();
+    try (BatchLoad load = store.startLoad(batch)) {
+      load.addScores(s, 0, 1);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> load.addScores(s, 1, 2))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nan'").hasMessageContaining("NaN");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> load.addScores(s, 2, 3))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'inf'").hasMessageContaining("Infinity");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> load.addScores(s, 3, 4))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nul\\0id'").hasMessageContaining("NUL");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> load.addScores(s, 4, 5))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nul-label'").hasMessageContaining("label");
+      load.abort();
+    }
+    assertThat(tableCount("larder_score_rows")).isEqualTo(before);
+    assertThat(count("SELECT count(*) FROM larder_score_rows")).isZero();
+  }
+
+  @Test void anAbortedScoreLoadLeavesNoRowsAndNoTables() throws SQLException {
+    long before = tableCount("larder_score_rows");
+    Scores s = scores(3_000, 5);
+    try (BatchLoad load = store.startLoad(newBatch())) {
+      load.addScores(s, 0, s.size());
+      load.abort();
+    }
+    try (BatchLoad load = store.startLoad(newBatch())) {
+      load.addScores(s, 0, s.size()); // closed without finishing: aborted too
+    }
+    assertThat(tableCount("larder_score_rows")).isEqualTo(before);
+    assertThat(count("SELECT count(*) FROM larder_score_rows")).isZero();
+  }
+
+  @Test void theTopEntitiesByScoreAreAnOrderedIndexReadAndOneEntityAKeyLookUp() throws SQLException {
+    Scores s = scores(5_000, 8);
+    long batch = newBatch();
+    try (BatchLoad load = store.startLoad(batch)) {
+      load.addScores(s, 0, s.size());
+      load.finish();
+    }
+    store.write("make it current", c -> {
+      Store.execute(c, "INSERT INTO larder_current (job, batch_id, switched_at) VALUES ('j', " + batch + ", "
+          + (store.kind() == Dialect.Kind.SQLITE ? "'2024-01-01T00:00:00.000000Z'" : "now()") + ")");
+      return null;
+    });
+    if (store.kind() == Dialect.Kind.POSTGRES) {
+      store.withConnection("analyze", c -> {
+        Store.execute(c, "ANALYZE larder_current");
+        return null;
+      });
+    }
+    String top = "SELECT entity_id, score, label FROM larder_scores WHERE job = ? AND batch_id = ?"
+        + " ORDER BY score DESC, entity_id LIMIT 100";
+    assertTopPlan(explain(top, "j", batch));
+    String topOfLabel = "SELECT entity_id, score, label FROM larder_scores WHERE job = ? AND batch_id = ? AND label = ?"
+        + " ORDER BY score DESC, entity_id LIMIT 100";
+    assertTopPlan(explain(topOfLabel, "j", batch, "risk 2"));
+    assertEntityPlan(explain("SELECT score, label FROM larder_scores WHERE job = ? AND entity_id = ?", "j", "e1"));
+    List<Double> read = new ArrayList<>();
+    store.withConnection("top", c -> {
+      try (PreparedStatement ps = c.prepareStatement(topOfLabel)) {
+        ps.setString(1, "j");
+        ps.setLong(2, batch);
+        ps.setString(3, "risk 2");
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            assertThat(rs.getString(3)).isEqualTo("risk 2");
+            read.add(rs.getDouble(2));
+          }
+        }
+      }
+      return null;
+    });
+    List<Double> expected = new ArrayList<>();
+    for (int e = 0; e < s.size(); e++) if ("risk 2".equals(s.label()[e])) expected.add(s.score()[e]);
+    expected.sort(java.util.Comparator.reverseOrder());
+    assertThat(read).containsExactlyElementsOf(expected.subList(0, 100));
   }
 }

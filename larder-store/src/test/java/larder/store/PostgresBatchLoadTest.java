@@ -65,6 +65,16 @@ class PostgresBatchLoadTest extends BatchLoadContract {
         .doesNotContain("Seq Scan on larder_segment_rows");
   }
 
+  @Override void assertTopPlan(String plan) {
+    assertThat(plan).containsPattern("Index Scan using larder_score_rows_\\d+_score on larder_score_rows_\\d+")
+        .doesNotContain("Sort").doesNotContain("Seq Scan on larder_score_rows");
+  }
+
+  @Override void assertEntityPlan(String plan) {
+    assertThat(plan).containsPattern("Index Scan using larder_score_rows_\\d+_pkey on larder_score_rows_\\d+")
+        .doesNotContain("Seq Scan on larder_score_rows");
+  }
+
   /** The segment index built with a batch's rows is adopted by the parent's index on attach, not built twice. */
   @Test void aSegmentPartitionHasItsTwoIndexesAttachedToTheParents() {
     var a = assignment(200, true, 9);
@@ -89,5 +99,32 @@ class PostgresBatchLoadTest extends BatchLoadContract {
     assertThat(attached).containsExactly(
         "larder_segment_rows_" + batch + "_pkey -> larder_segment_rows_pkey",
         "larder_segment_rows_" + batch + "_segment -> larder_segment_rows_segment");
+  }
+
+  /** A score partition's indexes are adopted by the parent's on attach, and COPY kept every label byte. */
+  @Test void aScorePartitionHasItsTwoIndexesAttachedToTheParents() {
+    var s = scores(500, 3);
+    long batch = newBatch();
+    try (BatchLoad load = store.startLoad(batch)) {
+      load.addScores(s, 0, s.size());
+      load.finish();
+    }
+    List<String> attached = new ArrayList<>();
+    store.withConnection("indexes", c -> {
+      try (var ps = c.prepareStatement("SELECT child.relname || ' -> ' || parent.relname FROM pg_index ix"
+          + " JOIN pg_class child ON child.oid = ix.indexrelid"
+          + " LEFT JOIN pg_inherits i ON i.inhrelid = ix.indexrelid LEFT JOIN pg_class parent ON parent.oid = i.inhparent"
+          + " WHERE ix.indrelid = to_regclass(?) ORDER BY 1")) {
+        ps.setString(1, "larder_score_rows_" + batch);
+        try (var rs = ps.executeQuery()) {
+          while (rs.next()) attached.add(rs.getString(1));
+        }
+      }
+      return null;
+    });
+    assertThat(attached).containsExactly(
+        "larder_score_rows_" + batch + "_pkey -> larder_score_rows_pkey",
+        "larder_score_rows_" + batch + "_score -> larder_score_rows_score");
+    assertScoreRows(batch, s);
   }
 }

@@ -57,4 +57,13 @@ class SqliteBatchLoadTest extends BatchLoadContract {
     assertThat(plan).contains("SEARCH s USING PRIMARY KEY (batch_id=? AND customer_id=?)")
         .contains("SEARCH p USING PRIMARY KEY (batch_id=? AND segment_id=?)").doesNotContain("SCAN");
   }
+
+  @Override void assertTopPlan(String plan) {
+    assertThat(plan).contains("SEARCH s USING INDEX larder_score_rows_score (batch_id=?)")
+        .doesNotContain("TEMP B-TREE").doesNotContain("SCAN");
+  }
+
+  @Override void assertEntityPlan(String plan) {
+    assertThat(plan).contains("SEARCH s USING PRIMARY KEY (batch_id=? AND entity_id=?)").doesNotContain("SCAN");
+  }
 }

@@ -80,6 +80,13 @@ public final class PostgresDialect implements Dialect {
             "CREATE TABLE larder_segment_fallback_rows (batch_id BIGINT NOT NULL, segment_id INTEGER NOT NULL,"
                 + " rank INTEGER NOT NULL, item_id TEXT COLLATE \"C\" NOT NULL, score REAL NOT NULL,"
                 + " PRIMARY KEY (batch_id, segment_id, rank)) PARTITION BY LIST (batch_id)"), Schema.V2_VIEWS);
+      case 3:
+        return Schema.withViews(List.of(
+            "CREATE TABLE larder_score_rows (batch_id BIGINT NOT NULL, entity_id TEXT COLLATE \"C\" NOT NULL,"
+                + " score DOUBLE PRECISION NOT NULL, label TEXT, PRIMARY KEY (batch_id, entity_id))"
+                + " PARTITION BY LIST (batch_id)",
+            "CREATE INDEX larder_score_rows_score ON larder_score_rows (batch_id, score DESC, entity_id)"),
+            Schema.V3_VIEWS);
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }

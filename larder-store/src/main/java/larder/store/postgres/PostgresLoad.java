@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import larder.core.IdMap;
+import larder.core.Scores;
 import larder.core.segment.SegmentAssignment;
 import larder.store.BatchLoad;
 import larder.store.RowTable;
@@ -71,6 +72,22 @@ final class PostgresLoad implements BatchLoad {
       for (int i = from; i < to; i++) {
         int c = order == null ? i : order[i];
         p.segment(copyText(a.customers().name(c)), a, c);
+      }
+    } catch (SQLException e) {
+      throw store.failure("copy rows of batch " + batchId + " into " + PostgresDialect.partition(table, batchId), e);
+    }
+  }
+
+  @Override public void addScores(Scores s, int[] order, int from, int to) {
+    RowTable table = RowTable.SCORES;
+    try {
+      Part p = parts[table.ordinal()];
+      if (p == null) p = parts[table.ordinal()] = new Part(table);
+      for (int i = from; i < to; i++) {
+        int e = order == null ? i : order[i];
+        double score = BatchLoad.storedScore(s, e);
+        String label = s.label() == null ? null : s.label()[e];
+        p.score(copyText(s.entities().name(e)), score, label == null ? null : copyText(label));
       }
     } catch (SQLException e) {
       throw store.failure("copy rows of batch " + batchId + " into " + PostgresDialect.partition(table, batchId), e);
@@ -204,6 +221,40 @@ final class PostgresLoad implements BatchLoad {
         pos = segmentRow(buf, pos, customer, a, c);
       }
       rows++;
+    }
+
+    /** One entity's score row; a null label is COPY's {@code \\N}. */
+    void score(byte[] entity, double score, byte[] label) throws SQLException {
+      int need = batchPrefix.length + entity.length + 1 + 25 + 1 + (label == null ? 2 : label.length) + 1;
+      if (pos + need > buf.length) flush();
+      if (need > buf.length) {
+        byte[] whole = new byte[need]; // an id or label longer than the buffer
+        int end = scoreRow(whole, 0, entity, score, label);
+        copy.writeToCopy(whole, 0, end);
+      } else {
+        pos = scoreRow(buf, pos, entity, score, label);
+      }
+      rows++;
+    }
+
+    private int scoreRow(byte[] b, int at, byte[] entity, double score, byte[] label) {
+      System.arraycopy(batchPrefix, 0, b, at, batchPrefix.length);
+      at += batchPrefix.length;
+      System.arraycopy(entity, 0, b, at, entity.length);
+      at += entity.length;
+      b[at++] = '\t';
+      // the shortest text that reads back as the same double: float8in parses it exactly
+      at = writeAscii(b, at, Double.toString(score));
+      b[at++] = '\t';
+      if (label == null) {
+        b[at++] = '\\';
+        b[at++] = 'N';
+      } else {
+        System.arraycopy(label, 0, b, at, label.length);
+        at += label.length;
+      }
+      b[at++] = '\n';
+      return at;
     }
 
     private int segmentRow(byte[] b, int at, byte[] customer, SegmentAssignment a, int c) {

@@ -88,6 +88,13 @@ public final class SqliteDialect implements Dialect {
             "CREATE TABLE larder_segment_fallback_rows (batch_id INTEGER NOT NULL, segment_id INTEGER NOT NULL,"
                 + " rank INTEGER NOT NULL, item_id TEXT NOT NULL, score REAL NOT NULL,"
                 + " PRIMARY KEY (batch_id, segment_id, rank)) WITHOUT ROWID"), Schema.V2_VIEWS);
+      case 3:
+        // REAL is an 8-byte IEEE double in SQLite: scores are kept exactly
+        return Schema.withViews(List.of(
+            "CREATE TABLE larder_score_rows (batch_id INTEGER NOT NULL, entity_id TEXT NOT NULL, score REAL NOT NULL,"
+                + " label TEXT, PRIMARY KEY (batch_id, entity_id)) WITHOUT ROWID",
+            "CREATE INDEX larder_score_rows_score ON larder_score_rows (batch_id, score DESC, entity_id)"),
+            Schema.V3_VIEWS);
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import larder.core.IdMap;
+import larder.core.Scores;
 import larder.core.segment.SegmentAssignment;
 import larder.store.BatchLoad;
 import larder.store.RowTable;
@@ -59,6 +60,16 @@ final class SqliteLoad implements BatchLoad {
       for (int i = from; i < to; i++) b.add(a, order == null ? i : order[i]);
     } catch (SQLException e) {
       throw store.failure("load rows of batch " + batchId + " into " + RowTable.SEGMENTS.table(), e);
+    }
+  }
+
+  @Override public void addScores(Scores s, int[] order, int from, int to) {
+    ScoreBuffer b = (ScoreBuffer) buffers[RowTable.SCORES.ordinal()];
+    if (b == null) buffers[RowTable.SCORES.ordinal()] = b = new ScoreBuffer();
+    try {
+      for (int i = from; i < to; i++) b.add(s, order == null ? i : order[i]);
+    } catch (SQLException e) {
+      throw store.failure("load rows of batch " + batchId + " into " + RowTable.SCORES.table(), e);
     }
   }
 
@@ -229,6 +240,36 @@ final class SqliteLoad implements BatchLoad {
         if (score == 0) ps.setNull(p++, Types.VARCHAR);
         else ps.setString(p++, Short.toString(score));
       }
+      return p;
+    }
+  }
+
+  /** Entities' score rows, bound straight from the scores' arrays. */
+  private final class ScoreBuffer extends Buffer {
+    final Scores[] from = new Scores[ROWS_PER_STATEMENT];
+    final int[] entities = new int[ROWS_PER_STATEMENT];
+    final double[] scores = new double[ROWS_PER_STATEMENT];
+
+    ScoreBuffer() {
+      super(RowTable.SCORES);
+    }
+
+    void add(Scores s, int entity) throws SQLException {
+      scores[n] = BatchLoad.storedScore(s, entity);
+      from[n] = s;
+      entities[n] = entity;
+      added();
+    }
+
+    @Override int bind(PreparedStatement ps, int p, int i) throws SQLException {
+      Scores s = from[i];
+      int e = entities[i];
+      ps.setLong(p++, batchId);
+      ps.setString(p++, s.entities().name(e));
+      ps.setDouble(p++, scores[i]);
+      String label = s.label() == null ? null : s.label()[e];
+      if (label == null) ps.setNull(p++, Types.VARCHAR);
+      else ps.setString(p++, label);
       return p;
     }
   }
