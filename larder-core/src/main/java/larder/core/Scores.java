@@ -51,6 +51,9 @@ public record Scores(IdMap entities, double[] score, String[] label) {
 
     public int size() { return entities.size(); }
 
+    /** The dense id of an entity added before, or -1. */
+    public int idOf(String entity) { return entities.idOf(entity); }
+
     public Scores build() {
       int n = entities.size();
       return new Scores(entities, Arrays.copyOf(score, n), label == null ? null : Arrays.copyOf(label, n));
