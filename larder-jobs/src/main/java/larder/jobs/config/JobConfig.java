@@ -2,12 +2,12 @@ package larder.jobs.config;
 
 import larder.core.ConfigException;
 
-/** One job of a config file, validated: a recommendations job or a segmentation job. */
-public sealed interface JobConfig permits RecommendationsJob, SegmentsJob {
+/** One job of a config file, validated: a recommendations job, a segmentation job or an import of predictions. */
+public sealed interface JobConfig permits RecommendationsJob, SegmentsJob, ImportJob {
   /** The job's name: its key in the views ({@code WHERE job = ?}). */
   String name();
 
-  /** What its batches hold: "recommendations" or "segments". */
+  /** What its batches hold: "recommendations", "segments" or "scores". */
   String kind();
 
   /** How many published batches to keep for rollback (the current one included). */

@@ -6,6 +6,8 @@ import java.util.EnumMap;
 import java.util.Map;
 import larder.core.ConfigException;
 import larder.extract.FeatureSource;
+import larder.extract.ListSource;
+import larder.extract.ScoreSource;
 import larder.extract.TransactionSource;
 import larder.extract.formats.Timestamps;
 import larder.train.eval.Metric;
@@ -28,8 +30,34 @@ final class JobConfigs {
   private JobConfigs() {}
 
   static JobConfig parse(String name, ConfigNode n, Path baseDir) {
-    String type = n.choice("type", "recommendations", "recommendations", "segments");
-    return type.equals("segments") ? segments(name, n, baseDir) : recommendations(name, n, baseDir);
+    String type = n.choice("type", "recommendations", "recommendations", "segments", "import");
+    return switch (type) {
+      case "segments" -> segments(name, n, baseDir);
+      case "import" -> imports(name, n, baseDir);
+      default -> recommendations(name, n, baseDir);
+    };
+  }
+
+  /** {@code type: import}: another model's predictions, {@code kind: scores} (the default) or {@code recommendations}. */
+  private static ImportJob imports(String name, ConfigNode n, Path baseDir) {
+    try {
+      boolean lists = n.choice("kind", "scores", "scores", "recommendations").equals("recommendations");
+      Object source = SourceConfigs.imports(n.child("source"), baseDir, lists);
+      int topN = lists ? n.integer("top_n", 10) : 10;
+      ImportJob.Checks checks = ImportJob.Checks.none();
+      ConfigNode c = n.childOrNull("checks");
+      if (c != null) {
+        checks = new ImportJob.Checks(c.longValue("min_rows", 1), c.numberOrNull("score_min"), c.numberOrNull("score_max"),
+            c.numberOrNull("max_row_change"));
+        c.finish();
+      }
+      int keep = n.integer("keep", 3);
+      n.finish();
+      return new ImportJob(name, source instanceof ScoreSource s ? s : null, source instanceof ListSource l ? l : null,
+          topN, checks, keep);
+    } catch (ConfigException e) {
+      throw e.under(n.path());
+    }
   }
 
   private static RecommendationsJob recommendations(String name, ConfigNode n, Path baseDir) {

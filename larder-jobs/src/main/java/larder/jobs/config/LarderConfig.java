@@ -50,9 +50,10 @@ public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs)
         throw new ConfigException("jobs." + r.name() + ".segment_fallback", r.segmentFallback(), "no such job in " + file,
             "name a job of this file with type: segments; its jobs: " + String.join(", ", jobs.keySet()));
       }
-      if (target instanceof RecommendationsJob) {
+      if (!(target instanceof SegmentsJob)) {
         throw new ConfigException("jobs." + r.name() + ".segment_fallback", r.segmentFallback(),
-            "is a recommendations job, not a segments job", "name a job with type: segments");
+            "is a " + (target instanceof ImportJob ? "import" : "recommendations") + " job, not a segments job",
+            "name a job with type: segments");
       }
     }
     return new LarderConfig(file, store, jobs);

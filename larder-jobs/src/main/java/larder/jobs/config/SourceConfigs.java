@@ -6,6 +6,10 @@ import larder.extract.Column;
 import larder.extract.CsvSource;
 import larder.extract.CsvSpec;
 import larder.extract.InteractionSource;
+import larder.extract.ListSource;
+import larder.extract.ListSpec;
+import larder.extract.ScoreSource;
+import larder.extract.ScoreSpec;
 import larder.extract.JdbcSource;
 import larder.extract.JdbcSpec;
 import larder.extract.ReadOptions;
@@ -118,6 +122,46 @@ final class SourceConfigs {
         }
         TransactionSpec spec = new TransactionSpec(input, customer, time, amount, order, maxBad);
         source = new TableTransactionSource(spec);
+      }
+      n.finish();
+      return source;
+    } catch (ConfigException e) {
+      if (e.key().startsWith("jobs.")) throw e;
+      throw ConfigException.of(n.path(), e.getMessage(), e.hint(), e);
+    }
+  }
+
+  /**
+   * An import job's source: per-entity scores ({@code columns: {entity, score, label}}, defaults entity_id,
+   * score, no label) or, for {@code kind: recommendations}, per-user lists ({@code columns: {user, item,
+   * score, rank}}, defaults user_id, item_id, score, no rank). Returns a ScoreSource or a ListSource.
+   */
+  static Object imports(ConfigNode n, Path baseDir, boolean lists) {
+    try {
+      TableInput input = tableInput(n, baseDir);
+      ConfigNode cols = n.childOrNull("columns");
+      long maxBad = n.longValue("max_bad_rows", 0);
+      Object source;
+      if (lists) {
+        Column user = Column.named("user_id"), item = Column.named("item_id"), score = Column.named("score"), rank = null;
+        if (cols != null) {
+          user = column(cols, "user", user);
+          item = column(cols, "item", item);
+          rank = column(cols, "rank", null);
+          // a rank alone orders the lists; the score column is then only read when named
+          score = column(cols, "score", rank != null ? null : score);
+          cols.finish();
+        }
+        source = new ListSource(new ListSpec(input, user, item, score, rank, maxBad));
+      } else {
+        Column entity = Column.named("entity_id"), score = Column.named("score"), label = null;
+        if (cols != null) {
+          entity = column(cols, "entity", entity);
+          score = column(cols, "score", score);
+          label = column(cols, "label", null);
+          cols.finish();
+        }
+        source = new ScoreSource(new ScoreSpec(input, entity, score, label, maxBad));
       }
       n.finish();
       return source;
