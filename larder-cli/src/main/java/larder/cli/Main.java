@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       RecommendCommand.class,
       SimilarCommand.class,
       SegmentCommand.class,
+      ScoreCommand.class,
       ServeCommand.class,
       BatchesCommand.class,
       StatusCommand.class,

@@ -296,4 +296,36 @@ class LauncherIT {
       assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("the server stops on SIGTERM").isTrue();
     }
   }
+
+  @Test
+  @Order(12)
+  void anImportedScoreFileIsPublishedServedExportedAndABadOneRefused() throws Exception {
+    StringBuilder csv = new StringBuilder("customer_id,p,band\n");
+    for (int i = 0; i < 50; i++) csv.append("c").append(i).append(',').append(i / 100.0).append(',').append(i >= 40 ? "high" : "").append('\n');
+    Files.writeString(work.resolve("churn.csv"), csv);
+    Path cfg = work.resolve("import.yaml");
+    Files.writeString(cfg, "jobs:\n  churn:\n    type: import\n"
+        + "    source: { file: churn.csv, columns: { entity: customer_id, score: p, label: band } }\n"
+        + "    checks: { min_rows: 10, score_min: 0, score_max: 1 }\n");
+    Result run = larder("run", cfg.toString(), "--quiet");
+    assertThat(run.exit()).as(run.all()).isZero();
+    assertThat(run.out()).contains("imported scores").contains("50 entities").contains("high 10");
+
+    Result one = larder("score", "--job", "churn", "--entity", "c42");
+    assertThat(one.exit()).as(one.all()).isZero();
+    assertThat(one.out()).contains("0.42").contains("high");
+    Result top = larder("score", "top", "--job", "churn", "-n", "3", "--format", "csv");
+    assertThat(top.out().lines().skip(1).toList()).containsExactly("1,c49,0.49,high", "2,c48,0.48,high", "3,c47,0.47,high");
+    Result export = larder("score", "export", "--job", "churn", "-o", "scores-out.csv");
+    assertThat(export.exit()).as(export.all()).isZero();
+    List<String> rows = Files.readAllLines(work.resolve("scores-out.csv"));
+    assertThat(rows.get(0)).isEqualTo("entity_id,score,label");
+    assertThat(rows).hasSize(51).contains("c7,0.07,", "c45,0.45,high");
+
+    Files.writeString(work.resolve("churn.csv"), "customer_id,p,band\nc1,0.5,\nc2,7,\n");
+    Result bad = larder("run", cfg.toString(), "--quiet");
+    assertThat(bad.exit()).as(bad.all()).isEqualTo(3);
+    assertThat(bad.err()).contains("churn.csv").contains("2 entities, fewer than min_rows = 10");
+    assertThat(larder("score", "--job", "churn", "--entity", "c42").out()).as("the old batch serves").contains("0.42");
+  }
 }

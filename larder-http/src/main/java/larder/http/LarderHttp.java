@@ -25,6 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * GET /v1/segments/{job}/profiles                   the segments of the current batch
  * GET /v1/segments/{job}/transitions                customers moved since the previous batch
  * GET /v1/segments/{job}/members/{segment}?after=&amp;limit=1000   a page of members; ?format=csv streams them all
+ * GET /v1/scores/{job}/entities/{entity}           an entity's imported score and label
+ * GET /v1/scores/{job}/top?limit=&amp;label=             the highest scores, optionally of one label
  * GET /v1/jobs                                      every job's current batch
  * GET /v1/jobs/{job}/batches                        a job's batches, newest first
  * GET /v1/status?max_age=26h                        freshness: 503 when a job's batch is older

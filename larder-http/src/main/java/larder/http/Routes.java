@@ -20,6 +20,7 @@ import larder.serve.MemberConsumer;
 import larder.serve.MembersCsv;
 import larder.serve.SegmentMember;
 import larder.serve.PredictionReader;
+import larder.serve.ScoreReader;
 import larder.serve.SegmentReader;
 import larder.publish.Publisher;
 import larder.store.Store;
@@ -33,6 +34,7 @@ final class Routes {
   private final Publisher publisher;
   private final PredictionReader predictions;
   private final SegmentReader segments;
+  private final ScoreReader scores;
   private final RequestMetrics metrics;
   private final HttpOptions options;
 
@@ -41,6 +43,7 @@ final class Routes {
     this.publisher = new Publisher(store);
     this.predictions = predictions;
     this.segments = segments;
+    this.scores = new ScoreReader(store);
     this.metrics = metrics;
     this.options = options;
   }
@@ -72,6 +75,18 @@ final class Routes {
       ctx.json(t);
     });
     r.get("/v1/segments/{job}/members/{segment}", this::members);
+    r.get("/v1/scores/{job}/entities/{entity}", ctx -> {
+      var e = scores.scoreOf(ctx.pathParam("job"), ctx.pathParam("entity"));
+      batchHeaders(ctx, e.batchId(), e.age());
+      ctx.json(e);
+    });
+    r.get("/v1/scores/{job}/top", ctx -> {
+      int limit = ctx.queryParam("limit") == null ? options.defaultLimit()
+          : integer(ctx.queryParam("limit"), "limit", 1, ScoreReader.MAX_PAGE);
+      var page = scores.top(ctx.pathParam("job"), limit, ctx.queryParam("label"));
+      batchHeaders(ctx, page.batchId(), page.age());
+      ctx.json(page);
+    });
     r.get("/v1/jobs", ctx -> {
       List<Map<String, Object>> jobs = new ArrayList<>();
       for (String job : predictions.jobs()) predictions.current(job).ifPresent(b -> jobs.add(batch(b, true)));

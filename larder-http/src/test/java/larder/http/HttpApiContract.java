@@ -87,6 +87,12 @@ abstract class HttpApiContract {
   /** A customer with transactions, so in the segments, but absent from the interactions. */
   static final String SEGMENT_ONLY = "segment-only";
   static final String RECS_ROUTE = "/v1/recommendations/{job}/{user}";
+  static final String CHURN = "churn";
+  static final int CHURN_ENTITIES = 300;
+
+  static double churnOf(int i) {
+    return 1.0 - i / 1000.0;
+  }
   private static final ObjectMapper JSON = new ObjectMapper();
 
   Path dir;
@@ -123,6 +129,12 @@ abstract class HttpApiContract {
     String extra = SEGMENT_ONLY + ",i1,2024-02-01T10:00:00Z,2,31.00,900001\n"
         + SEGMENT_ONLY + ",i2,2024-02-20T12:00:00Z,1,12.50,900002\n";
     Files.writeString(dir.resolve("customers.csv"), Files.readString(interactions) + extra);
+    // another model's churn probabilities: c0..c299, every third "high", scores falling with the index
+    StringBuilder churn = new StringBuilder("customer_id,p,band\n");
+    for (int i = 0; i < CHURN_ENTITIES; i++) {
+      churn.append('c').append(i).append(',').append(churnOf(i)).append(',').append(i % 3 == 0 ? "high" : "").append('\n');
+    }
+    Files.writeString(dir.resolve("churn.csv"), churn);
     customers = new TreeSet<>();
     itemsPerUser = new HashMap<>();
     Map<String, Set<String>> seen = new HashMap<>();
@@ -190,6 +202,9 @@ abstract class HttpApiContract {
             method: rfm
             source: %s
             threads: 2
+          churn:
+            type: import
+            source: { file: churn.csv, columns: { entity: customer_id, score: p, label: band } }
         """.formatted(interactions, TOP_N, SIMILAR, transactions, transactions)));
   }
 
@@ -459,7 +474,7 @@ abstract class HttpApiContract {
       assertThat(Instant.parse(j.get("published_at").asText())).isEqualTo(current.publishedAt());
       assertThat(j.get("age").isNumber()).isTrue();
     }
-    assertThat(names).containsExactlyInAnyOrder(RECS, SEG, RFM).isEqualTo(reader.jobs());
+    assertThat(names).containsExactlyInAnyOrder(RECS, SEG, RFM, CHURN).isEqualTo(reader.jobs());
     JsonNode seg = jobs.get(names.indexOf(SEG));
     assertThat(seg.get("params").get("k").asInt()).isEqualTo(3);
     assertThat(seg.get("metrics").get("customers").asLong()).isEqualTo(customers.size());
@@ -563,6 +578,33 @@ abstract class HttpApiContract {
       assertThat(decimal(text, "larder_batch_age_seconds" + labels)).isNotNegative().isLessThan(600);
       assertThat(metric(text, "larder_batch_id" + labels)).isEqualTo(b.id());
     }
+  }
+
+  // ---------------------------------------------------------------- imported scores
+
+  @Test
+  void anEntitysScoreAndTheTopScoresComeFromTheImportedBatch() {
+    Answer one = get("/v1/scores/" + CHURN + "/entities/c3");
+    assertThat(one.status).as(one.body).isEqualTo(200);
+    JsonNode e = one.json();
+    assertThat(e.get("entity_id").asText()).isEqualTo("c3");
+    assertThat(e.get("score").asDouble()).isEqualTo(churnOf(3));
+    assertThat(e.get("label").asText()).isEqualTo("high");
+    assertThat(one.header("Larder-Batch")).isEqualTo(e.get("batch_id").asText());
+    assertThat(get("/v1/scores/" + CHURN + "/entities/c4").json().has("label")).as("no label, no field").isFalse();
+
+    Answer top = get("/v1/scores/" + CHURN + "/top?limit=5");
+    List<String> ids = new ArrayList<>();
+    top.json().get("entities").forEach(x -> ids.add(x.get("entity_id").asText()));
+    assertThat(ids).containsExactly("c0", "c1", "c2", "c3", "c4");
+    List<String> high = new ArrayList<>();
+    get("/v1/scores/" + CHURN + "/top?limit=1000&label=high").json().get("entities")
+        .forEach(x -> high.add(x.get("entity_id").asText()));
+    assertThat(high).hasSize(CHURN_ENTITIES / 3).startsWith("c0", "c3", "c6");
+
+    assertProblem(get("/v1/scores/" + CHURN + "/entities/nobody"), 404, "nobody");
+    assertProblem(get("/v1/scores/" + RECS + "/entities/c1"), 404, "not scores");
+    assertProblem(get("/v1/scores/" + CHURN + "/top?limit=0"), 400, "limit");
   }
 
   // ---------------------------------------------------------------- access, admin, readiness
