@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "Batch predictions, served from your database.",
     subcommands = {
       RunCommand.class,
+      ScheduleCommand.class,
       RecommendCommand.class,
       SimilarCommand.class,
       SegmentCommand.class,

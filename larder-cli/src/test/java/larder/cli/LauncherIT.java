@@ -328,4 +328,34 @@ class LauncherIT {
     assertThat(bad.err()).contains("churn.csv").contains("2 entities, fewer than min_rows = 10");
     assertThat(larder("score", "--job", "churn", "--entity", "c42").out()).as("the old batch serves").contains("0.42");
   }
+
+  @Test
+  @Order(13)
+  void scheduleListsItsJobsNextRunsAndStopsCleanly() throws Exception {
+    Path cfg = work.resolve("scheduled.yaml");
+    Files.writeString(cfg, Files.readString(work.resolve("larder-demo/larder.yaml"))
+        .replace("  shop-rfm:\n", "  shop-rfm:\n    schedule: \"0 3 * * MON\"\n"));
+    Files.copy(work.resolve("larder-demo/interactions.csv.gz"), work.resolve("interactions.csv.gz"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    ProcessBuilder pb = new ProcessBuilder("bash", System.getProperty("larder.launcher"), "schedule", cfg.toString(), "-q")
+        .directory(work.toFile()).redirectErrorStream(true);
+    pb.environment().put("LARDER_JAR", System.getProperty("larder.jar"));
+    pb.environment().remove("LARDER_DB");
+    Process p = pb.start();
+    try {
+      var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      String first = out.readLine();
+      String job = out.readLine();
+      assertThat(first).contains("scheduling 1 jobs");
+      assertThat(job).contains("shop-rfm").contains("0 3 * * MON").contains("next").contains("03:00 UTC");
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+    }
+    assertThat(larder("status", "--config", cfg.toString()).out()).contains("03:00 UTC").contains("(not scheduled)");
+
+    Result none = larder("schedule", "larder-demo/larder.yaml");
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.err()).contains("no job has a schedule").contains("schedule:");
+  }
 }

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.ZoneId;
 import larder.core.ConfigException;
+import larder.jobs.schedule.Schedule;
 
 /**
  * A parsed config file: the store it names (optional) and its jobs, in file order. Parsed once and
@@ -13,14 +15,21 @@ import larder.core.ConfigException;
  *
  * <pre>
  * store: larder.db            # optional, relative to this file; --db wins
+ * timezone: Europe/Paris      # optional, for schedules; UTC by default
  * jobs:
  *   shop-recs:
+ *     schedule: "0 3 * * *"   # optional: when `larder schedule` runs it (cron, five fields)
  *     source: { file: interactions.csv.gz, columns: { user: user_id, item: item_id, weight: quantity } }
  *     model: { type: als, factors: 64 }
  *     top_n: 10
  * </pre>
  */
-public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs) {
+public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs, Map<String, Schedule> schedules) {
+
+  /** Without schedules. */
+  public LarderConfig(Path file, String store, Map<String, JobConfig> jobs) {
+    this(file, store, jobs, Map.of());
+  }
 
   public static LarderConfig load(Path file) {
     return parse(file, ConfigFile.read(file));
@@ -31,13 +40,18 @@ public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs)
     String store = root.string("store", null);
     if (store != null && !store.startsWith("jdbc:")) store = base.resolve(store).toString(); // like file paths: relative to the config
     ConfigNode jobsNode = root.childOrNull("jobs");
+    ZoneId zone = zone(root);
     root.finish();
     if (jobsNode == null) {
       throw ConfigException.of(file.toString(), "no 'jobs:' section", "describe at least one job under 'jobs:' (see README)", null);
     }
     Map<String, JobConfig> jobs = new LinkedHashMap<>();
+    Map<String, Schedule> schedules = new LinkedHashMap<>();
     for (String name : jobsNode.keys()) {
-      jobs.put(name, JobConfigs.parse(name, jobsNode.child(name), base));
+      ConfigNode job = jobsNode.child(name);
+      String cron = job.string("schedule", null); // read on the job's node, so the job parser accepts the key
+      if (cron != null) schedules.put(name, Schedule.parse(job.key("schedule"), cron, zone));
+      jobs.put(name, JobConfigs.parse(name, job, base));
     }
     if (jobs.isEmpty()) {
       throw ConfigException.of(file.toString(), "'jobs:' is empty", "describe at least one job", null);
@@ -56,7 +70,16 @@ public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs)
             "name a job with type: segments");
       }
     }
-    return new LarderConfig(file, store, jobs);
+    return new LarderConfig(file, store, jobs, schedules);
+  }
+
+  private static ZoneId zone(ConfigNode root) {
+    String tz = root.string("timezone", "UTC");
+    try {
+      return ZoneId.of(tz.strip());
+    } catch (java.time.DateTimeException e) {
+      throw new ConfigException(root.key("timezone"), tz, "is not a time zone", "use a name such as UTC or Europe/Paris");
+    }
   }
 
   /**

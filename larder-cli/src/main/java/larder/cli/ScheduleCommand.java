@@ -1,0 +1,125 @@
+package larder.cli;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import larder.core.DurationText;
+import larder.core.LarderException;
+import larder.http.ApiKeys;
+import larder.http.HttpOptions;
+import larder.http.LarderHttp;
+import larder.jobs.config.LarderConfig;
+import larder.jobs.run.JobReport;
+import larder.jobs.run.JobRunner;
+import larder.jobs.run.RunReport;
+import larder.jobs.schedule.Scheduler;
+import larder.publish.Publisher;
+import larder.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "schedule", description = {"Run the config's jobs at their schedule: times until stopped, one run at a time.",
+    "A job whose run outlasts its interval skips the times that passed; a failed run leaves its previous batch",
+    "serving and is tried again at its next time. With --serve, also answers HTTP like 'larder serve'."})
+final class ScheduleCommand implements Callable<Integer> {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
+
+  @Mixin StoreOption store;
+
+  @Parameters(paramLabel = "CONFIG", description = "The YAML config; jobs with schedule: \"0 3 * * *\" run.")
+  Path config;
+
+  @Option(names = "--serve", description = "Also serve the HTTP API from the same process.")
+  boolean serve;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "With --serve: interface (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", description = "With --serve: TCP port (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--max-age", paramLabel = "DURATION", description = "With --serve: /ready fails when a batch is older, e.g. 26h.")
+  String maxAge;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress lines; only the scheduler's own lines and summaries.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    LarderConfig cfg = LarderConfig.load(config);
+    AtomicBoolean stop = new AtomicBoolean();
+    try (Store s = Store.open(store.resolve(cfg.store()))) {
+      JobRunner runner = new JobRunner(new Publisher(s), new ConsoleProgress(System.err, quiet),
+          quiet ? RunReport.Listener.NONE : (job, msg) -> System.err.println("[" + job + "] " + msg));
+      Scheduler scheduler = new Scheduler(cfg, runner::run, Scheduler.Clock.SYSTEM, new Printer());
+      LarderHttp http = null;
+      if (serve) {
+        HttpOptions options = new HttpOptions(host, port, 10, 32,
+            maxAge == null ? null : DurationText.parse("--max-age", maxAge),
+            ApiKeys.parse(System.getenv("LARDER_API_KEYS"), System.getenv("LARDER_ADMIN_KEYS")));
+        http = LarderHttp.start(s, options);
+        System.out.printf("serving %s on http://%s:%d%n", s.name(), host, http.port());
+      }
+      System.out.printf("scheduling %d jobs of %s into %s (Ctrl-C to stop after the current run):%n",
+          cfg.schedules().size(), config, s.name());
+      for (var d : scheduler.upcoming(Instant.now())) {
+        System.out.printf("  %-24s %-20s %s; next %s%n", d.job(), d.schedule().text(), d.schedule().describe(),
+            TIME.format(d.at()));
+      }
+      System.out.flush();
+      // The hook waits for the scheduler loop, not for main: main ends in System.exit, which waits for hooks.
+      java.util.concurrent.CountDownLatch loopDone = new java.util.concurrent.CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stop.set(true);
+        System.out.println("stopping: the current run, if any, finishes first");
+        System.out.flush();
+        try {
+          loopDone.await(120, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException ignored) {
+          // exiting anyway
+        }
+      }, "larder-schedule-stop"));
+      try {
+        scheduler.run(stop::get);
+      } finally {
+        loopDone.countDown();
+        if (http != null) http.close();
+      }
+    }
+    return 0;
+  }
+
+  /** One line per event, timestamped, on standard output (a log collector's input). */
+  private static final class Printer implements Scheduler.Events {
+    private static String now() {
+      return DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
+    @Override public void planned(String job, ZonedDateTime at) {}
+
+    @Override public void started(String job, ZonedDateTime due) {
+      System.out.printf("%s %s: starting (due %s)%n", now(), job, TIME.format(due));
+    }
+
+    @Override public void finished(String job, JobReport report) {
+      System.out.print(report.summary());
+      System.out.flush();
+    }
+
+    @Override public void failed(String job, RuntimeException e) {
+      String hint = e instanceof LarderException le && le.hint() != null && !le.hint().isBlank() ? "; " + le.hint() : "";
+      System.out.printf("%s %s: FAILED: %s%s%n", now(), job, e.getMessage(), hint);
+      System.out.flush();
+    }
+
+    @Override public void skipped(String job, int occurrences) {
+      System.out.printf("%s %s: %d scheduled %s passed while it ran; skipped%n", now(), job, occurrences,
+          occurrences == 1 ? "time" : "times");
+    }
+  }
+}
