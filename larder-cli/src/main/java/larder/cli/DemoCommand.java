@@ -99,6 +99,7 @@ final class DemoCommand implements Callable<Integer> {
            ./larder segment members --job shop-segments --segment 1 -o segment-1.csv
            ./larder similar --job shop-als --item %2$s
            ./larder serve --port 8080      # then: curl localhost:8080/v1/recommendations/shop-als/u1
+           ./larder schedule larder-demo/larder.yaml --serve   # nightly runs at the config's schedule: times
            ./larder batches
            ./larder rollback --job shop-als
         """, db, shownItem);
@@ -121,6 +122,7 @@ final class DemoCommand implements Callable<Integer> {
 
   static final String CONFIG = """
       # Larder demo config: customer segments and two recommendation jobs over the same synthetic purchases.
+      # `larder run` runs every job now; `larder schedule` runs them at their schedule: times (UTC).
       jobs:
         shop-segments:
           type: segments
@@ -129,6 +131,7 @@ final class DemoCommand implements Callable<Integer> {
             columns: { customer: user_id, timestamp: timestamp, amount: amount, order: order_id }
           method: kmeans
           kmeans: { k: auto, k_min: 3, k_max: 6 }
+          schedule: "0 2 * * *"
         shop-rfm:
           type: segments
           source:
@@ -143,8 +146,9 @@ final class DemoCommand implements Callable<Integer> {
             type: als
           top_n: 10
           similar_items: 10
-          evaluate: { holdout: 0.2, k: 10 }
+          evaluate: { holdout: 0.2, k: 10, gate: { min_lift: 1.2 } }   # publish only if 1.2x better than popularity
           segment_fallback: shop-segments
+          schedule: "0 3 * * *"
         shop-itemknn:
           source:
             file: interactions.csv.gz

@@ -345,16 +345,18 @@ class LauncherIT {
     try {
       var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String first = out.readLine();
-      String job = out.readLine();
-      assertThat(first).contains("scheduling 1 jobs");
-      assertThat(job).contains("shop-rfm").contains("0 3 * * MON").contains("next").contains("03:00 UTC");
+      assertThat(first).contains("scheduling 3 jobs"); // the demo schedules two; this config adds shop-rfm
+      List<String> jobs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) jobs.add(out.readLine());
+      assertThat(jobs).anySatisfy(l -> assertThat(l).contains("shop-rfm").contains("0 3 * * MON").contains("next 20"))
+          .anySatisfy(l -> assertThat(l).contains("shop-als").contains("0 3 * * *").contains("03:00 UTC"));
     } finally {
       p.destroy();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
     }
     assertThat(larder("status", "--config", cfg.toString()).out()).contains("03:00 UTC").contains("(not scheduled)");
 
-    Result none = larder("schedule", "larder-demo/larder.yaml");
+    Result none = larder("schedule", "import.yaml");
     assertThat(none.exit()).isEqualTo(2);
     assertThat(none.err()).contains("no job has a schedule").contains("schedule:");
   }
