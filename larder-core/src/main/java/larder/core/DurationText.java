@@ -28,4 +28,13 @@ public final class DurationText {
       default -> Duration.ofDays(n);
     };
   }
+
+  /** The form {@link #parse} reads, in the largest unit that divides the duration exactly: 14d, 36h, 90m, 7s. */
+  public static String format(Duration d) {
+    long s = d.getSeconds();
+    if (s != 0 && s % 86_400 == 0) return s / 86_400 + "d";
+    if (s != 0 && s % 3_600 == 0) return s / 3_600 + "h";
+    if (s != 0 && s % 60 == 0) return s / 60 + "m";
+    return s + "s";
+  }
 }

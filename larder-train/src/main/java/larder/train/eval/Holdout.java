@@ -9,7 +9,7 @@ import larder.core.SparseMatrix;
 /** Splits interactions into a training and a test part for offline evaluation. */
 public final class Holdout {
   /** The time of an interaction that has none (the value sources use). */
-  public static final long NO_TIME = Long.MIN_VALUE;
+  public static final long NO_TIME = Interactions.NO_TIME;
 
   private Holdout() {}
 
@@ -112,13 +112,14 @@ public final class Holdout {
     }
   }
 
-  /** Builds the two parts from a per-interaction mask, keeping each row's column order. */
+  /** Builds the two parts from a per-interaction mask, keeping each row's column order and each interaction's time. */
   private static Split split(Interactions in, boolean[] toTest) {
     SparseMatrix m = in.byUser();
     int users = m.rows();
     int[] ptr = m.ptr();
     int[] cols = m.cols();
     float[] vals = m.vals();
+    long[] times = in.times();
     int[] trainPtr = new int[users + 1];
     int[] testPtr = new int[users + 1];
     for (int u = 0; u < users; u++) {
@@ -131,20 +132,25 @@ public final class Holdout {
     float[] trainVals = new float[trainPtr[users]];
     int[] testCols = new int[testPtr[users]];
     float[] testVals = new float[testPtr[users]];
+    // Times go with their interactions, so a model that weighs by age trains on the split as on the whole.
+    long[] trainTimes = times == null ? null : new long[trainPtr[users]];
+    long[] testTimes = times == null ? null : new long[testPtr[users]];
     int a = 0;
     int b = 0;
     for (int p = 0; p < toTest.length; p++) {
       if (toTest[p]) {
+        if (times != null) testTimes[b] = times[p];
         testCols[b] = cols[p];
         testVals[b++] = vals[p];
       } else {
+        if (times != null) trainTimes[a] = times[p];
         trainCols[a] = cols[p];
         trainVals[a++] = vals[p];
       }
     }
     int items = m.columns();
     return new Split(
-        in.withMatrix(new SparseMatrix(users, items, trainPtr, trainCols, trainVals)),
-        in.withMatrix(new SparseMatrix(users, items, testPtr, testCols, testVals)));
+        in.withMatrix(new SparseMatrix(users, items, trainPtr, trainCols, trainVals), trainTimes),
+        in.withMatrix(new SparseMatrix(users, items, testPtr, testCols, testVals), testTimes));
   }
 }

@@ -77,6 +77,25 @@ public final class TopN {
   }
 
   /**
+   * Offers the listed items {@code items[from..to)}, item i's score at {@code scores[offset + i]}; the same
+   * result as one {@link #offer} per item, with the one-compare rejection of {@link #offerAll}.
+   */
+  public void offerEach(float[] scores, int offset, int[] items, int from, int to) {
+    int k = from;
+    for (; k < to && size < capacity; k++) offer(items[k], scores[offset + items[k]]);
+    if (k == to || capacity == 0) return;
+    float min = this.scores[0];
+    for (; k < to; k++) {
+      int item = items[k];
+      float s = scores[offset + item];
+      if (s >= min) {
+        offer(item, s);
+        min = this.scores[0];
+      }
+    }
+  }
+
+  /**
    * Writes the kept pairs best first into the given arrays (each at least {@link #size()} long),
    * empties the heap and returns how many were written.
    */

@@ -22,6 +22,9 @@ import larder.train.recommend.UserScorer;
  * Either way memory does not grow with the number of users. Selection ({@link TopN#offerAll}) rejects
  * most items with one compare against the worst kept score. Already-seen and disallowed items are
  * never emitted, nor NaN scores; users left with an empty list are counted but not sent to the sink.
+ * The allowed items are one mask for the whole run, applied during selection as seen items are: the
+ * disallowed ones are overwritten with NaN in the tile when they are the fewer, otherwise only the allowed
+ * ones are offered; either way no allocation per user and no second pass over the scores.
  * The first exception in any worker stops the others and is rethrown to the caller.
  */
 public final class TopNScoring {
@@ -69,7 +72,7 @@ public final class TopNScoring {
         }
       }
     }
-    int[] candidates = allowedItems == null ? null : allowedItems.stream().filter(i -> i < itemCount).toArray();
+    ItemMask mask = ItemMask.of(allowedItems, itemCount);
     int total = todo.length;
     // Keep the scratch row block addressable by one int index, and give every thread several blocks.
     int block = Math.max(1, Math.min(model.preferredBlock(), Integer.MAX_VALUE / Math.max(1, itemCount)));
@@ -87,7 +90,7 @@ public final class TopNScoring {
       TileScorer tiles = scorer instanceof TileScorer t ? t : null;
       float[] out = tiles != null ? null : new float[Math.min(blockSize, Math.max(1, total)) * itemCount];
       int[] blockUsers = new int[blockSize];
-      BlockSelection selection = new BlockSelection(blockSize, keep, exclude, candidates);
+      BlockSelection selection = new BlockSelection(blockSize, keep, exclude, mask);
       int[] outItems = new int[keep];
       float[] outScores = new float[keep];
       long emitted = 0;
@@ -130,6 +133,18 @@ public final class TopNScoring {
    */
   public static ScoringSummary scoreSimilarItems(TrainedModel model, int n, int threads, TopNSink sink,
       Progress progress) {
+    return scoreSimilarItems(model, n, null, threads, sink, progress);
+  }
+
+  /**
+   * Top-{@code n} most similar allowed items for each allowed item, the item itself left out. A disallowed
+   * item gets no list of its own: applications are not meant to show it, so nothing should lead from it.
+   *
+   * @param allowedItems items that may be listed, and that get a list, or null for all
+   * @throws IllegalArgumentException when the model has no item scorer
+   */
+  public static ScoringSummary scoreSimilarItems(TrainedModel model, int n, BitSet allowedItems, int threads,
+      TopNSink sink, Progress progress) {
     long start = System.nanoTime();
     if (n < 0) throw new IllegalArgumentException("n must be >= 0, got " + n);
     checkThreads(threads);
@@ -137,6 +152,7 @@ public final class TopNScoring {
     if (model.newItemScorer() == null) {
       throw new IllegalArgumentException("model " + model.getClass().getSimpleName() + " has no item scorer");
     }
+    ItemMask mask = ItemMask.of(allowedItems, itemCount);
     int keep = Math.min(n, Math.max(0, itemCount - 1));
     int block = 64;
     AtomicInteger next = new AtomicInteger();
@@ -155,10 +171,11 @@ public final class TopNScoring {
         while (!pool.stopped() && (from = next.getAndAdd(block)) < itemCount) {
           int to = Math.min(itemCount, from + block);
           for (int item = from; item < to; item++) {
+            if (allowedItems != null && !allowedItems.get(item)) continue;
             scorer.score(item, out);
             out[item] = Float.NaN;
             top.reset(keep);
-            top.offerAll(out, 0, itemCount, 0);
+            mask.offer(top, out, 0, 0, itemCount, 0);
             int got = top.drainSorted(outItems, outScores);
             if (got > 0) {
               sink.accept(item, outItems, outScores, got);
@@ -179,35 +196,94 @@ public final class TopNScoring {
   }
 
   /**
+   * The items that may be recommended, as whichever list is shorter: the blocked items, overwritten with NaN
+   * before the usual selection over every item, or the allowed items, the only ones offered. Either costs
+   * about as much as the shorter list per user and tile, so a short deny list is nearly free and so is a
+   * small catalogue. Immutable and shared by every worker; the position in the list is the caller's cursor.
+   */
+  static final class ItemMask {
+    private static final ItemMask ALL = new ItemMask(null, null);
+
+    /** Disallowed items in increasing order, or null when the allowed list is used (or nothing is blocked). */
+    private final int[] blocked;
+    /** Allowed items in increasing order, or null when every item not blocked is allowed. */
+    private final int[] allowed;
+
+    private ItemMask(int[] blocked, int[] allowed) {
+      this.blocked = blocked;
+      this.allowed = allowed;
+    }
+
+    /** @param allowedItems null for all; ids at or past {@code itemCount} are ignored */
+    static ItemMask of(BitSet allowedItems, int itemCount) {
+      if (allowedItems == null) return ALL;
+      int allowedCount = allowedItems.get(0, itemCount).cardinality();
+      if (allowedCount == itemCount) return ALL;
+      if (itemCount - allowedCount <= allowedCount) {
+        int[] blocked = new int[itemCount - allowedCount];
+        int k = 0;
+        for (int i = allowedItems.nextClearBit(0); i < itemCount; i = allowedItems.nextClearBit(i + 1)) blocked[k++] = i;
+        return new ItemMask(blocked, null);
+      }
+      return new ItemMask(null, allowedItems.stream().filter(i -> i < itemCount).toArray());
+    }
+
+    /**
+     * Offers items {@code from..to-1} that are allowed, item i's score at {@code scores[offset + i]}, from the
+     * cursor {@code at} (0 for the first tile, then what the previous tile returned); may overwrite blocked
+     * items' scores with NaN. Returns the cursor for the items from {@code to} on.
+     */
+    int offer(TopN top, float[] scores, int offset, int from, int to, int at) {
+      if (allowed != null) {
+        int end = upTo(allowed, at, to);
+        top.offerEach(scores, offset, allowed, at, end);
+        return end;
+      }
+      if (blocked != null) {
+        int[] b = blocked;
+        for (; at < b.length && b[at] < to; at++) scores[offset + b[at]] = Float.NaN;
+      }
+      top.offerAll(scores, offset + from, offset + to, from);
+      return at;
+    }
+
+    /** The first position at or after {@code at} whose item is {@code >= to}. */
+    private static int upTo(int[] items, int at, int to) {
+      int end = java.util.Arrays.binarySearch(items, at, items.length, to);
+      return end >= 0 ? end : -end - 1;
+    }
+  }
+
+  /**
    * Top-N state of every user of a block: one heap each, and cursors into the user's seen items and into
-   * the allowed items, which advance with the tiles (both lists are sorted, tiles come in item order), so
-   * a user costs O(items + seen) however the items are cut. Seen items are overwritten with NaN in the
+   * the item mask, which advance with the tiles (both lists are sorted, tiles come in item order), so a
+   * user costs O(items + seen) however the items are cut. Seen items are overwritten with NaN in the
    * scorer's scratch, which every compare rejects. One per worker.
    */
   private static final class BlockSelection implements TileScorer.TileConsumer {
     private final TopN[] tops;
     private final int keep;
     private final SparseMatrix exclude;
-    private final int[] candidates;
+    private final ItemMask mask;
     private final int[] seenAt;
     private final int[] seenEnd;
-    private final int[] candidateAt;
+    private final int[] maskAt;
 
-    BlockSelection(int block, int keep, SparseMatrix exclude, int[] candidates) {
+    BlockSelection(int block, int keep, SparseMatrix exclude, ItemMask mask) {
       this.tops = new TopN[block];
       for (int j = 0; j < block; j++) tops[j] = new TopN(keep);
       this.keep = keep;
       this.exclude = exclude;
-      this.candidates = candidates;
+      this.mask = mask;
       this.seenAt = new int[block];
       this.seenEnd = new int[block];
-      this.candidateAt = new int[block];
+      this.maskAt = new int[block];
     }
 
     void start(int[] users, int count) {
       for (int j = 0; j < count; j++) {
         tops[j].reset(keep);
-        candidateAt[j] = 0;
+        maskAt[j] = 0;
         if (exclude != null) {
           seenAt[j] = exclude.rowStart(users[j]);
           seenEnd[j] = exclude.rowEnd(users[j]);
@@ -232,16 +308,7 @@ public final class TopNScoring {
         for (int end = seenEnd[slot]; p < end && cols[p] < to; p++) scores[offset + cols[p]] = Float.NaN;
         seenAt[slot] = p;
       }
-      TopN top = tops[slot];
-      if (candidates == null) {
-        top.offerAll(scores, offset + from, offset + to, from);
-      } else {
-        int p = candidateAt[slot];
-        for (; p < candidates.length && candidates[p] < to; p++) {
-          top.offer(candidates[p], scores[offset + candidates[p]]);
-        }
-        candidateAt[slot] = p;
-      }
+      maskAt[slot] = mask.offer(tops[slot], scores, offset, from, to, maskAt[slot]);
     }
   }
 

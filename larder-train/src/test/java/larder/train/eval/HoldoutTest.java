@@ -55,6 +55,33 @@ class HoldoutTest {
     assertThat(c.test().byUser().cols()).isNotEqualTo(a.test().byUser().cols());
   }
 
+  @Property(tries = 30)
+  void eachPartKeepsItsInteractionsTimes(@ForAll @IntRange(min = 1, max = 30) int users, @ForAll boolean latest,
+      @ForAll long seed) {
+    Interactions plain = RandomInteractions.of(users, 20, 0.3, seed);
+    SparseMatrix all = plain.byUser();
+    long[] times = new long[(int) all.nonZeros()];
+    // a time that names its interaction, and now and then none
+    for (int u = 0; u < users; u++) {
+      for (int p = all.rowStart(u); p < all.rowEnd(u); p++) {
+        times[p] = Math.floorMod(seed + p, 7) == 0 ? Interactions.NO_TIME : 1_000L * u + all.cols()[p];
+      }
+    }
+    Interactions in = plain.withTimes(times);
+    Holdout.Split s = latest ? Holdout.latestPerUser(in, times, 0.3) : Holdout.perUser(in, 0.3, seed);
+    for (Interactions part : new Interactions[] {s.train(), s.test()}) {
+      SparseMatrix m = part.byUser();
+      assertThat(part.times()).hasSize((int) m.nonZeros());
+      for (int u = 0; u < users; u++) {
+        for (int p = m.rowStart(u); p < m.rowEnd(u); p++) {
+          int at = java.util.Arrays.binarySearch(all.cols(), all.rowStart(u), all.rowEnd(u), m.cols()[p]);
+          assertThat(part.times()[p]).isEqualTo(times[at]);
+        }
+      }
+    }
+    assertThat(Holdout.perUser(plain, 0.3, seed).train().times()).isNull();
+  }
+
   @Test
   void fractionMustBeStrictlyBetweenZeroAndOne() {
     Interactions in = RandomInteractions.of(3, 3, 0.5, 1L);

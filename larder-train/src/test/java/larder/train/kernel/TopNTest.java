@@ -80,6 +80,36 @@ class TopNTest {
     for (int r = 0; r < count; r++) assertThat(got[r]).isEqualTo(scores[order[r]]);
   }
 
+  @Property(tries = 300)
+  void offerEachOfListedItemsEqualsSortThenTakeOfThoseItems(@ForAll @Size(max = 200) int[] rawScores,
+      @ForAll @IntRange(min = 0, max = 60) int n, @ForAll @IntRange(min = 1, max = 6) int distinct,
+      @ForAll @IntRange(min = 1, max = 50) int tile, @ForAll @IntRange(min = 0, max = 30) int offset,
+      @ForAll long seed) {
+    int size = rawScores.length;
+    float[] scores = new float[offset + size];
+    Arrays.fill(scores, 1e30f); // before the offset: never read
+    for (int i = 0; i < size; i++) {
+      int v = Math.floorMod(rawScores[i], distinct + 1);
+      scores[offset + i] = v == distinct ? Float.NaN : v - distinct / 2f;
+    }
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    int[] listed = IntStream.range(0, size).filter(i -> r.nextInt(3) > 0).toArray();
+
+    TopN top = new TopN(n);
+    // listed items come in several calls, as tiles do
+    for (int from = 0; from < listed.length; from += tile) top.offerEach(scores, offset, listed, from,
+        Math.min(listed.length, from + tile));
+    int[] items = new int[n];
+    float[] got = new float[n];
+    int count = top.drainSorted(items, got);
+
+    int[] order = Arrays.stream(listed).filter(i -> !Float.isNaN(scores[offset + i])).boxed()
+        .sorted(Comparator.<Integer>comparingDouble(i -> -scores[offset + i]).thenComparingInt(i -> i))
+        .limit(n).mapToInt(Integer::intValue).toArray();
+    assertThat(Arrays.copyOf(items, count)).containsExactly(order);
+    for (int k = 0; k < count; k++) assertThat(got[k]).isEqualTo(scores[offset + order[k]]);
+  }
+
   @Test
   void offerAllWithNothingToKeepOrNothingOffered() {
     TopN none = new TopN(0);

@@ -186,13 +186,20 @@ class TopNScoringTest {
     }
   }
 
+  /**
+   * Allowed items at a random density: mostly allowed (a deny list, blanked in the scores), mostly not (a
+   * small catalogue, offered one by one), or all; ids past the catalogue are ignored.
+   */
+  static BitSet randomAllowed(int items, Random r) {
+    int percent = new int[] {0, 10, 50, 90, 100}[r.nextInt(5)];
+    BitSet allowed = new BitSet();
+    for (int i = 0; i < items + 3; i++) if (r.nextInt(100) < percent) allowed.set(i);
+    return allowed;
+  }
+
   static void checkUserLists(TrainedModel scored, TableModel m, int users, int items, int n, Random r) {
     SparseMatrix seen = r.nextBoolean() ? randomSeen(users, items, r) : null;
-    BitSet allowed = null;
-    if (r.nextBoolean()) {
-      allowed = new BitSet();
-      for (int i = 0; i < items + 3; i++) if (r.nextInt(3) > 0) allowed.set(i); // ids past the catalogue are ignored
-    }
+    BitSet allowed = r.nextBoolean() ? randomAllowed(items, r) : null;
     int[] subset = null;
     if (users > 0 && r.nextBoolean()) subset = r.ints(r.nextInt(users + 1), 0, users).distinct().toArray();
 
@@ -235,6 +242,30 @@ class TopNScoringTest {
       List<Integer> got = sink.lists.getOrDefault(item, List.of()).stream().map(x -> (int) x[0]).toList();
       assertThat(got).containsExactlyElementsOf(want);
     }
+  }
+
+  @Property(tries = 80)
+  void filteredSimilarItemsListOnlyAllowedItemsAndOnlyForThem(@ForAll @IntRange(min = 0, max = 40) int items,
+      @ForAll @IntRange(min = 0, max = 12) int n, @ForAll long seed) {
+    TableModel m = new TableModel(new float[1][items], items, 1, -1);
+    BitSet allowed = randomAllowed(items, new Random(seed));
+    Collect sink = new Collect();
+    ScoringSummary summary = TopNScoring.scoreSimilarItems(m, n, allowed, 2, sink, Progress.NONE);
+    assertThat(summary.keys()).isEqualTo(items);
+    for (int item = 0; item < items; item++) {
+      if (!allowed.get(item)) {
+        assertThat(sink.lists).doesNotContainKey(item);
+        continue;
+      }
+      float[] out = new float[items];
+      m.newItemScorer().score(item, out);
+      int self = item;
+      List<Integer> want = IntStream.range(0, items).filter(i -> i != self && allowed.get(i)).boxed()
+          .sorted(Comparator.<Integer>comparingDouble(i -> -out[i]).thenComparingInt(i -> i)).limit(n).toList();
+      List<Integer> got = sink.lists.getOrDefault(item, List.of()).stream().map(x -> (int) x[0]).toList();
+      assertThat(got).containsExactlyElementsOf(want);
+    }
+    assertThat(summary.rows()).isEqualTo(sink.lists.values().stream().mapToLong(List::size).sum());
   }
 
   @Test

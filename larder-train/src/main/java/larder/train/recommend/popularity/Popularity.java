@@ -1,5 +1,6 @@
 package larder.train.recommend.popularity;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Map;
@@ -14,8 +15,9 @@ import larder.train.recommend.UserScorer;
 
 /**
  * The non-personalised baseline: every user gets the same item scores, the number of distinct users
- * who interacted with the item (or their total weight). It is the bar every other model must clear
- * and, through {@link #fallback}, the list for users with no history.
+ * who interacted with the item (or their total weight), optionally decayed with age so that what is
+ * popular now outranks what was popular long ago. It is the bar every other model must clear and,
+ * through {@link #fallback}, the list for users with no history.
  */
 public final class Popularity implements Recommender {
   private final PopularityParams params;
@@ -32,24 +34,41 @@ public final class Popularity implements Recommender {
 
   @Override public Map<String, Object> params() { return params.toMap(); }
 
+  /** The typed parameters; {@link #params()} is their stored form. */
+  public PopularityParams parameters() { return params; }
+
   @Override public TrainedModel fit(Interactions train, Progress progress) {
-    float[] scores = itemScores(train, params.count());
+    float[] scores = itemScores(train, params.count(), params.halfLife());
     progress.update("popularity", train.itemCount(), train.itemCount(), "items");
     return new Model(train.userCount(), scores);
   }
 
-  /** Each item's popularity as counted by {@code count}; one pass over the interactions. */
+  /** Each item's popularity as counted by {@code count}, without decay; one pass over the interactions. */
   public static float[] itemScores(Interactions train, PopularityParams.Count count) {
+    return itemScores(train, count, null);
+  }
+
+  /**
+   * Each item's popularity as counted by {@code count}, each interaction decayed by {@code halfLife} (see
+   * {@link Decay}; null for none); one pass over the interactions.
+   *
+   * @throws ConfigException when there is a half-life and the data has no timestamps
+   */
+  public static float[] itemScores(Interactions train, PopularityParams.Count count, Duration halfLife) {
+    Decay decay = Decay.of(train, halfLife, "popularity.half_life");
     SparseMatrix m = train.byUser();
     float[] scores = new float[train.itemCount()];
     int[] cols = m.cols();
     float[] vals = m.vals();
-    long nnz = m.nonZeros();
+    int nnz = (int) m.nonZeros();
     // Columns within a row are unique, so each stored entry is one distinct (user, item) pair.
-    if (count == PopularityParams.Count.USERS) {
-      for (int p = 0; p < nnz; p++) scores[cols[p]] += 1f;
+    boolean users = count == PopularityParams.Count.USERS;
+    if (decay == null) {
+      if (users) for (int p = 0; p < nnz; p++) scores[cols[p]] += 1f;
+      else for (int p = 0; p < nnz; p++) scores[cols[p]] += vals[p];
     } else {
-      for (int p = 0; p < nnz; p++) scores[cols[p]] += vals[p];
+      if (users) for (int p = 0; p < nnz; p++) scores[cols[p]] += decay.weight(p);
+      else for (int p = 0; p < nnz; p++) scores[cols[p]] += vals[p] * decay.weight(p);
     }
     return scores;
   }
@@ -60,8 +79,19 @@ public final class Popularity implements Recommender {
    * @param allowedItems items that may be listed, or null for all
    */
   public static Fallback fallback(Interactions train, int n, PopularityParams.Count count, BitSet allowedItems) {
+    return fallback(train, n, count, allowedItems, null);
+  }
+
+  /**
+   * The global list for users with no history: the {@code n} most popular allowed items, best first.
+   *
+   * @param allowedItems items that may be listed, or null for all
+   * @param halfLife decay of the interactions (see {@link Decay}), or null for none
+   */
+  public static Fallback fallback(Interactions train, int n, PopularityParams.Count count, BitSet allowedItems,
+      Duration halfLife) {
     if (n < 0) throw new ConfigException("n", n, "must be >= 0");
-    float[] scores = itemScores(train, count);
+    float[] scores = itemScores(train, count, halfLife);
     TopN top = new TopN(Math.min(n, scores.length));
     for (int i = 0; i < scores.length; i++) {
       if (allowedItems == null || allowedItems.get(i)) top.offer(i, scores[i]);
@@ -77,19 +107,29 @@ public final class Popularity implements Recommender {
     return fallback(train, n, PopularityParams.Count.USERS, null);
   }
 
+  /** {@link #fallbackByGroup(Interactions, int[], int, int, BitSet, Duration)} over all items, without decay. */
+  public static Fallback[] fallbackByGroup(Interactions train, int[] groupOfUser, int groups, int n) {
+    return fallbackByGroup(train, groupOfUser, groups, n, null, null);
+  }
+
   /**
-   * One list per group of users (e.g. customer segments): for each group, the {@code n} items most popular
-   * among its users, counted by distinct users, best first; ties go to the lower item id as everywhere.
+   * One list per group of users (e.g. customer segments): for each group, the {@code n} allowed items most
+   * popular among its users, counted by distinct users (each decayed by {@code halfLife} when given), best
+   * first; ties go to the lower item id as everywhere. Only items some user of the group touched are listed.
    * One pass over the interactions plus one selection per group, so memory is groups × items floats.
    *
    * @param groupOfUser per dense user id, its group in {@code 0..groups-1}, or -1 for none (ignored)
+   * @param allowedItems items that may be listed, or null for all
+   * @param halfLife decay of the interactions (see {@link Decay}), or null for none
    * @return per group its list (empty when no user of the group has interactions)
    */
-  public static Fallback[] fallbackByGroup(Interactions train, int[] groupOfUser, int groups, int n) {
+  public static Fallback[] fallbackByGroup(Interactions train, int[] groupOfUser, int groups, int n,
+      BitSet allowedItems, Duration halfLife) {
     if (n < 0) throw new ConfigException("n", n, "must be >= 0");
     if (groupOfUser.length != train.userCount()) {
       throw new IllegalArgumentException(groupOfUser.length + " groups for " + train.userCount() + " users");
     }
+    Decay decay = Decay.of(train, halfLife, "popularity.half_life");
     int items = train.itemCount();
     float[][] counts = new float[groups][];
     SparseMatrix m = train.byUser();
@@ -99,7 +139,11 @@ public final class Popularity implements Recommender {
       if (g < 0) continue;
       if (g >= groups) throw new IllegalArgumentException("user " + u + " in group " + g + " of " + groups);
       float[] c = counts[g] == null ? counts[g] = new float[items] : counts[g];
-      for (int p = m.rowStart(u), end = m.rowEnd(u); p < end; p++) c[cols[p]] += 1f;
+      if (decay == null) {
+        for (int p = m.rowStart(u), end = m.rowEnd(u); p < end; p++) c[cols[p]] += 1f;
+      } else {
+        for (int p = m.rowStart(u), end = m.rowEnd(u); p < end; p++) c[cols[p]] += decay.weight(p);
+      }
     }
     Fallback[] out = new Fallback[groups];
     TopN top = new TopN(Math.min(n, items));
@@ -107,7 +151,9 @@ public final class Popularity implements Recommender {
       top.reset(Math.min(n, items));
       if (counts[g] != null) {
         float[] c = counts[g];
-        for (int i = 0; i < items; i++) if (c[i] > 0) top.offer(i, c[i]);
+        for (int i = 0; i < items; i++) {
+          if (c[i] > 0 && (allowedItems == null || allowedItems.get(i))) top.offer(i, c[i]);
+        }
       }
       int[] it = new int[top.size()];
       float[] sc = new float[top.size()];
