@@ -1,16 +1,22 @@
 package larder.jobs.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import larder.core.ConfigException;
+import larder.core.DurationText;
 import larder.extract.FeatureSource;
 import larder.extract.ListSource;
 import larder.extract.ScoreSource;
 import larder.extract.TransactionSource;
 import larder.extract.formats.Timestamps;
 import larder.train.eval.Metric;
+import larder.train.recommend.Recommender;
+import larder.train.recommend.popularity.Popularity;
+import larder.train.recommend.popularity.PopularityParams;
 import larder.train.segment.KSpec;
 import larder.train.segment.kmeans.KMeansParams;
 import larder.train.segment.rfm.Monetary;
@@ -70,12 +76,44 @@ final class JobConfigs {
     boolean fallback = n.bool("fallback", true);
     int keep = n.integer("keep", 3);
     String segmentFallback = n.string("segment_fallback", null);
+    Duration fallbackHalfLife = fallbackHalfLife(n, model);
+    ConfigNode f = n.childOrNull("filters");
+    ItemFilters filters = f == null ? ItemFilters.NONE : filters(f, baseDir, n.path());
     RecommendationsJob.EvaluationConfig eval = null;
     ConfigNode e = n.childOrNull("evaluate");
     if (e != null) eval = evaluation(e, topN, n.path());
     n.finish();
     return new RecommendationsJob(name, source, model, topN, excludeSeen, similar, fallback, keep, threads, eval,
-        segmentFallback);
+        segmentFallback, filters, fallbackHalfLife);
+  }
+
+  /**
+   * {@code fallback_half_life}: the decay of the fallback lists (global and per segment). Absent, a popularity
+   * model's own half-life applies: for a popularity job the fallback is the model's ranking, and a newcomer
+   * should not see last year's bestsellers while everyone else sees this month's. {@code none} turns that off.
+   */
+  private static Duration fallbackHalfLife(ConfigNode n, Recommender model) {
+    String text = n.string("fallback_half_life", null);
+    if (text == null) return model instanceof Popularity p ? p.parameters().halfLife() : null;
+    if (text.strip().equalsIgnoreCase("none")) return null;
+    Duration d = DurationText.parse(n.key("fallback_half_life"), text);
+    PopularityParams.checkHalfLife(n.key("fallback_half_life"), d);
+    return d;
+  }
+
+  /** {@code filters: { deny, deny_file, allow, allow_file }}; files are resolved against the config's folder. */
+  private static ItemFilters filters(ConfigNode f, Path baseDir, String jobPath) {
+    try {
+      List<String> deny = f.strings("deny");
+      String denyFile = f.string("deny_file", null);
+      List<String> allow = f.strings("allow");
+      String allowFile = f.string("allow_file", null);
+      f.finish();
+      return new ItemFilters(deny, denyFile == null ? null : baseDir.resolve(denyFile), allow,
+          allowFile == null ? null : baseDir.resolve(allowFile));
+    } catch (ConfigException x) {
+      throw x.under(jobPath); // filters.allow -> jobs.shop.filters.allow
+    }
   }
 
   /** {@code evaluate: { holdout, split, k, seed, gate }}; errors name the key under the job. */

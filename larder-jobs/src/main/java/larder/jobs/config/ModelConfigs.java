@@ -1,6 +1,8 @@
 package larder.jobs.config;
 
+import java.time.Duration;
 import larder.core.ConfigException;
+import larder.core.DurationText;
 import larder.train.recommend.Recommender;
 import larder.train.recommend.als.Als;
 import larder.train.recommend.als.AlsParams;
@@ -23,7 +25,7 @@ final class ModelConfigs {
     if (type == null) throw new ConfigException(n.key("type"), null, "is required: popularity, itemknn, als or ease");
     try {
       Recommender r = switch (type) {
-        case "popularity" -> new Popularity(new PopularityParams(PopularityParams.Count.parse(n.string("count", "users"))));
+        case "popularity" -> popularity(n);
         case "itemknn" -> itemKnn(n, threads);
         case "als" -> als(n, threads);
         default -> ease(n, threads);
@@ -34,6 +36,14 @@ final class ModelConfigs {
       if (e.key().startsWith("jobs.")) throw e;
       throw ConfigException.of(n.path(), e.getMessage(), e.hint(), e);
     }
+  }
+
+  private static Recommender popularity(ConfigNode n) {
+    PopularityParams.Count count = PopularityParams.Count.parse(n.string("count", "users"));
+    String halfLife = n.string("half_life", null);
+    Duration decay = halfLife == null ? null : DurationText.parse(n.key("half_life"), halfLife);
+    PopularityParams.checkHalfLife(n.key("half_life"), decay);
+    return new Popularity(new PopularityParams(count, decay));
   }
 
   private static Recommender als(ConfigNode n, int threads) {

@@ -1,11 +1,15 @@
 package larder.jobs.config;
 
+import java.time.Duration;
 import larder.core.ConfigException;
+import larder.core.DurationText;
 import larder.extract.Column;
 import larder.extract.CsvSource;
 import larder.extract.InteractionSource;
 import larder.extract.JdbcSource;
 import larder.train.recommend.Recommender;
+import larder.train.recommend.popularity.Popularity;
+import larder.train.recommend.popularity.PopularityParams;
 
 /**
  * One recommendations job ({@code type: recommendations}, the default), validated: where its interactions
@@ -23,6 +27,9 @@ import larder.train.recommend.Recommender;
  * @param evaluation the offline evaluation run before publishing, or null for none
  * @param segmentFallback the segmentation job whose current segments give users without a list of their
  *     own their segment's most popular items before the global list; null for none
+ * @param filters items that must not, or the only items that may, be recommended
+ * @param fallbackHalfLife the decay of the fallback lists' popularity (global and per segment), or null for
+ *     none; needs timestamps
  */
 public record RecommendationsJob(
     String name,
@@ -35,7 +42,9 @@ public record RecommendationsJob(
     int keep,
     int threads,
     EvaluationConfig evaluation,
-    String segmentFallback) implements JobConfig {
+    String segmentFallback,
+    ItemFilters filters,
+    Duration fallbackHalfLife) implements JobConfig {
 
   public RecommendationsJob {
     String at = "jobs." + name;
@@ -50,11 +59,28 @@ public record RecommendationsJob(
       throw new ConfigException(at + ".segment_fallback", segmentFallback, "names this job itself",
           "name a job of type: segments");
     }
-    if (evaluation != null && evaluation.split() == EvaluationConfig.Split.TIME && knowsTimestampColumn(source)
-        && timestampColumn(source) == null) {
+    if (filters == null) filters = ItemFilters.NONE;
+    PopularityParams.checkHalfLife(at + ".fallback_half_life", fallbackHalfLife);
+    boolean noTimes = knowsTimestampColumn(source) && timestampColumn(source) == null;
+    if (evaluation != null && evaluation.split() == EvaluationConfig.Split.TIME && noTimes) {
       throw new ConfigException(at + ".evaluate.split", "time", "needs a timestamp column, and " + at
           + ".source has none", "name it in " + at + ".source.columns.timestamp, or use split: random");
     }
+    Duration modelHalfLife = modelHalfLife(model);
+    if (modelHalfLife != null && noTimes) {
+      throw new ConfigException(at + ".model.half_life", DurationText.format(modelHalfLife), "needs a timestamp"
+          + " column, and " + at + ".source has none", "name it in " + at + ".source.columns.timestamp, or remove half_life");
+    }
+    if (fallbackHalfLife != null && noTimes) {
+      throw new ConfigException(at + ".fallback_half_life", DurationText.format(fallbackHalfLife), "needs a timestamp"
+          + " column, and " + at + ".source has none", "name it in " + at + ".source.columns.timestamp, or remove"
+          + " fallback_half_life");
+    }
+  }
+
+  /** The half-life of a popularity model that decays, else null. */
+  public static Duration modelHalfLife(Recommender model) {
+    return model instanceof Popularity p ? p.parameters().halfLife() : null;
   }
 
   /** Sources built from a config say which column holds the time; other sources are checked when read. */
@@ -66,10 +92,17 @@ public record RecommendationsJob(
     return source instanceof CsvSource c ? c.spec().timestamp() : ((JdbcSource) source).spec().timestamp();
   }
 
-  /** Without segment-aware fallback. */
+  /** Without segment-aware fallback, filters or decay of the fallback. */
   public RecommendationsJob(String name, InteractionSource source, Recommender model, int topN, boolean excludeSeen,
       int similarItems, boolean fallback, int keep, int threads, EvaluationConfig evaluation) {
     this(name, source, model, topN, excludeSeen, similarItems, fallback, keep, threads, evaluation, null);
+  }
+
+  /** Without filters or decay of the fallback. */
+  public RecommendationsJob(String name, InteractionSource source, Recommender model, int topN, boolean excludeSeen,
+      int similarItems, boolean fallback, int keep, int threads, EvaluationConfig evaluation, String segmentFallback) {
+    this(name, source, model, topN, excludeSeen, similarItems, fallback, keep, threads, evaluation, segmentFallback,
+        ItemFilters.NONE, null);
   }
 
   @Override public String kind() { return "recommendations"; }

@@ -1,11 +1,14 @@
 package larder.jobs.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import larder.core.BatchInfo;
 import larder.core.ConfigException;
+import larder.core.DurationText;
 import larder.core.Interactions;
 import larder.core.ModelException;
 import larder.core.Progress;
@@ -23,11 +26,13 @@ import larder.train.eval.Holdout;
 import larder.train.eval.Metrics;
 import larder.train.recommend.TrainedModel;
 import larder.train.recommend.popularity.Popularity;
+import larder.train.recommend.popularity.PopularityParams;
 import larder.train.score.TopNScoring;
 
 /**
  * Runs one recommendations job end to end: extract, (evaluate, and refuse a model below its quality gate),
- * train, score every user into the store, (segment fallback lists), publish. The job's lock is taken first,
+ * train, score every user into the store, (segment fallback lists), publish. The job's item filters apply
+ * to every list it publishes; the evaluation measures the model unfiltered. The job's lock is taken first,
  * so two runs of one job cannot overlap; any failure marks the batch failed and leaves the previous batch
  * serving.
  */
@@ -46,8 +51,18 @@ final class RecommendationsRunner {
   RunReport run(RecommendationsJob job) {
     long start = System.nanoTime();
     RunReport.Builder report = new RunReport.Builder(job.name(), job.model().name());
-    BatchWriter batch = publisher.begin(job.name(), "recommendations", job.model().name(), json(job.model().params()));
+    // The filter files are read before the batch begins, so that their sizes are stored with it; a file that
+    // cannot be read still fails the batch, below.
+    ItemFilter filter = null;
+    RuntimeException unreadableFilter = null;
     try {
+      filter = ItemFilter.read(job.name(), job.filters());
+    } catch (RuntimeException e) {
+      unreadableFilter = e;
+    }
+    BatchWriter batch = publisher.begin(job.name(), "recommendations", job.model().name(), json(batchParams(job, filter)));
+    try {
+      if (unreadableFilter != null) throw unreadableFilter;
       listener.step(job.name(), "reading " + job.source().label());
       ExtractResult extracted = job.source().read(progress);
       Interactions data = extracted.interactions();
@@ -55,9 +70,12 @@ final class RecommendationsRunner {
       listener.step(job.name(), String.format("read %,d rows: %,d users, %,d items, %,d interactions",
           extracted.rowsRead(), data.userCount(), data.itemCount(), data.size()));
       for (String bad : extracted.badRowSamples()) listener.step(job.name(), "skipped bad row: " + bad);
+      requireTimesForDecay(job, extracted);
+      if (extracted.hasTimestamps()) data = data.withTimes(extracted.lastSeen());
+      BitSet allowed = filter.apply(data.items(), message -> listener.step(job.name(), message));
 
       if (job.evaluation() != null) {
-        Evaluated evaluated = evaluate(job, extracted);
+        Evaluated evaluated = evaluate(job, extracted, data);
         report.metrics(evaluated.metrics());
         batch.setMetrics(json(evaluated.metrics())); // kept with the batch even if a later step fails
         // Refused before the full training: a model that falls short is not worth its training and scoring time.
@@ -72,20 +90,22 @@ final class RecommendationsRunner {
       listener.step(job.name(), String.format("scoring top-%d for %,d users", job.topN(), data.userCount()));
       t0 = System.nanoTime();
       TopNScoring.ScoringSummary recs = TopNScoring.scoreUsers(model, job.excludeSeen() ? data.byUser() : null, null,
-          job.topN(), null, job.threads(), batch.recommendationSink(data.users(), data.items()), progress);
+          job.topN(), allowed, job.threads(), batch.recommendationSink(data.users(), data.items()), progress);
       report.scored(recs.keys(), recs.rows(), System.nanoTime() - t0);
 
       if (job.similarItems() > 0 && model.newItemScorer() != null) {
-        listener.step(job.name(), String.format("similar items: top-%d for %,d items", job.similarItems(), data.itemCount()));
-        TopNScoring.ScoringSummary sim = TopNScoring.scoreSimilarItems(model, job.similarItems(), job.threads(),
-            batch.similarSink(data.items()), progress);
+        listener.step(job.name(), String.format("similar items: top-%d for %,d items", job.similarItems(),
+            allowed == null ? data.itemCount() : allowed.cardinality()));
+        TopNScoring.ScoringSummary sim = TopNScoring.scoreSimilarItems(model, job.similarItems(), allowed,
+            job.threads(), batch.similarSink(data.items()), progress);
         report.similar(sim.rows());
       }
       if (job.fallback()) {
-        Popularity.Fallback top = Popularity.fallback(data, job.topN());
+        Popularity.Fallback top = Popularity.fallback(data, job.topN(), fallbackCount(job), allowed,
+            job.fallbackHalfLife());
         batch.writeFallback(top.items(), top.scores(), top.items().length, data.items());
       }
-      if (job.segmentFallback() != null) report.segmentLists(writeSegmentFallback(job, data, batch));
+      if (job.segmentFallback() != null) report.segmentLists(writeSegmentFallback(job, data, allowed, batch));
       BatchInfo published = batch.publish(job.keep());
       return report.published(published, System.nanoTime() - start);
     } catch (RuntimeException | Error e) {
@@ -100,12 +120,31 @@ final class RecommendationsRunner {
     }
   }
 
+  /** The model's parameters, with the job's filter sizes and fallback decay when it has them. */
+  private static Map<String, Object> batchParams(RecommendationsJob job, ItemFilter filter) {
+    Map<String, Object> params = new LinkedHashMap<>(job.model().params());
+    if (filter != null && !filter.sizes().isEmpty()) params.put("filters", filter.sizes());
+    if (job.fallbackHalfLife() != null) params.put("fallback_half_life", DurationText.format(job.fallbackHalfLife()));
+    return params;
+  }
+
+  /** A decay measures ages, so a source that gave no times fails the run naming the setting. */
+  private static void requireTimesForDecay(RecommendationsJob job, ExtractResult extracted) {
+    if (extracted.hasTimestamps()) return;
+    Duration model = RecommendationsJob.modelHalfLife(job.model());
+    String key = model != null ? "model.half_life" : job.fallbackHalfLife() != null ? "fallback_half_life" : null;
+    if (key == null) return;
+    throw new ConfigException("jobs." + job.name() + "." + key, DurationText.format(model != null ? model
+        : job.fallbackHalfLife()), job.source().label() + " gave no timestamps, so its interactions have no age",
+        "fill the source's timestamp column, or remove " + key);
+  }
+
   /** The evaluation as stored with the batch, and the gate's verdict (null without a gate). */
   private record Evaluated(Map<String, Object> metrics, QualityGate.Verdict gate) {}
 
-  private Evaluated evaluate(RecommendationsJob job, ExtractResult extracted) {
+  /** @param data the extracted interactions with their times, when the source has them */
+  private Evaluated evaluate(RecommendationsJob job, ExtractResult extracted, Interactions data) {
     RecommendationsJob.EvaluationConfig ev = job.evaluation();
-    Interactions data = extracted.interactions();
     Holdout.Split split;
     if (ev.split() == RecommendationsJob.EvaluationConfig.Split.TIME) {
       if (!extracted.hasTimestamps()) {
@@ -160,11 +199,19 @@ final class RecommendationsRunner {
   }
 
   /**
-   * Per segment of the named segments job's current batch, the items most popular among its customers
-   * who are users here: the list for users without one of their own who have a segment. Returns how many
+   * How the fallback list counts popularity: as the model does when the model is popularity (so a newcomer's
+   * list is the model's own ranking), else by distinct users.
+   */
+  private static PopularityParams.Count fallbackCount(RecommendationsJob job) {
+    return job.model() instanceof Popularity p ? p.parameters().count() : PopularityParams.Count.USERS;
+  }
+
+  /**
+   * Per segment of the named segments job's current batch, the allowed items most popular among its
+   * customers who are users here: the list for users without one of their own who have a segment. Returns how many
    * segment lists were written; none (with a note) when that job has not published yet.
    */
-  private int writeSegmentFallback(RecommendationsJob job, Interactions data, BatchWriter batch) {
+  private int writeSegmentFallback(RecommendationsJob job, Interactions data, BitSet allowed, BatchWriter batch) {
     String segJob = job.segmentFallback();
     batch.setSegmentJob(segJob);
     Optional<PreviousSegments> current = new SegmentReader(publisher.store()).previousForStability(segJob);
@@ -187,7 +234,8 @@ final class RecommendationsRunner {
         matched[0]++;
       }
     });
-    Popularity.Fallback[] lists = Popularity.fallbackByGroup(data, group, groupOf.size(), job.topN());
+    Popularity.Fallback[] lists = Popularity.fallbackByGroup(data, group, groupOf.size(), job.topN(), allowed,
+        job.fallbackHalfLife());
     int written = 0;
     for (var e : groupOf.entrySet()) {
       Popularity.Fallback f = lists[e.getValue()];

@@ -73,6 +73,11 @@ abstract class JobRunnerTest {
   /** Per user, the items of its valid CSV rows: what exclude_seen must leave out. */
   private static Map<String, Set<String>> seen;
   private static Set<String> catalogue;
+  /** Per item, its distinct users, and the items in order of first appearance (the dense id order). */
+  private static Map<String, Integer> buyers;
+  private static List<String> firstSeen;
+  /** Per user and item, the summed quantity and the latest time (epoch seconds): what a half-life decays. */
+  private static Map<String, Map<String, double[]>> pairs;
 
   @TempDir Path dir;
   Store store;
@@ -93,12 +98,18 @@ abstract class JobRunnerTest {
     new SyntheticShop(ShopParams.of(USERS, ITEMS, EVENTS, 20240601L)).writeCsv(events, Progress.NONE);
     seen = new HashMap<>();
     catalogue = new HashSet<>();
+    buyers = new HashMap<>();
+    firstSeen = new ArrayList<>();
+    pairs = new HashMap<>();
     try (BufferedReader r = Files.newBufferedReader(events)) {
       r.readLine();
       for (String line; (line = r.readLine()) != null; ) {
         String[] f = line.split(",");
-        seen.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[1]);
-        catalogue.add(f[1]);
+        if (seen.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[1])) buyers.merge(f[1], 1, Integer::sum);
+        if (catalogue.add(f[1])) firstSeen.add(f[1]);
+        double[] pair = pairs.computeIfAbsent(f[0], k -> new HashMap<>()).computeIfAbsent(f[1], k -> new double[2]);
+        pair[0] += Double.parseDouble(f[3]);
+        pair[1] = Math.max(pair[1], java.time.Instant.parse(f[2]).getEpochSecond());
       }
     }
   }
@@ -423,6 +434,243 @@ abstract class JobRunnerTest {
     assertThat(skipped.get(1)).contains("events.csv:" + (EVENTS + 3)).contains("item_id");
     assertThat(skipped.get(2)).contains("events.csv:" + (EVENTS + 4));
     assertListsFollowTheData(report.batch());
+  }
+
+  // ---------------------------------------------------------------- item filters
+
+  /**
+   * Deny lists (inline and a gzipped file) and an allow list (a file) on a job with segment fallback: no
+   * filtered item is in any list the views serve, and every list is still as long as the allowed items allow.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"popularity", "itemknn", "als", "ease"})
+  void filteredItemsAppearInNoPublishedListAndListsStayFull(String type) throws Exception {
+    // the five most popular items are denied, so without the filter they would be in most lists
+    List<String> byPopularity = new ArrayList<>(firstSeen);
+    byPopularity.sort((a, b) -> buyers.get(b) - buyers.get(a));
+    List<String> sorted = new ArrayList<>(catalogue);
+    Collections.sort(sorted);
+    List<String> unlisted = new ArrayList<>();
+    for (int k = 0; k < sorted.size(); k += 15) unlisted.add(sorted.get(k)); // not in the catalogue file
+    Files.createDirectories(dir.resolve("lists"));
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("lists/out-of-stock.csv")))) {
+      out.write(("item_id\n" + byPopularity.get(3) + "\n" + byPopularity.get(4) + "\n" + byPopularity.get(0)
+          + "\ngone-1\ngone-2\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    StringBuilder allowFile = new StringBuilder("item_id\n");
+    for (String i : sorted) if (!unlisted.contains(i)) allowFile.append(i).append('\n');
+    allowFile.append("new-1\nnew-2\nnew-3\n");
+    Files.writeString(dir.resolve("catalogue.csv"), allowFile);
+    Set<String> denied = new HashSet<>(byPopularity.subList(0, 5));
+    Set<String> allowed = new HashSet<>(catalogue);
+    allowed.removeAll(denied);
+    allowed.removeAll(unlisted);
+
+    Path file = dir.resolve("larder.yaml");
+    String text = """
+        jobs:
+          seg:
+            type: segments
+            source: { file: events.csv, columns: { customer: user_id, timestamp: timestamp, amount: amount, order: order_id } }
+            kmeans: { k: 3 }
+            threads: 2
+        """ + yaml(model(type), 0, """
+            segment_fallback: seg
+            filters:
+              deny: [%s, %s, %s, no-such-item]
+              deny_file: lists/out-of-stock.csv
+              allow_file: catalogue.csv
+        """.formatted(byPopularity.get(0), byPopularity.get(1), byPopularity.get(2))).substring("jobs:\n".length());
+    LarderConfig cfg = LarderConfig.parse(file, ConfigFile.parse(file.toString(), text));
+    RunReport report = null;
+    for (var job : cfg.select(null)) if (runner.run(job) instanceof RunReport r) report = r;
+    BatchInfo b = report.batch();
+
+    // users: min(top_n, allowed items not seen), none filtered, ranked
+    Map<String, List<Row>> byUser = new TreeMap<>();
+    for (Row r : rows("SELECT user_id, rank, item_id, score, batch_id FROM larder_recommendations WHERE job = ?")) {
+      byUser.computeIfAbsent(r.key, k -> new ArrayList<>()).add(r);
+    }
+    long expectedRows = 0;
+    for (var e : seen.entrySet()) {
+      Set<String> open = new HashSet<>(allowed);
+      open.removeAll(e.getValue());
+      List<Row> list = byUser.getOrDefault(e.getKey(), List.of());
+      assertThat(list).as("list of %s", e.getKey()).hasSize(Math.min(TOP_N, open.size()));
+      assertRanked(list, b.id(), "user " + e.getKey());
+      assertThat(list).extracting(r -> r.item).as("list of %s", e.getKey()).allMatch(open::contains);
+      expectedRows += list.size();
+    }
+    assertThat(b.rows()).isEqualTo(expectedRows);
+
+    // the global fallback: the most popular allowed items, ties to the item seen first; counted as the model
+    // counts when the model is popularity (here by weight), else by distinct users
+    List<String> byFallback = byPopularity;
+    if (type.equals("popularity")) {
+      Map<String, Double> weight = new HashMap<>();
+      for (var byItem : pairs.values()) for (var e : byItem.entrySet()) weight.merge(e.getKey(), e.getValue()[0], Double::sum);
+      byFallback = new ArrayList<>(firstSeen);
+      byFallback.sort((a, c) -> Double.compare(weight.get(c), weight.get(a)));
+    }
+    List<String> fallback = rows("SELECT '-', rank, item_id, score, batch_id FROM larder_fallback WHERE job = ?")
+        .stream().map(r -> r.item).toList();
+    assertThat(fallback).containsExactlyElementsOf(byFallback.stream().filter(allowed::contains).limit(TOP_N).toList());
+
+    // per segment: only allowed items, and full lists (every segment's users touch far more than top_n items)
+    List<Row> segmentRows = rows("SELECT CAST(segment_id AS VARCHAR(20)), rank, item_id, score, batch_id"
+        + " FROM larder_segment_fallback WHERE job = ?");
+    Map<String, List<Row>> bySegment = new TreeMap<>();
+    for (Row r : segmentRows) bySegment.computeIfAbsent(r.key, k -> new ArrayList<>()).add(r);
+    assertThat(bySegment).hasSize(3);
+    for (var e : bySegment.entrySet()) {
+      assertThat(e.getValue()).hasSize(TOP_N);
+      assertRanked(e.getValue(), b.id(), "segment " + e.getKey());
+      assertThat(e.getValue()).extracting(r -> r.item).allMatch(allowed::contains);
+    }
+
+    // similar items: lists only for allowed items, and only of allowed items
+    List<Row> similar = rows("SELECT item_id, rank, similar_item_id, score, batch_id FROM larder_similar_items WHERE job = ?");
+    if (type.equals("popularity")) {
+      assertThat(similar).isEmpty();
+    } else {
+      assertThat(similar).isNotEmpty();
+      assertThat(similar).extracting(r -> r.key).allMatch(allowed::contains);
+      assertThat(similar).extracting(r -> r.item).allMatch(allowed::contains);
+      String someDenied = byPopularity.get(0);
+      assertThatThrownBy(() -> reader.similarItems(JOB, someDenied, SIMILAR)).isInstanceOf(NotFoundException.class);
+    }
+
+    // the read side serves the same
+    String someone = byUser.keySet().iterator().next();
+    assertThat(reader.recommend(JOB, someone, TOP_N).items()).extracting(RankedItem::itemId)
+        .containsExactlyElementsOf(byUser.get(someone).stream().map(r -> r.item).toList());
+    assertThat(reader.recommend(JOB, "nobody", TOP_N).items()).extracting(RankedItem::itemId)
+        .containsExactlyElementsOf(fallback);
+
+    // sizes in the batch's params and in the run's steps: 3 + 1 inline, 5 in the file, one of them repeated
+    JsonNode filters = JSON.readTree(b.params()).get("filters");
+    assertThat(filters.get("deny").asInt()).isEqualTo(8);
+    assertThat(filters.get("allow").asInt()).isEqualTo(catalogue.size() - unlisted.size() + 3);
+    assertThat(steps).contains("deny list: 8 ids, 3 not in the data",
+        String.format("allow list: %,d ids, 3 not in the data", catalogue.size() - unlisted.size() + 3),
+        String.format("filters: %,d of %,d items may be recommended", allowed.size(), catalogue.size()));
+  }
+
+  @Test
+  void anAllowListThatMatchesNoItemFailsTheRunNamingTheFileAndTheOldBatchKeepsServing() throws Exception {
+    BatchInfo good = runner.run(config(model("itemknn"), 0, "")).batch();
+    Map<String, List<String>> before = lists();
+    Files.writeString(dir.resolve("catalogue.csv"), "item_id\nsku-1\nsku-2\n"); // another shop's ids
+    RecommendationsJob job = config(model("itemknn"), 0, "    filters: { allow_file: catalogue.csv }\n");
+    assertThatThrownBy(() -> runner.run(job))
+        .isInstanceOfSatisfying(InputException.class, e -> assertThat(e.source()).endsWith("catalogue.csv"))
+        .hasMessageContaining("none of the 2 ids");
+    BatchInfo failed = assertFailedWhilePreviousServes(good, before, "catalogue.csv");
+    assertThat(JSON.readTree(failed.params()).get("filters").get("allow").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void aMissingDenyFileFailsTheRunNamingItAndTheOldBatchKeepsServing() throws Exception {
+    BatchInfo good = runner.run(config(model("popularity"), 0, "")).batch();
+    Map<String, List<String>> before = lists();
+    RecommendationsJob job = config(model("popularity"), 0, "    filters: { deny: [i1], deny_file: out-of-stock.csv }\n");
+    assertThatThrownBy(() -> runner.run(job)).isInstanceOf(InputException.class)
+        .hasMessageContaining("out-of-stock.csv").hasMessageContaining("file not found");
+    BatchInfo failed = assertFailedWhilePreviousServes(good, before, "out-of-stock.csv");
+    assertThat(JSON.readTree(failed.params()).has("filters")).isFalse(); // unread, so no sizes
+
+    Files.writeString(dir.resolve("out-of-stock.csv"), "i2\n");
+    BatchInfo next = runner.run(job).batch();
+    assertThat(JSON.readTree(next.params()).get("filters").get("deny").asInt()).isEqualTo(2);
+    assertThat(rows("SELECT user_id, rank, item_id, score, batch_id FROM larder_recommendations WHERE job = ?"))
+        .extracting(r -> r.item).isNotEmpty().doesNotContain("i1", "i2");
+  }
+
+  // ---------------------------------------------------------------- decay
+
+  /**
+   * {@code half_life: 30d} on popularity by weight: each user's scores, and the fallback's (by distinct users,
+   * the model's half-life inherited), are the decayed sums computed from the CSV, ages measured from its
+   * latest row.
+   */
+  @Test
+  void aPopularityHalfLifeDecaysTheListsAndTheFallbackFromTheLatestTimestamp() throws Exception {
+    RunReport report = runner.run(with30dHalfLife());
+    BatchInfo b = report.batch();
+    JsonNode params = JSON.readTree(b.params());
+    assertThat(params.get("half_life").asText()).isEqualTo("30d");
+    assertThat(params.get("fallback_half_life").asText()).isEqualTo("30d");
+
+    long latest = 0;
+    for (var byItem : pairs.values()) for (double[] p : byItem.values()) latest = Math.max(latest, (long) p[1]);
+    Map<String, Double> byWeight = new HashMap<>();
+    for (var byItem : pairs.values()) {
+      for (var e : byItem.entrySet()) {
+        double decay = Math.pow(2, -(latest - e.getValue()[1]) / (30.0 * 86_400));
+        byWeight.merge(e.getKey(), e.getValue()[0] * decay, Double::sum);
+      }
+    }
+    assertListsFollowTheData(b);
+    for (Row r : rows("SELECT user_id, rank, item_id, score, batch_id FROM larder_recommendations WHERE job = ?")) {
+      assertThat((double) r.score).as("%s for %s", r.item, r.key).isCloseTo(byWeight.get(r.item),
+          org.assertj.core.api.Assertions.within(1e-4 * byWeight.get(r.item) + 1e-6));
+    }
+    // the model counts by weight, and so does its fallback list: a newcomer sees the model's own ranking
+    List<Row> fallback = rows("SELECT '-', rank, item_id, score, batch_id FROM larder_fallback WHERE job = ?");
+    double last = Double.MAX_VALUE;
+    for (Row r : fallback) {
+      assertThat((double) r.score).as(r.item).isCloseTo(byWeight.get(r.item),
+          org.assertj.core.api.Assertions.within(1e-4 * byWeight.get(r.item)));
+      last = Math.min(last, byWeight.get(r.item));
+    }
+    // nothing left out is clearly more popular than the last listed item
+    Set<String> listed = new HashSet<>(fallback.stream().map(r -> r.item).toList());
+    for (var e : byWeight.entrySet()) {
+      if (!listed.contains(e.getKey())) assertThat(e.getValue()).as(e.getKey()).isLessThanOrEqualTo(last * (1 + 1e-4));
+    }
+  }
+
+  private RecommendationsJob with30dHalfLife() {
+    return with30dHalfLife("");
+  }
+
+  private RecommendationsJob with30dHalfLife(String extra) {
+    Path file = dir.resolve("larder.yaml");
+    String text = yaml("{ type: popularity, count: weight, half_life: 30d }", 0, extra)
+        .replace("weight: quantity }", "weight: quantity, timestamp: timestamp }");
+    return (RecommendationsJob) LarderConfig.parse(file, ConfigFile.parse(file.toString(), text)).jobs().get(JOB);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"random", "time"})
+  void aDecayedPopularityModelIsEvaluatedOnItsTrainingSplitsTimes(String split) throws Exception {
+    RunReport report = runner.run(with30dHalfLife("    evaluate: { holdout: 0.2, k: 10, split: " + split + " }\n"));
+    JsonNode m = JSON.readTree(report.batch().metrics());
+    assertThat(m.get("split").asText()).isEqualTo(split);
+    assertThat(m.get("model").get("users").asLong()).isPositive();
+    assertThat(m.get("model").get("ndcg").asDouble()).isBetween(0.0, 1.0);
+    assertListsFollowTheData(report.batch());
+  }
+
+  @Test
+  void aHalfLifeOnDataWithoutTimesFailsTheRunNamingTheKey() throws Exception {
+    BatchInfo good = runner.run(config(model("popularity"), 0, "")).batch();
+    Map<String, List<String>> before = lists();
+    // the timestamp column is named but empty in every row
+    Path csv = dir.resolve("untimed.csv");
+    StringBuilder text = new StringBuilder("user_id,item_id,timestamp\n");
+    for (var e : seen.entrySet()) for (String i : e.getValue()) text.append(e.getKey()).append(',').append(i).append(",\n");
+    Files.writeString(csv, text);
+    Path file = dir.resolve("larder.yaml");
+    String yaml = yaml("{ type: popularity, half_life: 14d }", 0, "")
+        .replace("file: events.csv, columns: { user: user_id, item: item_id, weight: quantity }",
+            "file: untimed.csv, columns: { user: user_id, item: item_id, timestamp: timestamp }");
+    RecommendationsJob job = (RecommendationsJob) LarderConfig.parse(file, ConfigFile.parse(file.toString(), yaml)).jobs().get(JOB);
+    assertThatThrownBy(() -> runner.run(job))
+        .isInstanceOfSatisfying(larder.core.ConfigException.class,
+            e -> assertThat(e.key()).isEqualTo("jobs.shop.model.half_life"))
+        .hasMessageContaining("no timestamps");
+    assertFailedWhilePreviousServes(good, before, "jobs.shop.model.half_life");
   }
 
   // ---------------------------------------------------------------- contract checks
