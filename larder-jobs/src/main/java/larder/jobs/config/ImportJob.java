@@ -13,35 +13,11 @@ import larder.extract.ScoreSource;
  * @param scores the source of per-entity scores, or null when {@code lists} is given
  * @param lists the source of per-user lists, or null when {@code scores} is given
  * @param topN lists are cut to this length (recommendations only)
- * @param checks whole-batch checks made before publishing
+ * @param checks whole-batch checks made before publishing, score bounds included
  * @param keep batches kept for rollback (the current one included)
  */
-public record ImportJob(String name, ScoreSource scores, ListSource lists, int topN, Checks checks, int keep)
+public record ImportJob(String name, ScoreSource scores, ListSource lists, int topN, BatchChecks checks, int keep)
     implements JobConfig {
-
-  /**
-   * Checks on the batch as a whole, after every row passed: they catch a truncated export or a model gone wrong,
-   * which row-by-row validation cannot.
-   *
-   * @param minRows fewest entities (scores) or users (lists) to publish; 1 by default
-   * @param scoreMin lowest allowed score, or null
-   * @param scoreMax highest allowed score, or null
-   * @param maxRowChange largest allowed relative change in entities or users against the job's current batch
-   *     (0.5: between half and one and a half times as many), or null for no limit
-   */
-  public record Checks(long minRows, Double scoreMin, Double scoreMax, Double maxRowChange) {
-    public Checks {
-      if (minRows < 1) throw new ConfigException("checks.min_rows", minRows, "must be >= 1");
-      if (scoreMin != null && scoreMax != null && scoreMin > scoreMax) {
-        throw new ConfigException("checks.score_min", scoreMin, "is above checks.score_max = " + scoreMax);
-      }
-      if (maxRowChange != null && !(maxRowChange > 0)) {
-        throw new ConfigException("checks.max_row_change", maxRowChange, "must be > 0", "0.5 allows half to 1.5 times as many rows");
-      }
-    }
-
-    public static Checks none() { return new Checks(1, null, null, null); }
-  }
 
   public ImportJob {
     JobConfig.checkName(name);
@@ -49,7 +25,7 @@ public record ImportJob(String name, ScoreSource scores, ListSource lists, int t
     if ((scores == null) == (lists == null)) throw new ConfigException(at + ".source", null, "give either scores or lists");
     if (topN < 1) throw new ConfigException(at + ".top_n", topN, "must be >= 1");
     if (keep < 1) throw new ConfigException(at + ".keep", keep, "must be >= 1 (the current batch counts)");
-    if (checks == null) checks = Checks.none();
+    if (checks == null) checks = BatchChecks.none();
   }
 
   /** "scores" or "recommendations": what the batches hold and which views serve them. */

@@ -50,13 +50,7 @@ final class JobConfigs {
       boolean lists = n.choice("kind", "scores", "scores", "recommendations").equals("recommendations");
       Object source = SourceConfigs.imports(n.child("source"), baseDir, lists);
       int topN = lists ? n.integer("top_n", 10) : 10;
-      ImportJob.Checks checks = ImportJob.Checks.none();
-      ConfigNode c = n.childOrNull("checks");
-      if (c != null) {
-        checks = new ImportJob.Checks(c.longValue("min_rows", 1), c.numberOrNull("score_min"), c.numberOrNull("score_max"),
-            c.numberOrNull("max_row_change"));
-        c.finish();
-      }
+      BatchChecks checks = BatchChecks.parse(n, true);
       int keep = n.integer("keep", 3);
       n.finish();
       return new ImportJob(name, source instanceof ScoreSource s ? s : null, source instanceof ListSource l ? l : null,
@@ -82,9 +76,15 @@ final class JobConfigs {
     RecommendationsJob.EvaluationConfig eval = null;
     ConfigNode e = n.childOrNull("evaluate");
     if (e != null) eval = evaluation(e, topN, n.path());
+    BatchChecks checks;
+    try {
+      checks = BatchChecks.parse(n, false);
+    } catch (ConfigException ce) {
+      throw ce.under(n.path());
+    }
     n.finish();
     return new RecommendationsJob(name, source, model, topN, excludeSeen, similar, fallback, keep, threads, eval,
-        segmentFallback, filters, fallbackHalfLife);
+        segmentFallback, filters, fallbackHalfLife, checks);
   }
 
   /**
@@ -211,9 +211,11 @@ final class JobConfigs {
       }
       double threshold = n.number("match_threshold", IdMatcher.DEFAULT_THRESHOLD);
       int keep = n.integer("keep", 3);
+      BatchChecks checks = BatchChecks.parse(n, false);
       n.finish();
       return new SegmentsJob(name, source instanceof TransactionSource t ? t : null,
-          source instanceof FeatureSource f ? f : null, method, asOf, monetary, transform, k, params, threshold, keep, threads);
+          source instanceof FeatureSource f ? f : null, method, asOf, monetary, transform, k, params, threshold, keep, threads,
+          checks);
     } catch (ConfigException e) {
       throw e.under(n.path()); // kmeans.k = 0 -> jobs.seg.kmeans.k = 0
     }

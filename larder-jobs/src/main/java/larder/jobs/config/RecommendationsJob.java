@@ -30,6 +30,7 @@ import larder.train.recommend.popularity.PopularityParams;
  * @param filters items that must not, or the only items that may, be recommended
  * @param fallbackHalfLife the decay of the fallback lists' popularity (global and per segment), or null for
  *     none; needs timestamps
+ * @param checks whole-batch checks on the users with a list, made before training
  */
 public record RecommendationsJob(
     String name,
@@ -44,7 +45,8 @@ public record RecommendationsJob(
     EvaluationConfig evaluation,
     String segmentFallback,
     ItemFilters filters,
-    Duration fallbackHalfLife) implements JobConfig {
+    Duration fallbackHalfLife,
+    BatchChecks checks) implements JobConfig {
 
   public RecommendationsJob {
     String at = "jobs." + name;
@@ -60,6 +62,7 @@ public record RecommendationsJob(
           "name a job of type: segments");
     }
     if (filters == null) filters = ItemFilters.NONE;
+    if (checks == null) checks = BatchChecks.none();
     PopularityParams.checkHalfLife(at + ".fallback_half_life", fallbackHalfLife);
     boolean noTimes = knowsTimestampColumn(source) && timestampColumn(source) == null;
     if (evaluation != null && evaluation.split() == EvaluationConfig.Split.TIME && noTimes) {
@@ -102,7 +105,7 @@ public record RecommendationsJob(
   public RecommendationsJob(String name, InteractionSource source, Recommender model, int topN, boolean excludeSeen,
       int similarItems, boolean fallback, int keep, int threads, EvaluationConfig evaluation, String segmentFallback) {
     this(name, source, model, topN, excludeSeen, similarItems, fallback, keep, threads, evaluation, segmentFallback,
-        ItemFilters.NONE, null);
+        ItemFilters.NONE, null, BatchChecks.none());
   }
 
   @Override public String kind() { return "recommendations"; }

@@ -26,6 +26,7 @@ import larder.train.segment.transform.Transform;
  * @param matchThreshold distance (transformed units) below which a new cluster keeps a previous segment's id
  * @param keep batches kept for rollback (the current one included)
  * @param threads worker threads
+ * @param checks whole-batch checks on the customers segmented, made before segmenting
  */
 public record SegmentsJob(
     String name,
@@ -39,7 +40,8 @@ public record SegmentsJob(
     KMeansParams kmeans,
     double matchThreshold,
     int keep,
-    int threads) implements JobConfig {
+    int threads,
+    BatchChecks checks) implements JobConfig {
 
   /** How customers are put into segments. */
   public enum Method {
@@ -68,6 +70,7 @@ public record SegmentsJob(
     }
     if (keep < 1) throw new ConfigException(at + ".keep", keep, "must be >= 1 (the current batch counts)");
     if (threads < 1) throw new ConfigException(at + ".threads", threads, "must be >= 1");
+    if (checks == null) checks = BatchChecks.none();
   }
 
   @Override public String kind() { return "segments"; }

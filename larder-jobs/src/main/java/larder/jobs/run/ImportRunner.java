@@ -3,21 +3,20 @@ package larder.jobs.run;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import larder.core.BatchInfo;
 import larder.core.InputException;
 import larder.core.Progress;
 import larder.core.Scores;
 import larder.extract.ImportedLists;
 import larder.extract.ScoresResult;
+import larder.jobs.config.BatchChecks;
 import larder.jobs.config.ImportJob;
 import larder.publish.BatchWriter;
 import larder.publish.Publisher;
-import larder.serve.PredictionReader;
 
 /**
  * Runs one import job: read another model's predictions, validate every row and then the batch as a whole
- * ({@link ImportJob.Checks}), and publish through the same atomic switch as Larder's own models. Any failure
+ * ({@link BatchChecks}), and publish through the same atomic switch as Larder's own models. Any failure
  * marks the batch failed and leaves the previous batch serving.
  */
 final class ImportRunner {
@@ -36,14 +35,13 @@ final class ImportRunner {
     BatchWriter batch = publisher.begin(job.name(), job.kind(), "import", RecommendationsRunner.json(params(job)));
     try {
       listener.step(job.name(), "reading " + job.sourceLabel());
-      Optional<BatchInfo> current = new PredictionReader(publisher.store()).current(job.name());
       ImportReport report;
       if (job.scores() != null) {
         ScoresResult r = job.scores().read(progress);
         Scores s = r.scores();
         for (String bad : r.badRowSamples()) listener.step(job.name(), "skipped bad row: " + bad);
         double[] stats = stats(s.score(), s.size());
-        check(job, s.size(), stats, current, s, null);
+        check(job, s.size(), stats, s, null);
         Map<String, Long> labels = labels(s);
         batch.setMetrics(RecommendationsRunner.json(metrics(s.size(), s.size(), stats, labels)));
         batch.writeScores(s);
@@ -65,7 +63,7 @@ final class ImportRunner {
           }
         });
         stats[1] /= Math.max(1, rows[0]);
-        check(job, users, stats, current, null, lists);
+        check(job, users, stats, null, lists);
         batch.setMetrics(RecommendationsRunner.json(metrics(users, rows[0], stats, Map.of())));
         listener.step(job.name(), String.format("publishing %,d lists (top %d)", users, job.topN()));
         lists.forEachList(job.topN(), batch.recommendationSink(lists.users(), lists.items()));
@@ -87,16 +85,11 @@ final class ImportRunner {
   }
 
   /** The whole-batch checks; each failure names the check, the value found and the limit. */
-  private static void check(ImportJob job, long keys, double[] stats, Optional<BatchInfo> current, Scores scores,
-      ImportedLists lists) {
-    ImportJob.Checks c = job.checks();
-    String what = scores != null ? "entities" : "users";
-    String at = "jobs." + job.name() + ".checks";
+  private void check(ImportJob job, long keys, double[] stats, Scores scores, ImportedLists lists) {
+    BatchChecks c = job.checks();
     String source = job.sourceLabel();
-    String hint = "nothing was published and the previous batch keeps serving; fix the export or change " + at;
-    if (keys < c.minRows()) {
-      throw new InputException(source, 0, null, keys + " " + what + ", fewer than min_rows = " + c.minRows(), hint);
-    }
+    String hint = "nothing was published and the previous batch keeps serving; fix the export or change jobs."
+        + job.name() + ".checks";
     if (c.scoreMin() != null && stats[0] < c.scoreMin()) {
       throw new InputException(source, 0, null, "a score of " + stats[0] + " is below score_min = " + c.scoreMin()
           + firstOutside(scores, lists, c.scoreMin(), true), hint);
@@ -105,15 +98,7 @@ final class ImportRunner {
       throw new InputException(source, 0, null, "a score of " + stats[2] + " is above score_max = " + c.scoreMax()
           + firstOutside(scores, lists, c.scoreMax(), false), hint);
     }
-    if (c.maxRowChange() != null && current.isPresent() && current.get().keys() > 0) {
-      long before = current.get().keys();
-      double change = Math.abs(keys - before) / (double) before;
-      if (change > c.maxRowChange()) {
-        throw new InputException(source, 0, null, String.format(Locale.ROOT,
-            "%,d %s against %,d in the current batch %d: a change of %.0f%%, more than max_row_change = %.0f%%", keys, what,
-            before, current.get().id(), change * 100, c.maxRowChange() * 100), hint);
-      }
-    }
+    BatchCheck.keys(publisher, job.name(), c, keys, scores != null ? "entities" : "users", source);
   }
 
   /** Names an entity (or user) whose score is outside the limit, so the user can find it. */
@@ -160,7 +145,7 @@ final class ImportRunner {
     p.put("source", job.sourceLabel());
     p.put("kind", job.kind());
     if (job.lists() != null) p.put("top_n", job.topN());
-    ImportJob.Checks c = job.checks();
+    BatchChecks c = job.checks();
     Map<String, Object> checks = new LinkedHashMap<>();
     checks.put("min_rows", c.minRows());
     if (c.scoreMin() != null) checks.put("score_min", c.scoreMin());

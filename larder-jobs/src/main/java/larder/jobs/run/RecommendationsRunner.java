@@ -70,6 +70,8 @@ final class RecommendationsRunner {
       listener.step(job.name(), String.format("read %,d rows: %,d users, %,d items, %,d interactions",
           extracted.rowsRead(), data.userCount(), data.itemCount(), data.size()));
       for (String bad : extracted.badRowSamples()) listener.step(job.name(), "skipped bad row: " + bad);
+      // Before any training: a truncated extract must not replace a full batch.
+      BatchCheck.keys(publisher, job.name(), job.checks(), data.userCount(), "users", job.source().label());
       requireTimesForDecay(job, extracted);
       if (extracted.hasTimestamps()) data = data.withTimes(extracted.lastSeen());
       BitSet allowed = filter.apply(data.items(), message -> listener.step(job.name(), message));

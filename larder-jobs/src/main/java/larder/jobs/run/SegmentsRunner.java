@@ -79,6 +79,7 @@ final class SegmentsRunner {
         features = SegmentFeatures.of(r.table());
       }
       for (String bad : badSamples) listener.step(job.name(), "skipped bad row: " + bad);
+      BatchCheck.keys(publisher, job.name(), job.checks(), features.rows(), "customers", job.sourceLabel());
 
       long readNanos = System.nanoTime() - start;
       Previous previous = previous(job, features.customers());

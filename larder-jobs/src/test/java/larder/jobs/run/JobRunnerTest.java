@@ -286,6 +286,37 @@ abstract class JobRunnerTest {
     assertRunsAgain(job, good);
   }
 
+  /** A truncated extract (a quarter of the users) is refused by the whole-batch checks before any training. */
+  @Test
+  void aTruncatedExtractFailsTheChecksAndTheOldBatchKeepsServing() throws Exception {
+    RecommendationsJob job = config(model("popularity"), 0, "    checks: { min_rows: 100, max_row_change: 0.5 }\n");
+    BatchInfo good = runner.run(job).batch();
+    Map<String, List<String>> before = lists();
+    Path csv = dir.resolve("events.csv");
+    List<String> lines = Files.readAllLines(csv);
+    Set<String> kept = new HashSet<>();
+    StringBuilder truncated = new StringBuilder(lines.get(0)).append('\n');
+    for (String line : lines.subList(1, lines.size())) {
+      String user = line.substring(0, line.indexOf(','));
+      if (kept.size() < USERS / 4 || kept.contains(user)) {
+        kept.add(user);
+        truncated.append(line).append('\n');
+      }
+    }
+    Files.writeString(csv, truncated);
+    assertThatThrownBy(() -> runner.run(job)).isInstanceOf(InputException.class)
+        .hasMessageContaining("events.csv").hasMessageContaining(kept.size() + " users against " + good.keys())
+        .hasMessageContaining("max_row_change = 50%");
+    assertFailedWhilePreviousServes(good, before, "max_row_change");
+
+    RecommendationsJob few = config(model("popularity"), 0, "    checks: { min_rows: 10000 }\n");
+    assertThatThrownBy(() -> runner.run(few)).isInstanceOf(InputException.class)
+        .hasMessageContaining(kept.size() + " users, fewer than min_rows = 10000");
+    assertThat(reader.current(JOB).orElseThrow().id()).isEqualTo(good.id());
+    assertThatThrownBy(() -> config(model("popularity"), 0, "    checks: { score_min: 0 }\n"))
+        .isInstanceOf(larder.core.ConfigException.class).hasMessageContaining("jobs.shop.checks").hasMessageContaining("score_min");
+  }
+
   @Test
   void aFirstRunThatFailsLeavesNothingServing() {
     RecommendationsJob job = config(model("popularity"), 0, "");
