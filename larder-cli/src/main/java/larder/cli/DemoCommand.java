@@ -20,9 +20,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", description = {
-    "Generate a realistic synthetic shop, run the whole pipeline (k-means and RFM segments, ALS and item-kNN",
-    "recommendations with evaluation and segment-aware fallback)",
-    "into the store, then print sample results and the SQL an application would use."})
+    "Run the whole pipeline on a generated shop and print sample results.",
+    "Generates a synthetic shop, runs k-means and RFM segments, and ALS (evaluated behind a quality gate, with",
+    "segment-aware fallback) and item-kNN recommendations into the store, then prints sample results and the",
+    "SQL and commands an application would use."})
 final class DemoCommand implements Callable<Integer> {
   @Mixin StoreOption store;
 

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", description = {
-    "Write synthetic shop interactions at any scale: power-law item popularity, users with latent tastes,",
+    "Write synthetic interactions (or customer transactions) at any scale.",
+    "Shop interactions: power-law item popularity, users with latent tastes,",
     "timestamps, quantities and amounts. Deterministic for a seed. Gzipped when OUT ends in .gz.",
     "With --customers N: transactions of N customers of planted types (champions, loyal, new, at risk, lost)",
     "instead, customer_id,timestamp,amount,order_id with partial refunds, to try segmentation on."})

@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "recommend", description = {"Print a user's current recommendations. A user the batch has no list for gets their",
-    "segment's list when the job has segment fallback and they are in a segment, else the job's fallback list."})
+@Command(name = "recommend", description = {"Print a user's current recommendations.",
+    "A user the batch has no list for gets their segment's list when the job has segment fallback and they are",
+    "in a segment, else the job's fallback list."})
 final class RecommendCommand implements Callable<Integer> {
   @Mixin StoreOption store;
 
