@@ -39,15 +39,36 @@ final class BatchesCommand implements Callable<Integer> {
             System.out.println(job == null ? "no batches yet; run a job with 'larder run CONFIG'" : "no batches for job " + job);
             return 0;
           }
-          System.out.printf("%6s  %-20s %-10s %-11s %-20s %12s %10s %10s%n", "batch", "job", "model", "status", "created", "rows", "similar", "users");
+          System.out.printf("%6s  %-20s %-16s %-11s %-20s %12s  %s%n", "batch", "job", "kind/model", "status", "created",
+              "rows", "covers");
           for (BatchInfo b : batches) {
-            System.out.printf(Locale.ROOT, "%6d  %-20s %-10s %-11s %-20s %,12d %,10d %,10d%n", b.id(), b.job(), b.model(),
-                b.status(), b.createdAt().toString().replace('T', ' ').replaceAll("\\.\\d+", ""), b.rows(), b.secondaryRows(), b.keys());
+            System.out.printf(Locale.ROOT, "%6d  %-20s %-16s %-11s %-20s %,12d  %s%n", b.id(), b.job(), shortKind(b) + "/" + b.model(),
+                b.status(), b.createdAt().toString().replace('T', ' ').replaceAll("\\.\\d+", ""), b.rows(), covers(b));
             if (b.message() != null && !b.message().isBlank()) System.out.println("        " + b.message());
           }
         }
       }
     }
     return 0;
+  }
+
+  private static String shortKind(BatchInfo b) {
+    return switch (b.kind()) {
+      case "recommendations" -> "recs";
+      case "segments" -> "segments";
+      default -> b.kind();
+    };
+  }
+
+  /** What the rows cover, in the words of the batch's kind. */
+  private static String covers(BatchInfo b) {
+    if (b.rows() == 0 && (b.status().equals("failed") || b.status().equals("retired") || b.status().equals("staging"))) {
+      return "-"; // rows removed, or never written
+    }
+    return switch (b.kind()) {
+      case "segments" -> String.format(Locale.ROOT, "%,d customers in %,d segments", b.keys(), b.secondaryRows());
+      case "scores" -> String.format(Locale.ROOT, "%,d entities", b.keys());
+      default -> String.format(Locale.ROOT, "%,d users; %,d similar-item rows", b.keys(), b.secondaryRows());
+    };
   }
 }
