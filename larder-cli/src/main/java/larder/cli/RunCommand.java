@@ -3,6 +3,7 @@ package larder.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import larder.core.LarderException;
 import larder.jobs.config.JobConfig;
 import java.util.concurrent.Callable;
 import larder.jobs.config.LarderConfig;
@@ -36,19 +37,36 @@ final class RunCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Runs the jobs one after the other into the store, printing progress and each job's summary. */
+  /**
+   * Runs the jobs one after the other into the store, printing progress and each job's summary. A job that
+   * fails does not stop the others (its previous batch keeps serving, and the next jobs may not depend on it);
+   * after the last job the failures are reported, the last one as the command's error and exit code.
+   */
   static List<JobReport> runJobs(LarderConfig cfg, List<JobConfig> selected, String db, boolean quiet) {
     List<JobReport> reports = new ArrayList<>();
+    List<LarderException> failures = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
     try (Store s = Store.open(db)) {
       JobRunner runner = new JobRunner(new Publisher(s), new ConsoleProgress(System.err, quiet),
           quiet ? RunReport.Listener.NONE : (job, msg) -> System.err.println("[" + job + "] " + msg));
       for (JobConfig job : selected) {
-        JobReport report = runner.run(job);
-        System.out.print(report.summary());
-        System.out.flush();
-        reports.add(report);
+        try {
+          JobReport report = runner.run(job);
+          System.out.print(report.summary());
+          System.out.flush();
+          reports.add(report);
+        } catch (LarderException e) {
+          failures.add(e);
+          failed.add(job.name());
+          if (selected.size() > 1) System.err.println("[" + job.name() + "] FAILED (its previous batch, if any, keeps serving): " + e.getMessage());
+        }
       }
     }
-    return reports;
+    if (failures.isEmpty()) return reports;
+    if (selected.size() > 1) {
+      System.err.printf("%d of %d jobs failed (%s); %s%n", failures.size(), selected.size(), String.join(", ", failed),
+          reports.isEmpty() ? "nothing was published" : "the others published");
+    }
+    throw failures.get(failures.size() - 1);
   }
 }

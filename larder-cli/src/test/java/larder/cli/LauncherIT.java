@@ -360,4 +360,19 @@ class LauncherIT {
     assertThat(none.exit()).isEqualTo(2);
     assertThat(none.err()).contains("no job has a schedule").contains("schedule:");
   }
+
+  @Test
+  @Order(14)
+  void aFailingJobDoesNotStopTheOthersAndTheRunStillFails() throws Exception {
+    Path cfg = work.resolve("two.yaml");
+    Files.writeString(cfg, "jobs:\n  broken:\n    source: { file: nowhere.csv }\n    model: { type: popularity }\n"
+        + "  fine:\n    source: { file: larder-demo/interactions.csv.gz, columns: { user: user_id, item: item_id } }\n"
+        + "    model: { type: popularity }\n");
+    Result r = larder("run", cfg.toString(), "--quiet");
+    assertThat(r.exit()).as(r.all()).isEqualTo(3);
+    assertThat(r.out()).contains("job fine: published batch");
+    assertThat(r.err()).contains("[broken] FAILED").contains("1 of 2 jobs failed (broken); the others published")
+        .contains("nowhere.csv");
+    assertThat(r.err().lines().filter(l -> l.startsWith("larder: ")).count()).isEqualTo(1);
+  }
 }

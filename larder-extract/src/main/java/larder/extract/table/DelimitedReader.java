@@ -65,7 +65,7 @@ final class DelimitedReader {
       return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
     } catch (NoSuchFileException e) {
       throw new InputException(where, 0, null, "file not found",
-          "check the path (relative paths start from the working directory)", e);
+          "check the path (in a config, a relative path starts from the config file's folder)", e);
     } catch (AccessDeniedException e) {
       throw new InputException(where, 0, null, "permission denied", "make the file readable by this user", e);
     } catch (IOException e) {
