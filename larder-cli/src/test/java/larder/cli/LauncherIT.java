@@ -325,7 +325,7 @@ class LauncherIT {
     Files.writeString(work.resolve("churn.csv"), "customer_id,p,band\nc1,0.5,\nc2,7,\n");
     Result bad = larder("run", cfg.toString(), "--quiet");
     assertThat(bad.exit()).as(bad.all()).isEqualTo(3);
-    assertThat(bad.err()).contains("churn.csv").contains("2 entities, fewer than min_rows = 10");
+    assertThat(bad.err()).contains("churn.csv").contains("a score of 7.0 is above score_max = 1.0 (entity 'c2')");
     assertThat(larder("score", "--job", "churn", "--entity", "c42").out()).as("the old batch serves").contains("0.42");
   }
 
