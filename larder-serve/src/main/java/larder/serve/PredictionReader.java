@@ -99,21 +99,18 @@ public final class PredictionReader {
   private record Listed(BatchInfo batch, List<RankedItem> items) {}
 
   /**
-   * One ranked-list statement on an auto-commit connection (a single statement reads one snapshot, so one
-   * batch), with its batch from the cache; null when it found no rows, for the caller's full read.
+   * One ranked-list statement ({@link Store#pointRead}: a single statement reads one snapshot, so one batch),
+   * with its batch from the cache; null when it found no rows, for the caller's full read.
    */
   private Listed listed(String what, String sql, Object... args) {
     List<RankedItem> items = new ArrayList<>();
     long[] batchId = {-1};
-    store.withConnection(what, c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            if (batchId[0] < 0) batchId[0] = rs.getLong(4);
-            checkBatch(rs.getLong(4), batchId[0]);
-            items.add(new RankedItem(rs.getInt(1), rs.getString(2), rs.getFloat(3)));
-          }
+    store.pointRead(what, sql, args, ps -> {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (batchId[0] < 0) batchId[0] = rs.getLong(4);
+          checkBatch(rs.getLong(4), batchId[0]);
+          items.add(new RankedItem(rs.getInt(1), rs.getString(2), rs.getFloat(3)));
         }
       }
       return null;

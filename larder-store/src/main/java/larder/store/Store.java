@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import larder.core.StoreException;
@@ -37,11 +38,14 @@ public final class Store implements AutoCloseable {
   private final StoreLocation location;
   private final Dialect dialect;
   private final HikariDataSource pool;
+  /** SQLite only: per-thread connections with prepared statements for {@link #pointRead}; null on PostgreSQL. */
+  private final PointReads pointReads;
 
-  private Store(StoreLocation location, Dialect dialect, HikariDataSource pool) {
+  private Store(StoreLocation location, Dialect dialect, HikariDataSource pool, PointReads pointReads) {
     this.location = location;
     this.dialect = dialect;
     this.pool = pool;
+    this.pointReads = pointReads;
   }
 
   /**
@@ -71,7 +75,9 @@ public final class Store implements AutoCloseable {
   public static Store open(StoreLocation location) {
     Dialect dialect = location.kind() == Dialect.Kind.SQLITE ? new SqliteDialect() : new PostgresDialect();
     HikariDataSource pool = location.kind() == Dialect.Kind.SQLITE ? sqlitePool(location) : postgresPool(location);
-    Store store = new Store(location, dialect, pool);
+    PointReads pointReads = location.kind() == Dialect.Kind.SQLITE
+        ? new PointReads(pool.getDataSource()) : null; // the driver's own data source: outside the pool
+    Store store = new Store(location, dialect, pool, pointReads);
     try {
       Schema.migrate(store);
     } catch (RuntimeException e) {
@@ -158,6 +164,45 @@ public final class Store implements AutoCloseable {
     return inTransaction(what, true, work);
   }
 
+  /** What a point read does with its statement, once its parameters are set. */
+  @FunctionalInterface
+  public interface StatementWork<T> {
+    T run(PreparedStatement statement) throws SQLException;
+  }
+
+  /**
+   * Runs one read statement, {@code sql} with {@code args} bound in order, and hands it to {@code work} to
+   * execute and read. One statement reads one snapshot. On SQLite the statement is prepared once per thread
+   * on a connection of the thread's own ({@link PointReads}); on PostgreSQL it is a pooled connection, whose
+   * driver caches prepared statements itself.
+   */
+  public <T> T pointRead(String what, String sql, Object[] args, StatementWork<T> work) {
+    if (pointReads == null) {
+      return withConnection(what, c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          bind(ps, args);
+          return work.run(ps);
+        }
+      });
+    }
+    try {
+      PreparedStatement ps = pointReads.statement(sql);
+      bind(ps, args);
+      try {
+        return work.run(ps);
+      } finally {
+        ps.clearParameters();
+      }
+    } catch (SQLException e) {
+      pointReads.discard();
+      throw failure(what, e);
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+    for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+  }
+
   /** Runs {@code work} on an auto-commit connection. */
   public <T> T withConnection(String what, SqlWork<T> work) {
     try (Connection c = connection()) {
@@ -228,6 +273,7 @@ public final class Store implements AutoCloseable {
   }
 
   @Override public void close() {
+    if (pointReads != null) pointReads.close();
     pool.close();
   }
 
