@@ -75,8 +75,9 @@ public final class Store implements AutoCloseable {
   public static Store open(StoreLocation location) {
     Dialect dialect = location.kind() == Dialect.Kind.SQLITE ? new SqliteDialect() : new PostgresDialect();
     HikariDataSource pool = location.kind() == Dialect.Kind.SQLITE ? sqlitePool(location) : postgresPool(location);
-    PointReads pointReads = location.kind() == Dialect.Kind.SQLITE
-        ? new PointReads(pool.getDataSource()) : null; // the driver's own data source: outside the pool
+    // Point reads get connections of their own, outside the pool, with a small page cache: an HTTP server may
+    // hold one per request thread, and the operating system's file cache holds the hot pages anyway.
+    PointReads pointReads = location.kind() == Dialect.Kind.SQLITE ? new PointReads(sqliteSource(location, 2_048)) : null;
     Store store = new Store(location, dialect, pool, pointReads);
     try {
       Schema.migrate(store);
@@ -99,21 +100,27 @@ public final class Store implements AutoCloseable {
       throw new StoreException("store " + location.display() + ": is a folder, not a SQLite file",
           "give a file path such as " + file.resolve("larder.db"), null);
     }
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-    config.enforceForeignKeys(true);
-    config.setCacheSize(-32_768); // 32 MiB per connection: bulk loads insert into a clustered key
-    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
-    SQLiteDataSource ds = new SQLiteDataSource(config);
-    ds.setUrl(location.url());
+    SQLiteDataSource ds = sqliteSource(location, 32_768); // 32 MiB per connection: bulk loads insert into a clustered key
     HikariConfig hc = new HikariConfig();
     hc.setDataSource(ds);
     hc.setMaximumPoolSize(8);
     hc.setMinimumIdle(1);
     return startPool(location, hc, "the file exists but is not a SQLite database, or it is not readable and writable;"
         + " point db at a new file or a Larder store");
+  }
+
+  /** A SQLite data source with Larder's settings and a page cache of at most {@code cacheKiB} KiB per connection. */
+  private static SQLiteDataSource sqliteSource(StoreLocation location, int cacheKiB) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.enforceForeignKeys(true);
+    config.setCacheSize(-cacheKiB);
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    SQLiteDataSource ds = new SQLiteDataSource(config);
+    ds.setUrl(location.url());
+    return ds;
   }
 
   private static HikariDataSource postgresPool(StoreLocation location) {
