@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       SegmentCommand.class,
       ScoreCommand.class,
       ServeCommand.class,
+      ExportCommand.class,
       BatchesCommand.class,
       StatusCommand.class,
       RollbackCommand.class,

@@ -375,4 +375,27 @@ class LauncherIT {
         .contains("nowhere.csv");
     assertThat(r.err().lines().filter(l -> l.startsWith("larder: ")).count()).isEqualTo(1);
   }
+
+  @Test
+  @Order(15)
+  void exportWritesAJobsWholeBatchInItsKindsColumns() throws Exception {
+    Result recs = larder("export", "--job", "shop-als", "-o", "als.csv");
+    assertThat(recs.exit()).as(recs.all()).isZero();
+    List<String> rows = Files.readAllLines(work.resolve("als.csv"));
+    assertThat(rows.get(0)).isEqualTo("user_id,rank,item_id,score");
+    Result one = larder("recommend", "--job", "shop-als", "--user", "u1", "--format", "csv");
+    List<String> u1 = one.out().lines().skip(1).map(l -> "u1," + l).toList();
+    assertThat(rows).containsSubsequence(u1);
+    assertThat(recs.err()).contains("exported " + String.format("%,d", rows.size() - 1) + " rows of job shop-als");
+
+    Result seg = larder("export", "--job", "shop-rfm");
+    assertThat(seg.exit()).as(seg.all()).isZero();
+    List<String> members = seg.out().lines().toList();
+    assertThat(members.get(0)).startsWith("customer_id,segment_id,segment_label");
+    assertThat(members.subList(1, members.size())).hasSize(1500).allMatch(l -> l.matches("u\\d+,\\d+,.*"));
+
+    Result none = larder("export", "--job", "no-such-job");
+    assertThat(none.exit()).isEqualTo(6);
+    assertThat(none.err()).contains("no-such-job").contains("shop-als");
+  }
 }

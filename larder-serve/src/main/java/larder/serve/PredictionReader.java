@@ -174,6 +174,44 @@ public final class PredictionReader {
     });
   }
 
+  /** Receives a job's lists row by row, in user id then rank order. */
+  @FunctionalInterface
+  public interface RowConsumer {
+    /** Called once before the first row, e.g. to write headers. */
+    default void start(BatchInfo batch) {}
+
+    void accept(String userId, int rank, String itemId, float score);
+  }
+
+  /**
+   * Every user's list in {@code job}'s current batch, streamed from one snapshot in user id then rank order
+   * (for exports to other systems); returns the rows passed on. Memory stays flat whatever the batch's size.
+   *
+   * @throws NotFoundException when the job has no current batch of ranked lists
+   */
+  public long forEachRecommendation(String job, RowConsumer consumer) {
+    Dialect d = store.dialect();
+    return store.read("stream the recommendations of job '" + job + "'", c -> {
+      BatchInfo b = Current.of(c, d, job, Batches.RECOMMENDATIONS);
+      consumer.start(b);
+      long n = 0;
+      try (PreparedStatement ps = c.prepareStatement("SELECT user_id, rank, item_id, score, batch_id FROM larder_recommendations"
+          + " WHERE job = ? AND batch_id = ? ORDER BY user_id, rank")) {
+        ps.setFetchSize(10_000);
+        ps.setString(1, job);
+        ps.setLong(2, b.id());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            checkBatch(rs.getLong(5), b.id());
+            consumer.accept(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getFloat(4));
+            n++;
+          }
+        }
+      }
+      return n;
+    });
+  }
+
   /** Batches of {@code job} (every job when null), newest first, including failed and retired ones. */
   public List<BatchInfo> batches(String job) {
     return store.read("list batches", c -> Batches.ofJob(c, store.dialect(), job));

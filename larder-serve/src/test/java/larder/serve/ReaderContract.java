@@ -94,6 +94,34 @@ abstract class ReaderContract {
     assertThat(reader.recommend("shop", "user-17", 100).items()).hasSize(N);
   }
 
+  @Test void theExportStreamsEveryListOfTheCurrentBatchInUserThenRankOrder() {
+    publish("shop", 1, false, 3);
+    BatchInfo b = publish("shop", 2, false, 3);
+    List<String> rows = new ArrayList<>();
+    long[] started = {0};
+    long n = reader.forEachRecommendation("shop", new PredictionReader.RowConsumer() {
+      @Override public void start(BatchInfo batch) {
+        started[0] = batch.id();
+      }
+
+      @Override public void accept(String user, int rank, String item, float score) {
+        rows.add(user + "|" + rank + "|" + item + "|" + score);
+      }
+    });
+    assertThat(started[0]).isEqualTo(b.id());
+    assertThat(n).isEqualTo((long) USERS * N).isEqualTo(rows.size());
+    List<String> expected = new ArrayList<>();
+    List<Integer> byName = new ArrayList<>();
+    for (int u = 0; u < USERS; u++) byName.add(u);
+    byName.sort(java.util.Comparator.comparing(u -> "user-" + u)); // the ids' own order, as the store sorts text
+    for (int u : byName) {
+      for (int r = 1; r <= N; r++) expected.add("user-" + u + "|" + r + "|item-" + item(u, r, 2) + "|" + score(r, 2));
+    }
+    assertThat(rows).containsExactlyElementsOf(expected);
+    assertThatThrownBy(() -> reader.forEachRecommendation("nope", (u, r, i, sc) -> { }))
+        .isInstanceOf(NotFoundException.class);
+  }
+
   @Test void anUnknownUserGetsTheFallbackList() {
     publish("shop", 4, false, 2);
     Recommendations r = reader.recommend("shop", "someone-new", 10);

@@ -1,0 +1,107 @@
+package larder.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import larder.core.BatchInfo;
+import larder.core.CsvFields;
+import larder.core.NotFoundException;
+import larder.core.segment.SegmentProfile;
+import larder.serve.MemberConsumer;
+import larder.serve.PredictionReader;
+import larder.serve.ScoreReader;
+import larder.serve.SegmentMember;
+import larder.serve.SegmentReader;
+import larder.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code larder export}: a job's whole current batch as CSV, for systems that take files (email, CRM, ads). */
+@Command(name = "export", description = {"Write a job's whole current batch as CSV, streamed.",
+    "Recommendations: user_id,rank,item_id,score. Segments: customer_id,segment_id,segment_label,distance,",
+    "recency_days,frequency,monetary,rfm_score. Scores: entity_id,score,label. The batch id goes to standard error."})
+final class ExportCommand implements Callable<Integer> {
+  @Mixin StoreOption store;
+
+  @Option(names = "--job", required = true, description = "The job whose current batch to export.")
+  String job;
+
+  @Option(names = {"-o", "--out"}, description = "Write to this file instead of standard output.")
+  Path out;
+
+  @Override
+  public Integer call() throws IOException {
+    try (Store s = Store.openExisting(store.resolve());
+        Writer w = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)
+            : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+      PredictionReader reader = new PredictionReader(s);
+      BatchInfo current = reader.current(job).orElseThrow(() -> new NotFoundException("job '" + job
+          + "' has no published batch; jobs serving: " + String.join(", ", reader.jobs()), "check the job name"));
+      long n = switch (current.kind()) {
+        case "segments" -> segments(s, w, current);
+        case "scores" -> {
+          write(w, "entity_id,score,label\n");
+          yield new ScoreReader(s).forEachScore(job, x -> write(w, CsvFields.quote(x.entityId()) + "," + x.score() + ","
+              + CsvFields.quote(x.label()) + "\n"));
+        }
+        default -> reader.forEachRecommendation(job, new PredictionReader.RowConsumer() {
+          @Override public void start(BatchInfo b) {
+            write(w, "user_id,rank,item_id,score\n");
+          }
+
+          @Override public void accept(String user, int rank, String item, float score) {
+            write(w, CsvFields.quote(user) + "," + rank + "," + CsvFields.quote(item) + "," + score + "\n");
+          }
+        });
+      };
+      w.flush();
+      System.err.printf("exported %,d rows of job %s, batch %d (%s)%s%n", n, job, current.id(), current.kind(),
+          out == null ? "" : " to " + out);
+    }
+    return 0;
+  }
+
+  /** Every segment's members, each segment read in its own snapshot; a batch switch mid-way fails the export. */
+  private long segments(Store s, Writer w, BatchInfo current) {
+    SegmentReader reader = new SegmentReader(s);
+    write(w, "customer_id,segment_id,segment_label,distance,recency_days,frequency,monetary,rfm_score\n");
+    long n = 0;
+    for (SegmentProfile p : reader.profiles(job).profiles()) {
+      String label = CsvFields.quote(p.label());
+      n += reader.forEachMember(job, p.segmentId(), new MemberConsumer() {
+        @Override public void start(BatchInfo b, String l) {
+          if (b.id() != current.id()) {
+            throw new NotFoundException("job '" + job + "' published batch " + b.id() + " during the export of batch "
+                + current.id(), "run the export again");
+          }
+        }
+
+        @Override public void accept(SegmentMember m) {
+          write(w, CsvFields.quote(m.customerId()) + "," + p.segmentId() + "," + label + "," + m.distance() + ","
+              + num(m.recencyDays()) + "," + num(m.frequency()) + "," + num(m.monetary()) + ","
+              + (m.rfmScore() == null ? "" : m.rfmScore()) + "\n");
+        }
+      });
+    }
+    return n;
+  }
+
+  private static String num(Double v) {
+    return v == null ? "" : String.valueOf(v);
+  }
+
+  private static void write(Writer w, String s) {
+    try {
+      w.write(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
