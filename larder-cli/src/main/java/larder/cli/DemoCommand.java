@@ -101,6 +101,8 @@ final class DemoCommand implements Callable<Integer> {
            ./larder similar --job shop-als --item %2$s
            ./larder serve --port 8080      # then: curl localhost:8080/v1/recommendations/shop-als/u1
            ./larder schedule larder-demo/larder.yaml --serve   # nightly runs at the config's schedule: times
+           ./larder export --job shop-als -o shop-als.csv   # every list, for systems that take files
+           ./larder status --config larder-demo/larder.yaml  # age, headline metric, next run of each job
            ./larder batches
            ./larder rollback --job shop-als
         """, db, shownItem);
