@@ -36,6 +36,7 @@ class PointReadTest {
         return null;
       });
       AtomicBoolean stop = new AtomicBoolean();
+      java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(3);
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<Integer>> readers = new ArrayList<>();
       for (int t = 0; t < 3; t++) {
@@ -52,11 +53,12 @@ class PointReadTest {
                 });
             assertThat(distinct[0]).isEqualTo(distinct[1]);
             assertThat(distinct[2]).isEqualTo(10);
-            reads++;
+            if (++reads == 1) reading.countDown();
           }
           return reads;
         }));
       }
+      assertThat(reading.await(30, TimeUnit.SECONDS)).as("every reader has read").isTrue();
       for (int version = 1; version <= 50; version++) {
         int v = version;
         store.write("update", c -> {
@@ -77,6 +79,16 @@ class PointReadTest {
         }
       });
       assertThat(after).isEqualTo(50);
+      if (pg == null) {
+        // a thread's idle point-read connection holds no read snapshot: a full checkpoint is not blocked
+        int busy = store.withConnection("checkpoint", c -> {
+          try (var st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            rs.next();
+            return rs.getInt(1);
+          }
+        });
+        assertThat(busy).as("checkpoint blocked by a reader").isZero();
+      }
       store.close();
       assertThatThrownBy(() -> store.pointRead("closed", "SELECT v FROM pr", new Object[0], ps -> ps.executeQuery()))
           .isInstanceOf(RuntimeException.class);
