@@ -3,6 +3,7 @@ package larder.http;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import java.util.List;
 import larder.core.ConfigException;
 import larder.core.InputException;
 import larder.core.LarderException;
@@ -31,6 +32,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * GET /v1/jobs/{job}/batches                        a job's batches, newest first
  * GET /v1/status?max_age=26h                        freshness: 503 when a job's batch is older
  * GET /health   GET /ready   GET /metrics           liveness; store reachable and (with max age) fresh; metrics
+ * GET /openapi.yaml                                 this list as an OpenAPI 3 document
  * POST /v1/jobs/{job}/rollback?to=BATCH             admin: serve an earlier kept batch again
  * </pre>
  * With {@link ApiKeys} set, requests need a key (see there); without, the API is open, so it binds to 127.0.0.1
@@ -40,10 +42,15 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class LarderHttp implements AutoCloseable {
   private final Javalin app;
+  private final List<String> endpoints;
 
-  private LarderHttp(Javalin app) {
+  private LarderHttp(Javalin app, List<String> endpoints) {
     this.app = app;
+    this.endpoints = endpoints;
   }
+
+  /** The endpoints served, as "GET /v1/jobs" (the OpenAPI document must describe each). */
+  public List<String> endpoints() { return List.copyOf(endpoints); }
 
   /** Starts serving {@code store}; the caller keeps owning the store and closes it after this. */
   public static LarderHttp start(Store store, HttpOptions options) {
@@ -87,7 +94,7 @@ public final class LarderHttp implements AutoCloseable {
       }
       throw e;
     }
-    return new LarderHttp(app);
+    return new LarderHttp(app, routes.endpoints);
   }
 
   /** The port the server listens on (the chosen one when started with port 0). */
@@ -102,7 +109,9 @@ public final class LarderHttp implements AutoCloseable {
     if (admin && !keys.adminEnabled()) {
       throw new Refused(403, "admin endpoints are off", "start larder serve with LARDER_ADMIN_KEYS set to enable them");
     }
-    if (!admin && (!keys.readProtected() || path.equals("/health") || path.equals("/ready"))) return;
+    if (!admin && (!keys.readProtected() || path.equals("/health") || path.equals("/ready") || path.equals("/openapi.yaml"))) {
+      return;
+    }
     String key = presentedKey(ctx);
     if (key == null) {
       ctx.header("WWW-Authenticate", "Bearer");

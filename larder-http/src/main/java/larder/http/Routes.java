@@ -48,7 +48,11 @@ final class Routes {
     this.options = options;
   }
 
-  void register(JavalinDefaultRoutingApi r) {
+  /** Every endpoint registered, as "GET /path", for the OpenAPI document's test. */
+  final List<String> endpoints = new ArrayList<>();
+
+  void register(JavalinDefaultRoutingApi api) {
+    Registrar r = new Registrar(api, endpoints);
     r.get("/v1/recommendations/{job}/{user}", ctx -> {
       var recs = predictions.recommend(ctx.pathParam("job"), ctx.pathParam("user"), limit(ctx));
       batchHeaders(ctx, recs.batchId(), recs.age());
@@ -120,6 +124,29 @@ final class Routes {
     });
     r.post("/v1/jobs/{job}/rollback", this::rollback);
     r.get("/metrics", this::metrics);
+    r.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi()));
+  }
+
+  /** Registers a route and remembers it. */
+  private record Registrar(JavalinDefaultRoutingApi api, List<String> seen) {
+    void get(String path, io.javalin.http.Handler h) {
+      seen.add("GET " + path);
+      api.get(path, h);
+    }
+
+    void post(String path, io.javalin.http.Handler h) {
+      seen.add("POST " + path);
+      api.post(path, h);
+    }
+  }
+
+  /** The API's OpenAPI 3 description, kept beside the routes and checked against them by the tests. */
+  static byte[] openApi() {
+    try (var in = Routes.class.getResourceAsStream("openapi.yaml")) {
+      return in.readAllBytes();
+    } catch (java.io.IOException | NullPointerException e) {
+      throw new IllegalStateException("the OpenAPI document is missing from the jar", e);
+    }
   }
 
   /** A page of members as JSON, or with {@code format=csv} every member streamed as CSV (any segment size). */

@@ -580,6 +580,19 @@ abstract class HttpApiContract {
     }
   }
 
+  @Test
+  void theOpenApiDocumentDescribesEveryEndpointAndNothingElse() throws Exception {
+    Answer doc = get("/openapi.yaml");
+    assertThat(doc.status).isEqualTo(200);
+    assertThat(doc.contentType()).startsWith("application/yaml");
+    JsonNode spec = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(doc.body);
+    assertThat(spec.get("openapi").asText()).startsWith("3.");
+    List<String> described = new ArrayList<>();
+    spec.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
+        .forEachRemaining(method -> described.add(method.toUpperCase(java.util.Locale.ROOT) + " " + p.getKey())));
+    assertThat(described).containsExactlyInAnyOrderElementsOf(server.endpoints());
+  }
+
   // ---------------------------------------------------------------- imported scores
 
   @Test
