@@ -47,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
       System.out.printf("serving %s on %s (Ctrl-C to stop)%s%n", s.name(), base,
           !keys.readProtected() ? "" : keys.adminEnabled() ? "; API keys required, admin endpoints on" : "; API keys required");
       System.out.printf("  %s/v1/jobs%n  %s/v1/recommendations/{job}/{user}%n  %s/v1/segments/{job}/customers/{customer}%n"
-          + "  %s/v1/status?max_age=26h%n  %s/metrics%n", base, base, base, base, base);
+          + "  %s/v1/status?max_age=26h%n  %s/metrics%n  %s/openapi.yaml (every endpoint)%n", base, base, base, base, base, base);
       System.out.flush();
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "larder-serve-stop"));
       stopped.await();
