@@ -1,12 +1,7 @@
 package larder.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import larder.core.BatchInfo;
@@ -14,8 +9,10 @@ import larder.core.CsvFields;
 import larder.core.NotFoundException;
 import larder.core.segment.SegmentProfile;
 import larder.serve.MemberConsumer;
+import larder.serve.MembersCsv;
 import larder.serve.PredictionReader;
 import larder.serve.ScoreReader;
+import larder.serve.ScoresCsv;
 import larder.serve.SegmentMember;
 import larder.serve.SegmentReader;
 import larder.store.Store;
@@ -39,25 +36,20 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     try (Store s = Store.openExisting(store.resolve());
-        Writer w = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)
-            : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+        Writer w = CsvOut.open(out)) {
       PredictionReader reader = new PredictionReader(s);
       BatchInfo current = reader.current(job).orElseThrow(() -> new NotFoundException("job '" + job
           + "' has no published batch; jobs serving: " + String.join(", ", reader.jobs()), "check the job name"));
       long n = switch (current.kind()) {
         case "segments" -> segments(s, w, current);
-        case "scores" -> {
-          write(w, "entity_id,score,label\n");
-          yield new ScoreReader(s).forEachScore(job, x -> write(w, CsvFields.quote(x.entityId()) + "," + x.score() + ","
-              + CsvFields.quote(x.label()) + "\n"));
-        }
+        case "scores" -> new ScoreReader(s).forEachScore(job, new ScoresCsv(w));
         default -> reader.forEachRecommendation(job, new PredictionReader.RowConsumer() {
           @Override public void start(BatchInfo b) {
-            write(w, "user_id,rank,item_id,score\n");
+            CsvOut.write(w, "user_id,rank,item_id,score\n");
           }
 
           @Override public void accept(String user, int rank, String item, float score) {
-            write(w, CsvFields.quote(user) + "," + rank + "," + CsvFields.quote(item) + "," + score + "\n");
+            CsvOut.write(w, CsvFields.quote(user) + "," + rank + "," + CsvFields.quote(item) + "," + score + "\n");
           }
         });
       };
@@ -71,7 +63,7 @@ final class ExportCommand implements Callable<Integer> {
   /** Every segment's members, each segment read in its own snapshot; a batch switch mid-way fails the export. */
   private long segments(Store s, Writer w, BatchInfo current) {
     SegmentReader reader = new SegmentReader(s);
-    write(w, "customer_id,segment_id,segment_label,distance,recency_days,frequency,monetary,rfm_score\n");
+    CsvOut.write(w, "customer_id,segment_id,segment_label,distance,recency_days,frequency,monetary,rfm_score\n");
     long n = 0;
     for (SegmentProfile p : reader.profiles(job).profiles()) {
       String label = CsvFields.quote(p.label());
@@ -84,24 +76,10 @@ final class ExportCommand implements Callable<Integer> {
         }
 
         @Override public void accept(SegmentMember m) {
-          write(w, CsvFields.quote(m.customerId()) + "," + p.segmentId() + "," + label + "," + m.distance() + ","
-              + num(m.recencyDays()) + "," + num(m.frequency()) + "," + num(m.monetary()) + ","
-              + (m.rfmScore() == null ? "" : m.rfmScore()) + "\n");
+          CsvOut.write(w, CsvFields.quote(m.customerId()) + "," + p.segmentId() + "," + label + "," + MembersCsv.values(m) + "\n");
         }
       });
     }
     return n;
-  }
-
-  private static String num(Double v) {
-    return v == null ? "" : String.valueOf(v);
-  }
-
-  private static void write(Writer w, String s) {
-    try {
-      w.write(s);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

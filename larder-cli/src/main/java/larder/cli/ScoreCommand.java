@@ -1,17 +1,13 @@
 package larder.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import larder.core.CsvFields;
 import larder.serve.ScoreReader;
+import larder.serve.ScoresCsv;
 import larder.serve.ScoredEntity;
 import larder.store.Store;
 import picocli.CommandLine.Command;
@@ -121,23 +117,12 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       try (Store s = Store.openExisting(store.resolve());
-          Writer w = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)
-              : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-        write(w, "entity_id,score,label\n");
-        long n = new ScoreReader(s).forEachScore(job, x -> write(w, CsvFields.quote(x.entityId()) + "," + x.score() + ","
-            + CsvFields.quote(x.label()) + "\n"));
+          Writer w = CsvOut.open(out)) {
+        long n = new ScoreReader(s).forEachScore(job, new ScoresCsv(w));
         w.flush();
         if (out != null) System.err.printf("wrote %,d scores of job %s to %s%n", n, job, out);
       }
       return 0;
-    }
-
-    private static void write(Writer w, String s) {
-      try {
-        w.write(s);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 }

@@ -1,13 +1,8 @@
 package larder.cli;
 
 import larder.core.CsvFields;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -17,7 +12,6 @@ import larder.core.segment.SegmentTransition;
 import larder.jobs.run.SegmentsReport;
 import larder.serve.MemberConsumer;
 import larder.serve.MembersCsv;
-import larder.serve.SegmentMember;
 import larder.serve.SegmentReader;
 import larder.store.Store;
 import picocli.CommandLine.Command;
@@ -59,8 +53,8 @@ final class SegmentCommand implements Callable<Integer> {
         case csv -> {
           System.out.println("job,customer_id,segment_id,segment_label,distance,recency_days,frequency,monetary,rfm_score,batch_id");
           System.out.println(String.join(",", CsvFields.quote(c.job()), CsvFields.quote(c.customerId()), String.valueOf(c.segmentId()),
-              CsvFields.quote(c.segmentLabel()), String.valueOf(c.distance()), num(c.recencyDays()), num(c.frequency()),
-              num(c.monetary()), c.rfmScore() == null ? "" : c.rfmScore(), String.valueOf(c.batchId())));
+              CsvFields.quote(c.segmentLabel()), String.valueOf(c.distance()), MembersCsv.num(c.recencyDays()), MembersCsv.num(c.frequency()),
+              MembersCsv.num(c.monetary()), c.rfmScore() == null ? "" : c.rfmScore(), String.valueOf(c.batchId())));
         }
         case table -> {
           System.out.printf("job %s, customer %s: batch %d (published %s, %s ago)%n", c.job(), c.customerId(), c.batchId(),
@@ -76,10 +70,6 @@ final class SegmentCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  static String num(Double v) {
-    return v == null ? "" : String.valueOf(v);
   }
 
   @Command(name = "members", description = {"Export a segment's members, streamed in customer id order (for campaign tools).",
@@ -106,22 +96,13 @@ final class SegmentCommand implements Callable<Integer> {
             "use --format csv (the default) or json; 'larder segment profiles' shows a table");
       }
       try (Store s = Store.openExisting(store.resolve());
-          Writer w = out == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16)
-              : Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-        MemberConsumer rows = format == OutputFormat.csv ? new MembersCsv(w) : m -> write(w, Json.write(m) + "\n");
+          Writer w = CsvOut.open(out)) {
+        MemberConsumer rows = format == OutputFormat.csv ? new MembersCsv(w) : m -> CsvOut.write(w, Json.write(m) + "\n");
         long n = new SegmentReader(s).forEachMember(job, segment, rows);
         w.flush();
         if (out != null) System.err.printf("wrote %,d members of segment %d of job %s to %s%n", n, segment, job, out);
       }
       return 0;
-    }
-
-    private static void write(Writer w, String s) {
-      try {
-        w.write(s);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
     }
   }
 
@@ -146,8 +127,8 @@ final class SegmentCommand implements Callable<Integer> {
                 + "frequency_median,monetary_mean,monetary_median,centroid");
             for (SegmentProfile x : p.profiles()) {
               System.out.println(String.join(",", String.valueOf(x.segmentId()), CsvFields.quote(x.label()), String.valueOf(x.size()),
-                  String.valueOf(x.share()), num(x.recencyMean()), num(x.recencyMedian()), num(x.frequencyMean()),
-                  num(x.frequencyMedian()), num(x.monetaryMean()), num(x.monetaryMedian()), CsvFields.quote(Json.write(x.centroid()))));
+                  String.valueOf(x.share()), MembersCsv.num(x.recencyMean()), MembersCsv.num(x.recencyMedian()), MembersCsv.num(x.frequencyMean()),
+                  MembersCsv.num(x.frequencyMedian()), MembersCsv.num(x.monetaryMean()), MembersCsv.num(x.monetaryMedian()), CsvFields.quote(Json.write(x.centroid()))));
             }
           }
           case table -> {

@@ -140,6 +140,9 @@ public final class ListSource {
       int[] outOffsets = new int[us + 1];
       int kept = 0;
       Integer[] list = new Integer[16];
+      // One user's items and ranks so far, with the line each came from; reused from user to user.
+      java.util.HashMap<Integer, Long> itemLine = new java.util.HashMap<>();
+      java.util.HashMap<Integer, Long> rankLine = new java.util.HashMap<>();
       for (int u = 0; u < us; u++) {
         int from = offsets[u];
         int len = offsets[u + 1] - from;
@@ -153,8 +156,8 @@ public final class ListSource {
           return c != 0 ? c : Long.compare(lineOf[a], lineOf[b]);
         });
         outOffsets[u] = kept;
-        java.util.HashMap<Integer, Long> itemLine = new java.util.HashMap<>();
-        java.util.HashMap<Integer, Long> rankLine = new java.util.HashMap<>();
+        itemLine.clear();
+        rankLine.clear();
         int position = 0;
         for (int j = 0; j < len; j++) {
           int k = list[j];

@@ -635,6 +635,19 @@ public final class BatchWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Marks the batch failed because of {@code cause} (the previous batch keeps serving) and returns the cause
+   * for the caller to throw; a failure to mark it is attached to the cause, which is what the user must see.
+   */
+  public <E extends Throwable> E failedBy(E cause) {
+    try {
+      fail(cause);
+    } catch (RuntimeException markFailed) {
+      cause.addSuppressed(markFailed);
+    }
+    return cause;
+  }
+
   /** Gives up the run with {@code message}; no-op once published or failed. */
   public void fail(String message) {
     synchronized (this) {

@@ -24,11 +24,17 @@ public final class MembersCsv implements MemberConsumer {
   }
 
   @Override public void accept(SegmentMember m) {
-    write(CsvFields.quote(m.customerId()) + "," + m.distance() + "," + num(m.recencyDays()) + "," + num(m.frequency()) + ","
-        + num(m.monetary()) + "," + (m.rfmScore() == null ? "" : m.rfmScore()) + "\n");
+    write(CsvFields.quote(m.customerId()) + "," + values(m) + "\n");
   }
 
-  private static String num(Double v) {
+  /** A member's columns after its id: {@code distance,recency_days,frequency,monetary,rfm_score}. */
+  public static String values(SegmentMember m) {
+    return m.distance() + "," + num(m.recencyDays()) + "," + num(m.frequency()) + "," + num(m.monetary()) + ","
+        + (m.rfmScore() == null ? "" : m.rfmScore());
+  }
+
+  /** A nullable number as a CSV field: empty for null. */
+  public static String num(Double v) {
     return v == null ? "" : String.valueOf(v);
   }
 

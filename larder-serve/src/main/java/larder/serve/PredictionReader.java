@@ -105,16 +105,7 @@ public final class PredictionReader {
   private Listed listed(String what, String sql, Object... args) {
     List<RankedItem> items = new ArrayList<>();
     long[] batchId = {-1};
-    store.pointRead(what, sql, args, ps -> {
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          if (batchId[0] < 0) batchId[0] = rs.getLong(4);
-          checkBatch(rs.getLong(4), batchId[0]);
-          items.add(new RankedItem(rs.getInt(1), rs.getString(2), rs.getFloat(3)));
-        }
-      }
-      return null;
-    });
+    store.pointRead(what, sql, args, ps -> readRanked(ps, batchId, items));
     if (items.isEmpty()) return null;
     BatchInfo b = publishedBatches.get(batchId[0]);
     if (b == null) {
@@ -231,14 +222,24 @@ public final class PredictionReader {
     List<RankedItem> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          checkBatch(rs.getLong(4), batchId);
-          out.add(new RankedItem(rs.getInt(1), rs.getString(2), rs.getFloat(3)));
-        }
-      }
+      readRanked(ps, new long[] {batchId}, out);
     }
     return out;
+  }
+
+  /**
+   * Reads (rank, item, score, batch_id) rows into {@code out}, each checked to come from batch {@code batchId[0]};
+   * a negative {@code batchId[0]} takes the first row's batch.
+   */
+  private Void readRanked(PreparedStatement ps, long[] batchId, List<RankedItem> out) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        if (batchId[0] < 0) batchId[0] = rs.getLong(4);
+        checkBatch(rs.getLong(4), batchId[0]);
+        out.add(new RankedItem(rs.getInt(1), rs.getString(2), rs.getFloat(3)));
+      }
+    }
+    return null;
   }
 
   private void checkBatch(long from, long batchId) {

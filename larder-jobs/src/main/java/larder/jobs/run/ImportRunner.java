@@ -72,13 +72,10 @@ final class ImportRunner {
             stats, Map.of(), System.nanoTime() - start);
       }
       return report;
-    } catch (RuntimeException | Error e) {
-      try {
-        batch.fail(e); // the previous batch keeps serving
-      } catch (RuntimeException markFailed) {
-        e.addSuppressed(markFailed);
-      }
-      throw e;
+    } catch (RuntimeException e) {
+      throw batch.failedBy(e); // the previous batch keeps serving
+    } catch (Error e) {
+      throw batch.failedBy(e);
     } finally {
       batch.close();
     }

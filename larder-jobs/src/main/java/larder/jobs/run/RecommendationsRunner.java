@@ -110,13 +110,10 @@ final class RecommendationsRunner {
       if (job.segmentFallback() != null) report.segmentLists(writeSegmentFallback(job, data, allowed, batch));
       BatchInfo published = batch.publish(job.keep());
       return report.published(published, System.nanoTime() - start);
-    } catch (RuntimeException | Error e) {
-      try {
-        batch.fail(e); // the previous batch keeps serving
-      } catch (RuntimeException markFailed) {
-        e.addSuppressed(markFailed); // the run's own error is what the user must see
-      }
-      throw e;
+    } catch (RuntimeException e) {
+      throw batch.failedBy(e); // the previous batch keeps serving
+    } catch (Error e) {
+      throw batch.failedBy(e);
     } finally {
       batch.close();
     }

@@ -113,24 +113,14 @@ final class SegmentsRunner {
           readNanos, segmentNanos, System.nanoTime() - t1, System.nanoTime() - start);
     } catch (ConfigException e) {
       // A setting that the data turned out to contradict (as_of, k): name it under the job, as the config does.
-      throw failed(batch, e.under("jobs." + job.name()));
+      throw batch.failedBy(e.under("jobs." + job.name()));
     } catch (RuntimeException e) {
-      throw failed(batch, e);
+      throw batch.failedBy(e);
     } catch (Error e) {
-      throw failed(batch, e);
+      throw batch.failedBy(e);
     } finally {
       batch.close();
     }
-  }
-
-  /** Marks the batch failed (the previous batch keeps serving) and returns {@code e} to throw. */
-  private static <E extends Throwable> E failed(BatchWriter batch, E e) {
-    try {
-      batch.fail(e);
-    } catch (RuntimeException markFailed) {
-      e.addSuppressed(markFailed);
-    }
-    return e;
   }
 
   /**
