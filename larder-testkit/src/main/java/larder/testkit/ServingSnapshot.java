@@ -75,7 +75,7 @@ public record ServingSnapshot(long batchId, long rows, String sha256) {
         kind = rs.getString(2);
       }
     }
-    MessageDigest sha = sha256();
+    MessageDigest sha = newDigest();
     long rows = 0;
     for (String sql : VIEWS.getOrDefault(kind, List.of())) {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -100,7 +100,7 @@ public record ServingSnapshot(long batchId, long rows, String sha256) {
     return new ServingSnapshot(batchId, rows, HexFormat.of().formatHex(sha.digest()));
   }
 
-  private static MessageDigest sha256() {
+  private static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
