@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     String db = store.resolve();
     System.out.printf("2. running the jobs in %s into %s%n", config, db);
     LarderConfig cfg = LarderConfig.load(config);
-    RunCommand.runJobs(cfg, cfg.select(null), db, quiet);
+    RunCommand.runJobs(cfg, cfg.select(null), db, quiet, false);
 
     Map<String, String> names = itemNames(catalogue);
     String shownItem = "i1";

@@ -30,10 +30,15 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "No progress lines; only the summary.")
   boolean quiet;
 
+  @Option(names = "--accept-shrink", description = {"Publish this once even if the batch is smaller than its checks"
+      + " allow against the serving batch (max_shrink: by default half or more of the input rows or keys lost;"
+      + " a fall beyond max_row_change or max_user_change and the like). Floors (min_rows, min_users) still hold."})
+  boolean acceptShrink;
+
   @Override
   public Integer call() {
     LarderConfig cfg = LarderConfig.load(config);
-    runJobs(cfg, cfg.select(jobs), store.resolve(cfg.store()), quiet);
+    runJobs(cfg, cfg.select(jobs), store.resolve(cfg.store()), quiet, acceptShrink);
     return 0;
   }
 
@@ -42,13 +47,14 @@ final class RunCommand implements Callable<Integer> {
    * fails does not stop the others (its previous batch keeps serving, and the next jobs may not depend on it);
    * after the last job the failures are reported, the last one as the command's error and exit code.
    */
-  static List<JobReport> runJobs(LarderConfig cfg, List<JobConfig> selected, String db, boolean quiet) {
+  static List<JobReport> runJobs(LarderConfig cfg, List<JobConfig> selected, String db, boolean quiet,
+      boolean acceptShrink) {
     List<JobReport> reports = new ArrayList<>();
     List<LarderException> failures = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     try (Store s = Store.open(db)) {
       JobRunner runner = new JobRunner(new Publisher(s), new ConsoleProgress(System.err, quiet),
-          quiet ? RunReport.Listener.NONE : (job, msg) -> System.err.println("[" + job + "] " + msg));
+          quiet ? RunReport.Listener.NONE : (job, msg) -> System.err.println("[" + job + "] " + msg), acceptShrink);
       for (JobConfig job : selected) {
         try {
           JobReport report = runner.run(job);

@@ -19,6 +19,8 @@ import java.time.Instant;
  * @param secondaryRows rows of the secondary table (similar items; 0 for scores)
  * @param keys distinct keys covered (users with a list; customers; entities)
  * @param message why it failed, or null
+ * @param inputRows rows read and kept from the job's source, set on publish; null for a batch published before
+ *     the store recorded it (schema version 4), or never published
  */
 public record BatchInfo(
     long id,
@@ -33,4 +35,5 @@ public record BatchInfo(
     long rows,
     long secondaryRows,
     long keys,
-    String message) {}
+    String message,
+    Long inputRows) {}

@@ -88,6 +88,7 @@ public final class BatchWriter implements AutoCloseable {
   private volatile Throwable writerFailure;
   private volatile boolean fallbackWritten;
   private volatile String metrics;
+  private volatile Long inputRows;
   private long recRows;
   private long similarRows;
   // segments batch: set by writeSegments/writeProfiles/writeTransitions (each at most once)
@@ -362,6 +363,15 @@ public final class BatchWriter implements AutoCloseable {
     this.metrics = json;
   }
 
+  /**
+   * Rows read and kept from the job's source, stored with the batch on publish ({@code input_rows}): what the
+   * next run's checks compare its own input with.
+   */
+  public void setInputRows(long rows) {
+    if (rows < 0) throw new IllegalArgumentException("input rows " + rows + " is below 0");
+    this.inputRows = rows;
+  }
+
   private void requireSegments(String what) {
     requireKind(Batches.SEGMENTS, what);
   }
@@ -547,14 +557,16 @@ public final class BatchWriter implements AutoCloseable {
         boolean segments = Batches.SEGMENTS.equals(kind);
         boolean scores = Batches.SCORES.equals(kind);
         try (var ps = c.prepareStatement("UPDATE larder_batch SET rec_rows = ?, similar_rows = ?, users = ?,"
-            + " segments = ?, segment_job = ?, metrics = COALESCE(?, metrics) WHERE batch_id = ?")) {
+            + " segments = ?, segment_job = ?, metrics = COALESCE(?, metrics), input_rows = ? WHERE batch_id = ?")) {
           ps.setLong(1, recRows);
           ps.setLong(2, similarRows);
           ps.setLong(3, segments ? customers : scores ? entities : users.get());
           ps.setLong(4, segments ? segmentCount : scores ? 0 : fallbackSegments.size());
           ps.setString(5, segmentJob);
           ps.setString(6, m);
-          ps.setLong(7, batchId);
+          if (inputRows == null) ps.setNull(7, Types.BIGINT);
+          else ps.setLong(7, inputRows);
+          ps.setLong(8, batchId);
           ps.executeUpdate();
         }
         if (profiles != null) insertProfiles(c, profiles);

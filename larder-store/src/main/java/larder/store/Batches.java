@@ -22,7 +22,8 @@ public final class Batches {
 
   /** The view's columns, in the order of {@link BatchInfo}'s components (plus is_current, segments). */
   public static final String SELECT = "SELECT batch_id, job, kind, model, params, metrics, created_at, published_at,"
-      + " status, rec_rows, similar_rows, users, is_current, message, segments, segment_job FROM larder_batches";
+      + " status, rec_rows, similar_rows, users, is_current, message, segments, segment_job, input_rows"
+      + " FROM larder_batches";
 
   private Batches() {}
 
@@ -36,10 +37,12 @@ public final class Batches {
     String kind = rs.getString("kind");
     boolean rowPerKey = SEGMENTS.equals(kind) || SCORES.equals(kind);
     long keys = rs.getLong("users");
+    long inputRows = rs.getLong("input_rows");
+    Long input = rs.wasNull() ? null : inputRows;
     return new BatchInfo(rs.getLong("batch_id"), rs.getString("job"), kind, rs.getString("model"),
         rs.getString("params"), rs.getString("metrics"), d.getInstant(rs, "created_at"),
         d.getInstant(rs, "published_at"), rs.getString("status"), rowPerKey ? keys : rs.getLong("rec_rows"),
-        rowPerKey ? rs.getLong("segments") : rs.getLong("similar_rows"), keys, rs.getString("message"));
+        rowPerKey ? rs.getLong("segments") : rs.getLong("similar_rows"), keys, rs.getString("message"), input);
   }
 
   /**

@@ -13,7 +13,8 @@ import larder.core.StoreException;
  * {@link Store#open}: idempotent, and safe when two processes open the store at once (SQLite takes the
  * write lock with {@code BEGIN IMMEDIATE}; PostgreSQL a transaction-scoped advisory lock per schema).
  * Version 2 added segments (tables, views, and two columns of {@code larder_batch}), version 3 scores (a
- * table and a view); an older store is upgraded in place on open, its batches serving throughout.
+ * table and a view), version 4 each batch's input rows (a column of {@code larder_batch}, shown last in
+ * {@code larder_batches}); an older store is upgraded in place on open, its batches serving throughout.
  *
  * <h2>Tables</h2>
  * <pre>
@@ -33,6 +34,9 @@ import larder.core.StoreException;
  *   segment_job           recommendations only: the segments job whose current batch places a user without
  *                         a list of their own in a segment (for larder_segment_fallback), else NULL
  *   message               why it failed or was rolled back, else NULL
+ *   input_rows            rows read and kept from the job's source (bad rows and rows below min_weight left
+ *                         out), set on publish; what the next run's checks compare its input with. NULL for a
+ *                         batch published before version 4 (its checks then compare keys only) or never published
  *   index (job, batch_id)
  * larder_current        job PK, batch_id (FK larder_batch), switched_at: the batch each job serves
  * larder_rec_rows       (batch_id, user_id, rank, item_id, score)        PK (batch_id, user_id, rank)
@@ -123,15 +127,16 @@ import larder.core.StoreException;
  *     key order on SQLite, one partition scanned and its label's rows sorted on PostgreSQL (no index on
  *     label: a label is a large share of the entities, not a few).
  * larder_batches(batch_id, job, kind, model, params, metrics, created_at, published_at, status,
- *                rec_rows, similar_rows, users, is_current, message, segments, segment_job)
+ *                rec_rows, similar_rows, users, is_current, message, segments, segment_job, input_rows)
  *   every batch of every job, is_current true (1 on SQLite) for the one being served:
  *   SELECT * FROM larder_batches WHERE job = ? ORDER BY batch_id DESC;  index (job, batch_id).
- *   Version 2 added the last two columns; the others kept their names, order and meaning.
+ *   Version 2 added segments and segment_job, version 4 input_rows; the others kept their names, order and
+ *   meaning.
  * </pre>
  */
 public final class Schema {
   /** The schema version this code creates and reads. */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   /** Per-batch tables small enough to write in one ordinary transaction and delete by batch id. */
   public static final List<String> SMALL_ROW_TABLES =
@@ -204,6 +209,17 @@ public final class Schema {
   public static final List<String> V3_VIEWS = List.of(
       "CREATE VIEW larder_scores AS SELECT c.job, s.entity_id, s.score, s.label, s.batch_id"
           + " FROM larder_current c JOIN larder_score_rows s ON s.batch_id = c.batch_id");
+
+  /** Version 4's column of {@code larder_batch}: rows read and kept from the source (NULL before version 4). */
+  public static final String V4_INPUT_ROWS = "ALTER TABLE larder_batch ADD COLUMN input_rows BIGINT";
+
+  /** Version 4's view, the same SQL on both stores: larder_batches again, input_rows appended. */
+  public static final List<String> V4_VIEWS = List.of(
+      "DROP VIEW larder_batches",
+      "CREATE VIEW larder_batches AS SELECT b.batch_id, b.job, b.kind, b.model, b.params, b.metrics,"
+          + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
+          + " (c.batch_id IS NOT NULL) AS is_current, b.message, b.segments, b.segment_job, b.input_rows"
+          + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id");
 
   /** A migration's statements followed by its views. */
   public static List<String> withViews(List<String> statements, List<String> views) {

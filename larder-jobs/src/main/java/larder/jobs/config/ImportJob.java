@@ -25,7 +25,7 @@ public record ImportJob(String name, ScoreSource scores, ListSource lists, int t
     if ((scores == null) == (lists == null)) throw new ConfigException(at + ".source", null, "give either scores or lists");
     if (topN < 1) throw new ConfigException(at + ".top_n", topN, "must be >= 1");
     if (keep < 1) throw new ConfigException(at + ".keep", keep, "must be >= 1 (the current batch counts)");
-    if (checks == null) checks = BatchChecks.none();
+    if (checks == null) checks = BatchChecks.defaults(scores != null ? BatchChecks.Keys.ENTITIES : BatchChecks.Keys.USERS);
   }
 
   /** "scores" or "recommendations": what the batches hold and which views serve them. */

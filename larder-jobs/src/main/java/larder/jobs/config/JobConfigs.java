@@ -50,7 +50,7 @@ final class JobConfigs {
       boolean lists = n.choice("kind", "scores", "scores", "recommendations").equals("recommendations");
       Object source = SourceConfigs.imports(n.child("source"), baseDir, lists);
       int topN = lists ? n.integer("top_n", 10) : 10;
-      BatchChecks checks = BatchChecks.parse(n, true);
+      BatchChecks checks = BatchChecks.parse(n, lists ? BatchChecks.Keys.USERS : BatchChecks.Keys.ENTITIES, true);
       int keep = n.integer("keep", 3);
       n.finish();
       return new ImportJob(name, source instanceof ScoreSource s ? s : null, source instanceof ListSource l ? l : null,
@@ -78,7 +78,7 @@ final class JobConfigs {
     if (e != null) eval = evaluation(e, topN, n.path());
     BatchChecks checks;
     try {
-      checks = BatchChecks.parse(n, false);
+      checks = BatchChecks.parse(n, BatchChecks.Keys.USERS, false);
     } catch (ConfigException ce) {
       throw ce.under(n.path());
     }
@@ -211,7 +211,7 @@ final class JobConfigs {
       }
       double threshold = n.number("match_threshold", IdMatcher.DEFAULT_THRESHOLD);
       int keep = n.integer("keep", 3);
-      BatchChecks checks = BatchChecks.parse(n, false);
+      BatchChecks checks = BatchChecks.parse(n, BatchChecks.Keys.CUSTOMERS, false);
       n.finish();
       return new SegmentsJob(name, source instanceof TransactionSource t ? t : null,
           source instanceof FeatureSource f ? f : null, method, asOf, monetary, transform, k, params, threshold, keep, threads,

@@ -62,7 +62,7 @@ public record RecommendationsJob(
           "name a job of type: segments");
     }
     if (filters == null) filters = ItemFilters.NONE;
-    if (checks == null) checks = BatchChecks.none();
+    if (checks == null) checks = BatchChecks.defaults(BatchChecks.Keys.USERS);
     PopularityParams.checkHalfLife(at + ".fallback_half_life", fallbackHalfLife);
     boolean noTimes = knowsTimestampColumn(source) && timestampColumn(source) == null;
     if (evaluation != null && evaluation.split() == EvaluationConfig.Split.TIME && noTimes) {
@@ -105,7 +105,7 @@ public record RecommendationsJob(
   public RecommendationsJob(String name, InteractionSource source, Recommender model, int topN, boolean excludeSeen,
       int similarItems, boolean fallback, int keep, int threads, EvaluationConfig evaluation, String segmentFallback) {
     this(name, source, model, topN, excludeSeen, similarItems, fallback, keep, threads, evaluation, segmentFallback,
-        ItemFilters.NONE, null, BatchChecks.none());
+        ItemFilters.NONE, null, null);
   }
 
   @Override public String kind() { return "recommendations"; }

@@ -70,7 +70,7 @@ public record SegmentsJob(
     }
     if (keep < 1) throw new ConfigException(at + ".keep", keep, "must be >= 1 (the current batch counts)");
     if (threads < 1) throw new ConfigException(at + ".threads", threads, "must be >= 1");
-    if (checks == null) checks = BatchChecks.none();
+    if (checks == null) checks = BatchChecks.defaults(BatchChecks.Keys.CUSTOMERS);
   }
 
   @Override public String kind() { return "segments"; }

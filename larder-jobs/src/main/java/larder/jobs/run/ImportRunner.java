@@ -23,11 +23,13 @@ final class ImportRunner {
   private final Publisher publisher;
   private final Progress progress;
   private final RunReport.Listener listener;
+  private final BatchCheck batchCheck;
 
-  ImportRunner(Publisher publisher, Progress progress, RunReport.Listener listener) {
+  ImportRunner(Publisher publisher, Progress progress, RunReport.Listener listener, BatchCheck batchCheck) {
     this.publisher = publisher;
     this.progress = progress;
     this.listener = listener;
+    this.batchCheck = batchCheck;
   }
 
   ImportReport run(ImportJob job) {
@@ -41,7 +43,9 @@ final class ImportRunner {
         Scores s = r.scores();
         for (String bad : r.badRowSamples()) listener.step(job.name(), "skipped bad row: " + bad);
         double[] stats = stats(s.score(), s.size());
-        check(job, s.size(), stats, s, null);
+        long inputRows = r.rowsRead() - r.badRows(); // one row per entity
+        check(job, inputRows, s.size(), stats, s, null);
+        batch.setInputRows(inputRows);
         Map<String, Long> labels = labels(s);
         batch.setMetrics(RecommendationsRunner.json(metrics(s.size(), s.size(), stats, labels)));
         batch.writeScores(s);
@@ -63,7 +67,8 @@ final class ImportRunner {
           }
         });
         stats[1] /= Math.max(1, rows[0]);
-        check(job, users, stats, null, lists);
+        check(job, lists.rows(), users, stats, null, lists);
+        batch.setInputRows(lists.rows());
         batch.setMetrics(RecommendationsRunner.json(metrics(users, rows[0], stats, Map.of())));
         listener.step(job.name(), String.format("publishing %,d lists (top %d)", users, job.topN()));
         lists.forEachList(job.topN(), batch.recommendationSink(lists.users(), lists.items()));
@@ -82,7 +87,7 @@ final class ImportRunner {
   }
 
   /** The whole-batch checks; each failure names the check, the value found and the limit. */
-  private void check(ImportJob job, long keys, double[] stats, Scores scores, ImportedLists lists) {
+  private void check(ImportJob job, long inputRows, long keys, double[] stats, Scores scores, ImportedLists lists) {
     BatchChecks c = job.checks();
     String source = job.sourceLabel();
     String hint = "nothing was published and the previous batch keeps serving; fix the export or change jobs."
@@ -95,7 +100,7 @@ final class ImportRunner {
       throw new InputException(source, 0, null, "a score of " + stats[2] + " is above score_max = " + c.scoreMax()
           + firstOutside(scores, lists, c.scoreMax(), false), hint);
     }
-    BatchCheck.keys(publisher, job.name(), c, keys, scores != null ? "entities" : "users", source);
+    batchCheck.check(job.name(), c, inputRows, keys, source);
   }
 
   /** Names an entity (or user) whose score is outside the limit, so the user can find it. */
@@ -142,13 +147,7 @@ final class ImportRunner {
     p.put("source", job.sourceLabel());
     p.put("kind", job.kind());
     if (job.lists() != null) p.put("top_n", job.topN());
-    BatchChecks c = job.checks();
-    Map<String, Object> checks = new LinkedHashMap<>();
-    checks.put("min_rows", c.minRows());
-    if (c.scoreMin() != null) checks.put("score_min", c.scoreMin());
-    if (c.scoreMax() != null) checks.put("score_max", c.scoreMax());
-    if (c.maxRowChange() != null) checks.put("max_row_change", c.maxRowChange());
-    p.put("checks", checks);
+    p.put("checks", job.checks().toMap());
     return p;
   }
 

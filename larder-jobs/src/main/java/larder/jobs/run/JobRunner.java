@@ -18,9 +18,19 @@ public final class JobRunner {
   private final ImportRunner imports;
 
   public JobRunner(Publisher publisher, Progress progress, RunReport.Listener listener) {
-    this.recommendations = new RecommendationsRunner(publisher, progress, listener);
-    this.segments = new SegmentsRunner(publisher, progress, listener);
-    this.imports = new ImportRunner(publisher, progress, listener);
+    this(publisher, progress, listener, false);
+  }
+
+  /**
+   * @param acceptShrink publish batches that are smaller than their checks allow against the serving batch
+   *     ({@code max_shrink}, and a fall beyond {@code max_row_change} or a key change limit), saying so; for one
+   *     run a person asked for ({@code larder run --accept-shrink}), never for a schedule
+   */
+  public JobRunner(Publisher publisher, Progress progress, RunReport.Listener listener, boolean acceptShrink) {
+    BatchCheck checks = new BatchCheck(publisher, acceptShrink, listener);
+    this.recommendations = new RecommendationsRunner(publisher, progress, listener, checks);
+    this.segments = new SegmentsRunner(publisher, progress, listener, checks);
+    this.imports = new ImportRunner(publisher, progress, listener, checks);
   }
 
   public JobReport run(JobConfig job) {

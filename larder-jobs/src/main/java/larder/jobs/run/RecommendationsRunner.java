@@ -41,11 +41,13 @@ final class RecommendationsRunner {
   private final Publisher publisher;
   private final Progress progress;
   private final RunReport.Listener listener;
+  private final BatchCheck checks;
 
-  RecommendationsRunner(Publisher publisher, Progress progress, RunReport.Listener listener) {
+  RecommendationsRunner(Publisher publisher, Progress progress, RunReport.Listener listener, BatchCheck checks) {
     this.publisher = publisher;
     this.progress = progress;
     this.listener = listener;
+    this.checks = checks;
   }
 
   RunReport run(RecommendationsJob job) {
@@ -71,7 +73,8 @@ final class RecommendationsRunner {
           extracted.rowsRead(), data.userCount(), data.itemCount(), data.size()));
       for (String bad : extracted.badRowSamples()) listener.step(job.name(), "skipped bad row: " + bad);
       // Before any training: a truncated extract must not replace a full batch.
-      BatchCheck.keys(publisher, job.name(), job.checks(), data.userCount(), "users", job.source().label());
+      checks.check(job.name(), job.checks(), extracted.rowsKept(), data.userCount(), job.source().label());
+      batch.setInputRows(extracted.rowsKept());
       requireTimesForDecay(job, extracted);
       if (extracted.hasTimestamps()) data = data.withTimes(extracted.lastSeen());
       BitSet allowed = filter.apply(data.items(), message -> listener.step(job.name(), message));

@@ -40,11 +40,13 @@ final class SegmentsRunner {
   private final Publisher publisher;
   private final Progress progress;
   private final RunReport.Listener listener;
+  private final BatchCheck checks;
 
-  SegmentsRunner(Publisher publisher, Progress progress, RunReport.Listener listener) {
+  SegmentsRunner(Publisher publisher, Progress progress, RunReport.Listener listener, BatchCheck checks) {
     this.publisher = publisher;
     this.progress = progress;
     this.listener = listener;
+    this.checks = checks;
   }
 
   SegmentsReport run(SegmentsJob job) {
@@ -53,6 +55,7 @@ final class SegmentsRunner {
     try {
       listener.step(job.name(), "reading " + job.sourceLabel());
       long rowsRead;
+      long rowsKept;
       long badRows;
       List<String> badSamples;
       SegmentFeatures features;
@@ -60,6 +63,7 @@ final class SegmentsRunner {
       if (job.transactions() != null) {
         TransactionsResult r = job.transactions().read(progress);
         rowsRead = r.rowsRead();
+        rowsKept = r.rowsKept();
         badRows = r.badRows();
         badSamples = r.badRowSamples();
         listener.step(job.name(), String.format("read %,d rows: %,d customers", rowsRead, r.transactions().customerCount()));
@@ -72,6 +76,7 @@ final class SegmentsRunner {
       } else {
         FeatureResult r = job.features().read(progress);
         rowsRead = r.rowsRead();
+        rowsKept = r.rowsKept();
         badRows = r.badRows();
         badSamples = r.badRowSamples();
         listener.step(job.name(), String.format("read %,d rows: %,d customers x %d features %s", rowsRead,
@@ -79,7 +84,8 @@ final class SegmentsRunner {
         features = SegmentFeatures.of(r.table());
       }
       for (String bad : badSamples) listener.step(job.name(), "skipped bad row: " + bad);
-      BatchCheck.keys(publisher, job.name(), job.checks(), features.rows(), "customers", job.sourceLabel());
+      checks.check(job.name(), job.checks(), rowsKept, features.rows(), job.sourceLabel());
+      batch.setInputRows(rowsKept);
 
       long readNanos = System.nanoTime() - start;
       Previous previous = previous(job, features.customers());

@@ -87,6 +87,8 @@ public final class PostgresDialect implements Dialect {
                 + " PARTITION BY LIST (batch_id)",
             "CREATE INDEX larder_score_rows_score ON larder_score_rows (batch_id, score DESC, entity_id)"),
             Schema.V3_VIEWS);
+      case 4:
+        return Schema.withViews(List.of(Schema.V4_INPUT_ROWS), Schema.V4_VIEWS);
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
