@@ -213,6 +213,14 @@ public final class PredictionReader {
     return store.read("read the current batch of job '" + job + "'", c -> Batches.current(c, store.dialect(), job));
   }
 
+  /**
+   * Every job that has a batch, sorted by name, with what it serves and whether its latest run failed: what
+   * {@code larder status} reports, read in one snapshot.
+   */
+  public List<JobStatus> jobStatuses() {
+    return store.read("read the status of every job", c -> JobStatus.of(Batches.ofJob(c, store.dialect(), null)));
+  }
+
   /** Jobs that have a current batch, sorted by name. */
   public List<String> jobs() {
     return store.read("list jobs", Batches::servingJobs);
