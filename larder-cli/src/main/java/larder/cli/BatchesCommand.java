@@ -27,11 +27,13 @@ final class BatchesCommand implements Callable<Integer> {
       switch (format) {
         case json -> System.out.println(Json.write(batches));
         case csv -> {
-          System.out.println("batch_id,job,kind,model,status,created_at,published_at,rec_rows,similar_rows,users,params,metrics,message");
+          System.out.println("batch_id,job,kind,model,status,created_at,published_at,rec_rows,similar_rows,users,params,"
+              + "metrics,message,input_rows");
           for (BatchInfo b : batches) {
-            System.out.printf(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s%n", b.id(), CsvFields.quote(b.job()), b.kind(),
+            System.out.printf(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s,%s%n", b.id(), CsvFields.quote(b.job()), b.kind(),
                 b.model(), b.status(), b.createdAt(), b.publishedAt() == null ? "" : b.publishedAt(), b.rows(),
-                b.secondaryRows(), b.keys(), CsvFields.quote(b.params()), CsvFields.quote(b.metrics()), CsvFields.quote(b.message()));
+                b.secondaryRows(), b.keys(), CsvFields.quote(b.params()), CsvFields.quote(b.metrics()), CsvFields.quote(b.message()),
+                b.inputRows() == null ? "" : b.inputRows());
           }
         }
         case table -> {
@@ -39,11 +41,12 @@ final class BatchesCommand implements Callable<Integer> {
             System.out.println(job == null ? "no batches yet; run a job with 'larder run CONFIG'" : "no batches for job " + job);
             return 0;
           }
-          System.out.printf("%6s  %-20s %-16s %-11s %-20s %12s  %s%n", "batch", "job", "kind/model", "status", "created",
-              "rows", "covers");
+          System.out.printf("%6s  %-20s %-16s %-11s %-20s %12s %12s  %s%n", "batch", "job", "kind/model", "status", "created",
+              "input rows", "rows", "covers");
           for (BatchInfo b : batches) {
-            System.out.printf(Locale.ROOT, "%6d  %-20s %-16s %-11s %-20s %,12d  %s%n", b.id(), b.job(), shortKind(b) + "/" + b.model(),
-                b.status(), b.createdAt().toString().replace('T', ' ').replaceAll("\\.\\d+", ""), b.rows(), covers(b));
+            System.out.printf(Locale.ROOT, "%6d  %-20s %-16s %-11s %-20s %12s %,12d  %s%n", b.id(), b.job(),
+                shortKind(b) + "/" + b.model(), b.status(), b.createdAt().toString().replace('T', ' ').replaceAll("\\.\\d+", ""),
+                b.inputRows() == null ? "-" : String.format(Locale.ROOT, "%,d", b.inputRows()), b.rows(), covers(b));
             if (b.message() != null && !b.message().isBlank()) System.out.println("        " + b.message());
           }
         }

@@ -66,9 +66,9 @@ final class BatchCheck {
 
   private void change(String job, BatchInfo serving, Measure m, String source, String keeps) {
     if (m.maxChange() == null || m.before() <= 0 || Math.abs(m.change()) <= m.maxChange()) return;
-    String problem = String.format(Locale.ROOT, "%,d %s against %,d in the serving batch %d: a change of %+.0f%%,"
-        + " more than %s = %.0f%%", m.now(), m.what(), m.before(), serving.id(), m.change() * 100, m.changeKey(),
-        m.maxChange() * 100);
+    String problem = String.format(Locale.ROOT, "%,d %s against %,d in the serving batch %d: a change of %s%s,"
+        + " more than %s = %s", m.now(), m.what(), m.before(), serving.id(), m.change() > 0 ? "+" : "-",
+        percent(Math.abs(m.change())), m.changeKey(), percent(m.maxChange()));
     if (m.now() < m.before() && accepted(job, problem)) return;
     throw new InputException(source, 0, null, problem, keeps + (m.now() < m.before() ? acceptOnce(job, m.changeKey())
         : "fix the input or change jobs." + job + ".checks." + m.changeKey()));
@@ -79,12 +79,19 @@ final class BatchCheck {
     if (m.before() <= 0 || m.now() >= m.before()) return;
     double lost = (m.before() - m.now()) / (double) m.before();
     if (lost < maxShrink) return;
-    String problem = String.format(Locale.ROOT, "%,d %s against %,d in the serving batch %d: %.0f%% fewer, and a"
-        + " batch that lost max_shrink = %.0f%% or more is refused", m.now(), m.what(), m.before(), serving.id(),
-        lost * 100, maxShrink * 100);
+    String problem = String.format(Locale.ROOT, "%,d %s against %,d in the serving batch %d: %s fewer, and a"
+        + " batch that lost max_shrink = %s or more is refused", m.now(), m.what(), m.before(), serving.id(),
+        percent(lost), percent(maxShrink));
     if (accepted(job, problem)) return;
     throw new InputException(source, 0, null, problem, keeps + acceptOnce(job, "max_shrink")
         + " (max_shrink: none turns this check off)");
+  }
+
+  /** A share as a percentage, cut (not rounded) to one decimal, so 4 rows of 9,000 is not "100% fewer". */
+  static String percent(double share) {
+    double tenths = Math.floor(share * 1000 + 1e-9) / 10;
+    return (tenths == Math.rint(tenths) ? String.format(Locale.ROOT, "%.0f", tenths)
+        : String.format(Locale.ROOT, "%.1f", tenths)) + "%";
   }
 
   private boolean accepted(String job, String problem) {

@@ -72,10 +72,12 @@ final class RecommendationsRunner {
       listener.step(job.name(), String.format("read %,d rows: %,d users, %,d items, %,d interactions",
           extracted.rowsRead(), data.userCount(), data.itemCount(), data.size()));
       for (String bad : extracted.badRowSamples()) listener.step(job.name(), "skipped bad row: " + bad);
+      // Settings the data contradicts first: they fail every run until changed, whatever the input's size.
+      requireTimesForDecay(job, extracted);
+      requireTimesForSplit(job, extracted);
       // Before any training: a truncated extract must not replace a full batch.
       checks.check(job.name(), job.checks(), extracted.rowsKept(), data.userCount(), job.source().label());
       batch.setInputRows(extracted.rowsKept());
-      requireTimesForDecay(job, extracted);
       if (extracted.hasTimestamps()) data = data.withTimes(extracted.lastSeen());
       BitSet allowed = filter.apply(data.items(), message -> listener.step(job.name(), message));
 
@@ -141,6 +143,17 @@ final class RecommendationsRunner {
         "fill the source's timestamp column, or remove " + key);
   }
 
+  /** A time split holds out each user's latest interactions, so a source that gave no times fails the run. */
+  private static void requireTimesForSplit(RecommendationsJob job, ExtractResult extracted) {
+    if (extracted.hasTimestamps() || job.evaluation() == null
+        || job.evaluation().split() != RecommendationsJob.EvaluationConfig.Split.TIME) {
+      return;
+    }
+    throw new ConfigException("jobs." + job.name() + ".evaluate.split", "time", job.source().label()
+        + " gave no timestamps, so there is no latest interaction to hold out",
+        "fill the source's timestamp column, or use split: random");
+  }
+
   /** The evaluation as stored with the batch, and the gate's verdict (null without a gate). */
   private record Evaluated(Map<String, Object> metrics, QualityGate.Verdict gate) {}
 
@@ -149,11 +162,6 @@ final class RecommendationsRunner {
     RecommendationsJob.EvaluationConfig ev = job.evaluation();
     Holdout.Split split;
     if (ev.split() == RecommendationsJob.EvaluationConfig.Split.TIME) {
-      if (!extracted.hasTimestamps()) {
-        throw new ConfigException("jobs." + job.name() + ".evaluate.split", "time", job.source().label()
-            + " gave no timestamps, so there is no latest interaction to hold out",
-            "fill the source's timestamp column, or use split: random");
-      }
       listener.step(job.name(), String.format("evaluating: holding out the latest %.0f%% of each user's interactions",
           ev.holdout() * 100));
       split = Holdout.latestPerUser(data, extracted.lastSeen(), ev.holdout());

@@ -130,8 +130,8 @@ abstract class ImportRunnerTest {
         new Case("customer_id,p,band\nc1,0.5,\nc2,lots,\nc3,0.1,\n", "churn.csv:3", "'p'", "'lots' is not a number"),
         new Case("customer_id,p,band\nc1,0.5,\nc1,0.4,\nc3,0.1,\n", "churn.csv:3", "'c1' already appeared on line 2"),
         new Case("customer_id,p,band\nc1,0.5,\nc2,1.5,\nc3,0.1,\n", "1.5 is above score_max = 1.0", "'c2'"),
-        new Case("customer_id,p,band\nc1,0.5,\nc2,0.5,\n", "2 entities, fewer than min_rows = 3"),
-        new Case(bigger.toString(), "200 entities against 100", "max_row_change = 50%"))) {
+        new Case("customer_id,p,band\nc1,0.5,\nc2,0.5,\n", "2 input rows, fewer than min_rows = 3"),
+        new Case(bigger.toString(), "200 input rows against 100 in the serving batch", "max_row_change = 50%"))) {
       Files.writeString(dir.resolve("churn.csv"), c.csv);
       assertThatThrownBy(() -> runner.run(job(CHURN))).as(c.says[0]).isInstanceOf(InputException.class)
           .hasMessageContaining(c.says[0]).satisfies(e -> {

@@ -296,22 +296,29 @@ abstract class JobRunnerTest {
     List<String> lines = Files.readAllLines(csv);
     Set<String> kept = new HashSet<>();
     StringBuilder truncated = new StringBuilder(lines.get(0)).append('\n');
+    int rows = 0;
     for (String line : lines.subList(1, lines.size())) {
       String user = line.substring(0, line.indexOf(','));
       if (kept.size() < USERS / 4 || kept.contains(user)) {
         kept.add(user);
         truncated.append(line).append('\n');
+        rows++;
       }
     }
     Files.writeString(csv, truncated);
+    assertThat(good.inputRows()).isEqualTo(EVENTS);
     assertThatThrownBy(() -> runner.run(job)).isInstanceOf(InputException.class)
-        .hasMessageContaining("events.csv").hasMessageContaining(kept.size() + " users against " + good.keys())
+        .hasMessageContaining("events.csv")
+        .hasMessageContaining(String.format(java.util.Locale.ROOT, "%,d input rows against %,d in the serving batch %d", rows, EVENTS, good.id()))
         .hasMessageContaining("max_row_change = 50%");
     assertFailedWhilePreviousServes(good, before, "max_row_change");
 
     RecommendationsJob few = config(model("popularity"), 0, "    checks: { min_rows: 10000 }\n");
     assertThatThrownBy(() -> runner.run(few)).isInstanceOf(InputException.class)
-        .hasMessageContaining(kept.size() + " users, fewer than min_rows = 10000");
+        .hasMessageContaining(String.format(java.util.Locale.ROOT, "%,d input rows, fewer than min_rows = 10,000", rows));
+    RecommendationsJob fewUsers = config(model("popularity"), 0, "    checks: { min_users: 1000 }\n");
+    assertThatThrownBy(() -> runner.run(fewUsers)).isInstanceOf(InputException.class)
+        .hasMessageContaining(kept.size() + " users, fewer than min_users = 1,000");
     assertThat(reader.current(JOB).orElseThrow().id()).isEqualTo(good.id());
     assertThatThrownBy(() -> config(model("popularity"), 0, "    checks: { score_min: 0 }\n"))
         .isInstanceOf(larder.core.ConfigException.class).hasMessageContaining("jobs.shop.checks").hasMessageContaining("score_min");
