@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 final class StatusCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
-  private static final DateTimeFormatter UTC_MINUTE = MINUTE.withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter UTC_MINUTE = MINUTE.withZone(ZoneId.of("UTC"));
 
   @Spec CommandSpec spec;
 

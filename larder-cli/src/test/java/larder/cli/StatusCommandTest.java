@@ -1,0 +1,169 @@
+package larder.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import larder.core.BatchInfo;
+import larder.core.Scores;
+import larder.publish.BatchWriter;
+import larder.publish.Publisher;
+import larder.store.Schema;
+import larder.store.Store;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code larder status} in process on a real store: every job that has a batch is listed, and the exit code is 1
+ * with a line saying why for a job that never published, whose latest run failed, that is stale, or (with
+ * {@code --config}) that never ran; a healthy store exits 0. One contract per store.
+ */
+abstract class StatusCommandTest {
+  @TempDir Path dir;
+  String location;
+  Store store;
+  Publisher publisher;
+
+  abstract String newStore(Path dir);
+
+  abstract void dropStore();
+
+  @BeforeEach
+  void open() {
+    location = newStore(dir);
+    store = Store.open(location);
+    publisher = new Publisher(store);
+  }
+
+  @AfterEach
+  void close() {
+    try {
+      if (store != null) store.close();
+    } finally {
+      dropStore();
+    }
+  }
+
+  record Result(int exit, String out, String err) {}
+
+  Result status(String... args) {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    List<String> all = new ArrayList<>(List.of("status", "--db", location));
+    all.addAll(List.of(args));
+    int exit = cl.execute(all.toArray(String[]::new));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  BatchInfo publish(String job) {
+    BatchWriter w = publisher.begin(job, "scores", "import", "{}");
+    Scores.Builder s = new Scores.Builder();
+    s.add("e1", 0.5, null);
+    s.add("e2", 0.25, null);
+    w.writeScores(s.build());
+    return w.publish(3);
+  }
+
+  long fail(String job, String why) {
+    BatchWriter w = publisher.begin(job, "scores", "import", "{}");
+    w.fail(why);
+    return w.batchId();
+  }
+
+  @Test
+  void anEmptyStoreAndAHealthyStoreExitZero() {
+    Result empty = status();
+    assertThat(empty.exit()).as(empty.out() + empty.err()).isZero();
+    assertThat(empty.out()).contains("no jobs have run yet");
+
+    BatchInfo b = publish("churn");
+    publish("fresh");
+    publish("fresh");
+    publisher.rollback("fresh"); // the newer batch is superseded, not failed: nothing to report
+    Result ok = status("--max-age", "1d");
+    assertThat(ok.exit()).as(ok.out()).isZero();
+    assertThat(ok.out()).containsPattern("churn +" + b.id() + " import .* ok")
+        .containsPattern("fresh +\\d+ import .* ok").doesNotContain("need attention");
+  }
+
+  @Test
+  void aJobWhoseOnlyRunFailedHasNeverPublished() {
+    publish("fresh");
+    long gated = fail("gated", "job 'gated': quality gate failed, not publishing: ndcg@10 0.0410 is below min 0.05");
+    Result r = status();
+    assertThat(r.exit()).as(r.out()).isEqualTo(1);
+    assertThat(r.out()).containsPattern("gated +- +- .* NEVER PUBLISHED")
+        .contains("gated: never published: its latest run, batch " + gated + " (")
+        .contains("), failed: job 'gated': quality gate failed, not publishing: ndcg@10 0.0410 is below min 0.05")
+        .containsPattern("fresh .* ok").contains("1 of 2 jobs need attention");
+  }
+
+  @Test
+  void aJobWhoseLatestRunFailedWhileAnOlderBatchServesIsReported() {
+    BatchInfo old = publish("shop");
+    long failed = fail("shop", "events.csv: 6,000 input rows against 12,000 in the serving batch " + old.id());
+    Result r = status();
+    assertThat(r.exit()).as(r.out()).isEqualTo(1);
+    assertThat(r.out()).containsPattern("shop +" + old.id() + " import .* FAILED")
+        .containsPattern("shop: latest run failed: batch " + failed + " \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\)")
+        .contains("): events.csv: 6,000 input rows against 12,000 in the serving batch " + old.id() + "; batch "
+            + old.id() + " keeps serving");
+
+    BatchInfo again = publish("shop"); // a good run clears it
+    Result ok = status();
+    assertThat(ok.exit()).as(ok.out()).isZero();
+    assertThat(ok.out()).containsPattern("shop +" + again.id() + " import .* ok");
+  }
+
+  @Test
+  void aStaleJobExitsOneOnlyWithMaxAge() {
+    BatchInfo b = publish("nightly");
+    Instant threeDaysAgo = Schema.now().minus(Duration.ofDays(3));
+    store.write("age the batch", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET published_at = ? WHERE batch_id = ?")) {
+        store.dialect().setInstant(ps, 1, threeDaysAgo);
+        ps.setLong(2, b.id());
+        return ps.executeUpdate();
+      }
+    });
+    assertThat(status().exit()).isZero();
+    Result r = status("--max-age", "26h");
+    assertThat(r.exit()).as(r.out()).isEqualTo(1);
+    assertThat(r.out()).containsPattern("nightly +" + b.id() + " .* 3\\.0 d +STALE")
+        .contains("nightly: stale: batch " + b.id() + " was published 3.0 d ago, more than --max-age 26h");
+  }
+
+  @Test
+  void withConfigAJobThatNeverRanIsListedAndCounts() throws Exception {
+    publish("churn");
+    Path cfg = dir.resolve("larder.yaml");
+    Files.writeString(cfg, """
+        jobs:
+          churn:
+            type: import
+            schedule: "0 3 * * *"
+            source: { file: churn.csv, columns: { entity: id, score: p } }
+          weekly:
+            type: import
+            source: { file: weekly.csv, columns: { entity: id, score: p } }
+        """);
+    Result r = status("--config", cfg.toString());
+    assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out()).containsPattern("churn .* ok .*03:00 UTC")
+        .containsPattern("weekly +- +- .* NEVER RUN .*\\(not scheduled\\)")
+        .contains("weekly: never ran: it is in " + cfg + " but has no batch in the store")
+        .contains("1 of 2 jobs need attention");
+  }
+}
