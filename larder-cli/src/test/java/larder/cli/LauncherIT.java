@@ -258,7 +258,11 @@ class LauncherIT {
         new Case("date", "date.csv", "", 3, new String[] {"date.csv:4", "timestamp", "yesterday"}),
         new Case("asof", "few.csv", "    rfm: { as_of: 2020-01-01 }\n", 2,
             new String[] {"jobs.shop-segments.rfm.as_of", "2020-01-01T23:59:59", "before the first transaction"}),
-        new Case("bigk", "few.csv", "    kmeans: { k: 5 }\n", 2, new String[] {"k", "5", "2 customers"}))) {
+        // the shrink check (2 customers against the demo's) would refuse it first: off, to reach the k
+        new Case("bigk", "few.csv", "    kmeans: { k: 5 }\n    checks: { max_shrink: none }\n", 2,
+            new String[] {"k", "5", "2 customers"}),
+        new Case("shrunk", "few.csv", "", 3, new String[] {"few.csv", "2 input rows against", "max_shrink = 50%",
+            "--accept-shrink"}))) {
       Result r = larder("run", segmentsConfig("bad-" + c.name(), c.file(), c.extra()).toString(), "--quiet");
       assertThat(r.exit()).as(c.name() + ": " + r.all()).isEqualTo(c.exit());
       assertThat(r.err()).as(c.name()).contains(c.parts());
