@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "schedule", description = {"Run the config's jobs at their schedule: times until stopped, one run at a time.",
     "A job whose run outlasts its interval skips the times that passed; a failed run leaves its previous batch",
-    "serving and is tried again at its next time. With --serve, also answers HTTP like 'larder serve'."})
+    "serving and is tried again at its next time; a batch refused as smaller than the serving one stays refused",
+    "until 'larder run CONFIG --job J --accept-shrink' publishes it. With --serve, also answers HTTP like 'larder serve'."})
 final class ScheduleCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
 

@@ -1,5 +1,6 @@
 package larder.jobs.run;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Optional;
 import larder.core.BatchInfo;
@@ -52,7 +53,8 @@ final class BatchCheck {
       listener.step(job, "serving batch " + b.id() + " has no input row count (published by an earlier Larder):"
           + " comparing " + keyWord + " only");
     }
-    Measure rows = before == null ? null : new Measure("input rows", inputRows, before, "max_row_change", c.maxRowChange());
+    Measure rows = before == null ? null
+        : new Measure("input rows", inputRows, before, "max_row_change", c.maxRowChange());
     Measure covered = new Measure(keyWord, keys, b.keys(), c.keys().changeKey(), c.maxKeyChange());
     for (Measure m : new Measure[] {rows, covered}) if (m != null) change(job, b, m, source, keeps);
     if (c.maxShrink() == null) return;
@@ -64,8 +66,24 @@ final class BatchCheck {
     double change() { return (now - before) / (double) before; }
   }
 
+  /** Whether {@code now} is more than {@code maxChange} times {@code before} away from it; exact, no rounding. */
+  static boolean changedMore(long now, long before, double maxChange) {
+    BigDecimal diff = BigDecimal.valueOf(now).subtract(BigDecimal.valueOf(before)).abs();
+    return diff.compareTo(new BigDecimal(maxChange).multiply(BigDecimal.valueOf(before))) > 0;
+  }
+
+  /**
+   * Whether {@code now} lost {@code maxShrink} or more of {@code before}: at 0.5, half or fewer. Exact, so a cut to
+   * exactly half is refused whatever the numbers.
+   */
+  static boolean shrankTooMuch(long now, long before, double maxShrink) {
+    if (now >= before) return false;
+    BigDecimal lost = BigDecimal.valueOf(before).subtract(BigDecimal.valueOf(now));
+    return lost.compareTo(new BigDecimal(maxShrink).multiply(BigDecimal.valueOf(before))) >= 0;
+  }
+
   private void change(String job, BatchInfo serving, Measure m, String source, String keeps) {
-    if (m.maxChange() == null || m.before() <= 0 || Math.abs(m.change()) <= m.maxChange()) return;
+    if (m.maxChange() == null || m.before() <= 0 || !changedMore(m.now(), m.before(), m.maxChange())) return;
     String problem = String.format(Locale.ROOT, "%,d %s against %,d in the serving batch %d: a change of %s%s,"
         + " more than %s = %s", m.now(), m.what(), m.before(), serving.id(), m.change() > 0 ? "+" : "-",
         percent(Math.abs(m.change())), m.changeKey(), percent(m.maxChange()));
@@ -76,9 +94,8 @@ final class BatchCheck {
 
   /** Refuses a batch that lost {@code maxShrink} or more of the serving batch's count: a truncated input. */
   private void shrink(String job, BatchInfo serving, Measure m, double maxShrink, String source, String keeps) {
-    if (m.before() <= 0 || m.now() >= m.before()) return;
+    if (m.before() <= 0 || !shrankTooMuch(m.now(), m.before(), maxShrink)) return;
     double lost = (m.before() - m.now()) / (double) m.before();
-    if (lost < maxShrink) return;
     String problem = String.format(Locale.ROOT, "%,d %s against %,d in the serving batch %d: %s fewer, and a"
         + " batch that lost max_shrink = %s or more is refused", m.now(), m.what(), m.before(), serving.id(),
         percent(lost), percent(maxShrink));
