@@ -108,6 +108,13 @@ abstract class StatusCommandTest {
         .contains("gated: never published: its latest run, batch " + gated + " (")
         .contains("), failed: job 'gated': quality gate failed, not publishing: ndcg@10 0.0410 is below min 0.05")
         .containsPattern("fresh .* ok").contains("1 of 2 jobs need attention");
+
+    try (BatchWriter first = publisher.begin("first", "scores", "import", "{}")) {
+      Result writing = status();
+      assertThat(writing.exit()).isEqualTo(1);
+      assertThat(writing.out()).contains("first: never published: its first batch, " + first.batchId()
+          + ", is being written since").contains("2 of 3 jobs need attention");
+    }
   }
 
   @Test
