@@ -2,13 +2,13 @@ package larder.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import larder.core.ConfigException;
 import larder.core.StoreException;
 import larder.store.postgres.PostgresDialect;
 import larder.store.sqlite.SqliteDialect;
@@ -53,7 +53,8 @@ public final class Store implements AutoCloseable {
    * {@code jdbc:sqlite:} URL or a {@code jdbc:postgresql:} URL.
    *
    * @throws StoreException when the store cannot be reached or is not a Larder store
-   * @throws larder.core.ConfigException when {@code db} is not a supported location
+   * @throws ConfigException when {@code db} is not a supported location, or names a SQLite file in a folder that
+   *     does not exist
    */
   public static Store open(String db) {
     return open(StoreLocation.parse(db));
@@ -65,6 +66,7 @@ public final class Store implements AutoCloseable {
    */
   public static Store openExisting(String db) {
     StoreLocation location = StoreLocation.parse(db);
+    requireFolder(location);
     if (location.kind() == Dialect.Kind.SQLITE && location.file() != null && !java.nio.file.Files.exists(location.file())) {
       throw new larder.core.NotFoundException("no store at " + location.file().toAbsolutePath(),
           "run a job first ('larder run CONFIG' or 'larder demo'), or point --db at an existing store");
@@ -73,6 +75,7 @@ public final class Store implements AutoCloseable {
   }
 
   public static Store open(StoreLocation location) {
+    requireFolder(location);
     Dialect dialect = location.kind() == Dialect.Kind.SQLITE ? new SqliteDialect() : new PostgresDialect();
     HikariDataSource pool = location.kind() == Dialect.Kind.SQLITE ? sqlitePool(location) : postgresPool(location);
     // Point reads get connections of their own, outside the pool, with a small page cache: an HTTP server may
@@ -88,14 +91,22 @@ public final class Store implements AutoCloseable {
     return store;
   }
 
+  /**
+   * A SQLite file is created when missing, but its folder never is: a mistyped path would otherwise leave a tree
+   * of folders and a new, empty store behind.
+   */
+  private static void requireFolder(StoreLocation location) {
+    if (location.kind() != Dialect.Kind.SQLITE) return;
+    Path folder = location.file().getParent();
+    if (folder != null && !Files.isDirectory(folder)) {
+      throw new ConfigException("db", location.display(), Files.exists(folder)
+          ? "its folder " + folder + " is a file, not a folder" : "the folder " + folder + " does not exist",
+          "create the folder first (mkdir -p " + folder + ") or point --db (or the config's store:) at an existing one");
+    }
+  }
+
   private static HikariDataSource sqlitePool(StoreLocation location) {
     Path file = location.file();
-    try {
-      if (file.getParent() != null) Files.createDirectories(file.getParent());
-    } catch (IOException e) {
-      throw new StoreException("store " + location.display() + ": cannot create the folder " + file.getParent()
-          + " (" + e + ")", "check the path and its permissions, or give another --db", e);
-    }
     if (Files.isDirectory(file)) {
       throw new StoreException("store " + location.display() + ": is a folder, not a SQLite file",
           "give a file path such as " + file.resolve("larder.db"), null);
