@@ -142,6 +142,9 @@ public final class Store implements AutoCloseable {
     hc.setMaximumPoolSize(10);
     hc.setMinimumIdle(1);
     hc.setConnectionTimeout(10_000);
+    // Idle connections are checked every minute, so one a firewall or the server dropped is replaced before a
+    // request meets it; one that dies between checks costs a read one retry (inTransaction, pointRead).
+    hc.setKeepaliveTime(60_000);
     return startPool(location, hc, "check that PostgreSQL is running and reachable at that address, that the database"
         + " exists, and the user/password (in the URL or LARDER_DB_USER / LARDER_DB_PASSWORD)");
   }
@@ -196,12 +199,21 @@ public final class Store implements AutoCloseable {
    */
   public <T> T pointRead(String what, String sql, Object[] args, StatementWork<T> work) {
     if (pointReads == null) {
-      return withConnection(what, c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          bind(ps, args);
-          return work.run(ps);
+      // Retried once on a lost connection: in auto-commit PostgreSQL returns every row of a statement before the
+      // first, so a connection lost on the way fails the statement before the work has seen a row.
+      for (int attempt = 1; ; attempt++) {
+        boolean borrowed = false;
+        try (Connection c = connection()) {
+          borrowed = true;
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return work.run(ps);
+          }
+        } catch (SQLException e) {
+          if (!(borrowed && attempt == 1 && lostConnection(e))) throw failure(what, e);
+          pool.getHikariPoolMXBean().softEvictConnections();
         }
-      });
+      }
     }
     try {
       PreparedStatement ps = pointReads.statement(sql);
@@ -230,21 +242,48 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} in a transaction. A read whose pooled connection turns out to be dead when the transaction
+   * begins (the server restarted, or closed it: PostgreSQL's {@code pg_terminate_backend}, a failover, a firewall)
+   * is tried once more on a fresh connection: nothing has run yet, so nothing runs twice. The pool's other idle
+   * connections are evicted too, as whatever closed one has usually closed them all. Writes are not retried.
+   */
   private <T> T inTransaction(String what, boolean write, SqlWork<T> work) {
-    try (Connection c = connection()) {
-      dialect.begin(c, write);
-      boolean done = false;
-      try {
-        T result = work.run(c);
-        dialect.commit(c);
-        done = true;
-        return result;
-      } finally {
-        if (!done) rollbackQuietly(c);
+    for (int attempt = 1; ; attempt++) {
+      boolean borrowed = false;
+      boolean begun = false;
+      try (Connection c = connection()) {
+        borrowed = true;
+        dialect.begin(c, write);
+        begun = true;
+        boolean done = false;
+        try {
+          T result = work.run(c);
+          dialect.commit(c);
+          done = true;
+          return result;
+        } finally {
+          if (!done) rollbackQuietly(c);
+        }
+      } catch (SQLException e) {
+        if (write || !borrowed || begun || attempt > 1 || !lostConnection(e)) throw failure(what, e);
+        pool.getHikariPoolMXBean().softEvictConnections();
       }
-    } catch (SQLException e) {
-      throw failure(what, e);
     }
+  }
+
+  /**
+   * Whether {@code e} says the connection is gone (SQL state class 08, or PostgreSQL's 57P01-03: terminated by an
+   * administrator, a crash or a shutdown), the states on which the pool also discards the connection.
+   */
+  static boolean lostConnection(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        String state = s.getSQLState();
+        if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) return true;
+      }
+    }
+    return false;
   }
 
   private void rollbackQuietly(Connection c) {
