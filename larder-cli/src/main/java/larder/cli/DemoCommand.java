@@ -47,6 +47,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Store.open(store.resolve()).close(); // a store that cannot be opened fails before minutes of generating and training
     Files.createDirectories(dir);
     Path events = dir.resolve("interactions.csv.gz");
     Path catalogue = dir.resolve("items.csv");

@@ -2,6 +2,7 @@ package larder.cli;
 
 import java.io.PrintWriter;
 import larder.core.LarderException;
+import larder.core.Printable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,6 +36,12 @@ public final class Main implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /**
+   * Exit code of an internal error or running out of memory: none of the codes that mean something (1 is
+   * {@code status}'s "stale", 2 to 6 the typed errors), so a crash never reads as one of them.
+   */
+  static final int INTERNAL_ERROR = 70;
+
   public static void main(String[] args) {
     int code;
     try {
@@ -42,7 +49,7 @@ public final class Main implements Runnable {
     } catch (OutOfMemoryError e) {
       System.err.println("larder: out of memory: " + e.getMessage());
       System.err.println("  hint: give Java more memory, e.g. LARDER_JAVA_OPTS=-Xmx16g, or use fewer threads / factors");
-      code = 1;
+      code = INTERNAL_ERROR;
     }
     System.exit(code);
   }
@@ -50,25 +57,42 @@ public final class Main implements Runnable {
   /** The configured command line: typed errors become one or two lines and an exit code, never a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    addHelpOptions(cl);
     cl.setExecutionExceptionHandler(Main::handle);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
   }
 
+  /**
+   * Gives every subcommand, at any depth, {@code -h}/{@code --help}: added here once rather than on each
+   * {@code @Command}, so a new command cannot forget it (picocli only adds it where asked).
+   */
+  private static void addHelpOptions(CommandLine cl) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+      if (spec.findOption("--help") == null && spec.findOption("-h") == null) {
+        spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+            .description("Show this help message and exit.").build());
+      }
+      addHelpOptions(sub);
+    }
+  }
+
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
+    // Messages echo input (ids, fields, paths): escaped, so a control character in the data cannot drive the terminal.
     if (e instanceof LarderException le) {
-      err.println("larder: " + le.getMessage());
-      if (!le.hint().isEmpty()) err.println("  hint: " + le.hint());
+      err.println("larder: " + Printable.escape(le.getMessage()));
+      if (!le.hint().isEmpty()) err.println("  hint: " + Printable.escape(le.hint()));
       if (System.getenv("LARDER_DEBUG") != null) e.printStackTrace(err);
       err.flush();
       return le.exitCode();
     }
-    err.println("larder: internal error: " + e);
+    err.println("larder: internal error: " + Printable.escape(e.toString()));
     err.println("  hint: this is a bug; run again with LARDER_DEBUG=1 for the stack trace and report it");
     if (System.getenv("LARDER_DEBUG") != null) e.printStackTrace(err);
     err.flush();
-    return 1;
+    return INTERNAL_ERROR;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

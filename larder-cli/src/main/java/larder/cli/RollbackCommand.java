@@ -2,6 +2,7 @@ package larder.cli;
 
 import java.util.concurrent.Callable;
 import larder.core.BatchInfo;
+import larder.core.ConfigException;
 import larder.publish.Publisher;
 import larder.store.Store;
 import picocli.CommandLine.Command;
@@ -20,6 +21,11 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (to != null && to < 1) {
+      // Checked here, before the store: batch ids start at 1, and a negative one must never mean "steps back".
+      throw new ConfigException("--to", to, "is not a batch id: ids are whole numbers from 1",
+          "see the job's kept batches with 'larder batches --job " + job + "'; without --to, the one before the current");
+    }
     try (Store s = Store.openExisting(store.resolve())) {
       Publisher p = new Publisher(s);
       BatchInfo now = to == null ? p.rollback(job) : p.rollback(job, to);

@@ -8,25 +8,37 @@ import java.util.regex.Pattern;
 /** Durations as people write them in options and query parameters: {@code 90s}, {@code 45m}, {@code 26h}, {@code 2d}. */
 public final class DurationText {
   private static final Pattern FORM = Pattern.compile("(\\d+)\\s*([smhd])");
+  /**
+   * The longest duration accepted: a hundred years. Longer ones are typing slips, and past about 292 billion years
+   * they no longer fit in a {@link Duration} at all.
+   */
+  public static final Duration MAX = Duration.ofDays(36_500);
 
   private DurationText() {}
 
   /**
    * @param key the option or parameter the text came from, for the message
-   * @throws ConfigException naming {@code key} when the text is not a number and a unit
+   * @throws ConfigException naming {@code key} when the text is not a number and a unit, or is longer than
+   *     {@link #MAX}
    */
   public static Duration parse(String key, String text) {
     Matcher m = FORM.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new ConfigException(key, text, "is not a duration", "write a number and a unit: 90s, 45m, 26h, 2d");
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
+    long unit = switch (m.group(2)) {
+      case "s" -> 1;
+      case "m" -> 60;
+      case "h" -> 3_600;
+      default -> 86_400;
     };
+    // Compared as a number of units first: the digits may not even fit in a long.
+    java.math.BigInteger n = new java.math.BigInteger(m.group(1));
+    if (n.compareTo(java.math.BigInteger.valueOf(MAX.getSeconds() / unit)) > 0) {
+      throw new ConfigException(key, text, "is longer than " + format(MAX) + " (100 years)",
+          "write a shorter duration, e.g. 26h or 14d");
+    }
+    return Duration.ofSeconds(n.longValueExact() * unit);
   }
 
   /** The form {@link #parse} reads, in the largest unit that divides the duration exactly: 14d, 36h, 90m, 7s. */

@@ -20,9 +20,34 @@ class DurationTextTest {
   }
 
   @Property(tries = 200)
-  void whatIsFormattedParsesBackToTheSameDuration(@ForAll @LongRange(min = 0, max = 10_000_000_000L) long seconds) {
+  void whatIsFormattedParsesBackToTheSameDuration(@ForAll @LongRange(min = 0, max = 3_153_600_000L) long seconds) {
     Duration d = Duration.ofSeconds(seconds);
     assertThat(DurationText.parse("x", DurationText.format(d))).isEqualTo(d);
+  }
+
+  @Property(tries = 200)
+  void aDurationLongerThanTheMaximumIsAConfigErrorInEveryUnit(
+      @ForAll @LongRange(min = 1, max = Long.MAX_VALUE / 2) long excess, @ForAll("units") String unit, @ForAll boolean longer) {
+    long perUnit = switch (unit) { case "s" -> 1; case "m" -> 60; case "h" -> 3_600; default -> 86_400; };
+    long maxUnits = DurationText.MAX.getSeconds() / perUnit;
+    // Just past the maximum, or far past anything a long (or a Duration) holds.
+    String digits = longer ? excess + "000000000000000" : Long.toString(maxUnits + Math.min(excess, 1_000_000));
+    assertThatThrownBy(() -> DurationText.parse("max_age", digits + unit))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("max_age"))
+        .hasMessageContaining("is longer than 36500d");
+    assertThat(DurationText.parse("max_age", maxUnits + unit)).isLessThanOrEqualTo(DurationText.MAX);
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<String> units() {
+    return net.jqwik.api.Arbitraries.of("s", "m", "h", "d");
+  }
+
+  @Test
+  void theIssuesOverflowingDurationIsAConfigError() {
+    assertThatThrownBy(() -> DurationText.parse("max_age", "999999999999999d")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("max_age = 999999999999999d");
+    assertThat(DurationText.parse("max_age", "36500d")).isEqualTo(DurationText.MAX);
   }
 
   @Test

@@ -8,7 +8,7 @@ import larder.core.ConfigException;
  *
  * @param host the interface to bind ("127.0.0.1" for local use only, "0.0.0.0" for every interface)
  * @param port the TCP port; 0 picks a free one (see {@link LarderHttp#port()})
- * @param defaultLimit list length when a request gives no {@code limit}
+ * @param defaultLimit list length when a request gives no {@code limit}: 1 to {@value Routes#MAX_LIMIT}
  * @param maxThreads request threads; each request holds at most one store connection at a time
  * @param maxAge {@code /ready} fails (503) when a job's current batch is older than this; null for no limit
  * @param keys who may read and who may administer
@@ -19,7 +19,11 @@ public record HttpOptions(String host, int port, int defaultLimit, int maxThread
   public HttpOptions {
     if (host == null || host.isBlank()) throw new ConfigException("--host", host, "must name an interface, e.g. 127.0.0.1");
     if (port < 0 || port > 65_535) throw new ConfigException("--port", port, "must be between 0 and 65535");
-    if (defaultLimit < 1) throw new ConfigException("--default-limit", defaultLimit, "must be >= 1");
+    // Beyond the longest list a request may ask for, every request without a limit would be refused (400).
+    if (defaultLimit < 1 || defaultLimit > Routes.MAX_LIMIT) {
+      throw new ConfigException("--default-limit", defaultLimit, "must be from 1 to " + Routes.MAX_LIMIT
+          + ", the longest list a request may ask for", "e.g. --default-limit 10");
+    }
     if (maxThreads < 2) throw new ConfigException("--threads", maxThreads, "must be >= 2");
     if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) throw new ConfigException("--max-age", maxAge, "must be positive");
     if (keys == null) keys = ApiKeys.none();

@@ -8,6 +8,7 @@ import larder.core.ConfigException;
 import larder.core.InputException;
 import larder.core.LarderException;
 import larder.core.NotFoundException;
+import larder.core.Printable;
 import larder.core.StoreException;
 import larder.serve.PredictionReader;
 import larder.serve.SegmentReader;
@@ -36,7 +37,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * POST /v1/jobs/{job}/rollback?to=BATCH             admin: serve an earlier kept batch again
  * </pre>
  * With {@link ApiKeys} set, requests need a key (see there); without, the API is open, so it binds to 127.0.0.1
- * unless told otherwise.
+ * unless told otherwise. {@code /ready} is open to load balancers but tells its details only as {@link Disclosure}
+ * allows.
  * Errors are JSON {@code {"error": ..., "hint": ...}} with 400 (bad parameter), 404 (unknown job, user or item),
  * 503 (store unreachable) or 500.
  */
@@ -54,10 +56,12 @@ public final class LarderHttp implements AutoCloseable {
 
   /** Starts serving {@code store}; the caller keeps owning the store and closes it after this. */
   public static LarderHttp start(Store store, HttpOptions options) {
+    java.net.InetAddress address = ListenAddress.of(options.host());
+    Disclosure disclosure = new Disclosure(options.keys(), address.isLoopbackAddress());
     PredictionReader predictions = new PredictionReader(store);
     SegmentReader segments = new SegmentReader(store);
     RequestMetrics metrics = new RequestMetrics();
-    Routes routes = new Routes(store, predictions, segments, metrics, options);
+    Routes routes = new Routes(store, predictions, segments, metrics, options, disclosure);
     Javalin app = Javalin.create(config -> {
       config.jetty.host = options.host();
       config.jetty.port = options.port();
@@ -72,10 +76,10 @@ public final class LarderHttp implements AutoCloseable {
       config.requestLogger.http((ctx, ms) -> metrics.record(routeOf(ctx), ctx.status().getCode(), (long) (ms * 1e6)));
       config.routes.before(ctx -> authorize(ctx, options.keys()));
       routes.register(config.routes);
-      config.routes.exception(LarderException.class, LarderHttp::error);
+      config.routes.exception(LarderException.class, (e, ctx) -> error(e, ctx, disclosure));
       config.routes.exception(Refused.class, (e, ctx) -> problem(ctx, e.status, e.getMessage(), e.hint));
       config.routes.exception(Exception.class, (e, ctx) -> {
-        System.err.println("larder http: " + ctx.method() + " " + ctx.path() + " failed: " + e);
+        log(ctx, e.toString());
         problem(ctx, 500, "internal error: " + e.getClass().getSimpleName(), "see the server's log");
       });
       config.routes.error(404, ctx -> {
@@ -88,7 +92,8 @@ public final class LarderHttp implements AutoCloseable {
     try {
       app.start();
     } catch (RuntimeException e) {
-      if (causedBy(e, java.net.BindException.class)) {
+      // The address was checked above, so a failed bind is the port (Javalin reports every bind failure as one).
+      if (causedBy(e, java.net.BindException.class) || causedBy(e, io.javalin.util.JavalinBindException.class)) {
         throw new ConfigException("--port", options.port(), "cannot listen on " + options.host() + ":" + options.port()
             + " (" + rootMessage(e) + ")", "choose another port with --port, or stop what uses this one");
       }
@@ -124,7 +129,7 @@ public final class LarderHttp implements AutoCloseable {
     }
   }
 
-  private static String presentedKey(Context ctx) {
+  static String presentedKey(Context ctx) {
     String auth = ctx.header("Authorization");
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) return auth.substring(7).strip();
     String key = ctx.header("X-Api-Key");
@@ -143,19 +148,34 @@ public final class LarderHttp implements AutoCloseable {
     }
   }
 
-  private static void error(LarderException e, Context ctx) {
+  private static void error(LarderException e, Context ctx, Disclosure disclosure) {
+    if (e instanceof StoreException && !disclosure.details(ctx)) {
+      // The store's location and the driver's text are for the operator, not for whoever asked.
+      log(ctx, e.getMessage());
+      problem(ctx, 503, "the store is unavailable", "the server's log says why");
+      return;
+    }
     int status = e instanceof NotFoundException ? 404
         : e instanceof ConfigException || e instanceof InputException ? 400
         : e instanceof StoreException ? 503 : 500;
     problem(ctx, status, e.getMessage(), e.hint());
   }
 
+  /**
+   * Sends an error as JSON. Messages echo what the request said (a path, a parameter): their control and
+   * invisible characters are escaped, so an answer or a log line shows them rather than obeying them.
+   */
   static void problem(Context ctx, int status, String message, String hint) {
     java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
-    body.put("error", message);
-    if (hint != null && !hint.isBlank()) body.put("hint", hint);
+    body.put("error", Printable.escape(message));
+    if (hint != null && !hint.isBlank()) body.put("hint", Printable.escape(hint));
     body.put("status", status);
     ctx.status(status).json(body);
+  }
+
+  /** A line on the server's standard error about a failed request, with the request's text escaped. */
+  private static void log(Context ctx, String what) {
+    System.err.println(Printable.escape("larder http: " + ctx.method() + " " + ctx.path() + " failed: " + what));
   }
 
   private static String routeOf(Context ctx) {

@@ -37,8 +37,10 @@ final class Routes {
   private final ScoreReader scores;
   private final RequestMetrics metrics;
   private final HttpOptions options;
+  private final Disclosure disclosure;
 
-  Routes(Store store, PredictionReader predictions, SegmentReader segments, RequestMetrics metrics, HttpOptions options) {
+  Routes(Store store, PredictionReader predictions, SegmentReader segments, RequestMetrics metrics, HttpOptions options,
+      Disclosure disclosure) {
     this.store = store;
     this.publisher = new Publisher(store);
     this.predictions = predictions;
@@ -46,6 +48,7 @@ final class Routes {
     this.scores = new ScoreReader(store);
     this.metrics = metrics;
     this.options = options;
+    this.disclosure = disclosure;
   }
 
   /** Every endpoint registered, as "GET /path", for the OpenAPI document's test. */
@@ -112,9 +115,14 @@ final class Routes {
     r.get("/health", ctx -> ctx.json(Map.of("status", "up")));
     r.get("/ready", ctx -> {
       // Ready when the store answers and, with --max-age, no job serves predictions older than allowed.
+      // A store that does not answer is a 503 problem, worded by the error mapping for who asks.
       Freshness f = freshness(options.maxAge());
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("status", f.stale() > 0 ? "stale" : "ready");
+      if (!disclosure.details(ctx)) {
+        ctx.status(f.stale() > 0 ? 503 : 200).json(body);
+        return;
+      }
       body.put("store", store.kind().name().toLowerCase(java.util.Locale.ROOT));
       if (options.maxAge() != null) {
         body.put("max_age", options.maxAge());

@@ -686,6 +686,84 @@ abstract class HttpApiContract {
     }
   }
 
+  @Test
+  void readyTellsOnlyItsStatusToCallersWhoMayNotReadTheApi() throws Exception {
+    ApiKeys keys = ApiKeys.parse(READ_KEY, null);
+    try (LarderHttp guarded = LarderHttp.start(store, HttpOptions.defaults().withPort(0).withKeys(keys));
+        LarderHttp stale = LarderHttp.start(store, HttpOptions.defaults().withPort(0).withKeys(keys).withMaxAge(Duration.ofMillis(1)))) {
+      Answer open = send("http://127.0.0.1:" + guarded.port(), "GET", "/ready");
+      assertThat(open.status).isEqualTo(200);
+      assertThat(open.body).isEqualTo("{\"status\":\"ready\"}");
+      Answer keyed = send("http://127.0.0.1:" + guarded.port(), "GET", "/ready", "X-Api-Key", READ_KEY);
+      assertThat(keyed.json().get("store").asText()).isEqualTo(store.kind().name().toLowerCase(java.util.Locale.ROOT));
+      Thread.sleep(5); // every batch is now older than 1 ms
+      Answer old = send("http://127.0.0.1:" + stale.port(), "GET", "/ready");
+      assertThat(old.status).isEqualTo(503);
+      assertThat(old.body).as("no job names").isEqualTo("{\"status\":\"stale\"}");
+      assertThat(send("http://127.0.0.1:" + stale.port(), "GET", "/ready", "Authorization", "Bearer " + READ_KEY)
+          .json().get("stale_jobs")).hasSize(reader.jobs().size());
+    }
+    // A store that does not answer: its location and the driver's text only for those who may read the API.
+    Store gone = Store.open(store.location());
+    try (LarderHttp guarded = LarderHttp.start(gone, HttpOptions.defaults().withPort(0).withKeys(keys));
+        LarderHttp everywhere = LarderHttp.start(gone, HttpOptions.defaults().withHost("0.0.0.0").withPort(0));
+        LarderHttp local = LarderHttp.start(gone, HttpOptions.defaults().withPort(0))) {
+      gone.close();
+      String where = store.location().kind() == larder.store.Dialect.Kind.SQLITE ? store.location().file().toString()
+          : store.location().display();
+      for (Answer hidden : List.of(send("http://127.0.0.1:" + guarded.port(), "GET", "/ready"),
+          send("http://127.0.0.1:" + guarded.port(), "GET", "/ready", "X-Api-Key", "not-the-key-0123456789"),
+          send("http://127.0.0.1:" + everywhere.port(), "GET", "/ready"),
+          send("http://127.0.0.1:" + everywhere.port(), "GET", "/v1/jobs"))) {
+        assertProblem(hidden, 503, "the store is unavailable");
+        assertThat(hidden.body).doesNotContain(where).doesNotContain(gone.name()).doesNotContain("closed");
+      }
+      assertProblem(send("http://127.0.0.1:" + guarded.port(), "GET", "/ready", "X-Api-Key", READ_KEY), 503, gone.name());
+      assertProblem(send("http://127.0.0.1:" + local.port(), "GET", "/ready"), 503, gone.name());
+    } finally {
+      gone.close();
+    }
+  }
+
+  @Test
+  void aHostThatIsNoAddressOfThisMachineAndADefaultLimitNoRequestMayAskAreRefusedAtStart() {
+    assertThatThrownBy(() -> LarderHttp.start(store, HttpOptions.defaults().withPort(0).withHost("999.1.1.1")))
+        .isInstanceOf(larder.core.ConfigException.class).hasMessageContaining("--host = 999.1.1.1")
+        .hasMessageContaining("not a valid IPv4 address").hasMessageNotContaining("port");
+    // TEST-NET-3: a valid address, reserved for documentation, so never this machine's
+    assertThatThrownBy(() -> LarderHttp.start(store, HttpOptions.defaults().withPort(0).withHost("203.0.113.9")))
+        .isInstanceOf(larder.core.ConfigException.class).hasMessageContaining("--host = 203.0.113.9")
+        .hasMessageContaining("not an address of this machine");
+    assertThatThrownBy(() -> HttpOptions.defaults().withDefaultLimit(100_000))
+        .isInstanceOf(larder.core.ConfigException.class).hasMessageContaining("--default-limit = 100000")
+        .hasMessageContaining("from 1 to " + Routes.MAX_LIMIT);
+    try (LarderHttp longest = LarderHttp.start(store, HttpOptions.defaults().withPort(0).withHost("localhost")
+        .withDefaultLimit(Routes.MAX_LIMIT))) {
+      Answer a = get("http://127.0.0.1:" + longest.port(), "/v1/recommendations/" + RECS + "/u1");
+      assertThat(a.status).as(a.body).isEqualTo(200);
+      assertThat(get("http://127.0.0.1:" + longest.port(), "/v1/scores/" + CHURN + "/top").json().get("entities"))
+          .hasSize(CHURN_ENTITIES);
+    }
+  }
+
+  @Test
+  void echoedPathAndQueryValuesHaveTheirControlCharactersEscaped() {
+    // ESC [ 31 m recolours a terminal; DEL, and U+009B (CSI) and U+202E (right-to-left override) as UTF-8
+    Answer badLimit = get("/v1/recommendations/" + RECS + "/u1?limit=%01%1b%5b31m%7f%c2%9b%e2%80%ae");
+    assertProblem(badLimit, 400, "limit = \\u0001\\u001B[31m\\u007F\\u009B\\u202E");
+    Answer badJob = get("/v1/recommendations/no%1b%5b2Jjob/u1");
+    assertProblem(badJob, 404, "no\\u001B[2Jjob");
+    Answer badPath = get("/v9/%1b%5b2J%c2%85");
+    assertProblem(badPath, 404, "/v9/%1b%5b2J%c2%85"); // an unknown path is echoed as sent: still encoded
+    for (Answer a : List.of(badLimit, badJob, badPath)) {
+      assertThat(a.body.chars().filter(c -> Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.FORMAT))
+          .as(a.body).isEmpty();
+      String error = a.json().get("error").asText();
+      assertThat(error.chars().filter(c -> Character.getType(c) == Character.CONTROL || Character.getType(c) == Character.FORMAT))
+          .as("decoded, too: %s", error).isEmpty();
+    }
+  }
+
   /** The config's job of that name, as published in set-up. */
   JobConfig recsOrSegments(String name) {
     return config("interactions.csv").jobs().get(name);
@@ -725,7 +803,7 @@ abstract class HttpApiContract {
       assertThat(get(at, "/ready").status).isEqualTo(200);
       assertThat(get(at, "/v1/recommendations/" + RECS + "/u1").status).isEqualTo(200);
       other.close();
-      assertProblem(get(at, "/ready"), 503, other.name());
+      assertProblem(get(at, "/ready"), 503, other.name()); // open API on loopback: the details too
       assertProblem(get(at, "/v1/recommendations/" + RECS + "/u1"), 503, "'" + RECS + "'");
       assertProblem(get(at, "/v1/segments/" + SEG + "/members/1?format=csv"), 503, "'" + SEG + "'");
       // liveness does not depend on the store

@@ -2,13 +2,13 @@ package larder.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import larder.core.ConfigException;
 import larder.core.StoreException;
 import larder.store.postgres.PostgresDialect;
 import larder.store.sqlite.SqliteDialect;
@@ -53,7 +53,8 @@ public final class Store implements AutoCloseable {
    * {@code jdbc:sqlite:} URL or a {@code jdbc:postgresql:} URL.
    *
    * @throws StoreException when the store cannot be reached or is not a Larder store
-   * @throws larder.core.ConfigException when {@code db} is not a supported location
+   * @throws ConfigException when {@code db} is not a supported location, or names a SQLite file in a folder that
+   *     does not exist
    */
   public static Store open(String db) {
     return open(StoreLocation.parse(db));
@@ -65,6 +66,7 @@ public final class Store implements AutoCloseable {
    */
   public static Store openExisting(String db) {
     StoreLocation location = StoreLocation.parse(db);
+    requireFolder(location);
     if (location.kind() == Dialect.Kind.SQLITE && location.file() != null && !java.nio.file.Files.exists(location.file())) {
       throw new larder.core.NotFoundException("no store at " + location.file().toAbsolutePath(),
           "run a job first ('larder run CONFIG' or 'larder demo'), or point --db at an existing store");
@@ -73,6 +75,7 @@ public final class Store implements AutoCloseable {
   }
 
   public static Store open(StoreLocation location) {
+    requireFolder(location);
     Dialect dialect = location.kind() == Dialect.Kind.SQLITE ? new SqliteDialect() : new PostgresDialect();
     HikariDataSource pool = location.kind() == Dialect.Kind.SQLITE ? sqlitePool(location) : postgresPool(location);
     // Point reads get connections of their own, outside the pool, with a small page cache: an HTTP server may
@@ -88,14 +91,22 @@ public final class Store implements AutoCloseable {
     return store;
   }
 
+  /**
+   * A SQLite file is created when missing, but its folder never is: a mistyped path would otherwise leave a tree
+   * of folders and a new, empty store behind.
+   */
+  private static void requireFolder(StoreLocation location) {
+    if (location.kind() != Dialect.Kind.SQLITE) return;
+    Path folder = location.file().getParent();
+    if (folder != null && !Files.isDirectory(folder)) {
+      throw new ConfigException("db", location.display(), Files.exists(folder)
+          ? "its folder " + folder + " is a file, not a folder" : "the folder " + folder + " does not exist",
+          "create the folder first (mkdir -p " + folder + ") or point --db (or the config's store:) at an existing one");
+    }
+  }
+
   private static HikariDataSource sqlitePool(StoreLocation location) {
     Path file = location.file();
-    try {
-      if (file.getParent() != null) Files.createDirectories(file.getParent());
-    } catch (IOException e) {
-      throw new StoreException("store " + location.display() + ": cannot create the folder " + file.getParent()
-          + " (" + e + ")", "check the path and its permissions, or give another --db", e);
-    }
     if (Files.isDirectory(file)) {
       throw new StoreException("store " + location.display() + ": is a folder, not a SQLite file",
           "give a file path such as " + file.resolve("larder.db"), null);
@@ -131,6 +142,9 @@ public final class Store implements AutoCloseable {
     hc.setMaximumPoolSize(10);
     hc.setMinimumIdle(1);
     hc.setConnectionTimeout(10_000);
+    // Idle connections are checked every minute, so one a firewall or the server dropped is replaced before a
+    // request meets it; one that dies between checks costs a read one retry (inTransaction, pointRead).
+    hc.setKeepaliveTime(60_000);
     return startPool(location, hc, "check that PostgreSQL is running and reachable at that address, that the database"
         + " exists, and the user/password (in the URL or LARDER_DB_USER / LARDER_DB_PASSWORD)");
   }
@@ -185,12 +199,21 @@ public final class Store implements AutoCloseable {
    */
   public <T> T pointRead(String what, String sql, Object[] args, StatementWork<T> work) {
     if (pointReads == null) {
-      return withConnection(what, c -> {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          bind(ps, args);
-          return work.run(ps);
+      // Retried once on a lost connection: in auto-commit PostgreSQL returns every row of a statement before the
+      // first, so a connection lost on the way fails the statement before the work has seen a row.
+      for (int attempt = 1; ; attempt++) {
+        boolean borrowed = false;
+        try (Connection c = connection()) {
+          borrowed = true;
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return work.run(ps);
+          }
+        } catch (SQLException e) {
+          if (!(borrowed && attempt == 1 && lostConnection(e))) throw failure(what, e);
+          pool.getHikariPoolMXBean().softEvictConnections();
         }
-      });
+      }
     }
     try {
       PreparedStatement ps = pointReads.statement(sql);
@@ -219,21 +242,48 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work} in a transaction. A read whose pooled connection turns out to be dead when the transaction
+   * begins (the server restarted, or closed it: PostgreSQL's {@code pg_terminate_backend}, a failover, a firewall)
+   * is tried once more on a fresh connection: nothing has run yet, so nothing runs twice. The pool's other idle
+   * connections are evicted too, as whatever closed one has usually closed them all. Writes are not retried.
+   */
   private <T> T inTransaction(String what, boolean write, SqlWork<T> work) {
-    try (Connection c = connection()) {
-      dialect.begin(c, write);
-      boolean done = false;
-      try {
-        T result = work.run(c);
-        dialect.commit(c);
-        done = true;
-        return result;
-      } finally {
-        if (!done) rollbackQuietly(c);
+    for (int attempt = 1; ; attempt++) {
+      boolean borrowed = false;
+      boolean begun = false;
+      try (Connection c = connection()) {
+        borrowed = true;
+        dialect.begin(c, write);
+        begun = true;
+        boolean done = false;
+        try {
+          T result = work.run(c);
+          dialect.commit(c);
+          done = true;
+          return result;
+        } finally {
+          if (!done) rollbackQuietly(c);
+        }
+      } catch (SQLException e) {
+        if (write || !borrowed || begun || attempt > 1 || !lostConnection(e)) throw failure(what, e);
+        pool.getHikariPoolMXBean().softEvictConnections();
       }
-    } catch (SQLException e) {
-      throw failure(what, e);
     }
+  }
+
+  /**
+   * Whether {@code e} says the connection is gone (SQL state class 08, or PostgreSQL's 57P01-03: terminated by an
+   * administrator, a crash or a shutdown), the states on which the pool also discards the connection.
+   */
+  static boolean lostConnection(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        String state = s.getSQLState();
+        if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) return true;
+      }
+    }
+    return false;
   }
 
   private void rollbackQuietly(Connection c) {

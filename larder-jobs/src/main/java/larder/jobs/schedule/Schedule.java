@@ -45,13 +45,20 @@ public final class Schedule {
       case "@monthly" -> "0 0 1 * *";
       default -> t;
     };
+    Schedule s;
     try {
-      Cron cron = PARSER.parse(expanded).validate();
-      return new Schedule(t, cron, zone);
+      s = new Schedule(t, PARSER.parse(expanded).validate(), zone);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key, text, "is not a cron expression: " + e.getMessage(),
           "five fields, minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\" for 03:00 every day");
     }
+    // A valid expression may still name a day that never comes (31 February): the job would silently never run.
+    if (s.next(ZonedDateTime.now(zone)).isEmpty()) {
+      throw new ConfigException(key, text, "never fires: no date matches its day-of-month and month",
+          "check the day-of-month and month fields: \"0 0 28 2 *\" runs on 28 February, \"0 0 30 * *\" on the 30th of"
+              + " every month that has one");
+    }
+    return s;
   }
 
   /** The first time strictly after {@code after} at which the job is due, in the schedule's zone. */

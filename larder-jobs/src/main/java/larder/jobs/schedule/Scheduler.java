@@ -91,7 +91,12 @@ public final class Scheduler {
     return out;
   }
 
-  /** Runs jobs at their times until {@code stop} returns true (checked between runs and while waiting). */
+  /**
+   * Runs jobs at their times until {@code stop} returns true (checked between runs and while waiting).
+   *
+   * @throws larder.core.ConfigException when no scheduled job has a next time: a scheduler with nothing left to
+   *     run fails rather than returning as if it had been stopped
+   */
   public void run(BooleanSupplier stop) throws InterruptedException {
     Map<String, ZonedDateTime> next = new LinkedHashMap<>();
     for (Due d : upcoming(clock.now())) {
@@ -141,6 +146,11 @@ public final class Scheduler {
           events.planned(name, t);
         }
       }
+    }
+    if (!stop.getAsBoolean()) {
+      // Schedule.parse refuses expressions that never fire, so this is a guard: never end quietly as if stopped.
+      throw new larder.core.ConfigException(config.file().toString(), null, "no scheduled job will run again",
+          "check the jobs' schedule: expressions with 'larder status --config " + config.file() + "'");
     }
   }
 }

@@ -167,6 +167,14 @@ class SchedulerTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("jobs.j.schedule");
     assertThatThrownBy(() -> config("timezone: Mars/Olympus\njobs:\n" + job("j", "@daily")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("timezone").hasMessageContaining("Mars/Olympus");
+    // Valid fields, but no date ever matches: the job would never run, and the scheduler would wait for nothing.
+    for (String never : List.of("0 0 31 2 *", "0 0 30 2 *", "0 0 31 4,6,9,11 *")) {
+      assertThatThrownBy(() -> config("jobs:\n" + job("ok", "@daily") + job("nightly", never)))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("jobs.nightly.schedule").hasMessageContaining(never)
+          .hasMessageContaining("never fires");
+    }
+    assertThat(config("jobs:\n" + job("leap", "0 0 29 2 *")).schedules().get("leap").next(ZonedDateTime.parse("2025-03-01T00:00:00Z"))
+        .orElseThrow().toInstant()).isEqualTo(Instant.parse("2028-02-29T00:00:00Z"));
     LarderConfig none = config("jobs:\n" + job("j", null));
     assertThatThrownBy(() -> new Scheduler(none, j -> null, Scheduler.Clock.SYSTEM, null))
         .isInstanceOf(ConfigException.class).hasMessageContaining("no job has a schedule");
