@@ -13,7 +13,8 @@ import larder.core.StoreException;
  * {@link Store#open}: idempotent, and safe when two processes open the store at once (SQLite takes the
  * write lock with {@code BEGIN IMMEDIATE}; PostgreSQL a transaction-scoped advisory lock per schema).
  * Version 2 added segments (tables, views, and two columns of {@code larder_batch}), version 3 scores (a
- * table and a view); an older store is upgraded in place on open, its batches serving throughout.
+ * table and a view), version 4 crash recovery and retention (the lock's process and lease, a batch's
+ * {@code served_until}); an older store is upgraded in place on open, its batches serving throughout.
  *
  * <h2>Tables</h2>
  * <pre>
@@ -33,6 +34,8 @@ import larder.core.StoreException;
  *   segment_job           recommendations only: the segments job whose current batch places a user without
  *                         a list of their own in a segment (for larder_segment_fallback), else NULL
  *   message               why it failed or was rolled back, else NULL
+ *   served_until          when it last stopped being current (superseded or rolled back from); NULL while
+ *                         current, for a batch that never served, and for batches superseded before version 4
  *   index (job, batch_id)
  * larder_current        job PK, batch_id (FK larder_batch), switched_at: the batch each job serves
  * larder_rec_rows       (batch_id, user_id, rank, item_id, score)        PK (batch_id, user_id, rank)
@@ -59,6 +62,11 @@ import larder.core.StoreException;
  *   one prediction per entity imported from another model (a customer's churn probability); score is a
  *   finite 64-bit double (-0.0 is stored as 0.0), label optional text ("high risk") or NULL
  * larder_job_lock       job PK, owner ("host/pid#run"), acquired_at: at most one run per job
+ *   process               who holds it, to tell a live run from a dead one: "pid/start-millis/machine"
+ *                         ({@link ProcessKey}); NULL in rows written before version 4
+ *   expires_at            the lease: the holder renews it while it runs; once past, another host may take
+ *                         the lock over (a holder on the same machine whose process is gone is taken over at
+ *                         once). NULL before version 4: acquired_at + 6 h
  * </pre>
  * Ranks start at 1; ranked-list scores and distances are 32-bit floats, R/F/M figures and the scores of
  * larder_score_rows 64-bit; timestamps are UTC instants (ISO-8601 text with microseconds on SQLite,
@@ -123,15 +131,16 @@ import larder.core.StoreException;
  *     key order on SQLite, one partition scanned and its label's rows sorted on PostgreSQL (no index on
  *     label: a label is a large share of the entities, not a few).
  * larder_batches(batch_id, job, kind, model, params, metrics, created_at, published_at, status,
- *                rec_rows, similar_rows, users, is_current, message, segments, segment_job)
+ *                rec_rows, similar_rows, users, is_current, message, segments, segment_job, served_until)
  *   every batch of every job, is_current true (1 on SQLite) for the one being served:
  *   SELECT * FROM larder_batches WHERE job = ? ORDER BY batch_id DESC;  index (job, batch_id).
- *   Version 2 added the last two columns; the others kept their names, order and meaning.
+ *   Version 2 added segments and segment_job, version 4 served_until; the others kept their names, order
+ *   and meaning.
  * </pre>
  */
 public final class Schema {
   /** The schema version this code creates and reads. */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   /** Per-batch tables small enough to write in one ordinary transaction and delete by batch id. */
   public static final List<String> SMALL_ROW_TABLES =
@@ -204,6 +213,17 @@ public final class Schema {
   public static final List<String> V3_VIEWS = List.of(
       "CREATE VIEW larder_scores AS SELECT c.job, s.entity_id, s.score, s.label, s.batch_id"
           + " FROM larder_current c JOIN larder_score_rows s ON s.batch_id = c.batch_id");
+
+  /**
+   * Version 4's views, the same SQL on both stores: larder_batches again, with served_until appended (when
+   * the batch stopped being current; retention keeps the batches that served most recently).
+   */
+  public static final List<String> V4_VIEWS = List.of(
+      "DROP VIEW larder_batches",
+      "CREATE VIEW larder_batches AS SELECT b.batch_id, b.job, b.kind, b.model, b.params, b.metrics,"
+          + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
+          + " (c.batch_id IS NOT NULL) AS is_current, b.message, b.segments, b.segment_job, b.served_until"
+          + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id");
 
   /** A migration's statements followed by its views. */
   public static List<String> withViews(List<String> statements, List<String> views) {

@@ -87,6 +87,10 @@ public final class PostgresDialect implements Dialect {
                 + " PARTITION BY LIST (batch_id)",
             "CREATE INDEX larder_score_rows_score ON larder_score_rows (batch_id, score DESC, entity_id)"),
             Schema.V3_VIEWS);
+      case 4:
+        return Schema.withViews(List.of(
+            "ALTER TABLE larder_job_lock ADD COLUMN process TEXT, ADD COLUMN expires_at TIMESTAMPTZ",
+            "ALTER TABLE larder_batch ADD COLUMN served_until TIMESTAMPTZ"), Schema.V4_VIEWS);
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }

@@ -95,6 +95,11 @@ public final class SqliteDialect implements Dialect {
                 + " label TEXT, PRIMARY KEY (batch_id, entity_id)) WITHOUT ROWID",
             "CREATE INDEX larder_score_rows_score ON larder_score_rows (batch_id, score DESC, entity_id)"),
             Schema.V3_VIEWS);
+      case 4:
+        return Schema.withViews(List.of(
+            "ALTER TABLE larder_job_lock ADD COLUMN process TEXT",
+            "ALTER TABLE larder_job_lock ADD COLUMN expires_at TEXT",
+            "ALTER TABLE larder_batch ADD COLUMN served_until TEXT"), Schema.V4_VIEWS);
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
