@@ -57,6 +57,7 @@ public final class Main implements Runnable {
 
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
+    if (StopSignals.stopping()) return 1; // the stop hook prints the one line; the JVM exits with 130 or 143
     if (e instanceof LarderException le) {
       err.println("larder: " + le.getMessage());
       if (!le.hint().isEmpty()) err.println("  hint: " + le.hint());

@@ -79,12 +79,12 @@ final class JobLock implements AutoCloseable {
         ps.setString(5, job);
         ps.executeUpdate();
       }
-      return holder.owner() + " since " + holder.acquiredAt() + " (" + verdict.why() + ")";
+      return holder.owner() + ": " + verdict.why();
     });
     return new JobLock(store, job, owner, lease, takenOver);
   }
 
-  /** The holder this lock was taken over from, with why it counted as gone, or null. */
+  /** The holder this lock was taken over from and why it counted as gone ("host/pid#run: why"), or null. */
   String takenOver() { return takenOver; }
 
   String owner() { return owner; }

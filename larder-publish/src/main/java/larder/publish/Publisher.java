@@ -152,7 +152,7 @@ public final class Publisher {
     String whose = lock.takenOver() == null ? "" : " (" + lock.takenOver() + ")";
     for (long id : abandoned) {
       store.dropRows(id);
-      markFailed(id, "crashed: its run ended without publishing" + whose + "; batch " + batchId
+      markFailed(id, "crashed: its run" + whose + " ended without publishing; batch " + batchId
           + " took over the job's lock", null);
     }
     BatchWriter writer = new BatchWriter(this, job, kind, batchId, lock, options.queueLists(), progress);
