@@ -75,7 +75,8 @@ final class StopSignals {
     }
     if (said.isEmpty() && signal == null) return; // an ordinary exit with nothing running
     PrintStream err = System.err;
-    err.println("larder: " + reason + (said.isEmpty() ? "; no job was running" : ": " + String.join("; ", said)));
+    err.println("larder: " + (said.isEmpty() ? "stopped by " + signal + "; no job was running"
+        : reason + ": " + String.join("; ", said)));
     err.flush();
   }
 
