@@ -675,12 +675,14 @@ public final class BatchWriter implements AutoCloseable {
    * the run (a stop), waits until it has finished, so that the caller never closes the store under it.
    */
   public void fail(String message) {
+    State was;
     synchronized (this) {
-      if (state != State.OPEN) {
-        if (state == State.FAILED) awaitEnd();
-        return;
-      }
-      state = State.FAILED;
+      was = state;
+      if (was == State.OPEN) state = State.FAILED;
+    }
+    if (was != State.OPEN) {
+      if (was == State.FAILED) awaitEnd();
+      return;
     }
     RuntimeException first = null;
     try {
