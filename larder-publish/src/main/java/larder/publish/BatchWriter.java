@@ -129,6 +129,9 @@ public final class BatchWriter implements AutoCloseable {
 
   public long batchId() { return batchId; }
 
+  /** True between the start of {@link #publish} and its end (for tests of a stop in that window). */
+  synchronized boolean publishing() { return state == State.PUBLISHING; }
+
   /** What the batch holds, as given to {@link Publisher#begin}. */
   public String kind() { return kind; }
 

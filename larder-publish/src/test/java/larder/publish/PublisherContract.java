@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -406,6 +409,36 @@ abstract class PublisherContract {
         .hasMessageContaining("interrupted by SIGTERM");
     assertThat(pub.stopRuns("again", System.nanoTime())).isEmpty();
     assertThat(snapshot()).isEqualTo(before);
+  }
+
+  @Test void aStopWhilePublishingAbortsTheLoadAndRefusesTheSwitch() throws Exception {
+    Planted p = new Planted(200, 30, 5);
+    ServingSnapshot before = publishAndSnapshot(p);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      BatchWriter w = pub.begin("shop", "recommendations", "test", "{}");
+      Future<BatchInfo> publishing;
+      Future<List<Publisher.Stopped>> stopping;
+      try (AutoCloseable block = blockLoads()) {
+        p.send(w.recommendationSink(p.users, p.items), 2, 0, 1); // queued: the writer waits for the store
+        publishing = pool.submit(() -> w.publish(3));
+        for (int i = 0; i < 1000 && !w.publishing(); i++) Thread.sleep(10);
+        assertThat(w.publishing()).isTrue();
+        stopping = pool.submit(() -> pub.stopRuns("interrupted by SIGTERM", System.nanoTime() + 60_000_000_000L));
+        for (int i = 0; i < 1000 && pub.stopReason() == null; i++) Thread.sleep(10);
+      }
+      assertThat(stopping.get(60, TimeUnit.SECONDS))
+          .containsExactly(new Publisher.Stopped("shop", w.batchId(), BatchWriter.Outcome.FAILED));
+      assertThatThrownBy(() -> publishing.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
+          .hasMessageContaining("interrupted by SIGTERM");
+      assertThat(status(w.batchId())).isEqualTo("failed");
+      assertThat(message(w.batchId())).isEqualTo("interrupted by SIGTERM");
+      assertThat(count("SELECT count(*) FROM larder_rec_rows WHERE batch_id = ?", w.batchId())).isZero();
+      assertThat(count("SELECT count(*) FROM larder_job_lock")).isZero();
+      assertThat(snapshot()).isEqualTo(before);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   ServingSnapshot publishAndSnapshot(Planted p) throws Exception {
