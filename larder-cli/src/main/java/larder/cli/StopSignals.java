@@ -84,7 +84,7 @@ final class StopSignals {
     String batch = "batch " + s.batchId() + " of job '" + s.job() + "'";
     if (s.outcome() == BatchWriter.Outcome.PUBLISHED) return batch + " had already been published";
     if (s.outcome() == BatchWriter.Outcome.UNSETTLED) {
-      return batch + " did not stop within " + BOUND_SECONDS + " s; the job's next run marks it failed";
+      return batch + " could not be marked failed within " + BOUND_SECONDS + " s; the job's next run does it";
     }
     return batch + " marked failed and its lock released; the previous batch keeps serving";
   }

@@ -54,7 +54,7 @@ public final class BatchWriter implements AutoCloseable {
 
   private enum State { OPEN, PUBLISHING, PUBLISHED, FAILED }
 
-  /** What {@link #stop} made of a run: marked failed, already published, or not settled in time. */
+  /** What {@link #stop} made of a run: marked failed, already published, or not recorded (in time). */
   public enum Outcome { FAILED, PUBLISHED, UNSETTLED }
 
   /** Customers per chunk of segment rows (entities per chunk of score rows) on their way to the writer thread. */
@@ -731,7 +731,7 @@ public final class BatchWriter implements AutoCloseable {
       try {
         fail(reason);
       } catch (RuntimeException e) {
-        // the run could not record its failure; its lock is released or dead, and the next run marks it
+        return Outcome.UNSETTLED; // the store refused; the job's next run takes the dead lock over and marks it
       }
     }
     awaitEnd();
