@@ -80,6 +80,7 @@ public final class Main implements Runnable {
 
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
+    if (StopSignals.stopping()) return 1; // the stop hook prints the one line; the JVM exits with 130 or 143
     // Messages echo input (ids, fields, paths): escaped, so a control character in the data cannot drive the terminal.
     if (e instanceof LarderException le) {
       err.println("larder: " + Printable.escape(le.getMessage()));

@@ -53,19 +53,27 @@ final class RunCommand implements Callable<Integer> {
     List<LarderException> failures = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     try (Store s = Store.open(db)) {
-      JobRunner runner = new JobRunner(new Publisher(s), new ConsoleProgress(System.err, quiet),
+      Publisher publisher = new Publisher(s);
+      JobRunner runner = new JobRunner(publisher, new ConsoleProgress(System.err, quiet),
           quiet ? RunReport.Listener.NONE : (job, msg) -> System.err.println("[" + job + "] " + msg), acceptShrink);
-      for (JobConfig job : selected) {
-        try {
-          JobReport report = runner.run(job);
-          System.out.print(report.summary());
-          System.out.flush();
-          reports.add(report);
-        } catch (LarderException e) {
-          failures.add(e);
-          failed.add(job.name());
-          if (selected.size() > 1) System.err.println("[" + job.name() + "] FAILED (its previous batch, if any, keeps serving): " + e.getMessage());
+      StopSignals.Guard guard = StopSignals.guard(publisher, () -> {});
+      try {
+        for (JobConfig job : selected) {
+          try {
+            JobReport report = runner.run(job);
+            System.out.print(report.summary());
+            System.out.flush();
+            reports.add(report);
+          } catch (LarderException e) {
+            // stopped by a signal: the stop hook says so in one line, and the JVM exits with 130 or 143
+            if (StopSignals.stopping()) throw e;
+            failures.add(e);
+            failed.add(job.name());
+            if (selected.size() > 1) System.err.println("[" + job.name() + "] FAILED (its previous batch, if any, keeps serving): " + e.getMessage());
+          }
         }
+      } finally {
+        guard.close();
       }
     }
     if (failures.isEmpty()) return reports;

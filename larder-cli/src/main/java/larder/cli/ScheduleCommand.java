@@ -55,7 +55,8 @@ final class ScheduleCommand implements Callable<Integer> {
     LarderConfig cfg = LarderConfig.load(config);
     AtomicBoolean stop = new AtomicBoolean();
     try (Store s = Store.open(store.resolve(cfg.store()))) {
-      JobRunner runner = new JobRunner(new Publisher(s), new ConsoleProgress(System.err, quiet),
+      Publisher publisher = new Publisher(s);
+      JobRunner runner = new JobRunner(publisher, new ConsoleProgress(System.err, quiet),
           quiet ? RunReport.Listener.NONE : (job, msg) -> System.err.println("[" + job + "] " + msg));
       Scheduler scheduler = new Scheduler(cfg, runner::run, Scheduler.Clock.SYSTEM, new Printer());
       LarderHttp http = null;
@@ -66,29 +67,19 @@ final class ScheduleCommand implements Callable<Integer> {
         http = LarderHttp.start(s, options);
         System.out.printf("serving %s on http://%s:%d%n", s.name(), host, http.port());
       }
-      System.out.printf("scheduling %d jobs of %s into %s (Ctrl-C to stop after the current run):%n",
+      System.out.printf("scheduling %d jobs of %s into %s (Ctrl-C to stop; a run in progress is marked failed):%n",
           cfg.schedules().size(), config, s.name());
       for (var d : scheduler.upcoming(Instant.now())) {
         System.out.printf("  %-24s %-20s %s; next %s%n", d.job(), d.schedule().text(), d.schedule().describe(),
             TIME.format(d.at()));
       }
       System.out.flush();
-      // The hook waits for the scheduler loop, not for main: main ends in System.exit, which waits for hooks.
-      java.util.concurrent.CountDownLatch loopDone = new java.util.concurrent.CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stop.set(true);
-        System.out.println("stopping: the current run, if any, finishes first");
-        System.out.flush();
-        try {
-          loopDone.await(120, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException ignored) {
-          // exiting anyway
-        }
-      }, "larder-schedule-stop"));
+      // A stop signal fails the run in progress (see StopSignals) and ends the loop; the JVM exits with 130 or 143.
+      StopSignals.Guard guard = StopSignals.guard(publisher, () -> stop.set(true));
       try {
         scheduler.run(stop::get);
       } finally {
-        loopDone.countDown();
+        guard.close();
         if (http != null) http.close();
       }
     }
@@ -113,6 +104,7 @@ final class ScheduleCommand implements Callable<Integer> {
     }
 
     @Override public void failed(String job, RuntimeException e) {
+      if (StopSignals.stopping()) return; // the stop hook's line says it
       String hint = e instanceof LarderException le && le.hint() != null && !le.hint().isBlank() ? "; " + le.hint() : "";
       System.out.printf("%s %s: FAILED: %s%s%n", now(), job, e.getMessage(), hint);
       System.out.flush();

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import larder.core.BatchInfo;
@@ -53,6 +54,9 @@ public final class BatchWriter implements AutoCloseable {
 
   private enum State { OPEN, PUBLISHING, PUBLISHED, FAILED }
 
+  /** What {@link #stop} made of a run: marked failed, already published, or not recorded (in time). */
+  public enum Outcome { FAILED, PUBLISHED, UNSETTLED }
+
   /** Customers per chunk of segment rows (entities per chunk of score rows) on their way to the writer thread. */
   static final int SEGMENT_CHUNK = 8192;
 
@@ -79,8 +83,11 @@ public final class BatchWriter implements AutoCloseable {
   private final String job;
   private final String kind;
   private final long batchId;
-  private final String owner;
+  private final JobLock lock;
   private final Progress progress;
+  /** Counted down once the run has ended: published, or failed with its rows dropped and its lock released. */
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private volatile String stopReason;
   private final BlockingQueue<Chunk> queue;
   private final Thread writer;
   private final AtomicLong users = new AtomicLong();
@@ -104,14 +111,14 @@ public final class BatchWriter implements AutoCloseable {
   private final Set<Integer> fallbackSegments = new HashSet<>();
   private String segmentJob;
 
-  BatchWriter(Publisher publisher, String job, String kind, long batchId, String owner, int queueLists,
+  BatchWriter(Publisher publisher, String job, String kind, long batchId, JobLock lock, int queueLists,
       Progress progress) {
     this.publisher = publisher;
     this.store = publisher.store();
     this.job = job;
     this.kind = kind;
     this.batchId = batchId;
-    this.owner = owner;
+    this.lock = lock;
     this.progress = progress;
     this.queue = new ArrayBlockingQueue<>(queueLists);
     this.writer = new Thread(this::drain, "larder-writer-" + job + "-" + batchId);
@@ -122,6 +129,9 @@ public final class BatchWriter implements AutoCloseable {
   public String job() { return job; }
 
   public long batchId() { return batchId; }
+
+  /** True between the start of {@link #publish} and its end (for tests of a stop in that window). */
+  synchronized boolean publishing() { return state == State.PUBLISHING; }
 
   /** What the batch holds, as given to {@link Publisher#begin}. */
   public String kind() { return kind; }
@@ -447,6 +457,10 @@ public final class BatchWriter implements AutoCloseable {
   }
 
   private void checkWritable() {
+    String stop = stopReason;
+    if (stop != null) {
+      throw new StoreException("batch " + batchId + " of job '" + job + "': " + stop, "run the job again", null);
+    }
     Throwable f = writerFailure;
     if (f != null) throw writerError(f);
     if (state != State.OPEN) {
@@ -541,12 +555,14 @@ public final class BatchWriter implements AutoCloseable {
       String m = metrics;
       store.write("switch job '" + job + "' to batch " + batchId, c -> {
         String holder = JobLock.owner(c, d, job);
-        if (!owner.equals(holder)) {
+        if (!lock.owner().equals(holder)) {
           throw new StoreException("batch " + batchId + " of job '" + job + "': the job's lock is now held by "
               + (holder == null ? "nobody" : holder) + ", so this run may not publish",
-              "another run took over a lock it thought stale; raise publish.stale-lock-after above the job's run time",
-              null);
+              "another run took the lock over after this run's lease ran out (the store was unreachable for"
+                  + " longer than publish.lock-lease?); run the job again", null);
         }
+        String stop = stopReason;
+        if (stop != null) throw new StoreException("batch " + batchId + " of job '" + job + "': " + stop, "", null);
         Long previous = null;
         try (var ps = c.prepareStatement("SELECT batch_id FROM larder_current WHERE job = ?" + d.forUpdate())) {
           ps.setString(1, job);
@@ -571,13 +587,17 @@ public final class BatchWriter implements AutoCloseable {
         }
         if (profiles != null) insertProfiles(c, profiles);
         if (transitions != null) insertTransitions(c, transitions);
-        Publisher.switchCurrent(c, d, job, previous, batchId, "superseded by batch " + batchId);
+        ServingHistory.switchCurrent(c, d, job, previous, batchId, "superseded by batch " + batchId);
         return null;
       });
       state = State.PUBLISHED;
     } catch (RuntimeException e) {
-      state = State.OPEN; // let fail() run its course
-      fail(e);
+      synchronized (this) {
+        state = State.OPEN; // let fail() run its course
+      }
+      String stop = stopReason;
+      if (stop != null) fail(stop);
+      else fail(e);
       throw e instanceof LarderException ? e : new StoreException("store " + store.name() + ": publishing batch "
           + batchId + " of job '" + job + "' failed: " + e, "the current batch is still serving", e);
     }
@@ -587,7 +607,12 @@ public final class BatchWriter implements AutoCloseable {
       // the new batch is live; batches left over are retired by the job's next publish
       progress.note("publish", "job '" + job + "': could not retire old batches yet: " + e.getMessage());
     } finally {
-      JobLock.release(store, job, owner);
+      try {
+        lock.close();
+      } finally {
+        publisher.ended(this);
+        ended.countDown();
+      }
     }
     return publisher.info(batchId);
   }
@@ -660,11 +685,19 @@ public final class BatchWriter implements AutoCloseable {
     return cause;
   }
 
-  /** Gives up the run with {@code message}; no-op once published or failed. */
+  /**
+   * Gives up the run with {@code message}; no-op once published or failed. When another thread is failing
+   * the run (a stop), waits until it has finished, so that the caller never closes the store under it.
+   */
   public void fail(String message) {
+    State was;
     synchronized (this) {
-      if (state != State.OPEN) return;
-      state = State.FAILED;
+      was = state;
+      if (was == State.OPEN) state = State.FAILED;
+    }
+    if (was != State.OPEN) {
+      if (was == State.FAILED) awaitEnd();
+      return;
     }
     RuntimeException first = null;
     try {
@@ -678,13 +711,51 @@ public final class BatchWriter implements AutoCloseable {
       first = e;
     } finally {
       try {
-        JobLock.release(store, job, owner);
+        lock.close();
       } catch (RuntimeException e) {
         if (first != null) first.addSuppressed(e);
         else first = e;
+      } finally {
+        publisher.ended(this);
+        ended.countDown();
       }
     }
     if (first != null) throw first;
+  }
+
+  /**
+   * Stops the run because the process is stopping ({@link Publisher#stopRuns}): a run still writing is
+   * failed with {@code reason} at once (the writer thread aborts its load; the threads feeding it get a
+   * StoreException on their next row); a run that is publishing has its load aborted and is refused the
+   * switch unless it already made it. Returns once the run has ended.
+   */
+  Outcome stop(String reason) {
+    stopReason = reason;
+    boolean publishing;
+    synchronized (this) {
+      publishing = state == State.PUBLISHING;
+    }
+    if (publishing) {
+      // the load is no longer wanted: the writer takes ABORT before END, or after it has already finished
+      queue.clear();
+      queue.offer(ABORT);
+    } else {
+      try {
+        fail(reason);
+      } catch (RuntimeException e) {
+        return Outcome.UNSETTLED; // the store refused; the job's next run takes the dead lock over and marks it
+      }
+    }
+    awaitEnd();
+    return state == State.PUBLISHED ? Outcome.PUBLISHED : Outcome.FAILED;
+  }
+
+  private void awaitEnd() {
+    try {
+      ended.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Fails the run unless it was published. */

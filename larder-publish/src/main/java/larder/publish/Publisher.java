@@ -1,11 +1,11 @@
 package larder.publish;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import larder.core.BatchInfo;
@@ -56,12 +56,21 @@ import larder.store.Store;
  * releases the lock.
  *
  * <h2>Keep and rollback</h2>
- * {@code publish(keep)} keeps the current batch plus the newest {@code keep - 1} other
- * published/superseded ones; older ones become 'retired' and their rows are dropped. {@link
- * #rollback(String)} points the job at the newest kept batch older than the current one; the batch
- * rolled back from becomes 'superseded' (with a message saying so) and stays kept, so rolling back twice
- * goes back two batches, and {@link #rollback(String, long)} can return to any kept batch, newer ones
- * included. A batch's {@code published_at} is when it first became current; rollback does not change it.
+ * Defined in one place, {@link ServingHistory}: {@code publish(keep)} keeps the current batch plus the
+ * {@code keep - 1} superseded batches that served most recently (each batch records when it stopped
+ * serving), and retires the others: a batch rolled back to and then replaced outlives the newer batches it
+ * was rolled back from. {@link #rollback(String)} points the job at the newest kept batch older than the
+ * current one; the batch rolled back from becomes 'superseded' (with a message saying so) and stays kept,
+ * so rolling back twice goes back two batches, and {@link #rollback(String, long)} can return to any kept
+ * batch, newer ones included. A batch's {@code published_at} is when it first became current; rollback
+ * does not change it.
+ *
+ * <h2>Crashes and stops</h2>
+ * A run's lock names its process and carries a lease that the run renews ({@link JobLock}): the next run
+ * takes over at once the lock of a process that is gone from this machine, and after
+ * {@link PublishOptions#lockLease} the lock of one on another host; it marks the dead run's batch failed
+ * ("crashed") and drops its rows. {@link #stopRuns} stops the runs of a process being stopped (SIGINT,
+ * SIGTERM): their batches are marked failed with the reason and their locks released, within a deadline.
  */
 public final class Publisher {
   private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
@@ -70,6 +79,8 @@ public final class Publisher {
   private final Store store;
   private final PublishOptions options;
   private final Progress progress;
+  private final Set<BatchWriter> open = ConcurrentHashMap.newKeySet();
+  private volatile String stopReason;
 
   public Publisher(Store store) {
     this(store, PublishOptions.DEFAULTS, Progress.NONE);
@@ -109,9 +120,10 @@ public final class Publisher {
           + "' batches; it cannot publish '" + kind + "' batches",
           "publish the " + kind + " under a job name of their own, e.g. '" + job + "-" + kind + "'");
     }
-    String owner = options.owner() + "#" + RUNS.incrementAndGet();
-    String takenOver = JobLock.acquire(store, job, owner, options.staleLockAfter());
-    if (takenOver != null) progress.note("publish", "job '" + job + "': took over a stale lock of " + takenOver);
+    String stop = stopReason;
+    if (stop != null) throw stopped(job, stop);
+    JobLock lock = JobLock.acquire(store, job, options.owner() + "#" + RUNS.incrementAndGet(), options.lockLease());
+    if (lock.takenOver() != null) progress.note("publish", "job '" + job + "': took over the lock of " + lock.takenOver());
     long batchId;
     List<Long> abandoned;
     try {
@@ -130,18 +142,81 @@ public final class Publisher {
           }
         }
       });
-      abandoned = store.read("find abandoned runs of job '" + job + "'", c -> ids(c,
+      abandoned = store.read("find abandoned runs of job '" + job + "'", c -> ServingHistory.ids(c,
           "SELECT batch_id FROM larder_batch WHERE job = ? AND status = 'staging' AND batch_id < ?", job, batchId));
     } catch (RuntimeException e) {
-      JobLock.release(store, job, owner);
+      lock.close();
       throw e;
     }
-    // we hold the lock, so any older staging batch belongs to a run that died or lost a stale lock
+    // we hold the lock, so any older staging batch belongs to a run that died (or lost its lock)
+    String whose = lock.takenOver() == null ? "" : " (" + lock.takenOver() + ")";
     for (long id : abandoned) {
       store.dropRows(id);
-      markFailed(id, "abandoned: its run ended without publishing and a later run took over the lock", null);
+      markFailed(id, "crashed: its run" + whose + " ended without publishing; batch " + batchId
+          + " took over the job's lock", null);
     }
-    return new BatchWriter(this, job, kind, batchId, owner, options.queueLists(), progress);
+    BatchWriter writer = new BatchWriter(this, job, kind, batchId, lock, options.queueLists(), progress);
+    open.add(writer);
+    stop = stopReason;
+    if (stop != null) {
+      // stopped while this run began: the stop may not have seen it
+      writer.fail(stop);
+      throw stopped(job, stop);
+    }
+    return writer;
+  }
+
+  /**
+   * Stops every run this publisher has begun and not finished, because the process is stopping (a signal):
+   * each unpublished batch is marked failed with {@code reason}, its rows dropped and its lock released; a
+   * run already switching finishes its switch or is refused it. Later {@link #begin} calls fail. Waits for
+   * each at most until {@code deadline} (System.nanoTime()); a run not settled by then is left to the next
+   * run of its job, which takes the lock of a dead process over at once.
+   *
+   * @return what happened to each run
+   */
+  public List<Stopped> stopRuns(String reason, long deadlineNanos) {
+    stopReason = reason;
+    List<BatchWriter> runs = List.copyOf(open);
+    List<Thread> threads = new ArrayList<>();
+    List<Stopped> out = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (BatchWriter w : runs) {
+      Thread t = new Thread(() -> out.add(new Stopped(w.job(), w.batchId(), w.stop(reason))), "larder-stop-" + w.job());
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+    for (int i = 0; i < runs.size(); i++) {
+      long left = deadlineNanos - System.nanoTime();
+      try {
+        if (left > 0) threads.get(i).join(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    List<Stopped> settled = new ArrayList<>(out);
+    for (BatchWriter w : runs) {
+      if (settled.stream().noneMatch(s -> s.batchId() == w.batchId())) {
+        settled.add(new Stopped(w.job(), w.batchId(), BatchWriter.Outcome.UNSETTLED));
+      }
+    }
+    return settled;
+  }
+
+  /** What {@link #stopRuns} did to one run. */
+  public record Stopped(String job, long batchId, BatchWriter.Outcome outcome) {}
+
+  /** The reason runs were stopped, or null while they are not. */
+  public String stopReason() { return stopReason; }
+
+  /** A run that ended (published or failed) is no longer one {@link #stopRuns} has to stop. */
+  void ended(BatchWriter w) {
+    open.remove(w);
+  }
+
+  private static StoreException stopped(String job, String reason) {
+    return new StoreException("job '" + job + "' not run: " + reason, "run the job again", null);
   }
 
   /**
@@ -174,23 +249,15 @@ public final class Publisher {
         throw new NotFoundException("job '" + job + "' has no current batch to roll back; known jobs: "
             + known(Batches.servingJobs(c)), "check the job name");
       }
-      List<Long> kept = ids(c, "SELECT batch_id FROM larder_batch WHERE job = ? AND status = 'superseded'"
-          + " ORDER BY batch_id DESC", job);
+      List<Long> kept = ServingHistory.kept(c, job);
       long to;
       if (batchId < 0) {
-        to = -1;
-        for (long id : kept) {
-          if (id < current) {
-            to = id;
-            break;
-          }
-        }
-        if (to < 0) {
-          throw new NotFoundException("job '" + job + "' has no kept batch older than its current batch " + current
-              + " to roll back to (kept: " + (kept.isEmpty() ? "none" : kept) + ")",
-              kept.isEmpty() ? "publish with keep > 1 so that earlier batches are kept"
-                  : "roll forward to a newer kept batch by id, or publish a new batch");
-        }
+        long from = current;
+        to = ServingHistory.rollbackTarget(kept, current).orElseThrow(() -> new NotFoundException("job '" + job
+            + "' has no kept batch older than its current batch " + from + " to roll back to (kept: "
+            + (kept.isEmpty() ? "none" : kept) + ")",
+            kept.isEmpty() ? "publish with keep > 1 so that earlier batches are kept"
+                : "roll forward to a newer kept batch by id, or publish a new batch"));
       } else if (batchId == current) {
         return current;
       } else if (kept.contains(batchId)) {
@@ -200,7 +267,7 @@ public final class Publisher {
             + "' (current: " + current + ", kept: " + (kept.isEmpty() ? "none" : kept) + ")",
             "list the job's batches and pick a 'superseded' one");
       }
-      switchCurrent(c, d, job, current, to, "rolled back to batch " + to);
+      ServingHistory.switchCurrent(c, d, job, current, to, "rolled back to batch " + to);
       return to;
     });
     return info(target);
@@ -221,48 +288,14 @@ public final class Publisher {
   }
 
   /**
-   * Makes {@code to} the current batch of {@code job} inside the caller's write transaction: the old
-   * current ({@code from}, may be null) becomes 'superseded' with {@code fromMessage}.
-   */
-  static void switchCurrent(Connection c, Dialect d, String job, Long from, long to, String fromMessage)
-      throws SQLException {
-    if (from != null) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE larder_batch SET status = 'superseded', message = ? WHERE batch_id = ?")) {
-        ps.setString(1, fromMessage);
-        ps.setLong(2, from);
-        ps.executeUpdate();
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE larder_batch SET status = 'published', message = NULL,"
-            + " published_at = COALESCE(published_at, ?) WHERE batch_id = ? AND status IN ('staging', 'superseded')")) {
-      d.setInstant(ps, 1, Schema.now());
-      ps.setLong(2, to);
-      if (ps.executeUpdate() != 1) {
-        throw new SQLException("batch " + to + " was retired or changed by another process while switching to it");
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_current (job, batch_id, switched_at)"
-        + " VALUES (?, ?, ?) ON CONFLICT (job) DO UPDATE SET batch_id = excluded.batch_id,"
-        + " switched_at = excluded.switched_at")) {
-      ps.setString(1, job);
-      ps.setLong(2, to);
-      d.setInstant(ps, 3, Schema.now());
-      ps.executeUpdate();
-    }
-  }
-
-  /**
-   * Retires every published/superseded batch of {@code job} beyond the current one and the newest
-   * {@code keep - 1} others: status 'retired' first (so no rollback can pick it), then its rows go.
+   * Retires the batches of {@code job} that {@code keep} no longer keeps ({@link ServingHistory}): status
+   * 'retired' first (so no rollback can pick it), then its rows go.
    */
   List<Long> retire(String job, int keep) {
-    List<Long> kept = store.read("list the kept batches of job '" + job + "'", c -> ids(c,
-        "SELECT batch_id FROM larder_batch WHERE job = ? AND status = 'superseded' ORDER BY batch_id DESC", job));
+    List<Long> beyond = store.read("list the kept batches of job '" + job + "'",
+        c -> ServingHistory.beyondKeep(c, job, keep));
     List<Long> retired = new ArrayList<>();
-    for (int i = keep - 1; i < kept.size(); i++) {
-      long id = kept.get(i);
+    for (long id : beyond) {
       boolean mine = store.write("retire batch " + id, c -> {
         try (PreparedStatement ps = c.prepareStatement(
             "UPDATE larder_batch SET status = 'retired' WHERE batch_id = ? AND status = 'superseded'")) {
@@ -314,16 +347,5 @@ public final class Publisher {
 
   static String known(List<String> jobs) {
     return jobs.isEmpty() ? "none (nothing has been published yet)" : String.join(", ", jobs);
-  }
-
-  private static List<Long> ids(Connection c, String sql, Object... args) throws SQLException {
-    List<Long> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) out.add(rs.getLong(1));
-      }
-    }
-    return out;
   }
 }

@@ -24,6 +24,8 @@ class PostgresPublisherTest extends PublisherContract {
     schema.close();
   }
 
+  @Override String url() { return schema.url; }
+
   @Override Connection rawConnection() throws SQLException {
     return DriverManager.getConnection(schema.url);
   }

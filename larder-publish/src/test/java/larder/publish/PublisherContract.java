@@ -9,9 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +27,10 @@ import larder.core.NotFoundException;
 import larder.core.Progress;
 import larder.core.StoreException;
 import larder.core.TopNSink;
+import larder.store.LockHolder;
+import larder.store.ProcessKey;
 import larder.store.Store;
+import larder.testkit.ServingSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -243,21 +251,230 @@ abstract class PublisherContract {
     pub.begin("shop", "recommendations", "test", "{}").close();
   }
 
-  @Test void aStaleLockIsTakenOverAndTheLoserCannotPublish() throws Exception {
+  /** Rewrites the lock of {@code job} as if {@code process} held it, with a lease ending at {@code expiresAt}. */
+  void lockHeldBy(String job, ProcessKey process, Instant expiresAt) {
+    store.write("fake a lock holder", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE larder_job_lock SET process = ?, expires_at = ? WHERE job = ?")) {
+        ps.setString(1, process.text());
+        store.dialect().setInstant(ps, 2, expiresAt);
+        ps.setString(3, job);
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+      }
+      return null;
+    });
+  }
+
+  /** A process of this machine that has ended. */
+  static ProcessKey endedProcess() throws Exception {
+    Process p = new ProcessBuilder("true").start();
+    long start = p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    return new ProcessKey(p.pid(), start, ProcessKey.current().machine());
+  }
+
+  String message(long batchId) {
+    return pub.info(batchId).message();
+  }
+
+  @Test void theLockOfAProcessGoneFromThisMachineIsTakenOverAtOnceAndTheLoserCannotPublish() throws Exception {
     Planted p = new Planted(20, 10, 3);
-    Publisher impatient = new Publisher(store, PublishOptions.DEFAULTS.withStaleLockAfter(Duration.ofMillis(200)),
-        Progress.NONE);
-    BatchWriter stale = impatient.begin("shop", "recommendations", "test", "{}");
-    Thread.sleep(300);
-    BatchWriter fresh = impatient.begin("shop", "recommendations", "test", "{}");
-    assertThat(status(stale.batchId())).isEqualTo("failed"); // abandoned
-    assertThatThrownBy(() -> stale.publish(3)).isInstanceOf(StoreException.class).hasMessageContaining("lock");
-    p.send(fresh.recommendationSink(p.users, p.items), 1, 0, 1);
+    long b1 = publishGeneration(p, "shop", 1, 3).id();
+    // no rows: on SQLite a loading run holds the write lock, which the fake below needs
+    BatchWriter dead = pub.begin("shop", "recommendations", "test", "{}");
+    lockHeldBy("shop", endedProcess(), Instant.now().plus(Duration.ofHours(1))); // its lease does not matter
+    // shown as crashed before any run cleans it up
+    assertThat(pub.info(dead.batchId()).status()).isEqualTo("failed");
+    assertThat(message(dead.batchId())).startsWith("crashed: ").contains("no longer running");
+    assertThat(status(dead.batchId())).as("the table itself").isEqualTo("staging");
+
+    BatchWriter fresh = pub.begin("shop", "recommendations", "test", "{}");
+    assertThat(status(dead.batchId())).isEqualTo("failed");
+    assertThat(message(dead.batchId())).startsWith("crashed: ").contains("batch " + fresh.batchId());
+    assertThatThrownBy(() -> dead.publish(3)).isInstanceOf(StoreException.class).hasMessageContaining("lock");
+    assertThat(currentOf("shop")).isEqualTo(b1);
+    p.send(fresh.recommendationSink(p.users, p.items), 3, 0, 1);
     assertThat(fresh.publish(3).status()).isEqualTo("published");
     try (Connection c = rawConnection()) {
-      p.assertServing(c, "shop", 1);
+      p.assertServing(c, "shop", 3);
     }
     assertThat(pub.breakLock("shop")).isFalse();
+  }
+
+  @Test void aReusedPidDoesNotKeepADeadRunsLock() {
+    BatchWriter dead = pub.begin("shop", "recommendations", "test", "{}");
+    ProcessKey me = ProcessKey.current();
+    assertThat(me.startMillis()).as("this platform reports start instants").isPositive();
+    lockHeldBy("shop", new ProcessKey(me.pid(), me.startMillis() - 3_600_000, me.machine()),
+        Instant.now().plus(Duration.ofHours(1)));
+    pub.begin("shop", "recommendations", "test", "{}").close();
+    assertThat(message(dead.batchId())).startsWith("crashed: ");
+  }
+
+  @Test void aLiveRunOnThisMachineIsRefusedEvenWhenItsLeaseLapsed() throws Exception {
+    Process sleeper = new ProcessBuilder("sleep", "60").start();
+    try {
+      long start = sleeper.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+      BatchWriter live = pub.begin("shop", "recommendations", "test", "{}");
+      lockHeldBy("shop", new ProcessKey(sleeper.pid(), start, ProcessKey.current().machine()),
+          Instant.now().minus(Duration.ofHours(1)));
+      assertThatThrownBy(() -> pub.begin("shop", "recommendations", "test", "{}"))
+          .isInstanceOf(StoreException.class).hasMessageContaining("already running")
+          .hasMessageContaining("process " + sleeper.pid() + " of this machine is running");
+      assertThat(pub.info(live.batchId()).status()).isEqualTo("staging");
+      live.close();
+    } finally {
+      sleeper.destroyForcibly();
+    }
+  }
+
+  @Test void anotherHostsLockHoldsWhileItsLeaseLastsAndIsTakenOverOnceItRunsOut() {
+    ProcessKey elsewhere = new ProcessKey(4242, 1_700_000_000_000L, "linux:another-machine:pid:[1]");
+    BatchWriter remote = pub.begin("shop", "recommendations", "test", "{}");
+    lockHeldBy("shop", elsewhere, Instant.now().plus(Duration.ofMinutes(1)));
+    assertThatThrownBy(() -> pub.begin("shop", "recommendations", "test", "{}"))
+        .isInstanceOf(StoreException.class).hasMessageContaining("already running").hasMessageContaining("lease");
+    assertThat(pub.info(remote.batchId()).status()).isEqualTo("staging");
+
+    lockHeldBy("shop", elsewhere, Instant.now().minusSeconds(1));
+    assertThat(pub.info(remote.batchId()).status()).isEqualTo("failed");
+    BatchWriter next = pub.begin("shop", "recommendations", "test", "{}");
+    assertThat(message(remote.batchId())).startsWith("crashed: ").contains("lease ran out");
+    next.close();
+  }
+
+  @Test void theRunningProcessRenewsItsLease() throws Exception {
+    Publisher shortLease = new Publisher(store, PublishOptions.DEFAULTS.withLockLease(Duration.ofMillis(400)),
+        Progress.NONE);
+    try (BatchWriter w = shortLease.begin("shop", "recommendations", "test", "{}")) {
+      Instant first = leaseEnd("shop");
+      Instant later = first;
+      for (int i = 0; i < 100 && !later.isAfter(first); i++) {
+        Thread.sleep(50);
+        later = leaseEnd("shop");
+      }
+      assertThat(later).isAfter(first);
+      assertThat(w.batchId()).isPositive();
+    }
+    assertThat(count("SELECT count(*) FROM larder_job_lock")).isZero();
+  }
+
+  Instant leaseEnd(String job) {
+    return store.read("read the lease", c -> LockHolder.of(c, store.dialect(), job, false).orElseThrow().expiresAt());
+  }
+
+  @Test void aLockWrittenBeforeLeasesKeepsItsSixHoursUnlessItsProcessIsGone() throws Exception {
+    BatchWriter old = pub.begin("shop", "recommendations", "test", "{}");
+    Instant acquired = Instant.now().minus(Duration.ofHours(1));
+    store.write("an old version's lock", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE larder_job_lock SET owner = ?, acquired_at = ?,"
+          + " process = NULL, expires_at = NULL WHERE job = 'shop'")) {
+        ps.setString(1, "elsewhere/99#1");
+        store.dialect().setInstant(ps, 2, acquired);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+    assertThatThrownBy(() -> pub.begin("shop", "recommendations", "test", "{}")).isInstanceOf(StoreException.class)
+        .hasMessageContaining("elsewhere/99#1");
+    long gone = endedProcess().pid();
+    store.write("an old version's lock of this host", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE larder_job_lock SET owner = ? WHERE job = 'shop'")) {
+        ps.setString(1, ProcessKey.hostName() + "/" + gone + "#1");
+        ps.executeUpdate();
+      }
+      return null;
+    });
+    pub.begin("shop", "recommendations", "test", "{}").close();
+    assertThat(status(old.batchId())).isEqualTo("failed");
+  }
+
+  @Test void stoppingRunsFailsThemReleasesTheirLocksAndRefusesNewOnes() throws Exception {
+    Planted p = new Planted(200, 30, 5);
+    ServingSnapshot before = publishAndSnapshot(p);
+    BatchWriter w = pub.begin("shop", "recommendations", "test", "{}");
+    TopNSink sink = w.recommendationSink(p.users, p.items);
+    p.send(sink, 2, 0, 2);
+    List<Publisher.Stopped> stopped = pub.stopRuns("interrupted by SIGTERM", System.nanoTime() + 30_000_000_000L);
+    assertThat(stopped).containsExactly(new Publisher.Stopped("shop", w.batchId(), BatchWriter.Outcome.FAILED));
+    assertThat(status(w.batchId())).isEqualTo("failed");
+    assertThat(message(w.batchId())).isEqualTo("interrupted by SIGTERM");
+    assertThat(count("SELECT count(*) FROM larder_rec_rows WHERE batch_id = ?", w.batchId())).isZero();
+    assertThat(count("SELECT count(*) FROM larder_job_lock")).isZero();
+    assertThatThrownBy(() -> p.send(sink, 2, 1, 2)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("interrupted by SIGTERM");
+    w.fail(new IllegalStateException("the runner's own failure")); // what a runner does next: no change
+    assertThat(message(w.batchId())).isEqualTo("interrupted by SIGTERM");
+    assertThatThrownBy(() -> pub.begin("news", "recommendations", "test", "{}")).isInstanceOf(StoreException.class)
+        .hasMessageContaining("interrupted by SIGTERM");
+    assertThat(pub.stopRuns("again", System.nanoTime())).isEmpty();
+    assertThat(snapshot()).isEqualTo(before);
+  }
+
+  @Test void aStopWhilePublishingAbortsTheLoadAndRefusesTheSwitch() throws Exception {
+    Planted p = new Planted(200, 30, 5);
+    ServingSnapshot before = publishAndSnapshot(p);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      BatchWriter w = pub.begin("shop", "recommendations", "test", "{}");
+      Future<BatchInfo> publishing;
+      Future<List<Publisher.Stopped>> stopping;
+      try (AutoCloseable block = blockLoads()) {
+        p.send(w.recommendationSink(p.users, p.items), 2, 0, 1); // queued: the writer waits for the store
+        publishing = pool.submit(() -> w.publish(3));
+        for (int i = 0; i < 1000 && !w.publishing(); i++) Thread.sleep(10);
+        assertThat(w.publishing()).isTrue();
+        stopping = pool.submit(() -> pub.stopRuns("interrupted by SIGTERM", System.nanoTime() + 60_000_000_000L));
+        for (int i = 0; i < 1000 && pub.stopReason() == null; i++) Thread.sleep(10);
+      }
+      assertThat(stopping.get(60, TimeUnit.SECONDS))
+          .containsExactly(new Publisher.Stopped("shop", w.batchId(), BatchWriter.Outcome.FAILED));
+      assertThatThrownBy(() -> publishing.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
+          .hasMessageContaining("interrupted by SIGTERM");
+      assertThat(status(w.batchId())).isEqualTo("failed");
+      assertThat(message(w.batchId())).isEqualTo("interrupted by SIGTERM");
+      assertThat(count("SELECT count(*) FROM larder_rec_rows WHERE batch_id = ?", w.batchId())).isZero();
+      assertThat(count("SELECT count(*) FROM larder_job_lock")).isZero();
+      assertThat(snapshot()).isEqualTo(before);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  ServingSnapshot publishAndSnapshot(Planted p) throws Exception {
+    publishGeneration(p, "shop", 1, 3);
+    return snapshot();
+  }
+
+  abstract String url();
+
+  ServingSnapshot snapshot() {
+    return ServingSnapshot.of(url(), "shop");
+  }
+
+  @Test void retentionAfterARollbackKeepsTheBatchRolledBackTo() throws Exception {
+    Planted p = new Planted(30, 10, 3);
+    List<Long> ids = new ArrayList<>();
+    for (int gen = 1; gen <= 5; gen++) ids.add(publishGeneration(p, "shop", gen, 3).id());
+    long b3 = ids.get(2), b4 = ids.get(3), b5 = ids.get(4);
+    assertThat(pub.rollback("shop", b3).id()).isEqualTo(b3);
+    long b6 = publishGeneration(p, "shop", 6, 3).id();
+    assertThat(List.of(status(b3), status(b4), status(b5), status(b6)))
+        .containsExactly("superseded", "retired", "superseded", "published");
+    assertThat(count("SELECT count(*) FROM larder_rec_rows WHERE batch_id = ?", b3)).isEqualTo(90);
+    assertThat(count("SELECT count(*) FROM larder_rec_rows WHERE batch_id = ?", b4)).isZero();
+    // rollback's default target is unchanged: the newest kept batch older than the current one
+    assertThat(pub.rollback("shop").id()).isEqualTo(b5);
+    assertThat(pub.rollback("shop").id()).isEqualTo(b3);
+    try (Connection c = rawConnection()) {
+      p.assertServing(c, "shop", 3);
+    }
+    // keep 2 keeps the batch a publish replaces (3, which served last), not the newer 5 and 6
+    long b7 = publishGeneration(p, "shop", 7, 2).id();
+    assertThat(List.of(status(b3), status(b5), status(b6), status(b7)))
+        .containsExactly("superseded", "retired", "retired", "published");
+    assertThat(count("SELECT count(*) FROM larder_batches WHERE job = 'shop' AND served_until IS NOT NULL"
+        + " AND status = 'superseded'")).isEqualTo(1);
   }
 
   @Test void jobNamesAreValidated() {

@@ -21,6 +21,8 @@ class SqlitePublisherTest extends PublisherContract {
 
   @Override void dropStore() {}
 
+  @Override String url() { return file().toString(); }
+
   @Override Connection rawConnection() throws SQLException {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
     try (Statement st = c.createStatement()) {

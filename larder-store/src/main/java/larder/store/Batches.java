@@ -4,8 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import larder.core.BatchInfo;
 
@@ -17,6 +20,10 @@ public final class Batches {
   public static final String SEGMENTS = "segments";
   /** Kind of a batch of one imported prediction (score, optional label) per entity. */
   public static final String SCORES = "scores";
+  /** Status of a batch being written. */
+  public static final String STAGING = "staging";
+  /** Status of a batch whose run failed (rows removed, message says why). */
+  public static final String FAILED = "failed";
   /** Every kind a batch can be. */
   public static final List<String> KINDS = List.of(RECOMMENDATIONS, SEGMENTS, SCORES);
 
@@ -96,6 +103,54 @@ public final class Batches {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) out.add(read(rs, d));
       }
+    }
+    return showCrashed(c, d, out);
+  }
+
+  /**
+   * Shows a 'staging' batch whose run has died as 'failed', with a message starting "crashed:": its job's
+   * lock is gone, its holder is dead ({@link LockHolder#judge}), or a newer run of the job is staging.
+   * The table keeps 'staging' until the job's next run marks it failed and removes its rows (readers
+   * do not write, and may not be allowed to).
+   */
+  static List<BatchInfo> showCrashed(Connection c, Dialect d, List<BatchInfo> batches) throws SQLException {
+    if (batches.stream().noneMatch(b -> STAGING.equals(b.status()))) return batches;
+    Map<String, LockHolder> locks = LockHolder.all(c, d);
+    Map<String, Long> newestStaging = newestStaging(c);
+    Instant now = Schema.now();
+    List<BatchInfo> out = new ArrayList<>(batches.size());
+    for (BatchInfo b : batches) {
+      if (!STAGING.equals(b.status())) {
+        out.add(b);
+        continue;
+      }
+      LockHolder lock = locks.get(b.job());
+      String why;
+      if (lock == null) {
+        why = "its run ended without publishing or recording a failure, and holds no lock";
+      } else if (newestStaging.getOrDefault(b.job(), b.id()) > b.id()) {
+        why = "a newer run of the job has started";
+      } else {
+        LockHolder.Verdict v = lock.judge(now);
+        if (v.running()) {
+          out.add(b);
+          continue;
+        }
+        why = "its run (" + lock.owner() + ") is gone: " + v.why();
+      }
+      out.add(new BatchInfo(b.id(), b.job(), b.kind(), b.model(), b.params(), b.metrics(), b.createdAt(),
+          b.publishedAt(), FAILED, b.rows(), b.secondaryRows(), b.keys(),
+          "crashed: " + why + "; the job's next run removes its rows", b.inputRows()));
+    }
+    return out;
+  }
+
+  private static Map<String, Long> newestStaging(Connection c) throws SQLException {
+    Map<String, Long> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT job, MAX(batch_id) FROM larder_batch WHERE status = 'staging' GROUP BY job");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
     }
     return out;
   }

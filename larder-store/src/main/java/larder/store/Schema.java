@@ -13,8 +13,9 @@ import larder.core.StoreException;
  * {@link Store#open}: idempotent, and safe when two processes open the store at once (SQLite takes the
  * write lock with {@code BEGIN IMMEDIATE}; PostgreSQL a transaction-scoped advisory lock per schema).
  * Version 2 added segments (tables, views, and two columns of {@code larder_batch}), version 3 scores (a
- * table and a view), version 4 each batch's input rows (a column of {@code larder_batch}, shown last in
- * {@code larder_batches}); an older store is upgraded in place on open, its batches serving throughout.
+ * table and a view), version 4 each batch's input rows and crash recovery and retention (the lock's
+ * process and lease, a batch's {@code served_until}); an older store is upgraded in place on open, its
+ * batches serving throughout.
  *
  * <h2>Tables</h2>
  * <pre>
@@ -37,6 +38,8 @@ import larder.core.StoreException;
  *   input_rows            rows read and kept from the job's source (bad rows and rows below min_weight left
  *                         out), set on publish; what the next run's checks compare its input with. NULL for a
  *                         batch published before version 4 (its checks then compare keys only) or never published
+ *   served_until          when it last stopped being current (superseded or rolled back from); NULL while
+ *                         current, for a batch that never served, and for batches superseded before version 4
  *   index (job, batch_id)
  * larder_current        job PK, batch_id (FK larder_batch), switched_at: the batch each job serves
  * larder_rec_rows       (batch_id, user_id, rank, item_id, score)        PK (batch_id, user_id, rank)
@@ -63,6 +66,11 @@ import larder.core.StoreException;
  *   one prediction per entity imported from another model (a customer's churn probability); score is a
  *   finite 64-bit double (-0.0 is stored as 0.0), label optional text ("high risk") or NULL
  * larder_job_lock       job PK, owner ("host/pid#run"), acquired_at: at most one run per job
+ *   process               who holds it, to tell a live run from a dead one: "pid/start-millis/machine"
+ *                         ({@link ProcessKey}); NULL in rows written before version 4
+ *   expires_at            the lease: the holder renews it while it runs; once past, another host may take
+ *                         the lock over (a holder on the same machine whose process is gone is taken over at
+ *                         once). NULL before version 4: acquired_at + 6 h
  * </pre>
  * Ranks start at 1; ranked-list scores and distances are 32-bit floats, R/F/M figures and the scores of
  * larder_score_rows 64-bit; timestamps are UTC instants (ISO-8601 text with microseconds on SQLite,
@@ -127,11 +135,12 @@ import larder.core.StoreException;
  *     key order on SQLite, one partition scanned and its label's rows sorted on PostgreSQL (no index on
  *     label: a label is a large share of the entities, not a few).
  * larder_batches(batch_id, job, kind, model, params, metrics, created_at, published_at, status,
- *                rec_rows, similar_rows, users, is_current, message, segments, segment_job, input_rows)
+ *                rec_rows, similar_rows, users, is_current, message, segments, segment_job, input_rows,
+ *                served_until)
  *   every batch of every job, is_current true (1 on SQLite) for the one being served:
  *   SELECT * FROM larder_batches WHERE job = ? ORDER BY batch_id DESC;  index (job, batch_id).
- *   Version 2 added segments and segment_job, version 4 input_rows; the others kept their names, order and
- *   meaning.
+ *   Version 2 added segments and segment_job, version 4 input_rows and served_until; the others kept
+ *   their names, order and meaning.
  * </pre>
  */
 public final class Schema {
@@ -213,12 +222,16 @@ public final class Schema {
   /** Version 4's column of {@code larder_batch}: rows read and kept from the source (NULL before version 4). */
   public static final String V4_INPUT_ROWS = "ALTER TABLE larder_batch ADD COLUMN input_rows BIGINT";
 
-  /** Version 4's view, the same SQL on both stores: larder_batches again, input_rows appended. */
+  /**
+   * Version 4's views, the same SQL on both stores: larder_batches again, with input_rows and served_until
+   * appended (when the batch stopped being current; retention keeps the batches that served most recently).
+   */
   public static final List<String> V4_VIEWS = List.of(
       "DROP VIEW larder_batches",
       "CREATE VIEW larder_batches AS SELECT b.batch_id, b.job, b.kind, b.model, b.params, b.metrics,"
           + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
-          + " (c.batch_id IS NOT NULL) AS is_current, b.message, b.segments, b.segment_job, b.input_rows"
+          + " (c.batch_id IS NOT NULL) AS is_current, b.message, b.segments, b.segment_job, b.input_rows,"
+          + " b.served_until"
           + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id");
 
   /** A migration's statements followed by its views. */

@@ -88,7 +88,9 @@ public final class PostgresDialect implements Dialect {
             "CREATE INDEX larder_score_rows_score ON larder_score_rows (batch_id, score DESC, entity_id)"),
             Schema.V3_VIEWS);
       case 4:
-        return Schema.withViews(List.of(Schema.V4_INPUT_ROWS), Schema.V4_VIEWS);
+        return Schema.withViews(List.of(Schema.V4_INPUT_ROWS,
+            "ALTER TABLE larder_job_lock ADD COLUMN process TEXT, ADD COLUMN expires_at TIMESTAMPTZ",
+            "ALTER TABLE larder_batch ADD COLUMN served_until TIMESTAMPTZ"), Schema.V4_VIEWS);
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }

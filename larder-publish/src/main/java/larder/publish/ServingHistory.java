@@ -1,0 +1,107 @@
+package larder.publish;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import larder.store.Dialect;
+import larder.store.Schema;
+
+/**
+ * What a job serves, what it served before, what it keeps and what rollback returns to: the one place
+ * these rules live.
+ *
+ * <ul>
+ *   <li><b>Switch.</b> One batch of a job is current ('published'). Switching to another makes the old one
+ *       'superseded' and records when it stopped serving ({@code served_until}); the new one's
+ *       {@code served_until} is cleared and its {@code published_at} set if it never served.
+ *   <li><b>Retention ({@code keep}).</b> After a publish a job keeps the current batch and the {@code keep - 1}
+ *       superseded batches that served most recently (latest {@code served_until} first; batches that
+ *       stopped serving before this was recorded come after, newest id first). The others are retired:
+ *       status 'retired' first, so no rollback can pick them, then their rows are dropped. So a batch rolled
+ *       back to and then replaced is kept ahead of the newer batches it was rolled back from: what served
+ *       last is what an operator goes back to.
+ *   <li><b>Rollback.</b> Without a target, rollback goes to the newest kept batch older (by id) than the
+ *       current one; the batch rolled back from stays kept. Repeated rollbacks walk back through the kept
+ *       batches one at a time and never flip between two, and {@code --to} reaches any kept batch, newer
+ *       ones included. Nothing is retired by a rollback.
+ * </ul>
+ */
+final class ServingHistory {
+  /** Superseded batches of a job, the most recently serving first: the order retention keeps them in. */
+  private static final String KEPT_BY_RECENCY = "SELECT batch_id FROM larder_batch WHERE job = ?"
+      + " AND status = 'superseded' ORDER BY CASE WHEN served_until IS NULL THEN 1 ELSE 0 END,"
+      + " served_until DESC, batch_id DESC";
+
+  private ServingHistory() {}
+
+  /**
+   * Makes {@code to} the current batch of {@code job} inside the caller's write transaction: the old
+   * current ({@code from}, may be null) becomes 'superseded' with {@code fromMessage}, stamped with when it
+   * stopped serving.
+   */
+  static void switchCurrent(Connection c, Dialect d, String job, Long from, long to, String fromMessage)
+      throws SQLException {
+    var now = Schema.now();
+    if (from != null) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE larder_batch SET status = 'superseded', message = ?, served_until = ? WHERE batch_id = ?")) {
+        ps.setString(1, fromMessage);
+        d.setInstant(ps, 2, now);
+        ps.setLong(3, from);
+        ps.executeUpdate();
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'published', message = NULL,"
+        + " served_until = NULL, published_at = COALESCE(published_at, ?) WHERE batch_id = ?"
+        + " AND status IN ('staging', 'superseded')")) {
+      d.setInstant(ps, 1, now);
+      ps.setLong(2, to);
+      if (ps.executeUpdate() != 1) {
+        throw new SQLException("batch " + to + " was retired or changed by another process while switching to it");
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_current (job, batch_id, switched_at)"
+        + " VALUES (?, ?, ?) ON CONFLICT (job) DO UPDATE SET batch_id = excluded.batch_id,"
+        + " switched_at = excluded.switched_at")) {
+      ps.setString(1, job);
+      ps.setLong(2, to);
+      d.setInstant(ps, 3, now);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The superseded batches of {@code job} that {@code keep} does not keep (keep counts the current one). */
+  static List<Long> beyondKeep(Connection c, String job, int keep) throws SQLException {
+    List<Long> kept = ids(c, KEPT_BY_RECENCY, job);
+    return kept.size() < keep ? List.of() : List.copyOf(kept.subList(keep - 1, kept.size()));
+  }
+
+  /** The kept (superseded) batches of {@code job}, newest id first. */
+  static List<Long> kept(Connection c, String job) throws SQLException {
+    return ids(c, "SELECT batch_id FROM larder_batch WHERE job = ? AND status = 'superseded' ORDER BY batch_id DESC",
+        job);
+  }
+
+  /** Where rollback without a target goes: the newest kept batch older than {@code current}, if any. */
+  static Optional<Long> rollbackTarget(List<Long> keptNewestFirst, long current) {
+    for (long id : keptNewestFirst) {
+      if (id < current) return Optional.of(id);
+    }
+    return Optional.empty();
+  }
+
+  static List<Long> ids(Connection c, String sql, Object... args) throws SQLException {
+    List<Long> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(rs.getLong(1));
+      }
+    }
+    return out;
+  }
+}
