@@ -160,6 +160,9 @@ public final class BadRowCollector {
 
   public long rowsRead() { return rowsRead; }
 
+  /** The first bad row, as recorded (without the count), or null. */
+  public InputException firstBad() { return firstBad; }
+
   public long badRows() { return badRows; }
 
   /** The first {@value #SAMPLES} bad rows, each as {@code source:line: field 'x': problem}. */
