@@ -53,7 +53,7 @@ public final class IdListFile {
     } catch (InputException e) {
       InputException bad = rc.firstBad();
       if (bad == null) throw e;
-      throw new InputException(file.toString(), bad.line(), bad.field(), bad.problem(),
+      throw new InputException(file.toString(), bad.line(), FIELD, bad.problem(),
           "fix the id on that line; the current batch is still serving", e);
     }
   }
