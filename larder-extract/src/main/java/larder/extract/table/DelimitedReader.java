@@ -29,6 +29,8 @@ final class DelimitedReader {
   private final LineSplitter split;
   private List<String> names;
   private long line;
+  /** A read that failed, raised once the complete lines read before it are done. */
+  private IOException failure;
 
   private DelimitedReader(DelimitedFile file, RowHandler handler, BadRowCollector rows) {
     this.file = file;
@@ -117,7 +119,7 @@ final class DelimitedReader {
   private void lines(InputStream in) throws IOException {
     byte[] b = new byte[1 << 16];
     int limit = fill(in, b, 0);
-    boolean eof = limit < b.length;
+    boolean eof = failure != null || limit < b.length;
     int pos = limit >= 3 && Arrays.equals(b, 0, 3, BOM, 0, 3) ? 3 : 0;
     boolean started = false;
     while (pos < limit || !eof) {
@@ -129,7 +131,7 @@ final class DelimitedReader {
         else System.arraycopy(b, pos, b, 0, kept);
         pos = 0;
         limit = fill(in, b, kept);
-        eof = limit < b.length;
+        eof = failure != null || limit < b.length;
         continue;
       }
       line++;
@@ -153,15 +155,25 @@ final class DelimitedReader {
       }
       handler.row(line, split);
     }
+    if (failure != null) throw failure;
   }
 
-  /** Fills {@code b} from {@code from} as far as the stream allows; returns the new limit. */
-  private static int fill(InputStream in, byte[] b, int from) throws IOException {
+  /**
+   * Fills {@code b} from {@code from} as far as the stream allows; returns the new limit. When the stream
+   * fails, keeps the failure for later and returns the end of the last complete line, so that the error can
+   * name the line it came after.
+   */
+  private int fill(InputStream in, byte[] b, int from) {
     int n = from;
-    while (n < b.length) {
-      int r = in.read(b, n, b.length - n);
-      if (r < 0) break;
-      n += r;
+    try {
+      while (n < b.length) {
+        int r = in.read(b, n, b.length - n);
+        if (r < 0) break;
+        n += r;
+      }
+    } catch (IOException e) {
+      failure = e;
+      while (n > 0 && b[n - 1] != '\n') n--;
     }
     return n;
   }

@@ -104,7 +104,8 @@ abstract class DamagedInputContract {
     INVALID_UTF8(false, v -> v + NOT_UTF8),
     NUL_IN_AN_ID(false, v -> v + "\u0000x"),
     OVER_LONG_ID(false, v -> v + "x".repeat(600)),
-    TRUNCATED_WHILE_READ(false, null);
+    TRUNCATED_WHILE_READ(false, null),
+    GZIP_CUT_SHORT(false, null);
 
     final boolean time;
     final UnaryOperator<String> damage;
@@ -116,13 +117,13 @@ abstract class DamagedInputContract {
 
     /** The column this defect damages in a file of {@code kind}, or null when it does not apply. */
     String column(Kind kind) {
-      if (this == TRUNCATED_WHILE_READ) return null;
+      if (damage == null) return null;
       if (time) return kind.time;
       return this == QUOTE_OPENED_IN_AN_UNUSED_COLUMN ? kind.unused : kind.id;
     }
 
     boolean appliesTo(Kind kind) {
-      return this == TRUNCATED_WHILE_READ || column(kind) != null;
+      return damage == null || column(kind) != null;
     }
   }
 
@@ -206,13 +207,18 @@ abstract class DamagedInputContract {
     ServingSnapshot before = ServingSnapshot.of(snapshotUrl(dir), "job");
     assertThat(before.rows()).isPositive();
 
-    long line;
-    String field;
+    long line = -1;
+    String field = null;
     if (defect == Defect.TRUNCATED_WHILE_READ) {
       writeLarge(kind, file);
       cut = file;
-      line = -1;
-      field = null;
+    } else if (defect == Defect.GZIP_CUT_SHORT) {
+      ByteArrayOutputStream gz = new ByteArrayOutputStream();
+      try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+        out.write(Files.readAllBytes(file));
+      }
+      byte[] all = gz.toByteArray();
+      Files.write(file, Arrays.copyOf(all, all.length / 2)); // gzip is found by its content, whatever the name
     } else {
       List<String> lines = new ArrayList<>(Arrays.asList(Files.readString(file).split("\n")));
       List<String> header = Arrays.asList(lines.get(0).split(","));
@@ -226,18 +232,23 @@ abstract class DamagedInputContract {
     }
 
     JobConfig job = job(kind);
+    long damagedLine = line;
+    String damagedField = field;
     assertThatThrownBy(() -> runner.run(job)).isInstanceOfSatisfying(LarderException.class, e -> {
       assertThat(e.exitCode()).as(e.getMessage()).isEqualTo(3);
       assertThat(e).isInstanceOf(InputException.class);
       InputException in = (InputException) e;
       assertThat(e.getMessage()).contains(kind.file);
-      if (line > 0) {
-        assertThat(in.line()).as(e.getMessage()).isEqualTo(line);
-        assertThat(in.field()).as(e.getMessage()).isEqualTo(field);
-        assertThat(e.getMessage()).contains(kind.file + ":" + line + ": field '" + field + "': ");
-      } else {
+      if (damagedLine > 0) {
+        assertThat(in.line()).as(e.getMessage()).isEqualTo(damagedLine);
+        assertThat(in.field()).as(e.getMessage()).isEqualTo(damagedField);
+        assertThat(e.getMessage()).contains(kind.file + ":" + damagedLine + ": field '" + damagedField + "': ");
+      } else if (defect == Defect.TRUNCATED_WHILE_READ) {
         assertThat(in.line()).as(e.getMessage()).isGreaterThanOrEqualTo(CUT_AFTER);
         assertThat(e.getMessage()).contains(":" + in.line() + ": changed while it was read");
+      } else {
+        assertThat(in.line()).as(e.getMessage()).isPositive();
+        assertThat(e.getMessage()).contains(":" + in.line() + ": the gzip data ends early: the file is truncated");
       }
     });
     assertThat(ServingSnapshot.of(snapshotUrl(dir), "job")).isEqualTo(before);
