@@ -72,11 +72,11 @@ final class DelimitedReader {
       throw new InputException(file.path().toString(), 0, null, "permission denied",
           "make the file readable by this user", e);
     } catch (IOException e) {
-      changedOr(before, raw);
+      failIfChanged(before);
       throw unreadable(e, gzip);
     } catch (InputException e) {
       // A file cut short mid-read ends in a partial line, often a bad one: the change is the cause to report.
-      if (raw != null) changedOr(before, raw);
+      failIfChanged(before);
       throw e;
     }
   }
@@ -93,8 +93,8 @@ final class DelimitedReader {
     }
   }
 
-  /** Throws the file's change, if it changed; returns quietly otherwise. */
-  private void changedOr(FileState before, FileState.Counting raw) {
+  /** Throws the file's change, if it changed since {@code before}; returns quietly otherwise. */
+  private void failIfChanged(FileState before) {
     FileState after;
     try {
       after = FileState.of(file.path());

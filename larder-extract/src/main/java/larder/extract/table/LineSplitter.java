@@ -26,6 +26,8 @@ final class LineSplitter implements Fields {
   /** Bit k set: field k holds doubled quotes, to be undone when read. */
   private long[] escaped = new long[1];
   private int count;
+  /** The first field is quoted: {@code ""} is an empty value, not an empty line. */
+  private boolean firstQuoted;
   private boolean ascii;
   private String problem;
   private int problemField;
@@ -48,6 +50,7 @@ final class LineSplitter implements Fields {
   int split(byte[] b, int from, int limit, boolean eof) {
     buf = b;
     count = 0;
+    firstQuoted = false;
     problem = null;
     Arrays.fill(escaped, 0);
     return whitespace ? splitWhitespace(b, from, limit, eof) : splitQuoted(b, from, limit, eof);
@@ -59,6 +62,7 @@ final class LineSplitter implements Fields {
     int k = from;
     while (true) {
       if (k < limit && b[k] == '"') {
+        if (count == 0) firstQuoted = true;
         int start = ++k;
         boolean esc = false;
         while (true) {
@@ -204,9 +208,9 @@ final class LineSplitter implements Fields {
   /** True when the last line holds one field of nothing but spaces and tabs: an empty line. */
   boolean blank() {
     if (count == 0) return true;
-    if (count > 1 || problem != null || (escaped[0] & 1) != 0) return false;
+    if (count > 1 || problem != null || firstQuoted) return false;
     for (int k = starts[0]; k < ends[0]; k++) if (buf[k] != ' ' && buf[k] != '\t') return false;
-    return starts[0] == 0 || buf[starts[0] - 1] != '"'; // "" is a value, not an empty line
+    return true;
   }
 
   @Override public int count() {
