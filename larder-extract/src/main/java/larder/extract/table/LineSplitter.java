@@ -26,8 +26,6 @@ final class LineSplitter implements Fields {
   /** Bit k set: field k holds doubled quotes, to be undone when read. */
   private long[] escaped = new long[1];
   private int count;
-  /** The first field is quoted: {@code ""} is an empty value, not an empty line. */
-  private boolean firstQuoted;
   private boolean ascii;
   private String problem;
   private int problemField;
@@ -50,7 +48,6 @@ final class LineSplitter implements Fields {
   int split(byte[] b, int from, int limit, boolean eof) {
     buf = b;
     count = 0;
-    firstQuoted = false;
     problem = null;
     Arrays.fill(escaped, 0);
     return whitespace ? splitWhitespace(b, from, limit, eof) : splitQuoted(b, from, limit, eof);
@@ -62,7 +59,6 @@ final class LineSplitter implements Fields {
     int k = from;
     while (true) {
       if (k < limit && b[k] == '"') {
-        if (count == 0) firstQuoted = true;
         int start = ++k;
         boolean esc = false;
         while (true) {
@@ -205,10 +201,13 @@ final class LineSplitter implements Fields {
     return problemField;
   }
 
-  /** True when the last line holds one field of nothing but spaces and tabs: an empty line. */
+  /**
+   * True when the last line holds one field of nothing but spaces and tabs, quoted or not: an empty line (as
+   * {@code ""} alone always was).
+   */
   boolean blank() {
     if (count == 0) return true;
-    if (count > 1 || problem != null || firstQuoted) return false;
+    if (count > 1 || problem != null) return false;
     for (int k = starts[0]; k < ends[0]; k++) if (buf[k] != ' ' && buf[k] != '\t') return false;
     return true;
   }

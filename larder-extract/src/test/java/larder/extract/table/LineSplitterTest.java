@@ -142,6 +142,18 @@ class LineSplitterTest {
   }
 
   @Test
+  void blankLinesAndAQuotedNothingAreEmptyLines() {
+    LineSplitter s = new LineSplitter(',');
+    byte[] b = " \t\r\n\"\"\n,\n".getBytes(StandardCharsets.UTF_8);
+    int next = s.split(b, 0, b.length, true);
+    assertThat(s.blank()).isTrue();
+    next = s.split(b, next, b.length, true);
+    assertThat(s.blank()).isTrue();
+    s.split(b, next, b.length, true);
+    assertThat(s.blank()).as("two empty fields are a row").isFalse();
+  }
+
+  @Test
   void aLineCutByTheBufferAsksForMore() {
     LineSplitter s = new LineSplitter(',');
     byte[] b = "a,\"b\"".getBytes(StandardCharsets.UTF_8);
