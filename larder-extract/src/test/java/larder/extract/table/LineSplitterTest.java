@@ -118,6 +118,33 @@ class LineSplitterTest {
     assertThat(larder.extract.formats.Utf8.invalidAt(bytes, 0, bytes.length) < 0).isEqualTo(jdk);
   }
 
+  @Test
+  void validatorAgreesWithTheJdkAroundEveryBoundary() {
+    // Every lead byte with continuation bytes around their limits (0x80, 0xBF): overlongs, surrogates, > U+10FFFF.
+    java.nio.charset.CharsetDecoder jdk = StandardCharsets.UTF_8.newDecoder();
+    int[] near = {0x00, 0x41, 0x7f, 0x80, 0x81, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xff};
+    List<String> disagree = new ArrayList<>();
+    for (int lead = 0; lead < 256; lead++) {
+      for (int c1 = 0x70; c1 <= 0xc0; c1++) {
+        check(jdk, new byte[] {(byte) lead, (byte) c1}, disagree);
+        for (int c2 : near) {
+          check(jdk, new byte[] {(byte) lead, (byte) c1, (byte) c2}, disagree);
+          for (int c3 : near) check(jdk, new byte[] {(byte) lead, (byte) c1, (byte) c2, (byte) c3}, disagree);
+        }
+      }
+    }
+    assertThat(disagree).isEmpty();
+  }
+
+  private static void check(java.nio.charset.CharsetDecoder jdk, byte[] b, List<String> disagree) {
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8);
+    boolean accepted = !jdk.reset().decode(java.nio.ByteBuffer.wrap(b), out, true).isError()
+        && !jdk.flush(out).isError(); // results, not exceptions: three million of those would take seconds
+    if ((larder.extract.formats.Utf8.invalidAt(b, 0, b.length) < 0) != accepted) {
+      disagree.add(java.util.HexFormat.of().formatHex(b));
+    }
+  }
+
   @Property(tries = 300)
   void encodedTextIsValid(@ForAll String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8); // an unpaired surrogate becomes '?'
