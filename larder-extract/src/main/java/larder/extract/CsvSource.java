@@ -20,7 +20,7 @@ public final class CsvSource implements InteractionSource {
   @Override public ExtractResult read(Progress p) {
     InteractionRows rows = new InteractionRows(label(), spec.user(), spec.item(), spec.weight(), spec.timestamp(),
         spec.options(), p);
-    spec.file().read(rows);
+    spec.file().read(rows, rows.collector());
     return rows.finish();
   }
 }

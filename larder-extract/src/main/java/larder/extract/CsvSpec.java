@@ -6,9 +6,9 @@ import larder.extract.formats.KnownLayout;
 import larder.extract.table.DelimitedFile;
 
 /**
- * A delimited text file of interactions. Gzip is detected from the content, CRLF and a missing final
- * newline are fine, quotes follow RFC 4180 (except in {@link #WHITESPACE} mode, which splits on runs of
- * spaces and tabs and ignores leading ones).
+ * A delimited text file of interactions, read as {@link DelimitedFile} says: gzip detected from the content,
+ * CRLF and a missing final newline fine, quotes as in RFC 4180 but strictly and within a line (except in
+ * {@link #WHITESPACE} mode, which splits on runs of spaces and tabs and ignores leading ones).
  *
  * @param path the file
  * @param delimiter the field separator, or {@link #WHITESPACE}

@@ -27,7 +27,7 @@ final class InteractionRows implements RowHandler {
     this.item = item;
     this.weight = weight;
     this.timestamp = timestamp;
-    this.rows = new BadRowCollector(source, options.maxBadRows(), progress);
+    this.rows = new BadRowCollector(source, options.maxBadRows(), options.timeWindow(), progress);
     this.builder = options.newBuilder();
   }
 
@@ -38,8 +38,11 @@ final class InteractionRows implements RowHandler {
     t = header.field(timestamp, "timestamp");
   }
 
+  BadRowCollector collector() {
+    return rows;
+  }
+
   @Override public void row(long line, Fields f) {
-    rows.row();
     if (rows.missing(line, f, u) || rows.missing(line, f, i)) return;
     String userId = rows.id(line, f, u);
     if (userId == null) return;
@@ -60,12 +63,8 @@ final class InteractionRows implements RowHandler {
     long time = InteractionsBuilder.NO_TIME;
     if (t.present()) {
       if (rows.missing(line, f, t)) return;
-      try {
-        time = f.epochSecond(t.index()); // empty or NULL: no time
-      } catch (IllegalArgumentException e) {
-        rows.bad(line, t.name(), e.getMessage());
-        return;
-      }
+      time = rows.time(line, f, t); // empty or NULL: no time
+      if (time == BadRowCollector.BAD_TIME) return;
     }
     builder.add(userId, itemId, value, time);
   }

@@ -21,7 +21,7 @@ public final class JdbcSource implements InteractionSource {
   @Override public ExtractResult read(Progress p) {
     InteractionRows rows = new InteractionRows(label(), spec.user(), spec.item(), spec.weight(), spec.timestamp(),
         spec.options(), p);
-    spec.jdbcQuery().read(rows);
+    spec.jdbcQuery().read(rows, rows.collector());
     return rows.finish();
   }
 }

@@ -38,7 +38,7 @@ public final class ListSource {
   public ImportedLists read(Progress p) {
     BadRowCollector rc = new BadRowCollector(label(), spec.maxBadRows(), p);
     Rows rows = new Rows(rc);
-    spec.input().read(rows);
+    spec.input().read(rows, rc);
     return rows.build();
   }
 
@@ -71,7 +71,6 @@ public final class ListSource {
     }
 
     @Override public void row(long line, Fields f) {
-      rc.row();
       if (rc.missing(line, f, user) || rc.missing(line, f, item)) return;
       if ((score != null && rc.missing(line, f, score)) || (rank != null && rc.missing(line, f, rank))) return;
       String u = rc.id(line, f, user);

@@ -35,7 +35,7 @@ public final class ScoreSource {
    */
   public ScoresResult read(Progress p) {
     Rows rows = new Rows(new BadRowCollector(label(), spec.maxBadRows(), p));
-    spec.input().read(rows);
+    spec.input().read(rows, rows.collector);
     rows.collector.finish("entities", rows.scores.size(), null);
     return new ScoresResult(rows.scores.build(), rows.collector.rowsRead(), rows.collector.badRows(),
         rows.collector.samples());
@@ -63,7 +63,6 @@ public final class ScoreSource {
 
     @Override public void row(long line, Fields f) {
       BadRowCollector rc = collector;
-      rc.row();
       if (rc.missing(line, f, entity) || rc.missing(line, f, score)) return;
       if (label != null && rc.missing(line, f, label)) return;
       String id = rc.id(line, f, entity);
@@ -89,6 +88,7 @@ public final class ScoreSource {
       if (text != null) {
         text = text.strip();
         if (text.isEmpty()) text = null;
+        else if (!rc.validText(line, label, text)) return;
       }
       int row = scores.size();
       scores.add(id, value, text);

@@ -34,7 +34,7 @@ public final class TableFeatureSource implements FeatureSource {
 
   @Override public FeatureResult read(Progress p) {
     Rows rows = new Rows(new BadRowCollector(label(), spec.maxBadRows(), p));
-    spec.input().read(rows);
+    spec.input().read(rows, rows.collector);
     BadRowCollector rc = rows.collector;
     int n = rows.customers.size();
     rc.finish("customers", n, null);
@@ -86,7 +86,6 @@ public final class TableFeatureSource implements FeatureSource {
 
     @Override public void row(long line, Fields f) {
       BadRowCollector rc = collector;
-      rc.row();
       if (rc.missing(line, f, customer)) return;
       for (FieldRef ref : features) if (rc.missing(line, f, ref)) return;
       String id = rc.id(line, f, customer);

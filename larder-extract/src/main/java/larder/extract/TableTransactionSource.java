@@ -3,7 +3,6 @@ package larder.extract;
 import larder.core.Progress;
 import larder.core.Transactions;
 import larder.extract.formats.Decimals;
-import larder.extract.formats.Timestamps;
 import larder.extract.table.BadRowCollector;
 import larder.extract.table.FieldRef;
 import larder.extract.table.Fields;
@@ -27,8 +26,8 @@ public final class TableTransactionSource implements TransactionSource {
   @Override public String label() { return spec.input().label(); }
 
   @Override public TransactionsResult read(Progress p) {
-    Rows rows = new Rows(new BadRowCollector(label(), spec.maxBadRows(), p));
-    spec.input().read(rows);
+    Rows rows = new Rows(new BadRowCollector(label(), spec.maxBadRows(), spec.timeWindow(), p));
+    spec.input().read(rows, rows.collector);
     rows.collector.finish("transactions", rows.builder.rows(), null);
     return new TransactionsResult(rows.builder.build(), rows.collector.rowsRead(), rows.builder.rows(),
         rows.collector.badRows(), rows.collector.samples());
@@ -55,18 +54,11 @@ public final class TableTransactionSource implements TransactionSource {
 
     @Override public void row(long line, Fields f) {
       BadRowCollector rc = collector;
-      rc.row();
       if (rc.missing(line, f, customer) || rc.missing(line, f, time) || rc.missing(line, f, amount)) return;
       String id = rc.id(line, f, customer);
       if (id == null) return;
-      long t;
-      try {
-        t = f.epochSecond(time.index());
-      } catch (IllegalArgumentException e) {
-        rc.bad(line, time.name(), "'" + f.text(time.index()) + "' is not a date or time; accepted: "
-            + Timestamps.ACCEPTED);
-        return;
-      }
+      long t = rc.time(line, f, time);
+      if (t == BadRowCollector.BAD_TIME) return;
       if (t == Fields.NO_TIME) {
         rc.bad(line, time.name(), (f.text(time.index()) == null ? "NULL" : "empty") + ", expected a date or time");
         return;

@@ -195,7 +195,8 @@ class CsvSourceTest {
         "bad.csv:4: field 'user': empty id",
         "bad.csv:5: field 'item': empty id",
         "bad.csv:6: field 'rating': 'lots' is not a number",
-        "bad.csv:7: field 'ts': '17e9x' is not a timestamp (epoch seconds, ISO-8601 date-time, yyyy-MM-dd or yyyyMMdd)");
+        "bad.csv:7: field 'ts': '17e9x' is not a date or time; accepted: epoch seconds, ISO-8601 date-time, yyyy-MM-dd"
+            + " or yyyyMMdd");
 
     assertThatThrownBy(() -> read(spec.withMaxBadRows(4)))
         .isInstanceOfSatisfying(InputException.class, e -> {
@@ -256,7 +257,8 @@ class CsvSourceTest {
     Files.write(cut, Arrays.copyOf(gz, gz.length / 2));
     assertThatThrownBy(() -> read(CsvSpec.preset("movielens-ratings", cut)))
         .isInstanceOfSatisfying(InputException.class, e -> {
-          assertThat(e.getMessage()).contains(cut.toString()).contains("cannot read");
+          assertThat(e.getMessage()).contains(cut.toString()).contains("the gzip data ends early: the file is truncated");
+          assertThat(e.exitCode()).isEqualTo(3);
           assertThat(e.getCause()).isInstanceOf(IOException.class);
         });
   }

@@ -97,7 +97,7 @@ class JdbcSourceTest {
     assertThat(r.rowsKept()).isEqualTo(3);
     assertThat(weight(r.interactions(), "1", "apple")).isEqualTo(2f);
     assertThat(r.lastSeen()).contains(T1 + 60, Instant.parse("2024-03-01T00:00:00Z").getEpochSecond());
-    assertThat(r.badRowSamples()).singleElement().asString().contains("field 'tstext': 'soon' is not a timestamp");
+    assertThat(r.badRowSamples()).singleElement().asString().contains("field 'tstext': 'soon' is not a date or time");
   }
 
   @Test
@@ -120,6 +120,25 @@ class JdbcSourceTest {
         "customer", "sku").withCredentials("postgres", null).withTimestamp(Column.named("on_day"));
     assertThat(new JdbcSource(days).read(Progress.NONE).lastSeen())
         .contains(Instant.parse("2024-03-01T00:00:00Z").getEpochSecond());
+  }
+
+  @Test
+  void typedPostgresTimesPassTheTimeWindowLikeText() throws SQLException {
+    exec(PG, "postgres",
+        "CREATE TABLE " + table + " (u text, i text, at_tz timestamptz, at_local timestamp, on_day date)",
+        "INSERT INTO " + table + " VALUES ('a', 'x', '2024-03-01T12:00:00Z', '2024-03-01 12:00:00', '2024-03-01'),"
+            + " ('b', 'y', '9999-12-31T23:59:59+00:00', '9999-12-31 23:59:59', '9999-12-31'),"
+            + " ('c', 'z', '1969-07-20T20:17:00Z', '1969-07-20 20:17:00', '1969-07-20')");
+    for (String col : List.of("at_tz", "at_local", "on_day")) {
+      JdbcSpec spec = JdbcSpec.of(PG, "SELECT u, i, " + col + " FROM " + table + " ORDER BY u", "u", "i")
+          .withCredentials("postgres", null).withTimestamp(Column.named(col)).withMaxBadRows(2);
+      ExtractResult r = new JdbcSource(spec).read(Progress.NONE);
+      assertThat(r.rowsKept()).as(col).isEqualTo(1);
+      assertThat(r.badRowSamples()).as(col).satisfiesExactly(
+          m -> assertThat(m).startsWith("query:2: field '" + col + "': '9999-12-31").contains("' is after "),
+          m -> assertThat(m).startsWith("query:3: field '" + col + "': '1969-07-20")
+              .contains("' is before 1970-01-01T00:00:00Z"));
+    }
   }
 
   private void readPostgresTimes() {

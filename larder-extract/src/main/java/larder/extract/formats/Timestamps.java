@@ -12,7 +12,8 @@ import java.time.format.DateTimeParseException;
  * ISO-8601 instants and date-times with or without offset (without one means UTC; a space may stand for
  * the 'T'), {@code yyyy-MM-dd} and {@code yyyyMMdd} dates (UTC midnight). Eight digits that form a
  * date from 1800 to 2199 are read as {@code yyyyMMdd}, not as seconds in 1970-73. The common shapes are
- * parsed by hand; java.time is the fallback for the rest.
+ * parsed by hand; java.time is the fallback for the rest. Whether a time is plausible is not decided here
+ * but by the source's {@link TimeWindow}, the same for every format.
  */
 public final class Timestamps {
   private Timestamps() {}
@@ -30,7 +31,7 @@ public final class Timestamps {
     if (len == 0) throw bad(text);
     if (allDigits(s, 0, len) || (len > 1 && (s.charAt(0) == '-' || s.charAt(0) == '+') && allDigits(s, 1, len))) {
       if (len == 8) {
-        long d = date(s, 0, 4, 4, 6, 6);
+        long d = date(s, 0, 4, 4, 6, 6, 1800, 2199);
         if (d != Long.MIN_VALUE) return d;
       }
       try {
@@ -42,13 +43,13 @@ public final class Timestamps {
     int dot = s.indexOf('.');
     if (dot > 0 && s.indexOf('-', 1) < 0 && s.indexOf(':') < 0) return epochWithFraction(s, text);
     if (len == 10 && s.charAt(4) == '-' && s.charAt(7) == '-') {
-      long d = date(s, 0, 4, 5, 7, 8);
+      long d = date(s, 0, 4, 5, 7, 8, 0, 9999);
       if (d != Long.MIN_VALUE) return d;
       throw bad(text);
     }
     if (len == 20 && s.charAt(19) == 'Z' && s.charAt(4) == '-' && s.charAt(7) == '-'
         && (s.charAt(10) == 'T' || s.charAt(10) == ' ') && s.charAt(13) == ':' && s.charAt(16) == ':') {
-      long d = date(s, 0, 4, 5, 7, 8);
+      long d = date(s, 0, 4, 5, 7, 8, 0, 9999);
       int hh = two(s, 11);
       int mm = two(s, 14);
       int ss = two(s, 17);
@@ -96,13 +97,16 @@ public final class Timestamps {
     return (a - '0') * 10 + (b - '0');
   }
 
-  /** Epoch seconds of the UTC midnight of y-m-d read at the given offsets, or MIN_VALUE when not a date. */
-  private static long date(String s, int y0, int y1, int m0, int m1, int d0) {
+  /**
+   * Epoch seconds of the UTC midnight of y-m-d read at the given offsets, or MIN_VALUE when not a date with a
+   * year from {@code minYear} to {@code maxYear}.
+   */
+  private static long date(String s, int y0, int y1, int m0, int m1, int d0, int minYear, int maxYear) {
     if (!allDigits(s, y0, y1)) return Long.MIN_VALUE;
     int year = Integer.parseInt(s, y0, y1, 10);
     int month = two(s, m0);
     int day = two(s, d0);
-    if (year < 1800 || year > 2199 || month < 1 || month > 12 || day < 1) return Long.MIN_VALUE;
+    if (year < minYear || year > maxYear || month < 1 || month > 12 || day < 1) return Long.MIN_VALUE;
     try {
       return java.time.LocalDate.of(year, month, day).toEpochDay() * 86_400L;
     } catch (DateTimeException e) {

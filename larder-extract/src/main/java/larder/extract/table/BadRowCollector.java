@@ -1,15 +1,20 @@
 package larder.extract.table;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import larder.core.InputException;
 import larder.core.Progress;
+import larder.extract.formats.Ids;
+import larder.extract.formats.TimeWindow;
+import larder.extract.formats.Timestamps;
 
 /**
  * What every source does with rows whatever it makes of them: counts them, reports progress every
  * {@value #PROGRESS_EVERY} rows, keeps the first {@value #SAMPLES} bad rows as samples and fails once
- * there are more than {@code maxBadRows}. Also holds the checks every row shape needs: a field beyond the
- * row's end and an id that is missing.
+ * there are more than {@code maxBadRows}. Also holds the checks every row shape needs, so that every source
+ * and every store accepts the same: a field beyond the row's end, an id that is missing or not an id
+ * ({@link Ids}), a time outside the source's {@link TimeWindow}.
  */
 public final class BadRowCollector {
   public static final int SAMPLES = 10;
@@ -19,20 +24,30 @@ public final class BadRowCollector {
   private final String source;
   private final long maxBadRows;
   private final Progress progress;
+  private final TimeWindow.Bounds window;
   private final List<String> samples = new ArrayList<>();
   private long rowsRead;
   private long badRows;
   private InputException firstBad;
 
-  /** @param maxBadRows bad rows skipped before failing; 0 fails on the first */
+  /** With the default time window. */
   public BadRowCollector(String source, long maxBadRows, Progress progress) {
+    this(source, maxBadRows, TimeWindow.DEFAULT, progress);
+  }
+
+  /**
+   * @param maxBadRows bad rows skipped before failing; 0 fails on the first
+   * @param window the plausible times, its open end settled now, at the start of the read
+   */
+  public BadRowCollector(String source, long maxBadRows, TimeWindow window, Progress progress) {
     if (maxBadRows < 0) throw new IllegalArgumentException("maxBadRows < 0");
     this.source = source;
     this.maxBadRows = maxBadRows;
     this.progress = progress;
+    this.window = window.at(Instant.now());
   }
 
-  /** Counts one data row; call before {@link #bad} for it. */
+  /** Counts one data row; the {@link TableInput} calls it, before {@link #bad} for the row. */
   public void row() {
     if (++rowsRead % PROGRESS_EVERY == 0) progress.update("read", rowsRead, -1, "rows");
   }
@@ -67,7 +82,10 @@ public final class BadRowCollector {
     return true;
   }
 
-  /** The id in {@code field}, stripped; null, after recording the row as bad, when it is NULL or empty. */
+  /**
+   * The id in {@code field}, stripped; null, after recording the row as bad, when it is NULL, empty or not
+   * an id (a control character, too long: {@link Ids}).
+   */
   public String id(long line, Fields fields, FieldRef field) {
     String s = fields.text(field.index());
     if (s == null) {
@@ -79,8 +97,46 @@ public final class BadRowCollector {
       bad(line, field.name(), "empty id");
       return null;
     }
+    String problem = Ids.problem(s);
+    if (problem != null) {
+      bad(line, field.name(), problem);
+      return null;
+    }
     return s;
   }
+
+  /**
+   * True when {@code text}, an imported label, could be an id ({@link Ids}: no control character, not too
+   * long); false after recording the row as bad.
+   */
+  public boolean validText(long line, FieldRef field, String text) {
+    String problem = Ids.problem(text);
+    if (problem == null) return true;
+    bad(line, field.name(), problem);
+    return false;
+  }
+
+  /**
+   * The time in {@code field} as epoch seconds, checked against the window; {@link Fields#NO_TIME} when it
+   * holds none (empty or NULL). {@link #BAD_TIME}, after recording the row as bad, when it is not a time or
+   * not a plausible one.
+   */
+  public long time(long line, Fields fields, FieldRef field) {
+    long t;
+    try {
+      t = fields.epochSecond(field.index());
+    } catch (IllegalArgumentException e) {
+      String text = fields.text(field.index());
+      bad(line, field.name(), "'" + text + "' is not a date or time; accepted: " + Timestamps.ACCEPTED);
+      return BAD_TIME;
+    }
+    if (t == Fields.NO_TIME || window.contains(t)) return t;
+    bad(line, field.name(), window.problem(t, fields.text(field.index())));
+    return BAD_TIME;
+  }
+
+  /** What {@link #time} returns for a bad row. */
+  public static final long BAD_TIME = Long.MIN_VALUE + 1;
 
   /**
    * Ends the read: reports the final count, and fails when no row was kept.
@@ -103,6 +159,9 @@ public final class BadRowCollector {
   }
 
   public long rowsRead() { return rowsRead; }
+
+  /** The first bad row, as recorded (without the count), or null. */
+  public InputException firstBad() { return firstBad; }
 
   public long badRows() { return badRows; }
 

@@ -9,7 +9,9 @@ import larder.extract.Column;
  * A delimited text file: CSV, TSV, any one-character separator, or runs of spaces and tabs. Gzip is
  * detected from the content, a UTF-8 byte-order mark is skipped, CRLF and a missing final newline are fine,
  * quotes follow RFC 4180 (except in {@link #WHITESPACE} mode, which splits on runs of spaces and tabs and
- * ignores leading ones), and empty lines are skipped.
+ * ignores leading ones), and empty lines are skipped. Strictly: a quoted field must close on its line and end
+ * at its closing quote, and the text must be UTF-8, else the line is a bad row; the file must not change
+ * while it is read.
  *
  * @param path the file
  * @param delimiter the field separator, or {@link #WHITESPACE}
@@ -37,8 +39,8 @@ public record DelimitedFile(Path path, char delimiter, boolean header) implement
     return name == null ? path.toString() : name.toString();
   }
 
-  @Override public void read(RowHandler handler) {
-    DelimitedReader.read(this, handler);
+  @Override public void read(RowHandler handler, BadRowCollector rows) {
+    DelimitedReader.read(this, handler, rows);
   }
 
   /** Without a header line only positions can be found. */

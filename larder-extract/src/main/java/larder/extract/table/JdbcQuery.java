@@ -34,8 +34,8 @@ public record JdbcQuery(String label, String url, String username, String passwo
     return new JdbcQuery("query", url, null, null, sql, DEFAULT_FETCH_SIZE);
   }
 
-  @Override public void read(RowHandler handler) {
-    QueryReader.read(this, handler);
+  @Override public void read(RowHandler handler, BadRowCollector rows) {
+    QueryReader.read(this, handler, rows);
   }
 
   /** Every label or position may be in the result; the query's metadata decides when it runs. */

@@ -24,7 +24,7 @@ import larder.extract.formats.Timestamps;
 final class QueryReader {
   private QueryReader() {}
 
-  static void read(JdbcQuery q, RowHandler handler) {
+  static void read(JdbcQuery q, RowHandler handler, BadRowCollector rows) {
     try (Connection c = connect(q)) {
       long row = 0;
       try {
@@ -37,6 +37,7 @@ final class QueryReader {
             handler.start(Header.ofQuery(q.label(), fields.labels));
             while (rs.next()) {
               row++;
+              rows.row();
               handler.row(row, fields);
             }
           }

@@ -28,6 +28,7 @@ class TableLayerTest {
 
   /** Records the header and each row as "line: field|field|...". */
   static class Recorder implements RowHandler {
+    final BadRowCollector rc = new BadRowCollector("test", 100, Progress.NONE);
     Header header;
     int starts;
     final List<String> rows = new ArrayList<>();
@@ -52,18 +53,24 @@ class TableLayerTest {
 
   static Recorder read(TableInput in) {
     Recorder r = new Recorder();
-    in.read(r);
+    in.read(r, r.rc);
     return r;
   }
 
   @Test
-  void csvRowsKeepTheirStartingLineAcrossEmptyLinesAndQuotedBreaks() throws IOException {
+  void csvRowsKeepTheirLineAcrossEmptyLinesAndAQuotedBreakIsABadRow() throws IOException {
     Path f = write("a.csv", "\uFEFFid,note\r\n\r\n1,\"two\nlines\"\r\n2,plain\n\n3,\"x,y\"");
     Recorder r = read(DelimitedFile.csv(f));
     assertThat(r.starts).isEqualTo(1);
     assertThat(r.header.names()).containsExactly("id", "note"); // no byte-order mark on "id"
     assertThat(r.header.line()).isEqualTo(1);
-    assertThat(r.rows).containsExactly("3: 1|two\nlines", "5: 2|plain", "7: 3|x,y");
+    // Line 3 opens a quote it does not close; line 4 holds a quote inside an unquoted field: both bad.
+    assertThat(r.rows).containsExactly("5: 2|plain", "7: 3|x,y");
+    assertThat(r.rc.rowsRead()).isEqualTo(4);
+    assertThat(r.rc.samples()).containsExactly(
+        "test:3: field 'note': column 2: the quote that opens it is not closed on its line (fields may not span lines)",
+        "test:4: field 'id': column 1: a quote inside a field that does not start with one (quote the whole"
+            + " field and write the quote twice)");
   }
 
   @Test
@@ -131,7 +138,7 @@ class TableLayerTest {
         times.add(f.epochSecond(2));
       }
     };
-    new JdbcQuery("notes", url, null, null, "SELECT id, note, at FROM t ORDER BY id", 2).read(r);
+    new JdbcQuery("notes", url, null, null, "SELECT id, note, at FROM t ORDER BY id", 2).read(r, r.rc);
     assertThat(r.header.names()).containsExactly("id", "note", "at");
     assertThat(r.rows).containsExactly("1: 1|a|100", "2: 2|null|null", "3: 3|c|300");
     assertThat(times).containsExactly(100L, Fields.NO_TIME, 300L);

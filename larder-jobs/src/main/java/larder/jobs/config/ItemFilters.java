@@ -3,6 +3,7 @@ package larder.jobs.config;
 import java.nio.file.Path;
 import java.util.List;
 import larder.core.ConfigException;
+import larder.extract.formats.Ids;
 
 /**
  * A recommendations job's business rules on items ({@code filters:}): items that must never be recommended
@@ -43,5 +44,7 @@ public record ItemFilters(List<String> deny, Path denyFile, List<String> allow, 
 
   private static void checkId(String key, String id) {
     if (id == null || id.isBlank()) throw new ConfigException(key, "''", "holds an empty id", "remove it");
+    String problem = Ids.problem(id.strip());
+    if (problem != null) throw new ConfigException(key, null, problem, "fix or remove it");
   }
 }

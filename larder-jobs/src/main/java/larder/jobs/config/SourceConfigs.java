@@ -18,6 +18,7 @@ import larder.extract.TableFeatureSource;
 import larder.extract.TableTransactionSource;
 import larder.extract.TransactionSpec;
 import larder.extract.formats.KnownLayout;
+import larder.extract.formats.TimeWindow;
 import larder.extract.formats.TransactionLayout;
 import larder.extract.table.DelimitedFile;
 import larder.extract.table.JdbcQuery;
@@ -120,7 +121,7 @@ final class SourceConfigs {
           order = column(cols, "order", order);
           cols.finish();
         }
-        TransactionSpec spec = new TransactionSpec(input, customer, time, amount, order, maxBad);
+        TransactionSpec spec = new TransactionSpec(input, customer, time, amount, order, maxBad, timeWindow(n));
         source = new TableTransactionSource(spec);
       }
       n.finish();
@@ -210,6 +211,15 @@ final class SourceConfigs {
     long maxBad = n.longValue("max_bad_rows", 0);
     Double min = n.numberOrNull("min_weight");
     boolean binary = n.bool("binary", false);
-    return new ReadOptions(maxBad, min == null ? Float.NEGATIVE_INFINITY : min.floatValue(), binary);
+    return new ReadOptions(maxBad, min == null ? Float.NEGATIVE_INFINITY : min.floatValue(), binary, timeWindow(n));
+  }
+
+  /** {@code time_window: {from, to}}: the plausible times, each a date or an instant; defaults 1970 and tomorrow. */
+  private static TimeWindow timeWindow(ConfigNode n) {
+    ConfigNode w = n.childOrNull("time_window");
+    if (w == null) return TimeWindow.DEFAULT;
+    TimeWindow window = TimeWindow.parse(w.string("from", null), w.string("to", null));
+    w.finish();
+    return window;
   }
 }

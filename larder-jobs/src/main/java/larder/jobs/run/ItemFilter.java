@@ -1,14 +1,5 @@
 package larder.jobs.run;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -16,10 +7,10 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 import larder.core.ConfigException;
 import larder.core.IdMap;
 import larder.core.InputException;
+import larder.extract.IdListFile;
 import larder.jobs.config.ItemFilters;
 
 /**
@@ -122,52 +113,11 @@ final class ItemFilter {
   }
 
   /**
-   * Adds the ids of a file, one per line: surrounding spaces and double quotes are dropped, blank lines
-   * skipped, and a first line reading {@code item_id} is taken for a header. Gzip is recognised by its magic
-   * bytes, as exports are often gzipped under a .csv name.
+   * Adds the ids of a file, one per line ({@link IdListFile}: surrounding spaces dropped, a field may be quoted,
+   * blank lines skipped, a first line reading {@code item_id} taken for a header, gzip recognised by its magic
+   * bytes, ids checked as a source's are).
    */
   static void readIds(Path file, Set<String> into) {
-    String where = file.toString();
-    try (InputStream in = open(file);
-         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
-      boolean first = true;
-      for (String line; (line = r.readLine()) != null; ) {
-        String id = unquote(first ? stripBom(line).strip() : line.strip());
-        if (id.isEmpty()) continue;
-        if (first) {
-          first = false;
-          if (id.equalsIgnoreCase("item_id")) continue;
-        }
-        into.add(id);
-      }
-    } catch (NoSuchFileException e) {
-      throw new InputException(where, 0, null, "file not found", "check the path (relative paths start from the"
-          + " config file's folder)", e);
-    } catch (AccessDeniedException e) {
-      throw new InputException(where, 0, null, "permission denied", "make the file readable by this user", e);
-    } catch (IOException e) {
-      throw new InputException(where, 0, null, "cannot read: " + e, "check that the path is a readable file of"
-          + " item ids, one per line", e);
-    }
-  }
-
-  private static InputStream open(Path file) throws IOException {
-    InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    raw.mark(2);
-    int b0 = raw.read();
-    int b1 = raw.read();
-    raw.reset();
-    return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
-  }
-
-  private static String stripBom(String line) {
-    return line.startsWith("\uFEFF") ? line.substring(1) : line;
-  }
-
-  private static String unquote(String s) {
-    if (s.length() >= 2 && s.charAt(0) == '"' && s.charAt(s.length() - 1) == '"') {
-      return s.substring(1, s.length() - 1).replace("\"\"", "\"").strip();
-    }
-    return s;
+    IdListFile.read(file, into);
   }
 }

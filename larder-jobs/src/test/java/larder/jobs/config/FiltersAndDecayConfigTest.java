@@ -81,6 +81,10 @@ class FiltersAndDecayConfigTest {
   void anEmptyAllowListAnEmptyIdAndAnUnknownKeyAreRefusedByName() {
     refused(TIMED, "{ type: als }", "    filters: { allow: [] }\n", "jobs.shop.filters.allow", "nothing could be recommended");
     refused(TIMED, "{ type: als }", "    filters: { deny: [a, \"\"] }\n", "jobs.shop.filters.deny", "empty id");
+    refused(TIMED, "{ type: als }", "    filters: { deny: [\"a\\0b\"] }\n", "jobs.shop.filters.deny",
+        "holds a control character (U+0000)");
+    refused(TIMED, "{ type: als }", "    filters: { allow: [" + "x".repeat(513) + "] }\n", "jobs.shop.filters.allow",
+        "is 513 bytes long (UTF-8); ids are at most 512");
     refused(TIMED, "{ type: als }", "    filters: { deny: [a], denylist: x.csv }\n", "jobs.shop.filters", "denylist");
     refused(TIMED, "{ type: als }", "    filters: { deny: { a: 1 } }\n", "jobs.shop.filters.deny", "list");
     refused(TIMED, "{ type: als }", "    filters: [a, b]\n", "jobs.shop.filters", "mapping");
