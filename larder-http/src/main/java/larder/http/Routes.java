@@ -16,6 +16,7 @@ import java.util.Optional;
 import larder.core.BatchInfo;
 import larder.core.ConfigException;
 import larder.core.DurationText;
+import larder.serve.JobStatus;
 import larder.serve.MemberConsumer;
 import larder.serve.MembersCsv;
 import larder.serve.SegmentMember;
@@ -192,16 +193,38 @@ final class Routes {
     ctx.json(page);
   }
 
-  /** Every job's batch age against {@code max_age}: 200 when all are fresh, 503 when one is stale. */
+  /**
+   * Every job as a monitor must see it: 200 when each serves a batch younger than {@code max_age} and its latest
+   * run did not fail; 503 when one is stale ("stale"), or its latest run failed or it never published ("failing"),
+   * as {@code larder status} exits 1 for the same jobs.
+   */
   private void status(Context ctx) {
     String text = ctx.queryParam("max_age");
     Duration maxAge = text == null ? null : DurationText.parse("max_age", text);
-    Freshness f = freshness(maxAge);
+    Instant now = Instant.now();
+    List<Map<String, Object>> jobs = new ArrayList<>();
+    boolean stale = false, failing = false;
+    for (JobStatus s : predictions.jobStatuses()) {
+      Map<String, Object> j = s.serving() == null ? new LinkedHashMap<>(Map.of("job", s.job())) : batch(s.serving(), true);
+      boolean isStale = s.stale(maxAge, now);
+      j.put("stale", isStale);
+      j.put("state", s.neverPublished() ? "never_published" : s.failure() != null ? "failed" : isStale ? "stale" : "ok");
+      if (s.failure() != null) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("batch_id", s.failure().id());
+        f.put("created_at", s.failure().createdAt());
+        f.put("message", s.failure().message());
+        j.put("latest_failure", f);
+      }
+      stale |= isStale;
+      failing |= s.neverPublished() || s.failure() != null;
+      jobs.add(j);
+    }
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", f.stale() > 0 ? "stale" : "ok");
+    body.put("status", failing ? "failing" : stale ? "stale" : "ok");
     if (maxAge != null) body.put("max_age", maxAge);
-    body.put("jobs", f.jobs());
-    ctx.status(f.stale() > 0 ? 503 : 200).json(body);
+    body.put("jobs", jobs);
+    ctx.status(failing || stale ? 503 : 200).json(body);
   }
 
   /** Each serving job's current batch, marked stale when older than {@code maxAge} (never when it is null). */

@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import larder.core.BatchInfo;
 import larder.core.Progress;
+import larder.core.Scores;
 import larder.generate.ShopParams;
 import larder.generate.SyntheticShop;
 import larder.jobs.config.ConfigFile;
@@ -474,7 +475,9 @@ abstract class HttpApiContract {
       assertThat(Instant.parse(j.get("published_at").asText())).isEqualTo(current.publishedAt());
       assertThat(j.get("age").isNumber()).isTrue();
     }
-    assertThat(names).containsExactlyInAnyOrder(RECS, SEG, RFM, CHURN).isEqualTo(reader.jobs());
+    // the status test may have added its probe job
+    assertThat(names.stream().filter(n -> !n.equals(STATUS_PROBE))).containsExactlyInAnyOrder(RECS, SEG, RFM, CHURN);
+    assertThat(names).isEqualTo(reader.jobs());
     JsonNode seg = jobs.get(names.indexOf(SEG));
     assertThat(seg.get("params").get("k").asInt()).isEqualTo(3);
     assertThat(seg.get("metrics").get("customers").asLong()).isEqualTo(customers.size());
@@ -524,6 +527,54 @@ abstract class HttpApiContract {
     assertThat(unbounded.status).isEqualTo(200);
     assertThat(unbounded.json().has("max_age")).isFalse();
     assertProblem(get("/v1/status?max_age=abc"), 400, "max_age");
+  }
+
+  /** A job of the status test's own, so that its failed runs touch no other test's jobs. */
+  private static final String STATUS_PROBE = "status-probe";
+
+  @Test
+  void statusIsFailingWhileAJobNeverPublishedOrItsLatestRunFailed() {
+    String job = STATUS_PROBE;
+    Publisher publisher = new Publisher(store);
+    publisher.begin(job, "scores", "probe", "{}").close(); // closed without publishing: a failed run
+    Answer never = get("/v1/status");
+    assertThat(never.status).isEqualTo(503);
+    assertThat(never.json().get("status").asText()).isEqualTo("failing");
+    JsonNode probe = jobNamed(never.json(), job);
+    assertThat(probe.get("state").asText()).isEqualTo("never_published");
+    assertThat(probe.has("batch_id")).isFalse();
+
+    long serving = publishOneScore(publisher, job);
+    assertThat(get("/v1/status").status).isEqualTo(200);
+
+    long failed;
+    try (var w = publisher.begin(job, "scores", "probe", "{}")) {
+      failed = w.batchId();
+    }
+    Answer latestFailed = get("/v1/status");
+    assertThat(latestFailed.status).isEqualTo(503);
+    probe = jobNamed(latestFailed.json(), job);
+    assertThat(probe.get("state").asText()).isEqualTo("failed");
+    assertThat(probe.get("batch_id").asLong()).isEqualTo(serving);
+    assertThat(probe.get("latest_failure").get("batch_id").asLong()).isEqualTo(failed);
+    assertThat(probe.get("latest_failure").get("message").asText()).isNotBlank();
+
+    publishOneScore(publisher, job); // healthy again, for the other tests
+    assertThat(get("/v1/status").status).isEqualTo(200);
+  }
+
+  private static JsonNode jobNamed(JsonNode status, String job) {
+    for (JsonNode j : status.get("jobs")) if (j.get("job").asText().equals(job)) return j;
+    throw new AssertionError("no job '" + job + "' in " + status);
+  }
+
+  private static long publishOneScore(Publisher publisher, String job) {
+    try (var w = publisher.begin(job, "scores", "probe", "{}")) {
+      Scores.Builder b = new Scores.Builder();
+      b.add("e1", 0.5, null);
+      w.writeScores(b.build());
+      return w.publish(3).id();
+    }
   }
 
   // ---------------------------------------------------------------- operations
