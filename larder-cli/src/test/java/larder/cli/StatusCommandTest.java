@@ -17,6 +17,7 @@ import larder.publish.BatchWriter;
 import larder.publish.Publisher;
 import larder.store.Schema;
 import larder.store.Store;
+import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,28 +31,23 @@ import picocli.CommandLine;
  */
 abstract class StatusCommandTest {
   @TempDir Path dir;
-  String location;
+  TestStore db;
   Store store;
   Publisher publisher;
 
-  abstract String newStore(Path dir);
-
-  abstract void dropStore();
+  /** A fresh, empty store for each test, removed after it. */
+  abstract TestStore newStore();
 
   @BeforeEach
   void open() {
-    location = newStore(dir);
-    store = Store.open(location);
+    db = newStore();
+    store = db.open(Store::open);
     publisher = new Publisher(store);
   }
 
   @AfterEach
   void close() {
-    try {
-      if (store != null) store.close();
-    } finally {
-      dropStore();
-    }
+    if (db != null) db.close();
   }
 
   record Result(int exit, String out, String err) {}
@@ -61,7 +57,7 @@ abstract class StatusCommandTest {
     CommandLine cl = Main.commandLine();
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
-    List<String> all = new ArrayList<>(List.of("status", "--db", location));
+    List<String> all = new ArrayList<>(List.of("status", "--db", db.location()));
     all.addAll(List.of(args));
     int exit = cl.execute(all.toArray(String[]::new));
     return new Result(exit, out.toString(), err.toString());

@@ -63,6 +63,7 @@ import larder.serve.SegmentProfiles;
 import larder.serve.SegmentReader;
 import larder.serve.SimilarItems;
 import larder.store.Store;
+import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +98,7 @@ abstract class HttpApiContract {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   Path dir;
+  TestStore db;
   Store store;
   PredictionReader reader;
   SegmentReader segments;
@@ -111,11 +113,8 @@ abstract class HttpApiContract {
   /** The recommendations job on the interactions, then on two other shops' interactions. */
   List<JobConfig> recsVariants;
 
-  /** The location of a fresh, empty store in {@code dir}. */
-  abstract String newStore(Path dir);
-
-  /** Removes what {@link #newStore} made, after the store is closed. */
-  abstract void dropStore();
+  /** A fresh, empty store for the class's tests, removed after them. */
+  abstract TestStore newStore();
 
   @BeforeAll
   void publishAndServe() throws Exception {
@@ -149,7 +148,8 @@ abstract class HttpApiContract {
     }
     seen.forEach((u, items) -> itemsPerUser.put(u, items.size()));
 
-    store = Store.open(newStore(dir));
+    db = newStore();
+    store = db.open(Store::open);
     reader = new PredictionReader(store);
     segments = new SegmentReader(store);
     runner = new JobRunner(new Publisher(store), Progress.NONE, RunReport.Listener.NONE);
@@ -168,9 +168,8 @@ abstract class HttpApiContract {
   void stop() throws IOException {
     try {
       if (server != null) server.close();
-      if (store != null) store.close();
     } finally {
-      dropStore();
+      if (db != null) db.close();
       if (dir != null) {
         try (Stream<Path> files = Files.walk(dir)) {
           files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,33 +1,19 @@
 package larder.publish;
 
-import larder.testkit.PgSchema;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import larder.store.Store;
+import larder.testkit.TestStore;
 
 class PostgresPublisherTest extends PublisherContract {
-  PgSchema schema;
-
-  @Override Store openStore() {
-    schema = new PgSchema();
-    return Store.open(schema.url);
-  }
-
-  @Override void dropStore() {
-    schema.close();
-  }
-
-  @Override String url() { return schema.url; }
+  @Override TestStore newStore() { return TestStore.postgres(); }
 
   @Override Connection rawConnection() throws SQLException {
-    return DriverManager.getConnection(schema.url);
+    return db.connect();
   }
 
   @Override AutoCloseable blockLoads() throws SQLException {

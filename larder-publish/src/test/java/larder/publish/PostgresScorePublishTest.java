@@ -1,25 +1,16 @@
 package larder.publish;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import larder.store.Store;
-import larder.testkit.PgSchema;
+import larder.testkit.TestStore;
 
 class PostgresScorePublishTest extends ScorePublishContract {
-  PgSchema schema;
-
-  @Override Store openStore() {
-    schema = new PgSchema();
-    return Store.open(schema.url);
-  }
-
-  @Override void dropStore() { schema.close(); }
+  @Override TestStore newStore() { return TestStore.postgres(); }
 
   @Override Connection rawConnection() throws SQLException {
-    return DriverManager.getConnection(schema.url);
+    return db.connect();
   }
 
   @Override long tableCount(String prefix) throws SQLException {

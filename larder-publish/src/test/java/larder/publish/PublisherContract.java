@@ -31,19 +31,19 @@ import larder.store.LockHolder;
 import larder.store.ProcessKey;
 import larder.store.Store;
 import larder.testkit.ServingSnapshot;
+import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The publishing contract, run on SQLite and on PostgreSQL. */
 abstract class PublisherContract {
+  TestStore db;
   Store store;
   Publisher pub;
 
-  /** Opens a fresh, empty store. */
-  abstract Store openStore() throws Exception;
-
-  abstract void dropStore() throws Exception;
+  /** A fresh, empty store for each test, removed after it. */
+  abstract TestStore newStore();
 
   /** A raw connection of its own (not from the store's pool), as an application would have. */
   abstract Connection rawConnection() throws SQLException;
@@ -57,13 +57,13 @@ abstract class PublisherContract {
   abstract void assertIndexedPlan(String plan);
 
   @BeforeEach void open() throws Exception {
-    store = openStore();
+    db = newStore();
+    store = db.open(Store::open);
     pub = new Publisher(store);
   }
 
-  @AfterEach void close() throws Exception {
-    store.close();
-    dropStore();
+  @AfterEach void close() {
+    if (db != null) db.close();
   }
 
   BatchInfo publishGeneration(Planted p, String job, int gen, int keep) throws Exception {
@@ -446,10 +446,8 @@ abstract class PublisherContract {
     return snapshot();
   }
 
-  abstract String url();
-
   ServingSnapshot snapshot() {
-    return ServingSnapshot.of(url(), "shop");
+    return ServingSnapshot.of(db.location(), "shop");
   }
 
   @Test void retentionAfterARollbackKeepsTheBatchRolledBackTo() throws Exception {

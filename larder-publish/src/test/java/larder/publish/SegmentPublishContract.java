@@ -24,18 +24,19 @@ import larder.core.segment.SegmentTransition;
 import larder.store.RowTable;
 import larder.store.Schema;
 import larder.store.Store;
+import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Publishing segments batches (and segment fallback lists), run on SQLite and on PostgreSQL. */
 abstract class SegmentPublishContract {
+  TestStore db;
   Store store;
   Publisher pub;
 
-  abstract Store openStore() throws Exception;
-
-  abstract void dropStore() throws Exception;
+  /** A fresh, empty store for each test, removed after it. */
+  abstract TestStore newStore();
 
   /** A raw connection of its own, as an application would have. */
   abstract Connection rawConnection() throws SQLException;
@@ -44,13 +45,13 @@ abstract class SegmentPublishContract {
   abstract long tableCount(String prefix) throws SQLException;
 
   @BeforeEach void open() throws Exception {
-    store = openStore();
+    db = newStore();
+    store = db.open(Store::open);
     pub = new Publisher(store);
   }
 
-  @AfterEach void close() throws Exception {
-    store.close();
-    dropStore();
+  @AfterEach void close() {
+    if (db != null) db.close();
   }
 
   BatchInfo publishSegments(PlantedSegments p, String job, int gen, int keep) {

@@ -1,26 +1,17 @@
 package larder.publish;
 
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import larder.store.Store;
-import org.junit.jupiter.api.io.TempDir;
+import larder.testkit.TestStore;
 
 class SqliteSegmentPublishTest extends SegmentPublishContract {
-  @TempDir Path dir;
-
-  Path file() { return dir.resolve("larder.db"); }
-
-  @Override Store openStore() { return Store.open(file().toString()); }
-
-  @Override void dropStore() {}
+  @Override TestStore newStore() { return TestStore.sqlite(); }
 
   @Override Connection rawConnection() throws SQLException {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+    Connection c = db.connect();
     try (Statement st = c.createStatement()) {
       st.execute("PRAGMA busy_timeout = 10000");
     }

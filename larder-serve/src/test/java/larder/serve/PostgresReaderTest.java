@@ -1,16 +1,7 @@
 package larder.serve;
 
-import larder.testkit.PgSchema;
-
-import larder.store.Store;
+import larder.testkit.TestStore;
 
 class PostgresReaderTest extends ReaderContract {
-  PgSchema schema;
-
-  @Override Store openStore() {
-    schema = new PgSchema();
-    return Store.open(schema.url);
-  }
-
-  @Override void dropStore() { schema.close(); }
+  @Override TestStore newStore() { return TestStore.postgres(); }
 }

@@ -20,6 +20,7 @@ import larder.core.NotFoundException;
 import larder.publish.BatchWriter;
 import larder.publish.Publisher;
 import larder.store.Store;
+import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,18 +31,19 @@ abstract class ReaderContract {
   static final int ITEMS = 60;
   static final int N = 8;
 
+  TestStore db;
   Store store;
   Publisher pub;
   PredictionReader reader;
   final IdMap users = new IdMap();
   final IdMap items = new IdMap();
 
-  abstract Store openStore();
-
-  abstract void dropStore();
+  /** A fresh, empty store for each test, removed after it. */
+  abstract TestStore newStore();
 
   @BeforeEach void open() {
-    store = openStore();
+    db = newStore();
+    store = db.open(Store::open);
     pub = new Publisher(store);
     reader = new PredictionReader(store);
     for (int u = 0; u < USERS; u++) users.intern("user-" + u);
@@ -49,8 +51,7 @@ abstract class ReaderContract {
   }
 
   @AfterEach void close() {
-    store.close();
-    dropStore();
+    if (db != null) db.close();
   }
 
   /** Generation {@code gen}: user u gets items (u + gen + r) mod ITEMS, score gen*100 + N - r. */

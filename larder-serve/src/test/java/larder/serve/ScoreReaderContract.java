@@ -34,6 +34,7 @@ import larder.publish.Publisher;
 import larder.store.Dialect;
 import larder.store.Schema;
 import larder.store.Store;
+import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,36 +44,32 @@ abstract class ScoreReaderContract {
   static final int ENTITIES = 3_000;
   static final List<String> LABELS = List.of("high risk", "low, \"quoted\"", "ünï ✓\ttab", "");
 
+  TestStore db;
   Store store;
   Publisher pub;
   ScoreReader scores;
   final IdMap entities = new IdMap();
 
-  /** The db setting of a fresh, empty store (nothing created yet). */
-  abstract String location();
-
-  abstract void dropStore();
-
-  /** A raw connection to {@link #location()}, outside any Store. */
-  abstract Connection rawConnection() throws SQLException;
+  /** A fresh, empty store for each test (nothing created yet), removed after it. */
+  abstract TestStore newStore();
 
   abstract Dialect dialect();
 
   @BeforeEach void open() {
+    db = newStore();
     // ids whose byte order differs from Java's String order (U+FFFD sorts before an emoji in UTF-16)
     for (String awkward : List.of("\uFFFD", "😀", "é", "E", "new\nline", "")) entities.intern(awkward);
     for (int e = entities.size(); e < ENTITIES; e++) entities.intern("e" + e);
   }
 
   void openStore() {
-    store = Store.open(location());
+    store = db.open(Store::open);
     pub = new Publisher(store);
     scores = new ScoreReader(store);
   }
 
   @AfterEach void close() {
-    if (store != null) store.close();
-    dropStore();
+    if (db != null) db.close();
   }
 
   /**
@@ -278,7 +275,7 @@ abstract class ScoreReaderContract {
     Dialect d = dialect();
     boolean pg = d.kind() == Dialect.Kind.POSTGRES;
     String ts = pg ? "now()" : "'2024-05-01T03:00:00.000000Z'";
-    try (Connection c = rawConnection()) {
+    try (Connection c = db.connect()) {
       for (int v = 0; v <= 2; v++) Store.execute(c, d.migration(v).toArray(String[]::new));
       Store.execute(c, "INSERT INTO larder_schema (version, applied_at) VALUES (1, " + ts + "), (2, " + ts + ")",
           "INSERT INTO larder_batch (job, kind, model, params, metrics, created_at, published_at, status, users,"
@@ -308,12 +305,12 @@ abstract class ScoreReaderContract {
     assertThat(new PredictionReader(store).batches("seg")).extracting(BatchInfo::status)
         .containsExactly("published", "retired");
     assertThat(segments.segmentOf("seg", "0").batchId()).isNotEqualTo(1);
-    try (Connection c = rawConnection(); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
         "SELECT count(*) FROM larder_segment_rows WHERE batch_id = 1"); ResultSet rs = ps.executeQuery()) {
       rs.next();
       assertThat(rs.getLong(1)).isZero();
     }
-    try (Connection c = rawConnection(); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
         "SELECT count(*), min(batch_id), max(batch_id) FROM larder_scores WHERE job = 'churn'");
         ResultSet rs = ps.executeQuery()) {
       rs.next();
@@ -321,7 +318,7 @@ abstract class ScoreReaderContract {
       assertThat(rs.getLong(2)).isEqualTo(b.id());
       assertThat(rs.getLong(3)).isEqualTo(b.id());
     }
-    try (Store again = Store.open(location())) {
+    try (Store again = Store.open(db.location())) {
       assertThat(Schema.version(again)).isEqualTo(Schema.VERSION); // opening again changes nothing
       assertThat(new ScoreReader(again).scoreOf("churn", "e7").batchId()).isEqualTo(b.id());
     }

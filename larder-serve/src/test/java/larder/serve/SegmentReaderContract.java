@@ -35,6 +35,7 @@ import larder.store.Dialect;
 import larder.store.RowTable;
 import larder.store.Schema;
 import larder.store.Store;
+import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,36 +45,32 @@ abstract class SegmentReaderContract {
   static final int CUSTOMERS = 600;
   static final int K = 4;
 
+  TestStore db;
   Store store;
   Publisher pub;
   SegmentReader segments;
   PredictionReader reader;
   final IdMap customers = new IdMap();
 
-  /** The db setting of a fresh, empty store (nothing created yet). */
-  abstract String location();
-
-  abstract void dropStore();
-
-  /** A raw connection to {@link #location()}, outside any Store. */
-  abstract Connection rawConnection() throws SQLException;
+  /** A fresh, empty store for each test (nothing created yet), removed after it. */
+  abstract TestStore newStore();
 
   abstract Dialect dialect();
 
   @BeforeEach void open() {
+    db = newStore();
     for (int c = 0; c < CUSTOMERS; c++) customers.intern("c" + c);
   }
 
   void openStore() {
-    store = Store.open(location());
+    store = db.open(Store::open);
     pub = new Publisher(store);
     segments = new SegmentReader(store);
     reader = new PredictionReader(store);
   }
 
   @AfterEach void close() {
-    if (store != null) store.close();
-    dropStore();
+    if (db != null) db.close();
   }
 
   /** Generation gen: customer c in segment 1 + (7c + gen) mod K, at distance gen*1000 + (c mod 7)/8. */
@@ -342,7 +339,7 @@ abstract class SegmentReaderContract {
     // the documented single query agrees with the reader on every level
     for (String user : List.of("c" + own, "c" + inSegment, "c" + inListless, "stranger", "c" + (CUSTOMERS - 1))) {
       Recommendations want = reader.recommend("shop", user, 10);
-      try (Connection c = rawConnection(); PreparedStatement ps = c.prepareStatement(Schema.RECOMMEND_SQL)) {
+      try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(Schema.RECOMMEND_SQL)) {
         ps.setString(1, "shop");
         ps.setString(2, user);
         ps.setString(3, user);
@@ -421,7 +418,7 @@ abstract class SegmentReaderContract {
     Dialect d = dialect();
     boolean pg = d.kind() == Dialect.Kind.POSTGRES;
     String ts = pg ? "now()" : "'2024-05-01T03:00:00.000000Z'";
-    try (Connection c = rawConnection()) {
+    try (Connection c = db.connect()) {
       Store.execute(c, d.migration(0).toArray(String[]::new));
       Store.execute(c, d.migration(1).toArray(String[]::new));
       Store.execute(c, "INSERT INTO larder_schema (version, applied_at) VALUES (1, " + ts + ")",
@@ -448,7 +445,7 @@ abstract class SegmentReaderContract {
     assertThat(old.rows()).isEqualTo(4);
     assertThat(old.keys()).isEqualTo(2);
     assertThat(old.metrics()).isEqualTo("{\"ndcg\":0.3}");
-    try (Connection c = rawConnection(); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
         "SELECT segments, segment_job, rec_rows, users, is_current FROM larder_batches WHERE batch_id = 1")) {
       try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).isTrue();
@@ -464,7 +461,7 @@ abstract class SegmentReaderContract {
     BatchInfo next = publishRecommendations("old", "seg", 1);
     assertThat(reader.batches("old")).extracting(BatchInfo::status).containsExactly("published", "retired");
     assertThat(reader.recommend("old", "c3", 10).items().get(0).itemId()).isEqualTo("i3");
-    try (Connection c = rawConnection()) {
+    try (Connection c = db.connect()) {
       for (RowTable t : List.of(RowTable.RECOMMENDATIONS, RowTable.FALLBACK)) {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + t.table() + " WHERE batch_id = 1");
             ResultSet rs = ps.executeQuery()) {
@@ -474,7 +471,7 @@ abstract class SegmentReaderContract {
       }
     }
     assertThat(next.status()).isEqualTo("published");
-    try (Store again = Store.open(location())) {
+    try (Store again = Store.open(db.location())) {
       assertThat(Schema.version(again)).isEqualTo(Schema.VERSION); // opening again changes nothing
     }
     assertThat(Optional.of(segments.segmentOf("seg", "c1").segmentId())).contains(segment(1, 1));

@@ -1,13 +1,7 @@
 package larder.serve;
 
-import java.nio.file.Path;
-import larder.store.Store;
-import org.junit.jupiter.api.io.TempDir;
+import larder.testkit.TestStore;
 
 class SqliteReaderTest extends ReaderContract {
-  @TempDir Path dir;
-
-  @Override Store openStore() { return Store.open(dir.resolve("serve.db").toString()); }
-
-  @Override void dropStore() {}
+  @Override TestStore newStore() { return TestStore.sqlite(); }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import larder.core.IdMap;
 import larder.core.Scores;
 import larder.core.segment.SegmentAssignment;
+import larder.testkit.TestStore;
 import net.jqwik.api.Arbitraries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,11 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /** Bulk loads on both stores: exact round trip of awkward ids and scores, abort leaves nothing. */
 abstract class BatchLoadContract {
+  TestStore db;
   Store store;
 
-  abstract Store openStore();
-
-  abstract void dropStore();
+  /** A fresh, empty store for each test, removed after it. */
+  abstract TestStore newStore();
 
   /** Tables (partitions included) whose name starts with larder_rec_rows. */
   abstract long rowTableCount() throws SQLException;
@@ -48,11 +49,13 @@ abstract class BatchLoadContract {
   /** Asserts that the plan of one entity's score is primary-key look-ups. */
   abstract void assertEntityPlan(String plan);
 
-  @BeforeEach void open() { store = openStore(); }
+  @BeforeEach void open() {
+    db = newStore();
+    store = db.open(Store::open);
+  }
 
   @AfterEach void close() {
-    store.close();
-    dropStore();
+    if (db != null) db.close();
   }
 
   long newBatch() {

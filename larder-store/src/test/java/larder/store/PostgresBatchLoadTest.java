@@ -1,23 +1,15 @@
 package larder.store;
 
-import larder.testkit.PgSchema;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import larder.testkit.TestStore;
 import org.junit.jupiter.api.Test;
 
 class PostgresBatchLoadTest extends BatchLoadContract {
-  PgSchema schema;
-
-  @Override Store openStore() {
-    schema = new PgSchema();
-    return Store.open(schema.url);
-  }
-
-  @Override void dropStore() { schema.close(); }
+  @Override TestStore newStore() { return TestStore.postgres(); }
 
   @Override long rowTableCount() throws SQLException {
     return store.withConnection("count", c -> {

@@ -2,16 +2,11 @@ package larder.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
-import org.junit.jupiter.api.io.TempDir;
+import larder.testkit.TestStore;
 
 class SqliteBatchLoadTest extends BatchLoadContract {
-  @TempDir Path dir;
-
-  @Override Store openStore() { return Store.open(dir.resolve("l.db").toString()); }
-
-  @Override void dropStore() {}
+  @Override TestStore newStore() { return TestStore.sqlite(); }
 
   @Override long rowTableCount() throws SQLException {
     return store.withConnection("count", c -> {
