@@ -23,13 +23,13 @@ import larder.generate.CustomerParams;
 import larder.generate.ShopParams;
 import larder.generate.SyntheticCustomers;
 import larder.generate.SyntheticShop;
-import larder.jobs.config.ConfigFile;
 import larder.jobs.config.JobConfig;
-import larder.jobs.config.LarderConfig;
+import larder.jobs.config.YamlConfig;
 import larder.jobs.run.JobRunner;
 import larder.publish.Publisher;
 import larder.store.Store;
 import larder.testkit.ServingSnapshot;
+import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,19 +135,14 @@ abstract class DamagedInputContract {
 
   @TempDir static Path shared;
   @TempDir Path dir;
+  TestStore db;
   Store store;
   JobRunner runner;
   /** The file the next read cuts short after {@link #CUT_AFTER} rows, or null. */
   volatile Path cut;
 
-  /** The location of a fresh, empty store for one test. */
-  abstract String newStore(Path dir);
-
-  /** Removes what {@link #newStore} made, after the store is closed. */
-  abstract void dropStore();
-
-  /** What {@link ServingSnapshot#of} reads the store as. */
-  abstract String snapshotUrl(Path dir);
+  /** A fresh, empty store for each test, removed after it. */
+  abstract TestStore newStore();
 
   @BeforeAll
   static void generate() throws IOException {
@@ -170,7 +165,8 @@ abstract class DamagedInputContract {
 
   @BeforeEach
   void open() {
-    store = Store.open(newStore(dir));
+    db = newStore();
+    store = db.open(Store::open);
     Progress cutter = (phase, done, total, unit) -> {
       Path f = cut;
       if (f == null || !phase.equals("read") || done != CUT_AFTER) return;
@@ -186,16 +182,11 @@ abstract class DamagedInputContract {
 
   @AfterEach
   void close() {
-    try {
-      if (store != null) store.close();
-    } finally {
-      dropStore();
-    }
+    if (db != null) db.close();
   }
 
   JobConfig job(Kind kind) {
-    Path file = dir.resolve("larder.yaml");
-    return LarderConfig.parse(file, ConfigFile.parse(file.toString(), kind.yaml)).jobs().get("job");
+    return YamlConfig.job(dir.resolve("larder.yaml"), kind.yaml, "job");
   }
 
   @ParameterizedTest(name = "{0}: {1}")
@@ -204,7 +195,7 @@ abstract class DamagedInputContract {
     Path file = dir.resolve(kind.file);
     Files.copy(shared.resolve(kind.file), file);
     runner.run(job(kind));
-    ServingSnapshot before = ServingSnapshot.of(snapshotUrl(dir), "job");
+    ServingSnapshot before = ServingSnapshot.of(db.location(), "job");
     assertThat(before.rows()).isPositive();
 
     long line = -1;
@@ -251,7 +242,7 @@ abstract class DamagedInputContract {
         assertThat(e.getMessage()).contains(":" + in.line() + ": the gzip data ends early: the file is truncated");
       }
     });
-    assertThat(ServingSnapshot.of(snapshotUrl(dir), "job")).isEqualTo(before);
+    assertThat(ServingSnapshot.of(db.location(), "job")).isEqualTo(before);
   }
 
   /** Replaces field {@code col} of line {@code index} by what {@code how} makes of it. */

@@ -1,18 +1,8 @@
 package larder.jobs.run;
 
-import java.nio.file.Path;
-import larder.testkit.PgSchema;
+import larder.testkit.TestStore;
 
 /** The import runner contract on PostgreSQL, in a schema of its own per test. */
 class ImportRunnerPostgresTest extends ImportRunnerTest {
-  private PgSchema schema;
-
-  @Override String newStore(Path dir) {
-    schema = new PgSchema();
-    return schema.url;
-  }
-
-  @Override void dropStore() {
-    if (schema != null) schema.close();
-  }
+  @Override TestStore newStore() { return TestStore.postgres(); }
 }

@@ -15,15 +15,15 @@ import larder.core.ConfigException;
 import larder.core.InputException;
 import larder.core.NotFoundException;
 import larder.core.Progress;
-import larder.jobs.config.ConfigFile;
 import larder.jobs.config.ImportJob;
-import larder.jobs.config.LarderConfig;
+import larder.jobs.config.YamlConfig;
 import larder.publish.Publisher;
 import larder.serve.EntityScore;
 import larder.serve.PredictionReader;
 import larder.serve.RankedItem;
 import larder.serve.ScoreReader;
 import larder.store.Store;
+import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,19 +35,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class ImportRunnerTest {
   @TempDir Path dir;
+  TestStore db;
   Store store;
   JobRunner runner;
   ScoreReader scores;
   PredictionReader lists;
   final List<String> steps = new ArrayList<>();
 
-  abstract String newStore(Path dir);
-
-  abstract void dropStore();
+  /** A fresh, empty store for each test, removed after it. */
+  abstract TestStore newStore();
 
   @BeforeEach
   void open() {
-    store = Store.open(newStore(dir));
+    db = newStore();
+    store = db.open(Store::open);
     runner = new JobRunner(new Publisher(store), Progress.NONE, (job, message) -> steps.add(message));
     scores = new ScoreReader(store);
     lists = new PredictionReader(store);
@@ -55,17 +56,11 @@ abstract class ImportRunnerTest {
 
   @AfterEach
   void close() {
-    try {
-      if (store != null) store.close();
-    } finally {
-      dropStore();
-    }
+    if (db != null) db.close();
   }
 
   ImportJob job(String yaml) {
-    Path file = dir.resolve("larder.yaml");
-    LarderConfig c = LarderConfig.parse(file, ConfigFile.parse(file.toString(), yaml));
-    return (ImportJob) c.jobs().values().iterator().next();
+    return (ImportJob) YamlConfig.parse(dir.resolve("larder.yaml"), yaml).jobs().values().iterator().next();
   }
 
   static final String CHURN = """

@@ -36,14 +36,15 @@ import larder.extract.ExtractResult;
 import larder.extract.InteractionSource;
 import larder.generate.ShopParams;
 import larder.generate.SyntheticShop;
-import larder.jobs.config.ConfigFile;
 import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.LarderConfig;
+import larder.jobs.config.YamlConfig;
 import larder.publish.Publisher;
 import larder.serve.PredictionReader;
 import larder.serve.RankedItem;
 import larder.serve.Recommendations;
 import larder.store.Store;
+import larder.testkit.TestStore;
 import larder.train.recommend.Recommender;
 import larder.train.recommend.TrainedModel;
 import larder.train.recommend.UserScorer;
@@ -80,17 +81,15 @@ abstract class JobRunnerTest {
   private static Map<String, Map<String, double[]>> pairs;
 
   @TempDir Path dir;
+  TestStore db;
   Store store;
   Publisher publisher;
   PredictionReader reader;
   JobRunner runner;
   final List<String> steps = Collections.synchronizedList(new ArrayList<>());
 
-  /** The location of a fresh, empty store for one test. */
-  abstract String newStore(Path dir);
-
-  /** Removes what {@link #newStore} made, after the store is closed. */
-  abstract void dropStore();
+  /** A fresh, empty store for each test, removed after it. */
+  abstract TestStore newStore();
 
   @BeforeAll
   static void generate() throws Exception {
@@ -117,7 +116,8 @@ abstract class JobRunnerTest {
   @BeforeEach
   void open() throws Exception {
     Files.copy(events, dir.resolve("events.csv"));
-    store = Store.open(newStore(dir));
+    db = newStore();
+    store = db.open(Store::open);
     publisher = new Publisher(store);
     reader = new PredictionReader(store);
     runner = new JobRunner(publisher, Progress.NONE, (job, message) -> steps.add(message));
@@ -125,11 +125,7 @@ abstract class JobRunnerTest {
 
   @AfterEach
   void close() {
-    try {
-      if (store != null) store.close();
-    } finally {
-      dropStore();
-    }
+    if (db != null) db.close();
   }
 
   // ---------------------------------------------------------------- a run of each model
@@ -389,7 +385,7 @@ abstract class JobRunnerTest {
     Path file = dir.resolve("larder.yaml");
     String text = yaml(model("itemknn"), 0, "    exclude_seen: false\n    fallback: false\n")
         .replace("similar_items: " + SIMILAR, "similar_items: 0");
-    RunReport report = runner.run((RecommendationsJob) LarderConfig.parse(file, ConfigFile.parse(file.toString(), text)).jobs().get(JOB));
+    RunReport report = runner.run((RecommendationsJob) YamlConfig.job(file, text, JOB));
     BatchInfo b = report.batch();
     List<Row> recs = rows("SELECT user_id, rank, item_id, score, batch_id FROM larder_recommendations WHERE job = ?");
     assertThat(recs).hasSize(seen.size() * Math.min(TOP_N, catalogue.size()));
@@ -519,7 +515,7 @@ abstract class JobRunnerTest {
               deny_file: lists/out-of-stock.csv
               allow_file: catalogue.csv
         """.formatted(byPopularity.get(0), byPopularity.get(1), byPopularity.get(2))).substring("jobs:\n".length());
-    LarderConfig cfg = LarderConfig.parse(file, ConfigFile.parse(file.toString(), text));
+    LarderConfig cfg = YamlConfig.parse(file, text);
     RunReport report = null;
     for (var job : cfg.select(null)) if (runner.run(job) instanceof RunReport r) report = r;
     BatchInfo b = report.batch();
@@ -676,7 +672,7 @@ abstract class JobRunnerTest {
     Path file = dir.resolve("larder.yaml");
     String text = yaml("{ type: popularity, count: weight, half_life: 30d }", 0, extra)
         .replace("weight: quantity }", "weight: quantity, timestamp: timestamp }");
-    return (RecommendationsJob) LarderConfig.parse(file, ConfigFile.parse(file.toString(), text)).jobs().get(JOB);
+    return (RecommendationsJob) YamlConfig.job(file, text, JOB);
   }
 
   @ParameterizedTest
@@ -703,7 +699,7 @@ abstract class JobRunnerTest {
     String yaml = yaml("{ type: popularity, half_life: 14d }", 0, "")
         .replace("file: events.csv, columns: { user: user_id, item: item_id, weight: quantity }",
             "file: untimed.csv, columns: { user: user_id, item: item_id, timestamp: timestamp }");
-    RecommendationsJob job = (RecommendationsJob) LarderConfig.parse(file, ConfigFile.parse(file.toString(), yaml)).jobs().get(JOB);
+    RecommendationsJob job = (RecommendationsJob) YamlConfig.job(file, yaml, JOB);
     assertThatThrownBy(() -> runner.run(job))
         .isInstanceOfSatisfying(larder.core.ConfigException.class,
             e -> assertThat(e.key()).isEqualTo("jobs.shop.model.half_life"))
@@ -848,15 +844,14 @@ abstract class JobRunnerTest {
   }
 
   RecommendationsJob config(String model, int maxBadRows, String extra) {
-    Path file = dir.resolve("larder.yaml");
-    return (RecommendationsJob) LarderConfig.parse(file, ConfigFile.parse(file.toString(), yaml(model, maxBadRows, extra))).jobs().get(JOB);
+    return (RecommendationsJob) YamlConfig.job(dir.resolve("larder.yaml"), yaml(model, maxBadRows, extra), JOB);
   }
 
   /** The same job reading another file (relative to the test folder). */
   RecommendationsJob with(RecommendationsJob job, String file) {
     Path cfg = dir.resolve("larder.yaml");
     String text = yaml(model("popularity"), 0, "").replace("file: events.csv", "file: " + file);
-    return with(job, ((RecommendationsJob) LarderConfig.parse(cfg, ConfigFile.parse(cfg.toString(), text)).jobs().get(JOB)).source());
+    return with(job, ((RecommendationsJob) YamlConfig.job(cfg, text, JOB)).source());
   }
 
   static RecommendationsJob with(RecommendationsJob j, InteractionSource source) {

@@ -26,12 +26,12 @@ import larder.core.Progress;
 import larder.extract.InteractionsBuilder;
 import larder.generate.ShopParams;
 import larder.generate.SyntheticShop;
-import larder.jobs.config.ConfigFile;
-import larder.jobs.config.LarderConfig;
 import larder.jobs.config.RecommendationsJob;
+import larder.jobs.config.YamlConfig;
 import larder.publish.Publisher;
 import larder.serve.PredictionReader;
 import larder.store.Store;
+import larder.testkit.TestStore;
 import larder.train.eval.Holdout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,15 +55,15 @@ abstract class QualityGateTest {
   private static int usersWithTwoItems;
 
   @TempDir Path dir;
+  TestStore db;
   Store store;
   Publisher publisher;
   PredictionReader reader;
   JobRunner runner;
   final List<String> steps = Collections.synchronizedList(new ArrayList<>());
 
-  abstract String newStore(Path dir);
-
-  abstract void dropStore();
+  /** A fresh, empty store for each test, removed after it. */
+  abstract TestStore newStore();
 
   @BeforeAll
   static void generate() throws Exception {
@@ -109,7 +109,8 @@ abstract class QualityGateTest {
   void open() throws Exception {
     Files.copy(events, dir.resolve("events.csv"));
     Files.copy(launch, dir.resolve("launch.csv"));
-    store = Store.open(newStore(dir));
+    db = newStore();
+    store = db.open(Store::open);
     publisher = new Publisher(store);
     reader = new PredictionReader(store);
     runner = new JobRunner(publisher, Progress.NONE, (job, message) -> steps.add(message));
@@ -117,11 +118,7 @@ abstract class QualityGateTest {
 
   @AfterEach
   void close() {
-    try {
-      if (store != null) store.close();
-    } finally {
-      dropStore();
-    }
+    if (db != null) db.close();
   }
 
   // ---------------------------------------------------------------- the gate
@@ -320,8 +317,7 @@ abstract class QualityGateTest {
           case "itemknn" -> "{ type: itemknn, neighbors: 20 }";
           default -> throw new IllegalArgumentException(model);
         }, evaluate);
-    Path file = dir.resolve("larder.yaml");
-    return (RecommendationsJob) LarderConfig.parse(file, ConfigFile.parse(file.toString(), text)).jobs().get(JOB);
+    return (RecommendationsJob) YamlConfig.job(dir.resolve("larder.yaml"), text, JOB);
   }
 
   /** Everything the job serves, as text, to compare before and after a refused run. */

@@ -32,10 +32,10 @@ import larder.core.NotFoundException;
 import larder.core.Progress;
 import larder.generate.CustomerParams;
 import larder.generate.SyntheticCustomers;
-import larder.jobs.config.ConfigFile;
 import larder.jobs.config.JobConfig;
 import larder.jobs.config.LarderConfig;
 import larder.jobs.config.SegmentsJob;
+import larder.jobs.config.YamlConfig;
 import larder.publish.Publisher;
 import larder.serve.CustomerSegment;
 import larder.serve.PredictionReader;
@@ -43,6 +43,7 @@ import larder.serve.RankedItem;
 import larder.serve.Recommendations;
 import larder.serve.SegmentReader;
 import larder.store.Store;
+import larder.testkit.TestStore;
 import larder.train.segment.kmeans.AdjustedRand;
 import larder.train.segment.rfm.RfmSegment;
 import org.junit.jupiter.api.AfterEach;
@@ -81,6 +82,7 @@ abstract class SegmentsRunnerTest {
   private static Set<String> laterCustomers;
 
   @TempDir Path dir;
+  TestStore db;
   Store store;
   Publisher publisher;
   PredictionReader reader;
@@ -88,11 +90,8 @@ abstract class SegmentsRunnerTest {
   JobRunner runner;
   final List<String> steps = Collections.synchronizedList(new ArrayList<>());
 
-  /** The location of a fresh, empty store for one test. */
-  abstract String newStore(Path dir);
-
-  /** Removes what {@link #newStore} made, after the store is closed. */
-  abstract void dropStore();
+  /** A fresh, empty store for each test, removed after it. */
+  abstract TestStore newStore();
 
   @BeforeAll
   static void generate() throws Exception {
@@ -129,7 +128,8 @@ abstract class SegmentsRunnerTest {
   @BeforeEach
   void open() throws Exception {
     Files.copy(customersCsv, dir.resolve("customers.csv"));
-    store = Store.open(newStore(dir));
+    db = newStore();
+    store = db.open(Store::open);
     publisher = new Publisher(store);
     reader = new PredictionReader(store);
     segmentReader = new SegmentReader(store);
@@ -138,11 +138,7 @@ abstract class SegmentsRunnerTest {
 
   @AfterEach
   void close() {
-    try {
-      if (store != null) store.close();
-    } finally {
-      dropStore();
-    }
+    if (db != null) db.close();
   }
 
   // ---------------------------------------------------------------- k-means
@@ -530,8 +526,7 @@ abstract class SegmentsRunnerTest {
       for (String i : items) csv.append(user).append(',').append(i).append('\n');
     }
     Files.writeString(dir.resolve("interactions.csv"), csv);
-    Path file = dir.resolve("larder.yaml");
-    LarderConfig cfg = LarderConfig.parse(file, ConfigFile.parse(file.toString(), """
+    LarderConfig cfg = YamlConfig.parse(dir.resolve("larder.yaml"), """
         jobs:
           recs:
             source: { file: interactions.csv, columns: { user: user_id, item: item_id } }
@@ -545,7 +540,7 @@ abstract class SegmentsRunnerTest {
             source: { file: customers.csv, columns: { order: order_id } }
             kmeans: { k: 5 }
             threads: 2
-        """));
+        """);
     // the segments job runs before a selected recommendations job that falls back to it, whatever the order given
     assertThat(cfg.select(null)).extracting(JobConfig::name).containsExactly("seg", "recs");
     assertThat(cfg.select(List.of("recs", "seg"))).extracting(JobConfig::name).containsExactly("seg", "recs");
@@ -735,8 +730,7 @@ abstract class SegmentsRunnerTest {
   }
 
   SegmentsJob parse(String yaml) {
-    Path file = dir.resolve("larder.yaml");
-    return (SegmentsJob) LarderConfig.parse(file, ConfigFile.parse(file.toString(), yaml)).jobs().get(JOB);
+    return (SegmentsJob) YamlConfig.job(dir.resolve("larder.yaml"), yaml, JOB);
   }
 
   record SegRow(String customer, int segment, String label, float distance, Double recency, Double frequency,

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,10 +20,9 @@ import larder.core.InputException;
 import larder.core.Progress;
 import larder.generate.ShopParams;
 import larder.generate.SyntheticShop;
-import larder.jobs.config.ConfigFile;
 import larder.jobs.config.ImportJob;
 import larder.jobs.config.JobConfig;
-import larder.jobs.config.LarderConfig;
+import larder.jobs.config.YamlConfig;
 import larder.publish.Publisher;
 import larder.serve.PredictionReader;
 import larder.store.Dialect;
@@ -33,6 +31,7 @@ import larder.store.Store;
 import larder.store.postgres.PostgresDialect;
 import larder.store.sqlite.SqliteDialect;
 import larder.testkit.ServingSnapshot;
+import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,14 +53,13 @@ abstract class ShrinkCheckTest {
   private static List<String> byTime;
 
   @TempDir Path dir;
-  String location;
+  TestStore db;
   Store store;
   PredictionReader reader;
   final List<String> steps = Collections.synchronizedList(new ArrayList<>());
 
-  abstract String newStore(Path dir);
-
-  abstract void dropStore();
+  /** A fresh, empty store for each test, removed after it. */
+  abstract TestStore newStore();
 
   @BeforeAll
   static void generate() throws Exception {
@@ -77,21 +75,17 @@ abstract class ShrinkCheckTest {
 
   @BeforeEach
   void open() {
-    location = newStore(dir);
+    db = newStore();
   }
 
   void openStore() {
-    store = Store.open(location);
+    store = db.open(Store::open);
     reader = new PredictionReader(store);
   }
 
   @AfterEach
   void close() {
-    try {
-      if (store != null) store.close();
-    } finally {
-      dropStore();
-    }
+    if (db != null) db.close();
   }
 
   JobRunner runner(boolean acceptShrink) {
@@ -116,7 +110,7 @@ abstract class ShrinkCheckTest {
             similar_items: 0
             threads: 2
         """ + extra;
-    return LarderConfig.parse(file, ConfigFile.parse(file.toString(), yaml)).jobs().get(JOB);
+    return YamlConfig.job(file, yaml, JOB);
   }
 
   static String fmt(String format, Object... args) {
@@ -132,7 +126,7 @@ abstract class ShrinkCheckTest {
     BatchInfo good = runner(false).run(job("")).batch();
     assertThat(good.inputRows()).isEqualTo(EVENTS);
     assertThat(good.keys()).isEqualTo(allUsers);
-    ServingSnapshot before = ServingSnapshot.of(location, JOB);
+    ServingSnapshot before = ServingSnapshot.of(db.location(), JOB);
 
     int half = EVENTS / 2;
     int users = writeFirst(half);
@@ -146,7 +140,7 @@ abstract class ShrinkCheckTest {
           .contains("larder run CONFIG --job shop --accept-shrink").contains("jobs.shop.checks.max_shrink")
           .contains("max_shrink: none");
     });
-    assertThat(ServingSnapshot.of(location, JOB)).isEqualTo(before);
+    assertThat(ServingSnapshot.of(db.location(), JOB)).isEqualTo(before);
     BatchInfo refused = reader.batches(JOB).get(0);
     assertThat(refused.status()).isEqualTo("failed");
     assertThat(refused.message()).contains("max_shrink").contains(fmt("%,d input rows", half));
@@ -159,7 +153,7 @@ abstract class ShrinkCheckTest {
     assertThat(accepted.keys()).isEqualTo(users);
     assertThat(steps).anySatisfy(s -> assertThat(s).startsWith("accepted with --accept-shrink: ")
         .contains(fmt("%,d input rows against %,d", half, EVENTS)));
-    assertThat(ServingSnapshot.of(location, JOB).batchId()).isEqualTo(accepted.id());
+    assertThat(ServingSnapshot.of(db.location(), JOB).batchId()).isEqualTo(accepted.id());
 
     // the limit is a setting: a quarter of the rows passes max_shrink 0.8, and none turns the check off
     writeFirst(half / 2);
@@ -185,7 +179,7 @@ abstract class ShrinkCheckTest {
     // min_rows 30000 on 1049 users was compared with the users; now a floor at the row count passes exactly
     String issue = fmt("    checks: { min_rows: %d, max_row_change: 0.2 }\n", EVENTS / 2);
     BatchInfo good = runner(false).run(job(issue)).batch();
-    ServingSnapshot before = ServingSnapshot.of(location, JOB);
+    ServingSnapshot before = ServingSnapshot.of(db.location(), JOB);
 
     writeFirst(EVENTS / 2); // the issue's cut: users fell a little, rows by half
     assertThatThrownBy(() -> runner(false).run(job(issue))).isInstanceOf(InputException.class)
@@ -193,7 +187,7 @@ abstract class ShrinkCheckTest {
             + " max_row_change = 20%%", EVENTS / 2, EVENTS, good.id()))
         .satisfies(e -> assertThat(((InputException) e).hint()).contains("--accept-shrink")
             .contains("jobs.shop.checks.max_row_change"));
-    assertThat(ServingSnapshot.of(location, JOB)).isEqualTo(before);
+    assertThat(ServingSnapshot.of(db.location(), JOB)).isEqualTo(before);
 
     // growth beyond max_row_change is not a shrink: --accept-shrink does not accept it
     writeFirst(EVENTS / 2);
@@ -219,19 +213,16 @@ abstract class ShrinkCheckTest {
     Path file = dir.resolve("import.yaml");
     // 100 users with 2 items each, then 40 users with 5 each: the same 200 rows, 60% fewer users
     Files.writeString(dir.resolve("recs.csv"), recs(100, 2));
-    BatchInfo good = runner(false).run(LarderConfig.parse(file, ConfigFile.parse(file.toString(), lists)).jobs()
-        .get("partner")).batch();
+    BatchInfo good = runner(false).run(YamlConfig.job(file, lists, "partner")).batch();
     assertThat(good.inputRows()).isEqualTo(200);
-    ServingSnapshot before = ServingSnapshot.of(location, "partner");
+    ServingSnapshot before = ServingSnapshot.of(db.location(), "partner");
     Files.writeString(dir.resolve("recs.csv"), recs(40, 5));
-    assertThatThrownBy(() -> runner(false).run(LarderConfig.parse(file, ConfigFile.parse(file.toString(), lists))
-        .jobs().get("partner"))).isInstanceOf(InputException.class)
+    assertThatThrownBy(() -> runner(false).run(YamlConfig.job(file, lists, "partner"))).isInstanceOf(InputException.class)
         .hasMessage(fmt("recs.csv: 40 users against 100 in the serving batch %d: 60%% fewer, and a batch that lost"
             + " max_shrink = 50%% or more is refused", good.id()));
-    assertThat(ServingSnapshot.of(location, "partner")).isEqualTo(before);
+    assertThat(ServingSnapshot.of(db.location(), "partner")).isEqualTo(before);
     String userChange = lists + "    checks: { max_user_change: 0.5, max_shrink: none }\n";
-    assertThatThrownBy(() -> runner(false).run(LarderConfig.parse(file, ConfigFile.parse(file.toString(), userChange))
-        .jobs().get("partner"))).isInstanceOf(InputException.class)
+    assertThatThrownBy(() -> runner(false).run(YamlConfig.job(file, userChange, "partner"))).isInstanceOf(InputException.class)
         .hasMessageContaining("40 users against 100").hasMessageContaining("max_user_change = 50%");
 
     // score imports name their keys entities
@@ -243,11 +234,9 @@ abstract class ShrinkCheckTest {
             source: { file: churn.csv, columns: { entity: customer_id, score: p } }
             checks: { min_entities: 4 }
         """;
-    assertThatThrownBy(() -> runner(false).run(LarderConfig.parse(file, ConfigFile.parse(file.toString(), churn))
-        .jobs().get("churn"))).isInstanceOf(InputException.class)
+    assertThatThrownBy(() -> runner(false).run(YamlConfig.job(file, churn, "churn"))).isInstanceOf(InputException.class)
         .hasMessage("churn.csv: 3 entities, fewer than min_entities = 4");
-    ImportJob parsed = (ImportJob) LarderConfig.parse(file, ConfigFile.parse(file.toString(),
-        churn.replace("min_entities: 4", "min_entities: 3"))).jobs().get("churn");
+    ImportJob parsed = (ImportJob) YamlConfig.job(file, churn.replace("min_entities: 4", "min_entities: 3"), "churn");
     assertThat(parsed.checks().toMap()).containsEntry("min_entities", 3L).containsEntry("max_shrink", 0.5);
     assertThat(runner(false).run(parsed).batch().inputRows()).isEqualTo(3);
   }
@@ -285,7 +274,7 @@ abstract class ShrinkCheckTest {
     BatchInfo serving = reader.current(JOB).orElseThrow();
     assertThat(serving.id()).isEqualTo(old);
     assertThat(serving.inputRows()).isNull();
-    ServingSnapshot before = ServingSnapshot.of(location, JOB);
+    ServingSnapshot before = ServingSnapshot.of(db.location(), JOB);
     assertThat(before.rows()).isEqualTo(allUsers + 1);
 
     // a third of the users: refused on users, the only count the old batch has
@@ -300,7 +289,7 @@ abstract class ShrinkCheckTest {
     assertThatThrownBy(() -> runner(false).run(job(""))).isInstanceOf(InputException.class)
         .hasMessageContaining(fmt("%,d users against %,d in the serving batch %d", thirdUsers.size(), allUsers, old))
         .hasMessageContaining("max_shrink = 50%");
-    assertThat(ServingSnapshot.of(location, JOB)).isEqualTo(before);
+    assertThat(ServingSnapshot.of(db.location(), JOB)).isEqualTo(before);
     assertThat(steps).contains("serving batch " + old + " has no input row count (published by an earlier Larder):"
         + " comparing users only");
 
@@ -319,10 +308,10 @@ abstract class ShrinkCheckTest {
    * recommendations batch of one row per user (and a fallback row), with no input row count.
    */
   private long createVersion3WithAServingBatch(int users) throws Exception {
-    boolean pg = location.startsWith("jdbc:postgresql:");
+    boolean pg = db.jdbcUrl().startsWith("jdbc:postgresql:");
     Dialect d = pg ? new PostgresDialect() : new SqliteDialect();
     String ts = pg ? "now()" : "'2026-11-01T03:00:00.000000Z'";
-    try (Connection c = DriverManager.getConnection(pg ? location : "jdbc:sqlite:" + location)) {
+    try (Connection c = db.connect()) {
       for (int v = 0; v <= 3; v++) Store.execute(c, d.migration(v).toArray(String[]::new));
       Store.execute(c, "INSERT INTO larder_schema (version, applied_at) VALUES (1, " + ts + "), (2, " + ts + "),"
               + " (3, " + ts + ")",

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import larder.core.ConfigException;
 import larder.core.ModelException;
-import larder.jobs.config.ConfigFile;
 import larder.jobs.config.JobConfig;
 import larder.jobs.config.LarderConfig;
+import larder.jobs.config.YamlConfig;
 import larder.jobs.run.JobReport;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +26,7 @@ class SchedulerTest {
   static final Path FILE = Path.of("/tmp/larder-schedule-test/larder.yaml");
 
   static LarderConfig config(String yaml) {
-    return LarderConfig.parse(FILE, ConfigFile.parse(FILE.toString(), yaml));
+    return YamlConfig.parse(FILE, yaml);
   }
 
   static String job(String name, String schedule) {
