@@ -42,7 +42,10 @@ final class PartRows {
     return Math.floorMod(users.get(user).hashCode() ^ salt, parts);
   }
 
-  /** Hands part {@code part} of {@code parts} to {@code sink}, failing after {@code failAfter} lists (-1: never). */
+  /**
+   * Hands part {@code part} of {@code parts} to {@code sink}; with {@code failAfter} >= 0 throws after that many
+   * lists, or after the last when the part has fewer (the task dies before its commit).
+   */
   void write(RowSink sink, int part, int parts, int failAfter) {
     int written = 0;
     for (int u = 0; u < users.size(); u++) {
@@ -51,6 +54,7 @@ final class PartRows {
       sink.addList(RowTable.RECOMMENDATIONS, users.get(u), lists.get(u), scores.get(u), lists.get(u).length, items);
       written++;
     }
+    if (failAfter >= 0) throw new IllegalStateException("task of part " + part + " dies before its commit");
   }
 
   long rows(int part, int parts) {
