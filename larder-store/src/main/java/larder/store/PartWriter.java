@@ -18,8 +18,8 @@ import larder.store.postgres.PostgresPart;
  *       PostgreSQL);
  *   <li>records in the ledger row how many rows and keys it wrote, and commits.
  * </ol>
- * A batch that is no longer staging, or whose table is gone (it failed, or was retired), gets a
- * StoreException and nothing written.
+ * A part already loaded is reported so whatever became of its batch since. Otherwise a batch that is no
+ * longer staging, or whose table is gone (it failed, or was retired), gets a StoreException and nothing written.
  */
 public final class PartWriter {
   private PartWriter() {}

@@ -2,6 +2,7 @@ package larder.store;
 
 import larder.core.IdMap;
 import larder.core.Scores;
+import larder.core.TopNSink;
 import larder.core.segment.SegmentAssignment;
 
 /**
@@ -45,4 +46,13 @@ public interface RowSink {
 
   /** Rows added to {@code table} so far. */
   long rows(RowTable table);
+
+  /**
+   * The ranked lists a scorer hands a {@link TopNSink}, as rows of {@code table}: key = dense id in
+   * {@code keys}, items dense ids in {@code items}. Not thread-safe (as this sink is not): for one scoring
+   * thread, such as the task loading one part.
+   */
+  default TopNSink lists(RowTable table, IdMap keys, IdMap items) {
+    return (key, it, sc, count) -> addList(table, keys.name(key), it, sc, count, items);
+  }
 }

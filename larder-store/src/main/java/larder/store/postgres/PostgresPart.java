@@ -36,17 +36,18 @@ public final class PostgresPart {
       c.setAutoCommit(false);
       boolean done = false;
       try {
-        String status = status(c, batchId);
-        if (!Batches.STAGING.equals(status)) {
-          throw new StoreException("store " + location.display() + ": " + what + ": batch " + batchId + " is "
-              + (status == null ? "not in the store" : status) + ", not staging; nothing written",
-              "a late attempt of a run that has ended; nothing to do", null);
-        }
+        // the ledger answers first: a part loaded stays loaded, also once the batch is published
         if (!claim(c, batchId, table, part, attempt)) {
           PartWriter.Result earlier = committed(c, batchId, table, part);
           c.rollback();
           done = true;
           return earlier;
+        }
+        String status = status(c, batchId);
+        if (!Batches.STAGING.equals(status)) {
+          throw new StoreException("store " + location.display() + ": " + what + ": batch " + batchId + " is "
+              + (status == null ? "not in the store" : status) + ", not staging; nothing written",
+              "a late attempt of a run that has ended; nothing to do", null);
         }
         CopyRows copy = new CopyRows(table, batchId, c.unwrap(PGConnection.class).getCopyAPI()
             .copyIn(CopyRows.copySql(partition, table, false)), new IdentityHashMap<>());
