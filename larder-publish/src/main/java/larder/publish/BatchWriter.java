@@ -49,6 +49,9 @@ import larder.store.Store;
  * per-segment fallback lists ({@link #writeSegmentFallback}) for the customers of a segments job
  * ({@link #setSegmentJob}).
  * Nothing is visible before {@link #publish}; a failed run leaves no rows in any table.
+ *
+ * <p>A table's rows may instead come from other processes, loaded in parts ({@link #loadInParts}, PostgreSQL):
+ * {@link #publish} then checks that every part is in and the counts add up before the switch.
  */
 public final class BatchWriter implements AutoCloseable {
   private static final long REPORT_EVERY = 100_000;
