@@ -20,9 +20,10 @@ import larder.store.postgres.PostgresPart;
  * </ol>
  * Each call holds one connection for its transaction: capping how many run at once (below the server's
  * {@code max_connections}) is the caller's job. An attempt waits on another one's open transaction for as long
- * as that lasts; {@code options=-c%20lock_timeout=10min} in the URL bounds the wait.
+ * as that lasts; {@code options=-c%20lock_timeout%3D10min} in the URL bounds the wait.
  * A part already loaded is reported so whatever became of its batch since. Otherwise a batch that is no
- * longer staging, or whose table is gone (it failed, or was retired), gets a StoreException and nothing written.
+ * longer staging, whose table is gone (it failed, or was retired) or already verified and indexed, gets a
+ * StoreException and nothing written.
  */
 public final class PartWriter {
   private PartWriter() {}

@@ -12,9 +12,8 @@ package larder.store;
  * }</pre>
  *
  * The parts must be a deterministic split of the rows (a hash of the key, never round robin): a part
- * loaded once is never loaded again, so a retried part must hold the same rows. Every task must number its
- * part below {@link #parts()}: verify refuses parts beyond it, but one that commits after {@link #finish}
- * has counted would not be caught. On PostgreSQL the rows go
+ * loaded once is never loaded again, so a retried part must hold the same rows. A part numbered beyond
+ * {@link #parts()} fails {@link #verify}, or, once {@link #finish} has counted, is refused. On PostgreSQL the rows go
  * into the batch's own partition, {@code <table>_<batch_id>}, created by {@link #prepare} and indexed and
  * attached by {@link #finish}, as a single-process load does. SQLite is refused: other processes cannot
  * share the writer's file, so its rows go through the driver's {@link BatchLoad}.

@@ -161,6 +161,17 @@ class PartWriterTest {
     assertThatThrownBy(load::verify).hasMessageContaining("parts 2 are beyond the 2 expected");
   }
 
+  @Test void aPartBeyondThoseExpectedIsRefusedOnceTheLoadIsFinished() {
+    PartitionedLoad load = PartitionedLoad.prepare(store, batch, RowTable.RECOMMENDATIONS, 2);
+    load(0, 2, "a", -1);
+    load(1, 2, "b", -1);
+    long rows = load.finish().rows();
+    assertThatThrownBy(() -> load(2, 3, "stray", -1)).isInstanceOf(StoreException.class)
+        .hasMessageContaining(partition + " has been verified and indexed; nothing written");
+    assertThat(count(store, "SELECT count(*) FROM " + partition)).isEqualTo(rows);
+    assertThat(ledgerRows()).isEqualTo(2);
+  }
+
   @Test void abortDropsTheTableAndTheLedgerAndALateAttemptWritesNothing() {
     PartitionedLoad load = PartitionedLoad.prepare(store, batch, RowTable.RECOMMENDATIONS, 2);
     load(0, 2, "a", -1);

@@ -44,6 +44,17 @@ final class Partitions {
     Store.execute(c, "ANALYZE " + name);
   }
 
+  /** True once {@link #index} has committed: the partition has its primary key, and takes no more rows. */
+  static boolean sealed(Connection c, RowTable table, long batchId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      ps.setString(1, name(table, batchId) + "_pkey");
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
   /** Attaches the partition; takes SHARE UPDATE EXCLUSIVE on the parent, so readers of the views go on. */
   static void attach(Connection c, RowTable table, long batchId) throws SQLException {
     Store.execute(c, "ALTER TABLE " + table.table() + " ATTACH PARTITION " + name(table, batchId)

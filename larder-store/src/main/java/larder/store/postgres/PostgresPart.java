@@ -49,6 +49,14 @@ public final class PostgresPart {
               + (status == null ? "not in the store" : status) + ", not staging; nothing written",
               "a late attempt of a run that has ended; nothing to do", null);
         }
+        // the driver's finish holds the table exclusively while it counts and indexes: a part that gets in
+        // first is counted (and refused when beyond the parts expected); one that comes after finds it sealed
+        Store.execute(c, "LOCK TABLE " + partition + " IN ROW EXCLUSIVE MODE");
+        if (Partitions.sealed(c, table, batchId)) {
+          throw new StoreException("store " + location.display() + ": " + what + ": " + partition + " has been"
+              + " verified and indexed; nothing written", "a late attempt of a part the load did not expect;"
+              + " number the parts below the count the load was prepared for", null);
+        }
         CopyRows copy = new CopyRows(table, batchId, c.unwrap(PGConnection.class).getCopyAPI()
             .copyIn(CopyRows.copySql(partition, table, false)), new IdentityHashMap<>());
         boolean streamed = false;
