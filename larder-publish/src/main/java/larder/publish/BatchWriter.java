@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +116,7 @@ public final class BatchWriter implements AutoCloseable {
   private final Set<Integer> fallbackSegments = new HashSet<>();
   private String segmentJob;
   // row tables loaded in parts by other processes (loadInParts), verified and attached by publish
-  private final Map<RowTable, PartitionedLoad> inParts = new java.util.EnumMap<>(RowTable.class);
+  private final Map<RowTable, PartitionedLoad> inParts = new EnumMap<>(RowTable.class);
 
   BatchWriter(Publisher publisher, String job, String kind, long batchId, JobLock lock, int queueLists,
       Progress progress) {
