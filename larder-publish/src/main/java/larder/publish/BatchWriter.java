@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import larder.store.BatchLoad;
 import larder.store.Batches;
 import larder.store.CentroidJson;
 import larder.store.Dialect;
+import larder.store.PartitionedLoad;
 import larder.store.RowTable;
 import larder.store.Store;
 
@@ -48,6 +50,9 @@ import larder.store.Store;
  * per-segment fallback lists ({@link #writeSegmentFallback}) for the customers of a segments job
  * ({@link #setSegmentJob}).
  * Nothing is visible before {@link #publish}; a failed run leaves no rows in any table.
+ *
+ * <p>A table's rows may instead come from other processes, loaded in parts ({@link #loadInParts}, PostgreSQL):
+ * {@link #publish} then checks that every part is in and the counts add up before the switch.
  */
 public final class BatchWriter implements AutoCloseable {
   private static final long REPORT_EVERY = 100_000;
@@ -110,6 +115,8 @@ public final class BatchWriter implements AutoCloseable {
   // recommendations batch: segment fallback lists and the segments job they apply to
   private final Set<Integer> fallbackSegments = new HashSet<>();
   private String segmentJob;
+  // row tables loaded in parts by other processes (loadInParts), verified and attached by publish
+  private final Map<RowTable, PartitionedLoad> inParts = new EnumMap<>(RowTable.class);
 
   BatchWriter(Publisher publisher, String job, String kind, long batchId, JobLock lock, int queueLists,
       Progress progress) {
@@ -135,6 +142,35 @@ public final class BatchWriter implements AutoCloseable {
 
   /** What the batch holds, as given to {@link Publisher#begin}. */
   public String kind() { return kind; }
+
+  /**
+   * Readies {@code table} to be loaded in {@code parts} parts by other processes, each with {@link
+   * larder.store.PartWriter} (PostgreSQL only); {@link #publish} then verifies that every part is in and the
+   * counts add up, and attaches the rows like its own. The table's rows then come from the parts only. At most
+   * once per table. Counts for the batch come from the parts: rows, and lists (users), customers or entities.
+   *
+   * @throws ConfigException on SQLite; IllegalStateException when the table is not of this batch's kind, or is
+   *     loaded in parts already
+   */
+  public synchronized PartitionedLoad loadInParts(RowTable table, int parts) {
+    checkWritable();
+    String tableKind = table == RowTable.SEGMENTS ? Batches.SEGMENTS : table == RowTable.SCORES ? Batches.SCORES
+        : Batches.RECOMMENDATIONS;
+    requireKind(tableKind, table.table());
+    if (inParts.containsKey(table)) {
+      throw new IllegalStateException("batch " + batchId + " of job '" + job + "': " + table + " loaded in parts twice");
+    }
+    PartitionedLoad p = PartitionedLoad.prepare(store, batchId, table, parts);
+    inParts.put(table, p);
+    return p;
+  }
+
+  private synchronized void requireOwnRows(RowTable table) {
+    if (inParts.containsKey(table)) {
+      throw new IllegalStateException("batch " + batchId + " of job '" + job + "': " + table
+          + " is loaded in parts; its rows come from the parts only");
+    }
+  }
 
   /** Recommendation lists: key = dense user id in {@code users}, items dense ids in {@code items}. */
   public TopNSink recommendationSink(IdMap users, IdMap items) {
@@ -225,6 +261,7 @@ public final class BatchWriter implements AutoCloseable {
       segmentsWritten = true;
     }
     checkWritable();
+    requireOwnRows(RowTable.SEGMENTS);
     int n = a.size();
     SegmentAssignment.Rfm rfm = a.rfm();
     for (int c = 0; c < n; c++) {
@@ -274,6 +311,7 @@ public final class BatchWriter implements AutoCloseable {
       scoresWritten = true;
     }
     checkWritable();
+    requireOwnRows(RowTable.SCORES);
     int n = s.size();
     for (int e = 0; e < n; e++) {
       try {
@@ -428,6 +466,7 @@ public final class BatchWriter implements AutoCloseable {
 
   private boolean enqueue(RowTable table, int key, IdMap keyNames, int[] items, float[] scores, int count, IdMap names) {
     checkWritable();
+    requireOwnRows(table);
     if (count <= 0) return false;
     if (count > items.length || count > scores.length) {
       throw new IllegalArgumentException("count " + count + " exceeds the arrays (" + items.length + ", "
@@ -551,6 +590,7 @@ public final class BatchWriter implements AutoCloseable {
       send(END);
       joinWriter();
       if (writerFailure != null) throw writerError(writerFailure);
+      finishParts();
       Dialect d = store.dialect();
       String m = metrics;
       store.write("switch job '" + job + "' to batch " + batchId, c -> {
@@ -615,6 +655,26 @@ public final class BatchWriter implements AutoCloseable {
       }
     }
     return publisher.info(batchId);
+  }
+
+  /** Verifies, indexes and attaches the tables loaded in parts, and counts their rows with the batch's. */
+  private void finishParts() {
+    for (PartitionedLoad p : inParts.values()) {
+      PartitionedLoad.Totals t = p.finish();
+      switch (p.table()) {
+        case RECOMMENDATIONS -> {
+          recRows += t.rows();
+          users.addAndGet(t.keys());
+        }
+        case SIMILAR -> similarRows += t.rows();
+        case SEGMENTS -> {
+          customers = t.keys();
+          segmentCount = profiles == null ? 0 : profiles.size();
+        }
+        case SCORES -> entities = t.keys();
+        default -> { }
+      }
+    }
   }
 
   private void insertProfiles(Connection c, List<SegmentProfile> list) throws SQLException {

@@ -40,6 +40,12 @@ public interface Dialect {
 
   BatchLoad startLoad(Store store, long batchId);
 
-  /** Removes every row of {@code batchId} from the row tables (and its partitions on PostgreSQL). */
+  /**
+   * Removes every row of {@code batchId} from the row tables (and its partitions on PostgreSQL), then its
+   * ledger rows ({@link Schema#LEDGER}).
+   */
   void dropRows(Store store, long batchId);
+
+  /** See {@link PartitionedLoad#prepare}. */
+  PartitionedLoad prepareParts(Store store, long batchId, RowTable table, int parts);
 }

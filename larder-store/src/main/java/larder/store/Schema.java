@@ -14,7 +14,8 @@ import larder.core.StoreException;
  * write lock with {@code BEGIN IMMEDIATE}; PostgreSQL a transaction-scoped advisory lock per schema).
  * Version 2 added segments (tables, views, and two columns of {@code larder_batch}), version 3 scores (a
  * table and a view), version 4 each batch's input rows and crash recovery and retention (the lock's
- * process and lease, a batch's {@code served_until}); an older store is upgraded in place on open, its
+ * process and lease, a batch's {@code served_until}), version 5 the ledger of partitioned loads
+ * ({@code larder_batch_parts}, see {@link PartitionedLoad}); an older store is upgraded in place on open, its
  * batches serving throughout.
  *
  * <h2>Tables</h2>
@@ -71,6 +72,11 @@ import larder.core.StoreException;
  *   expires_at            the lease: the holder renews it while it runs; once past, another host may take
  *                         the lock over (a holder on the same machine whose process is gone is taken over at
  *                         once). NULL before version 4: acquired_at + 6 h
+ * larder_batch_parts    (batch_id, row_table, part, attempt, rows, keys, committed_at)
+ *                                                                        PK (batch_id, row_table, part)
+ *   the ledger of a batch loaded in parts by several processes ({@link PartitionedLoad}): one row per part
+ *   of a row table, inserted by the attempt that loaded it in the same transaction as its rows (attempt is
+ *   the loader's id for itself, rows and keys what it wrote); removed with the batch's rows
  * </pre>
  * Ranks start at 1; ranked-list scores and distances are 32-bit floats, R/F/M figures and the scores of
  * larder_score_rows 64-bit; timestamps are UTC instants (ISO-8601 text with microseconds on SQLite,
@@ -145,11 +151,14 @@ import larder.core.StoreException;
  */
 public final class Schema {
   /** The schema version this code creates and reads. */
-  public static final int VERSION = 4;
+  public static final int VERSION = 5;
 
   /** Per-batch tables small enough to write in one ordinary transaction and delete by batch id. */
   public static final List<String> SMALL_ROW_TABLES =
       List.of("larder_segment_profile_rows", "larder_segment_transition_rows");
+
+  /** The ledger of batches loaded in parts ({@link PartitionedLoad}); its rows go with the batch's rows. */
+  public static final String LEDGER = "larder_batch_parts";
 
   /**
    * A user's recommendations in one query, with the segment-aware fallback: the user's own list; else,

@@ -303,6 +303,11 @@ public final class Store implements AutoCloseable {
 
   /** A StoreException for {@code e}, naming this store and what was being done, with a hint by SQL state. */
   public StoreException failure(String what, SQLException e) {
+    return failure(name(), what, e);
+  }
+
+  /** {@link #failure(String, SQLException)} for the store named {@code storeName} (its display name). */
+  public static StoreException failure(String storeName, String what, SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String msg = e.getMessage() == null ? e.toString() : e.getMessage();
     String hint;
@@ -316,7 +321,7 @@ public final class Store implements AutoCloseable {
     } else {
       hint = "";
     }
-    return new StoreException("store " + name() + ": " + what + ": " + msg, hint, e);
+    return new StoreException("store " + storeName + ": " + what + ": " + msg, hint, e);
   }
 
   /** Starts a bulk load of {@code batchId}'s rows. */

@@ -7,10 +7,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import larder.store.BatchLoad;
 import larder.store.Dialect;
+import larder.store.PartitionedLoad;
 import larder.store.RowTable;
 import larder.store.Schema;
 import larder.store.Store;
@@ -91,6 +91,11 @@ public final class PostgresDialect implements Dialect {
         return Schema.withViews(List.of(Schema.V4_INPUT_ROWS,
             "ALTER TABLE larder_job_lock ADD COLUMN process TEXT, ADD COLUMN expires_at TIMESTAMPTZ",
             "ALTER TABLE larder_batch ADD COLUMN served_until TIMESTAMPTZ"), Schema.V4_VIEWS);
+      case 5:
+        return List.of("CREATE TABLE larder_batch_parts (batch_id BIGINT NOT NULL, row_table TEXT NOT NULL,"
+            + " part INTEGER NOT NULL, attempt TEXT NOT NULL, rows BIGINT NOT NULL DEFAULT 0,"
+            + " keys BIGINT NOT NULL DEFAULT 0, committed_at TIMESTAMPTZ NOT NULL,"
+            + " PRIMARY KEY (batch_id, row_table, part))");
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
@@ -135,38 +140,31 @@ public final class PostgresDialect implements Dialect {
 
   /** The partition holding {@code batchId}'s rows of {@code table}. */
   static String partition(RowTable table, long batchId) {
-    return table.table() + "_" + batchId;
+    return Partitions.name(table, batchId);
   }
 
   /**
-   * Detaches (concurrently: readers of other partitions are not blocked) and drops each partition of
-   * the batch, including ones never attached because their load failed.
+   * Drops each partition of the batch (see {@link Partitions#drop}), then deletes its rows of the small
+   * tables and its ledger rows, in that order: a part still being loaded holds its partition until it commits,
+   * so its ledger row is in before the drop goes through, and gone after.
    */
   @Override public void dropRows(Store store, long batchId) {
     store.withConnection("drop the partitions of batch " + batchId, c -> {
-      for (RowTable t : RowTable.values()) {
-        String part = partition(t, batchId);
-        List<Boolean> pending = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT i.inhdetachpending FROM pg_inherits i WHERE i.inhrelid = to_regclass(?)")) {
-          ps.setString(1, part);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) pending.add(rs.getBoolean(1));
-          }
-        }
-        if (!pending.isEmpty()) {
-          Store.execute(c, "ALTER TABLE " + t.table() + " DETACH PARTITION " + part
-              + (pending.get(0) ? " FINALIZE" : " CONCURRENTLY"));
-        }
-        Store.execute(c, "DROP TABLE IF EXISTS " + part);
-      }
-      for (String t : Schema.SMALL_ROW_TABLES) {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t + " WHERE batch_id = ?")) {
-          ps.setLong(1, batchId);
-          ps.executeUpdate();
-        }
-      }
+      for (RowTable t : RowTable.values()) Partitions.drop(c, t, batchId);
+      for (String t : Schema.SMALL_ROW_TABLES) delete(c, t, batchId);
+      delete(c, Schema.LEDGER, batchId);
       return null;
     });
+  }
+
+  private static void delete(Connection c, String table, long batchId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE batch_id = ?")) {
+      ps.setLong(1, batchId);
+      ps.executeUpdate();
+    }
+  }
+
+  @Override public PartitionedLoad prepareParts(Store store, long batchId, RowTable table, int parts) {
+    return PostgresParts.prepare(store, batchId, table, parts);
   }
 }

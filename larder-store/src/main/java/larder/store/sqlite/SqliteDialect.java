@@ -10,6 +10,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import larder.store.BatchLoad;
 import larder.store.Dialect;
+import larder.store.PartWriter;
+import larder.store.PartitionedLoad;
 import larder.store.RowTable;
 import larder.store.Schema;
 import larder.store.Store;
@@ -100,6 +102,11 @@ public final class SqliteDialect implements Dialect {
             "ALTER TABLE larder_job_lock ADD COLUMN process TEXT",
             "ALTER TABLE larder_job_lock ADD COLUMN expires_at TEXT",
             "ALTER TABLE larder_batch ADD COLUMN served_until TEXT"), Schema.V4_VIEWS);
+      case 5:
+        return List.of("CREATE TABLE larder_batch_parts (batch_id INTEGER NOT NULL, row_table TEXT NOT NULL,"
+            + " part INTEGER NOT NULL, attempt TEXT NOT NULL, rows INTEGER NOT NULL DEFAULT 0,"
+            + " keys INTEGER NOT NULL DEFAULT 0, committed_at TEXT NOT NULL,"
+            + " PRIMARY KEY (batch_id, row_table, part)) WITHOUT ROWID");
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
@@ -145,8 +152,14 @@ public final class SqliteDialect implements Dialect {
     store.write("remove the rows of batch " + batchId, c -> {
       for (RowTable t : RowTable.values()) delete(c, t.table(), batchId);
       for (String t : Schema.SMALL_ROW_TABLES) delete(c, t, batchId);
+      delete(c, Schema.LEDGER, batchId);
       return null;
     });
+  }
+
+  /** Refused: other processes cannot share the file with its writer (see {@link PartitionedLoad}). */
+  @Override public PartitionedLoad prepareParts(Store store, long batchId, RowTable table, int parts) {
+    throw PartWriter.sqlite(store.location());
   }
 
   private static void delete(Connection c, String table, long batchId) throws SQLException {
