@@ -1,5 +1,7 @@
 package larder.cli;
 
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
@@ -68,7 +70,7 @@ abstract class StatusCommandTest {
   }
 
   BatchInfo publish(String job) {
-    BatchWriter w = publisher.begin(job, "scores", "import", "{}");
+    BatchWriter w = publisher.begin(job, BatchKind.SCORES, "import", BatchParams.NONE);
     Scores.Builder s = new Scores.Builder();
     s.add("e1", 0.5, null);
     s.add("e2", 0.25, null);
@@ -77,7 +79,7 @@ abstract class StatusCommandTest {
   }
 
   long fail(String job, String why) {
-    BatchWriter w = publisher.begin(job, "scores", "import", "{}");
+    BatchWriter w = publisher.begin(job, BatchKind.SCORES, "import", BatchParams.NONE);
     w.fail(why);
     return w.batchId();
   }
@@ -109,7 +111,7 @@ abstract class StatusCommandTest {
         .contains("), failed: job 'gated': quality gate failed, not publishing: ndcg@10 0.0410 is below min 0.05")
         .containsPattern("fresh .* ok").contains("1 of 2 jobs need attention");
 
-    try (BatchWriter first = publisher.begin("first", "scores", "import", "{}")) {
+    try (BatchWriter first = publisher.begin("first", BatchKind.SCORES, "import", BatchParams.NONE)) {
       Result writing = status();
       assertThat(writing.exit()).isEqualTo(1);
       assertThat(writing.out()).contains("first: never published: its first batch, " + first.batchId()

@@ -1,5 +1,7 @@
 package larder.http;
 
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -465,13 +467,13 @@ abstract class HttpApiContract {
       assertThat(j.get("batch_id").asLong()).isEqualTo(current.id());
       assertThat(j.get("is_current").asBoolean()).isTrue();
       assertThat(j.get("status").asText()).isEqualTo("published");
-      assertThat(j.get("kind").asText()).isEqualTo(current.kind());
+      assertThat(j.get("kind").asText()).isEqualTo(current.kind().text());
       assertThat(j.get("model").asText()).isEqualTo(current.model());
       assertThat(j.get("rows").asLong()).isEqualTo(current.rows());
       assertThat(j.get("params").isObject()).as("params of %s", job).isTrue();
       assertThat(j.get("metrics").isObject()).as("metrics of %s", job).isTrue();
-      assertThat(j.get("params")).isEqualTo(JSON.readTree(current.params()));
-      assertThat(j.get("metrics")).isEqualTo(JSON.readTree(current.metrics()));
+      assertThat(j.get("params")).isEqualTo(JSON.readTree(current.params().toJson()));
+      assertThat(j.get("metrics")).isEqualTo(JSON.readTree(current.metrics().toJson()));
       assertThat(Instant.parse(j.get("published_at").asText())).isEqualTo(current.publishedAt());
       assertThat(j.get("age").isNumber()).isTrue();
     }
@@ -536,7 +538,7 @@ abstract class HttpApiContract {
   void statusIsFailingWhileAJobNeverPublishedOrItsLatestRunFailed() {
     String job = STATUS_PROBE;
     Publisher publisher = new Publisher(store);
-    publisher.begin(job, "scores", "probe", "{}").close(); // closed without publishing: a failed run
+    publisher.begin(job, BatchKind.SCORES, "probe", BatchParams.NONE).close(); // closed without publishing: a failed run
     Answer never = get("/v1/status");
     assertThat(never.status).isEqualTo(503);
     assertThat(never.json().get("status").asText()).isEqualTo("failing");
@@ -548,7 +550,7 @@ abstract class HttpApiContract {
     assertThat(get("/v1/status").status).isEqualTo(200);
 
     long failed;
-    try (var w = publisher.begin(job, "scores", "probe", "{}")) {
+    try (var w = publisher.begin(job, BatchKind.SCORES, "probe", BatchParams.NONE)) {
       failed = w.batchId();
     }
     Answer latestFailed = get("/v1/status");
@@ -569,7 +571,7 @@ abstract class HttpApiContract {
   }
 
   private static long publishOneScore(Publisher publisher, String job) {
-    try (var w = publisher.begin(job, "scores", "probe", "{}")) {
+    try (var w = publisher.begin(job, BatchKind.SCORES, "probe", BatchParams.NONE)) {
       Scores.Builder b = new Scores.Builder();
       b.add("e1", 0.5, null);
       w.writeScores(b.build());

@@ -15,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchMetrics;
 import larder.core.ConfigException;
 import larder.core.IdMap;
 import larder.core.LarderException;
@@ -81,7 +83,7 @@ public final class BatchWriter implements AutoCloseable {
   private final Publisher publisher;
   private final Store store;
   private final String job;
-  private final String kind;
+  private final BatchKind kind;
   private final long batchId;
   private final JobLock lock;
   private final Progress progress;
@@ -94,7 +96,7 @@ public final class BatchWriter implements AutoCloseable {
   private volatile State state = State.OPEN;
   private volatile Throwable writerFailure;
   private volatile boolean fallbackWritten;
-  private volatile String metrics;
+  private volatile BatchMetrics metrics;
   private volatile Long inputRows;
   private long recRows;
   private long similarRows;
@@ -111,7 +113,7 @@ public final class BatchWriter implements AutoCloseable {
   private final Set<Integer> fallbackSegments = new HashSet<>();
   private String segmentJob;
 
-  BatchWriter(Publisher publisher, String job, String kind, long batchId, JobLock lock, int queueLists,
+  BatchWriter(Publisher publisher, String job, BatchKind kind, long batchId, JobLock lock, int queueLists,
       Progress progress) {
     this.publisher = publisher;
     this.store = publisher.store();
@@ -134,7 +136,7 @@ public final class BatchWriter implements AutoCloseable {
   synchronized boolean publishing() { return state == State.PUBLISHING; }
 
   /** What the batch holds, as given to {@link Publisher#begin}. */
-  public String kind() { return kind; }
+  public BatchKind kind() { return kind; }
 
   /** Recommendation lists: key = dense user id in {@code users}, items dense ids in {@code items}. */
   public TopNSink recommendationSink(IdMap users, IdMap items) {
@@ -198,8 +200,8 @@ public final class BatchWriter implements AutoCloseable {
       throw new ConfigException("segment_job", segmentsJob, "is this job itself; it must name a segments job",
           "name the job that publishes the customer segments");
     }
-    String published = publisher.publishedKind(segmentsJob);
-    if (published != null && !Batches.SEGMENTS.equals(published)) {
+    BatchKind published = publisher.publishedKind(segmentsJob);
+    if (published != null && published != BatchKind.SEGMENTS) {
       throw new ConfigException("segment_job", segmentsJob, "job '" + segmentsJob + "' publishes '" + published
           + "' batches, not 'segments'", "name the job that publishes the customer segments");
     }
@@ -266,7 +268,7 @@ public final class BatchWriter implements AutoCloseable {
    *     (PostgreSQL text cannot hold one; refused on SQLite too, so a file publishes the same on both)
    */
   public void writeScores(Scores s) {
-    requireKind(Batches.SCORES, "scores");
+    requireKind(BatchKind.SCORES, "scores");
     synchronized (this) {
       if (scoresWritten) {
         throw new IllegalStateException("batch " + batchId + " of job '" + job + "': scores written twice");
@@ -368,9 +370,9 @@ public final class BatchWriter implements AutoCloseable {
     }
   }
 
-  /** Evaluation metrics as JSON text, stored with the batch on publish (and on failure). */
-  public void setMetrics(String json) {
-    this.metrics = json;
+  /** What the run measured, stored with the batch on publish (and on failure). */
+  public void setMetrics(BatchMetrics measured) {
+    this.metrics = measured;
   }
 
   /**
@@ -383,18 +385,18 @@ public final class BatchWriter implements AutoCloseable {
   }
 
   private void requireSegments(String what) {
-    requireKind(Batches.SEGMENTS, what);
+    requireKind(BatchKind.SEGMENTS, what);
   }
 
-  private void requireKind(String wanted, String what) {
-    if (!wanted.equals(kind)) {
+  private void requireKind(BatchKind wanted, String what) {
+    if (wanted != kind) {
       throw new IllegalStateException("batch " + batchId + " of job '" + job + "' is a '" + kind
           + "' batch; only a '" + wanted + "' batch takes " + what);
     }
   }
 
   private void requireLists(String what) {
-    if (!Batches.RECOMMENDATIONS.equals(kind)) {
+    if (kind != BatchKind.RECOMMENDATIONS) {
       throw new IllegalStateException("batch " + batchId + " of job '" + job + "' is a '" + kind + "' batch;"
           + " it takes no " + what);
     }
@@ -552,7 +554,7 @@ public final class BatchWriter implements AutoCloseable {
       joinWriter();
       if (writerFailure != null) throw writerError(writerFailure);
       Dialect d = store.dialect();
-      String m = metrics;
+      BatchMetrics m = metrics;
       store.write("switch job '" + job + "' to batch " + batchId, c -> {
         String holder = JobLock.owner(c, d, job);
         if (!lock.owner().equals(holder)) {
@@ -570,8 +572,8 @@ public final class BatchWriter implements AutoCloseable {
             if (rs.next()) previous = rs.getLong(1);
           }
         }
-        boolean segments = Batches.SEGMENTS.equals(kind);
-        boolean scores = Batches.SCORES.equals(kind);
+        boolean segments = kind == BatchKind.SEGMENTS;
+        boolean scores = kind == BatchKind.SCORES;
         try (var ps = c.prepareStatement("UPDATE larder_batch SET rec_rows = ?, similar_rows = ?, users = ?,"
             + " segments = ?, segment_job = ?, metrics = COALESCE(?, metrics), input_rows = ? WHERE batch_id = ?")) {
           ps.setLong(1, recRows);
@@ -579,7 +581,7 @@ public final class BatchWriter implements AutoCloseable {
           ps.setLong(3, segments ? customers : scores ? entities : users.get());
           ps.setLong(4, segments ? segmentCount : scores ? 0 : fallbackSegments.size());
           ps.setString(5, segmentJob);
-          ps.setString(6, m);
+          ps.setString(6, m == null ? null : m.toJson());
           if (inputRows == null) ps.setNull(7, Types.BIGINT);
           else ps.setLong(7, inputRows);
           ps.setLong(8, batchId);

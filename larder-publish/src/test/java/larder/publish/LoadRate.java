@@ -1,5 +1,7 @@
 package larder.publish;
 
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.testkit.PgSchema;
 
 import java.io.ByteArrayOutputStream;
@@ -47,7 +49,7 @@ public final class LoadRate {
     Publisher pub = new Publisher(s);
     long t0 = System.nanoTime();
     BatchInfo b;
-    try (BatchWriter w = pub.begin("rate", "recommendations", "test", "{}")) {
+    try (BatchWriter w = pub.begin("rate", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
       p.sendParallel(w.recommendationSink(p.users, p.items), round + 1, 2);
       b = w.publish(2);
     }

@@ -1,5 +1,9 @@
 package larder.publish;
 
+import larder.core.BatchKind;
+import larder.core.BatchParams;
+import larder.core.BatchMetrics;
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,11 +71,11 @@ abstract class PublisherContract {
   }
 
   BatchInfo publishGeneration(Planted p, String job, int gen, int keep) throws Exception {
-    try (BatchWriter w = pub.begin(job, "recommendations", "test", "{\"gen\":" + gen + "}")) {
+    try (BatchWriter w = pub.begin(job, BatchKind.RECOMMENDATIONS, "test", BatchParams.of(Map.of("gen", gen)))) {
       p.send(w.recommendationSink(p.users, p.items), gen, 0, 1);
       w.writeFallback(new int[] {gen % p.items.size(), 1, 2}, new float[] {3, 2, 1}, 3, p.items);
       w.similarSink(p.items).accept(0, new int[] {1, 2}, new float[] {0.5f, 0.25f}, 2);
-      w.setMetrics("{\"gen\":" + gen + "}");
+      w.setMetrics(BatchMetrics.of(Map.of("gen", gen)));
       return w.publish(keep);
     }
   }
@@ -107,8 +111,8 @@ abstract class PublisherContract {
     assertThat(b.rows()).isEqualTo(3000);
     assertThat(b.keys()).isEqualTo(300);
     assertThat(b.secondaryRows()).isEqualTo(2);
-    assertThat(b.metrics()).isEqualTo("{\"gen\":1}");
-    assertThat(b.params()).isEqualTo("{\"gen\":1}");
+    assertThat(b.metrics().toJson()).isEqualTo("{\"gen\":1}");
+    assertThat(b.params().toJson()).isEqualTo("{\"gen\":1}");
     assertThat(b.publishedAt()).isNotNull().isAfterOrEqualTo(b.createdAt());
     assertThat(currentOf("shop")).isEqualTo(b.id());
     try (Connection c = rawConnection()) {
@@ -180,7 +184,7 @@ abstract class PublisherContract {
   @Test void aRunFailingMidLoadLeavesThePreviousBatchServing() throws Exception {
     Planted p = new Planted(500, 40, 8);
     long b1 = publishGeneration(p, "shop", 1, 3).id();
-    BatchWriter w = pub.begin("shop", "recommendations", "test", "{}");
+    BatchWriter w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     TopNSink sink = w.recommendationSink(p.users, p.items);
     try {
       p.send((u, it, sc, n) -> {
@@ -211,7 +215,7 @@ abstract class PublisherContract {
   @Test void closingWithoutPublishIsAFailedRun() throws Exception {
     Planted p = new Planted(50, 10, 3);
     long id;
-    try (BatchWriter w = pub.begin("shop", "recommendations", "test", "{}")) {
+    try (BatchWriter w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
       p.send(w.recommendationSink(p.users, p.items), 1, 0, 1);
       id = w.batchId();
     }
@@ -223,7 +227,7 @@ abstract class PublisherContract {
   @Test void aWriterFailureSurfacesAsStoreErrorAndTheOldBatchServes() throws Exception {
     Planted p = new Planted(20, 10, 3);
     long b1 = publishGeneration(p, "shop", 1, 3).id();
-    BatchWriter w = pub.begin("shop", "recommendations", "test", "{}");
+    BatchWriter w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     TopNSink sink = w.recommendationSink(p.users, p.items);
     p.send(sink, 2, 0, 1);
     try {
@@ -238,17 +242,17 @@ abstract class PublisherContract {
   }
 
   @Test void aSecondConcurrentRunOfAJobIsRefused() throws Exception {
-    try (BatchWriter first = pub.begin("shop", "recommendations", "test", "{}")) {
-      assertThatThrownBy(() -> pub.begin("shop", "recommendations", "test", "{}"))
+    try (BatchWriter first = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      assertThatThrownBy(() -> pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("job 'shop' is already running (since ")
           .hasMessageContaining("owner " + PublishOptions.DEFAULTS.owner())
           .hasMessageContaining("DELETE FROM larder_job_lock");
-      try (BatchWriter other = pub.begin("news", "recommendations", "test", "{}")) {
+      try (BatchWriter other = pub.begin("news", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
         assertThat(other.batchId()).isGreaterThan(first.batchId());
       }
     }
-    pub.begin("shop", "recommendations", "test", "{}").close();
+    pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE).close();
   }
 
   /** Rewrites the lock of {@code job} as if {@code process} held it, with a lease ending at {@code expiresAt}. */
@@ -281,14 +285,14 @@ abstract class PublisherContract {
     Planted p = new Planted(20, 10, 3);
     long b1 = publishGeneration(p, "shop", 1, 3).id();
     // no rows: on SQLite a loading run holds the write lock, which the fake below needs
-    BatchWriter dead = pub.begin("shop", "recommendations", "test", "{}");
+    BatchWriter dead = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     lockHeldBy("shop", endedProcess(), Instant.now().plus(Duration.ofHours(1))); // its lease does not matter
     // shown as crashed before any run cleans it up
     assertThat(pub.info(dead.batchId()).status()).isEqualTo("failed");
     assertThat(message(dead.batchId())).startsWith("crashed: ").contains("no longer running");
     assertThat(status(dead.batchId())).as("the table itself").isEqualTo("staging");
 
-    BatchWriter fresh = pub.begin("shop", "recommendations", "test", "{}");
+    BatchWriter fresh = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     assertThat(status(dead.batchId())).isEqualTo("failed");
     assertThat(message(dead.batchId())).startsWith("crashed: ").contains("batch " + fresh.batchId());
     assertThatThrownBy(() -> dead.publish(3)).isInstanceOf(StoreException.class).hasMessageContaining("lock");
@@ -302,12 +306,12 @@ abstract class PublisherContract {
   }
 
   @Test void aReusedPidDoesNotKeepADeadRunsLock() {
-    BatchWriter dead = pub.begin("shop", "recommendations", "test", "{}");
+    BatchWriter dead = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     ProcessKey me = ProcessKey.current();
     assertThat(me.startMillis()).as("this platform reports start instants").isPositive();
     lockHeldBy("shop", new ProcessKey(me.pid(), me.startMillis() - 3_600_000, me.machine()),
         Instant.now().plus(Duration.ofHours(1)));
-    pub.begin("shop", "recommendations", "test", "{}").close();
+    pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE).close();
     assertThat(message(dead.batchId())).startsWith("crashed: ");
   }
 
@@ -315,10 +319,10 @@ abstract class PublisherContract {
     Process sleeper = new ProcessBuilder("sleep", "60").start();
     try {
       long start = sleeper.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-      BatchWriter live = pub.begin("shop", "recommendations", "test", "{}");
+      BatchWriter live = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
       lockHeldBy("shop", new ProcessKey(sleeper.pid(), start, ProcessKey.current().machine()),
           Instant.now().minus(Duration.ofHours(1)));
-      assertThatThrownBy(() -> pub.begin("shop", "recommendations", "test", "{}"))
+      assertThatThrownBy(() -> pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE))
           .isInstanceOf(StoreException.class).hasMessageContaining("already running")
           .hasMessageContaining("process " + sleeper.pid() + " of this machine is running");
       assertThat(pub.info(live.batchId()).status()).isEqualTo("staging");
@@ -330,15 +334,15 @@ abstract class PublisherContract {
 
   @Test void anotherHostsLockHoldsWhileItsLeaseLastsAndIsTakenOverOnceItRunsOut() {
     ProcessKey elsewhere = new ProcessKey(4242, 1_700_000_000_000L, "linux:another-machine:pid:[1]");
-    BatchWriter remote = pub.begin("shop", "recommendations", "test", "{}");
+    BatchWriter remote = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     lockHeldBy("shop", elsewhere, Instant.now().plus(Duration.ofMinutes(1)));
-    assertThatThrownBy(() -> pub.begin("shop", "recommendations", "test", "{}"))
+    assertThatThrownBy(() -> pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE))
         .isInstanceOf(StoreException.class).hasMessageContaining("already running").hasMessageContaining("lease");
     assertThat(pub.info(remote.batchId()).status()).isEqualTo("staging");
 
     lockHeldBy("shop", elsewhere, Instant.now().minusSeconds(1));
     assertThat(pub.info(remote.batchId()).status()).isEqualTo("failed");
-    BatchWriter next = pub.begin("shop", "recommendations", "test", "{}");
+    BatchWriter next = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     assertThat(message(remote.batchId())).startsWith("crashed: ").contains("lease ran out");
     next.close();
   }
@@ -346,7 +350,7 @@ abstract class PublisherContract {
   @Test void theRunningProcessRenewsItsLease() throws Exception {
     Publisher shortLease = new Publisher(store, PublishOptions.DEFAULTS.withLockLease(Duration.ofMillis(400)),
         Progress.NONE);
-    try (BatchWriter w = shortLease.begin("shop", "recommendations", "test", "{}")) {
+    try (BatchWriter w = shortLease.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
       Instant first = leaseEnd("shop");
       Instant later = first;
       for (int i = 0; i < 100 && !later.isAfter(first); i++) {
@@ -364,7 +368,7 @@ abstract class PublisherContract {
   }
 
   @Test void aLockWrittenBeforeLeasesKeepsItsSixHoursUnlessItsProcessIsGone() throws Exception {
-    BatchWriter old = pub.begin("shop", "recommendations", "test", "{}");
+    BatchWriter old = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     Instant acquired = Instant.now().minus(Duration.ofHours(1));
     store.write("an old version's lock", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE larder_job_lock SET owner = ?, acquired_at = ?,"
@@ -375,7 +379,7 @@ abstract class PublisherContract {
       }
       return null;
     });
-    assertThatThrownBy(() -> pub.begin("shop", "recommendations", "test", "{}")).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)).isInstanceOf(StoreException.class)
         .hasMessageContaining("elsewhere/99#1");
     long gone = endedProcess().pid();
     store.write("an old version's lock of this host", c -> {
@@ -385,14 +389,14 @@ abstract class PublisherContract {
       }
       return null;
     });
-    pub.begin("shop", "recommendations", "test", "{}").close();
+    pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE).close();
     assertThat(status(old.batchId())).isEqualTo("failed");
   }
 
   @Test void stoppingRunsFailsThemReleasesTheirLocksAndRefusesNewOnes() throws Exception {
     Planted p = new Planted(200, 30, 5);
     ServingSnapshot before = publishAndSnapshot(p);
-    BatchWriter w = pub.begin("shop", "recommendations", "test", "{}");
+    BatchWriter w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     TopNSink sink = w.recommendationSink(p.users, p.items);
     p.send(sink, 2, 0, 2);
     List<Publisher.Stopped> stopped = pub.stopRuns("interrupted by SIGTERM", System.nanoTime() + 30_000_000_000L);
@@ -405,7 +409,7 @@ abstract class PublisherContract {
         .hasMessageContaining("interrupted by SIGTERM");
     w.fail(new IllegalStateException("the runner's own failure")); // what a runner does next: no change
     assertThat(message(w.batchId())).isEqualTo("interrupted by SIGTERM");
-    assertThatThrownBy(() -> pub.begin("news", "recommendations", "test", "{}")).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> pub.begin("news", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)).isInstanceOf(StoreException.class)
         .hasMessageContaining("interrupted by SIGTERM");
     assertThat(pub.stopRuns("again", System.nanoTime())).isEmpty();
     assertThat(snapshot()).isEqualTo(before);
@@ -416,7 +420,7 @@ abstract class PublisherContract {
     ServingSnapshot before = publishAndSnapshot(p);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      BatchWriter w = pub.begin("shop", "recommendations", "test", "{}");
+      BatchWriter w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
       Future<BatchInfo> publishing;
       Future<List<Publisher.Stopped>> stopping;
       try (AutoCloseable block = blockLoads()) {
@@ -478,9 +482,9 @@ abstract class PublisherContract {
   }
 
   @Test void jobNamesAreValidated() {
-    assertThatThrownBy(() -> pub.begin("shop recs!", "recommendations", "als", "{}"))
+    assertThatThrownBy(() -> pub.begin("shop recs!", BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE))
         .isInstanceOf(ConfigException.class).hasMessageContaining("shop recs!");
-    assertThatThrownBy(() -> pub.begin("", "recommendations", "als", "{}")).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> pub.begin("", BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)).isInstanceOf(ConfigException.class);
   }
 
   @Test void twoHundredThousandRowsFromTwoThreadsRoundTripExactly() throws Exception {
@@ -489,7 +493,7 @@ abstract class PublisherContract {
     Publisher withProgress = new Publisher(store, PublishOptions.DEFAULTS,
         (phase, done, total, unit) -> lastReported.set(done));
     BatchInfo b;
-    try (BatchWriter w = withProgress.begin("big", "recommendations", "test", "{}")) {
+    try (BatchWriter w = withProgress.begin("big", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
       p.sendParallel(w.recommendationSink(p.users, p.items), 5, 2);
       b = w.publish(2);
     }
@@ -504,7 +508,7 @@ abstract class PublisherContract {
   @Test void aFullQueueMakesScoringThreadsWait() throws Exception {
     Planted p = new Planted(200, 10, 3);
     Publisher small = new Publisher(store, PublishOptions.DEFAULTS.withQueueLists(4), Progress.NONE);
-    BatchWriter w = small.begin("shop", "recommendations", "test", "{}");
+    BatchWriter w = small.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     TopNSink sink = w.recommendationSink(p.users, p.items);
     AtomicInteger accepted = new AtomicInteger();
     Thread producer;

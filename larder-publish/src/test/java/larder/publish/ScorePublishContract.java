@@ -1,5 +1,8 @@
 package larder.publish;
 
+import larder.core.BatchKind;
+import larder.core.BatchParams;
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,7 +54,7 @@ abstract class ScorePublishContract {
   }
 
   BatchInfo publishScores(PlantedScores p, String job, int gen, int keep) {
-    try (BatchWriter w = pub.begin(job, "scores", "churn", "{\"gen\":" + gen + "}")) {
+    try (BatchWriter w = pub.begin(job, BatchKind.SCORES, "churn", BatchParams.of(Map.of("gen", gen)))) {
       w.writeScores(p.scores(gen));
       return w.publish(keep);
     }
@@ -92,12 +95,12 @@ abstract class ScorePublishContract {
       if (phase.equals("load")) loaded.set(done);
     });
     BatchInfo b;
-    try (BatchWriter w = withProgress.begin("churn", "scores", "xgb", "{}")) {
-      assertThat(w.kind()).isEqualTo("scores");
+    try (BatchWriter w = withProgress.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
+      assertThat(w.kind()).isEqualTo(BatchKind.SCORES);
       w.writeScores(p.scores(1));
       b = w.publish(3);
     }
-    assertThat(b.kind()).isEqualTo("scores");
+    assertThat(b.kind()).isEqualTo(BatchKind.SCORES);
     assertThat(b.status()).isEqualTo("published");
     assertThat(b.rows()).isEqualTo(60_000);
     assertThat(b.keys()).isEqualTo(60_000);
@@ -118,13 +121,13 @@ abstract class ScorePublishContract {
     double[] score = new double[1_000];
     for (int e = 0; e < score.length; e++) score[e] = -e / 7.0;
     BatchInfo b;
-    try (BatchWriter w = pub.begin("plain", "scores", "import", "{}")) {
+    try (BatchWriter w = pub.begin("plain", BatchKind.SCORES, "import", BatchParams.NONE)) {
       w.writeScores(new Scores(ids, score, null));
       b = w.publish(2);
     }
     assertThat(b.keys()).isEqualTo(1_000);
     assertThat(count("SELECT count(*) FROM larder_scores WHERE job = 'plain' AND label IS NULL")).isEqualTo(1_000);
-    try (BatchWriter w = pub.begin("plain", "scores", "import", "{}")) {
+    try (BatchWriter w = pub.begin("plain", BatchKind.SCORES, "import", BatchParams.NONE)) {
       w.writeScores(new Scores(new IdMap(), new double[0], null));
       b = w.publish(2);
     }
@@ -198,7 +201,7 @@ abstract class ScorePublishContract {
     PlantedScores p = new PlantedScores(2_000);
     long b1 = publishScores(p, "churn", 1, 3).id();
     long partitionsBefore = tableCount("larder_score_rows");
-    BatchWriter w = pub.begin("churn", "scores", "xgb", "{}");
+    BatchWriter w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE);
     w.writeScores(p.scores(2));
     w.fail(new ModelException("the import file was truncated", "export it again"));
     assertThat(status(w.batchId())).isEqualTo("failed");
@@ -210,7 +213,7 @@ abstract class ScorePublishContract {
       p.assertServing(c, "churn", 1);
     }
     long id;
-    try (BatchWriter w2 = pub.begin("churn", "scores", "xgb", "{}")) {
+    try (BatchWriter w2 = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
       w2.writeScores(p.scores(3));
       id = w2.batchId();
     } // closed without publishing
@@ -241,18 +244,18 @@ abstract class ScorePublishContract {
 
   @Test void aJobKeepsItsKindAndUnknownKindsAreRefused() throws Exception {
     publishScores(new PlantedScores(20), "churn", 1, 2);
-    for (String other : List.of("segments", "recommendations")) {
-      assertThatThrownBy(() -> pub.begin("churn", other, "m", "{}")).isInstanceOf(ConfigException.class)
+    for (BatchKind other : List.of(BatchKind.SEGMENTS, BatchKind.RECOMMENDATIONS)) {
+      assertThatThrownBy(() -> pub.begin("churn", other, "m", BatchParams.NONE)).isInstanceOf(ConfigException.class)
           .hasMessageContaining("'churn'").hasMessageContaining("'scores'").hasMessageContaining("'" + other + "'");
     }
-    try (BatchWriter w = pub.begin("seg", "segments", "kmeans", "{}")) {
+    try (BatchWriter w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
       w.writeSegments(new PlantedSegments(20, 2, true).assignment(1));
       w.publish(2);
     }
-    assertThatThrownBy(() -> pub.begin("seg", "scores", "xgb", "{}")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> pub.begin("seg", BatchKind.SCORES, "xgb", BatchParams.NONE)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("'seg'").hasMessageContaining("'segments'").hasMessageContaining("'scores'")
         .satisfies(e -> assertThat(((ConfigException) e).hint()).contains("seg-scores"));
-    assertThatThrownBy(() -> pub.begin("new", "score", "xgb", "{}")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> pub.begin("new", null, "xgb", BatchParams.NONE)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("recommendations, segments, scores");
     assertThat(count("SELECT count(*) FROM larder_job_lock")).as("refused before taking the lock").isZero();
     assertThat(count("SELECT count(*) FROM larder_batch WHERE job = 'new'")).isZero();
@@ -260,7 +263,7 @@ abstract class ScorePublishContract {
 
   @Test void eachKindTakesOnlyItsOwnRows() {
     Scores s = new PlantedScores(3).scores(1);
-    try (BatchWriter w = pub.begin("churn", "scores", "xgb", "{}")) {
+    try (BatchWriter w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
       assertThatThrownBy(() -> w.recommendationSink(IdMap.sequential(1), IdMap.sequential(1)))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("'scores' batch");
       assertThatThrownBy(() -> w.writeFallback(new int[] {0}, new float[] {1}, 1, IdMap.sequential(1)))
@@ -269,8 +272,8 @@ abstract class ScorePublishContract {
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("only a 'segments' batch");
       assertThatThrownBy(() -> w.writeProfiles(List.of())).isInstanceOf(IllegalStateException.class);
     }
-    for (String kind : List.of("recommendations", "segments")) {
-      try (BatchWriter w = pub.begin("other-" + kind, kind, "m", "{}")) {
+    for (BatchKind kind : List.of(BatchKind.RECOMMENDATIONS, BatchKind.SEGMENTS)) {
+      try (BatchWriter w = pub.begin("other-" + kind, kind, "m", BatchParams.NONE)) {
         assertThatThrownBy(() -> w.writeScores(s)).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("'" + kind + "' batch").hasMessageContaining("only a 'scores' batch");
       }
@@ -281,7 +284,7 @@ abstract class ScorePublishContract {
     IdMap ids = new IdMap();
     for (String id : List.of("ok", "bad", "nul\0")) ids.intern(id);
     long id;
-    try (BatchWriter w = pub.begin("churn", "scores", "xgb", "{}")) {
+    try (BatchWriter w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
       id = w.batchId();
       assertThatThrownBy(() -> w.writeScores(new Scores(ids, new double[] {1, Double.NaN, 2}, null)))
           .isInstanceOf(ModelException.class).hasMessageContaining("entity 'bad'").hasMessageContaining("NaN")
@@ -290,11 +293,11 @@ abstract class ScorePublishContract {
           .isInstanceOf(IllegalStateException.class); // once per batch, even when the first was refused
     }
     assertThat(status(id)).isEqualTo("failed");
-    try (BatchWriter w = pub.begin("churn", "scores", "xgb", "{}")) {
+    try (BatchWriter w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
       assertThatThrownBy(() -> w.writeScores(new Scores(ids, new double[] {1, 2, 3}, null)))
           .isInstanceOf(ModelException.class).hasMessageContaining("entity 'nul\\0'").hasMessageContaining("NUL");
     }
-    try (BatchWriter w = pub.begin("churn", "scores", "xgb", "{}")) {
+    try (BatchWriter w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
       assertThatThrownBy(() -> w.writeScores(new Scores(IdMap.sequential(2), new double[] {1, 2},
           new String[] {"fine", "not\0fine"}))).isInstanceOf(ModelException.class)
           .hasMessageContaining("entity '1'").hasMessageContaining("label");

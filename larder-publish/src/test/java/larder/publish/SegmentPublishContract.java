@@ -1,5 +1,8 @@
 package larder.publish;
 
+import larder.core.BatchKind;
+import larder.core.BatchParams;
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,7 +57,7 @@ abstract class SegmentPublishContract {
   }
 
   BatchInfo publishSegments(PlantedSegments p, String job, int gen, int keep) {
-    try (BatchWriter w = pub.begin(job, "segments", "kmeans", "{\"gen\":" + gen + "}")) {
+    try (BatchWriter w = pub.begin(job, BatchKind.SEGMENTS, "kmeans", BatchParams.of(Map.of("gen", gen)))) {
       w.writeSegments(p.assignment(gen));
       w.writeProfiles(p.profiles(gen));
       w.writeTransitions(p.transitions(gen));
@@ -97,14 +100,14 @@ abstract class SegmentPublishContract {
       if (phase.equals("load")) loaded.set(done);
     });
     BatchInfo b;
-    try (BatchWriter w = withProgress.begin("shop-segments", "segments", "kmeans", "{\"k\":5}")) {
-      assertThat(w.kind()).isEqualTo("segments");
+    try (BatchWriter w = withProgress.begin("shop-segments", BatchKind.SEGMENTS, "kmeans", BatchParams.of(Map.of("k", 5)))) {
+      assertThat(w.kind()).isEqualTo(BatchKind.SEGMENTS);
       w.writeSegments(p.assignment(1));
       w.writeProfiles(p.profiles(1));
       w.writeTransitions(p.transitions(1));
       b = w.publish(3);
     }
-    assertThat(b.kind()).isEqualTo("segments");
+    assertThat(b.kind()).isEqualTo(BatchKind.SEGMENTS);
     assertThat(b.status()).isEqualTo("published");
     assertThat(b.rows()).isEqualTo(2_000);
     assertThat(b.keys()).isEqualTo(2_000);
@@ -136,7 +139,7 @@ abstract class SegmentPublishContract {
   @Test void segmentIdsAreCountedFromTheRowsAndProfilesAndTransitionsAreOptional() throws Exception {
     PlantedSegments p = new PlantedSegments(100, 4, true);
     BatchInfo b;
-    try (BatchWriter w = pub.begin("bare", "segments", "rules", "{}")) {
+    try (BatchWriter w = pub.begin("bare", BatchKind.SEGMENTS, "rules", BatchParams.NONE)) {
       w.writeSegments(p.assignment(2));
       b = w.publish(1);
     }
@@ -208,7 +211,7 @@ abstract class SegmentPublishContract {
     PlantedSegments p = new PlantedSegments(1_000, 4, true);
     long b1 = publishSegments(p, "seg", 1, 3).id();
     long partitionsBefore = tableCount("larder_segment_rows");
-    BatchWriter w = pub.begin("seg", "segments", "kmeans", "{}");
+    BatchWriter w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE);
     w.writeSegments(p.assignment(2));
     w.writeProfiles(p.profiles(2));
     w.writeTransitions(p.transitions(2));
@@ -223,7 +226,7 @@ abstract class SegmentPublishContract {
     }
     // closing without publishing is a failed run too, and the lock is free again
     long id;
-    try (BatchWriter w2 = pub.begin("seg", "segments", "kmeans", "{}")) {
+    try (BatchWriter w2 = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
       w2.writeSegments(p.assignment(3));
       id = w2.batchId();
     }
@@ -274,7 +277,7 @@ abstract class SegmentPublishContract {
     IdMap users = IdMap.sequential(10);
     IdMap items = new IdMap();
     for (int i = 0; i < 40; i++) items.intern("i" + i);
-    try (BatchWriter w = pub.begin(job, "recommendations", "als", "{}")) {
+    try (BatchWriter w = pub.begin(job, BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)) {
       var sink = w.recommendationSink(users, items);
       for (int u = 0; u < 10; u++) sink.accept(u, new int[] {u, u + 1}, new float[] {gen + 0.5f, gen + 0.25f}, 2);
       w.writeFallback(new int[] {0, 1}, new float[] {2, 1}, 2, items);
@@ -310,7 +313,7 @@ abstract class SegmentPublishContract {
     publishRecommendations("shop", null, 1, 2);
     IdMap items = IdMap.sequential(5);
     long id;
-    try (BatchWriter w = pub.begin("other", "recommendations", "als", "{}")) {
+    try (BatchWriter w = pub.begin("other", BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)) {
       id = w.batchId();
       assertThatThrownBy(() -> w.setSegmentJob("shop")).isInstanceOf(ConfigException.class)
           .hasMessageContaining("'shop' publishes 'recommendations' batches, not 'segments'");
@@ -330,26 +333,26 @@ abstract class SegmentPublishContract {
 
   @Test void aJobCannotChangeItsKind() throws Exception {
     publishRecommendations("shop", null, 1, 2);
-    assertThatThrownBy(() -> pub.begin("shop", "segments", "kmeans", "{}")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> pub.begin("shop", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("'shop'").hasMessageContaining("'recommendations'").hasMessageContaining("'segments'")
         .satisfies(e -> assertThat(((ConfigException) e).hint()).contains("shop-segments"));
     publishSegments(new PlantedSegments(20, 2, true), "seg", 1, 2);
-    assertThatThrownBy(() -> pub.begin("seg", "recommendations", "als", "{}")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> pub.begin("seg", BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("'seg'").hasMessageContaining("'segments'").hasMessageContaining("'recommendations'");
     assertThat(count("SELECT count(*) FROM larder_job_lock")).as("refused before taking the lock").isZero();
     // a job whose runs all failed has published nothing, so its kind is still open
-    pub.begin("fresh", "recommendations", "als", "{}").close();
-    assertThat(publishSegments(new PlantedSegments(20, 2, true), "fresh", 1, 2).kind()).isEqualTo("segments");
+    pub.begin("fresh", BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE).close();
+    assertThat(publishSegments(new PlantedSegments(20, 2, true), "fresh", 1, 2).kind()).isEqualTo(BatchKind.SEGMENTS);
   }
 
   @Test void eachKindTakesOnlyItsOwnRows() {
-    try (BatchWriter w = pub.begin("seg", "segments", "kmeans", "{}")) {
+    try (BatchWriter w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
       assertThatThrownBy(() -> w.recommendationSink(IdMap.sequential(1), IdMap.sequential(1)))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("'segments' batch");
       assertThatThrownBy(() -> w.writeSegmentFallback(1, new int[] {0}, new float[] {1}, 1, IdMap.sequential(1)))
           .isInstanceOf(IllegalStateException.class);
     }
-    try (BatchWriter w = pub.begin("shop", "recommendations", "als", "{}")) {
+    try (BatchWriter w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)) {
       assertThatThrownBy(() -> w.writeSegments(new PlantedSegments(3, 2, true).assignment(1)))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("'recommendations' batch");
       assertThatThrownBy(() -> w.writeProfiles(List.of())).isInstanceOf(IllegalStateException.class);
@@ -358,14 +361,14 @@ abstract class SegmentPublishContract {
 
   @Test void invalidSegmentsAreModelErrorsNamingTheCustomerOrSegment() {
     PlantedSegments p = new PlantedSegments(30, 3, true);
-    try (BatchWriter w = pub.begin("seg", "segments", "kmeans", "{}")) {
+    try (BatchWriter w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
       SegmentAssignment good = p.assignment(1);
       float[] distance = good.distance().clone();
       distance[7] = Float.NaN;
       assertThatThrownBy(() -> w.writeSegments(new SegmentAssignment(p.customers, good.segment(), distance, good.rfm())))
           .isInstanceOf(ModelException.class).hasMessageContaining("customer 'c7'").hasMessageContaining("distance");
     }
-    try (BatchWriter w = pub.begin("seg", "segments", "kmeans", "{}")) {
+    try (BatchWriter w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
       SegmentAssignment good = p.assignment(1);
       short[] score = good.rfm().score().clone();
       score[4] = 561;
@@ -378,7 +381,7 @@ abstract class SegmentPublishContract {
       assertThatThrownBy(() -> w.writeSegments(new SegmentAssignment(p.customers, segment, good.distance(), null)))
           .isInstanceOf(IllegalStateException.class); // once per batch, even when the first was refused
     }
-    try (BatchWriter w = pub.begin("seg", "segments", "kmeans", "{}")) {
+    try (BatchWriter w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
       List<SegmentProfile> twice = new ArrayList<>(p.profiles(1));
       twice.add(twice.get(0));
       assertThatThrownBy(() -> w.writeProfiles(twice)).isInstanceOf(ModelException.class)

@@ -1,5 +1,7 @@
 package larder.serve;
 
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,7 +61,7 @@ abstract class ReaderContract {
   static float score(int rank, int gen) { return gen * 100 + N - rank; }
 
   BatchInfo publish(String job, int gen, boolean withSimilar, int keep) {
-    try (BatchWriter w = pub.begin(job, "recommendations", "test", "{}")) {
+    try (BatchWriter w = pub.begin(job, BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
       var sink = w.recommendationSink(users, items);
       int[] it = new int[N];
       float[] sc = new float[N];

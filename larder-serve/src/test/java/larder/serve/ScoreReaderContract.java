@@ -1,5 +1,7 @@
 package larder.serve;
 
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -96,7 +98,7 @@ abstract class ScoreReaderContract {
   }
 
   BatchInfo publishScores(String job, int gen, int keep) {
-    try (BatchWriter w = pub.begin(job, "scores", "churn", "{}")) {
+    try (BatchWriter w = pub.begin(job, BatchKind.SCORES, "churn", BatchParams.NONE)) {
       w.writeScores(planted(gen));
       return w.publish(keep);
     }
@@ -106,7 +108,7 @@ abstract class ScoreReaderContract {
     IdMap customers = IdMap.sequential(10);
     int[] segment = new int[10];
     Arrays.fill(segment, 1);
-    try (BatchWriter w = pub.begin(job, "segments", "rules", "{}")) {
+    try (BatchWriter w = pub.begin(job, BatchKind.SEGMENTS, "rules", BatchParams.NONE)) {
       w.writeSegments(new SegmentAssignment(customers, segment, new float[10], null));
       return w.publish(keep);
     }

@@ -1,5 +1,7 @@
 package larder.serve;
 
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -112,7 +114,7 @@ abstract class SegmentReaderContract {
       profiles.add(new SegmentProfile(s, label(s, gen), size, size / (double) CUSTOMERS, rfm ? 10.0 * s : null,
           rfm ? 9.0 * s : null, null, null, rfm ? 1.5 : null, rfm ? 1.25 : null, centroid(s, gen)));
     }
-    try (BatchWriter w = pub.begin(job, "segments", "kmeans", "{}")) {
+    try (BatchWriter w = pub.begin(job, BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
       w.writeSegments(new SegmentAssignment(customers, seg, dist, rfm ? new SegmentAssignment.Rfm(r, f, m, score) : null));
       w.writeProfiles(profiles);
       w.writeTransitions(List.of(new SegmentTransition(2, 1, 7), new SegmentTransition(null, 3, gen),
@@ -126,7 +128,7 @@ abstract class SegmentReaderContract {
     IdMap items = new IdMap();
     for (int i = 0; i < 50; i++) items.intern("i" + i);
     items.intern("top");
-    try (BatchWriter w = pub.begin(job, "recommendations", "als", "{}")) {
+    try (BatchWriter w = pub.begin(job, BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)) {
       var sink = w.recommendationSink(customers, items);
       for (int c = 0; c < 10; c++) sink.accept(c, new int[] {c, c + 1, c + 2}, new float[] {3, 2, 1}, 3);
       w.writeFallback(new int[] {items.idOf("top")}, new float[] {1}, 1, items);
@@ -447,7 +449,7 @@ abstract class SegmentReaderContract {
     BatchInfo old = reader.current("old").orElseThrow();
     assertThat(old.rows()).isEqualTo(4);
     assertThat(old.keys()).isEqualTo(2);
-    assertThat(old.metrics()).isEqualTo("{\"ndcg\":0.3}");
+    assertThat(old.metrics().toJson()).isEqualTo("{\"ndcg\":0.3}");
     try (Connection c = rawConnection(); PreparedStatement ps = c.prepareStatement(
         "SELECT segments, segment_job, rec_rows, users, is_current FROM larder_batches WHERE batch_id = 1")) {
       try (ResultSet rs = ps.executeQuery()) {

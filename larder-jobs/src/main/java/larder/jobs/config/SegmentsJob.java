@@ -1,6 +1,7 @@
 package larder.jobs.config;
 
 import java.time.Instant;
+import larder.core.BatchKind;
 import larder.core.ConfigException;
 import larder.extract.FeatureSource;
 import larder.extract.TransactionSource;
@@ -73,7 +74,7 @@ public record SegmentsJob(
     if (checks == null) checks = BatchChecks.defaults(BatchChecks.Keys.CUSTOMERS);
   }
 
-  @Override public String kind() { return "segments"; }
+  @Override public BatchKind kind() { return BatchKind.SEGMENTS; }
 
   /** The model name stored with each batch: "kmeans" or "rfm". */
   public String model() { return method.label(); }

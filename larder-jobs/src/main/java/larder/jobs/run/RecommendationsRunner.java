@@ -1,11 +1,12 @@
 package larder.jobs.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import larder.core.BatchParams;
+import larder.core.BatchMetrics;
 import larder.core.BatchInfo;
 import larder.core.ConfigException;
 import larder.core.DurationText;
@@ -37,7 +38,6 @@ import larder.train.score.TopNScoring;
  * serving.
  */
 final class RecommendationsRunner {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Publisher publisher;
   private final Progress progress;
   private final RunReport.Listener listener;
@@ -62,7 +62,7 @@ final class RecommendationsRunner {
     } catch (RuntimeException e) {
       unreadableFilter = e;
     }
-    BatchWriter batch = publisher.begin(job.name(), "recommendations", job.model().name(), json(batchParams(job, filter)));
+    BatchWriter batch = publisher.begin(job.name(), job.kind(), job.model().name(), batchParams(job, filter));
     try {
       if (unreadableFilter != null) throw unreadableFilter;
       listener.step(job.name(), "reading " + job.source().label());
@@ -84,7 +84,7 @@ final class RecommendationsRunner {
       if (job.evaluation() != null) {
         Evaluated evaluated = evaluate(job, extracted, data);
         report.metrics(evaluated.metrics());
-        batch.setMetrics(json(evaluated.metrics())); // kept with the batch even if a later step fails
+        batch.setMetrics(BatchMetrics.of(evaluated.metrics())); // kept with the batch even if a later step fails
         // Refused before the full training: a model that falls short is not worth its training and scoring time.
         if (evaluated.gate() != null && !evaluated.gate().passed()) throw gateFailed(job, evaluated.gate());
       }
@@ -125,11 +125,11 @@ final class RecommendationsRunner {
   }
 
   /** The model's parameters, with the job's filter sizes and fallback decay when it has them. */
-  private static Map<String, Object> batchParams(RecommendationsJob job, ItemFilter filter) {
+  private static BatchParams batchParams(RecommendationsJob job, ItemFilter filter) {
     Map<String, Object> params = new LinkedHashMap<>(job.model().params());
     if (filter != null && !filter.sizes().isEmpty()) params.put("filters", filter.sizes());
     if (job.fallbackHalfLife() != null) params.put("fallback_half_life", DurationText.format(job.fallbackHalfLife()));
-    return params;
+    return BatchParams.of(params);
   }
 
   /** A decay measures ages, so a source that gave no times fails the run naming the setting. */
@@ -173,11 +173,11 @@ final class RecommendationsRunner {
     Metrics model = Evaluation.evaluate(job.model().fit(split.train(), Progress.NONE), split.train(), split.test(), ev.k(), job.threads());
     Metrics baseline = Evaluation.evaluate(new Popularity().fit(split.train(), Progress.NONE), split.train(), split.test(), ev.k(), job.threads());
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("k", ev.k());
+    out.put(BatchMetrics.K, ev.k());
     out.put("holdout", ev.holdout());
     out.put("split", ev.split().key());
-    out.put("model", model.toMap());
-    out.put("popularity", baseline.toMap());
+    out.put(BatchMetrics.MODEL, model.toMap());
+    out.put(BatchMetrics.POPULARITY, baseline.toMap());
     listener.step(job.name(), String.format("precision@%d %.4f vs popularity %.4f; ndcg@%d %.4f vs %.4f",
         ev.k(), model.precision(), baseline.precision(), ev.k(), model.ndcg(), baseline.ndcg()));
     QualityGate.Verdict verdict = null;
@@ -258,11 +258,4 @@ final class RecommendationsRunner {
     return written;
   }
 
-  static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + value + " as JSON", e);
-    }
-  }
 }

@@ -1,12 +1,12 @@
 package larder.jobs.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import larder.core.BatchParams;
+import larder.core.BatchMetrics;
 import larder.core.BatchInfo;
 import larder.core.ConfigException;
 import larder.core.IdMap;
@@ -36,7 +36,6 @@ import larder.train.segment.stable.Transitions;
  * first; any failure marks the batch failed and leaves the previous batch serving.
  */
 final class SegmentsRunner {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Publisher publisher;
   private final Progress progress;
   private final RunReport.Listener listener;
@@ -51,7 +50,7 @@ final class SegmentsRunner {
 
   SegmentsReport run(SegmentsJob job) {
     long start = System.nanoTime();
-    BatchWriter batch = publisher.begin(job.name(), job.kind(), job.model(), RecommendationsRunner.json(params(job)));
+    BatchWriter batch = publisher.begin(job.name(), job.kind(), job.model(), params(job));
     try {
       listener.step(job.name(), "reading " + job.sourceLabel());
       long rowsRead;
@@ -108,7 +107,7 @@ final class SegmentsRunner {
       for (String line : shown.split("\\R")) if (!line.isBlank()) listener.step(job.name(), line);
 
       double stayed = previous == null ? Double.NaN : Transitions.stayedShare(result.transitions());
-      batch.setMetrics(RecommendationsRunner.json(metrics(result, previous, stayed)));
+      batch.setMetrics(metrics(result, previous, stayed));
       long t1 = System.nanoTime();
       batch.writeSegments(result.assignment());
       batch.writeProfiles(result.profiles());
@@ -145,23 +144,14 @@ final class SegmentsRunner {
     int highest = 0;
     for (SegmentProfile p : prev.profiles()) highest = Math.max(highest, p.segmentId());
     Optional<BatchInfo> info = new PredictionReader(publisher.store()).current(job.name());
-    if (info.isPresent()) highest = Math.max(highest, highestIdIn(info.get().metrics()));
+    if (info.isPresent()) highest = (int) Math.max(highest, info.get().metrics().highestSegmentId().orElse(0));
     listener.step(job.name(), String.format("matching segment ids to batch %d (%d segments, %,d customers)",
         prev.batchId(), prev.profiles().size(), rows));
     return b.build(prev.profiles(), highest);
   }
 
-  private static int highestIdIn(String metricsJson) {
-    try {
-      JsonNode n = JSON.readTree(metricsJson == null ? "{}" : metricsJson).get("highest_segment_id");
-      return n == null ? 0 : n.asInt();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new StoreException("the current batch's metrics are not JSON: " + e.getOriginalMessage(),
-          "the store was edited by hand; run the job with a new job name or restore the batch's metrics", e);
-    }
-  }
 
-  private static Map<String, Object> params(SegmentsJob job) {
+  private static BatchParams params(SegmentsJob job) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("method", job.model());
     p.put("input", job.transactions() != null ? "transactions" : "features");
@@ -177,22 +167,22 @@ final class SegmentsRunner {
       p.put("seed", job.kmeans().seed());
       p.put("match_threshold", job.matchThreshold());
     }
-    return p;
+    return BatchParams.of(p);
   }
 
   private static String describe(larder.train.segment.KSpec k) {
     return k instanceof larder.train.segment.KSpec.Auto a ? a.kMin() + ".." + a.kMax() : String.valueOf(k);
   }
 
-  private static Map<String, Object> metrics(SegmentationResult r, Previous previous, double stayed) {
+  private static BatchMetrics metrics(SegmentationResult r, Previous previous, double stayed) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("segments", r.segments());
+    m.put(BatchMetrics.SEGMENTS, r.segments());
     m.put("customers", r.assignment().size());
     m.put("customers_left_out", r.customersLeftOut());
     int highest = previous == null ? 0 : previous.highestIdUsed();
     for (SegmentProfile p : r.profiles()) highest = Math.max(highest, p.segmentId());
-    m.put("highest_segment_id", highest);
-    if (!Double.isNaN(stayed)) m.put("stayed_share", stayed);
+    m.put(BatchMetrics.HIGHEST_SEGMENT_ID, highest);
+    if (!Double.isNaN(stayed)) m.put(BatchMetrics.STAYED_SHARE, stayed);
     KChooser.Choice c = r.kChoice();
     if (c != null) {
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -205,6 +195,6 @@ final class SegmentsRunner {
       }
       m.put("k_choice", rows);
     }
-    return m;
+    return BatchMetrics.of(m);
   }
 }

@@ -1,5 +1,6 @@
 package larder.jobs.config;
 
+import larder.core.BatchKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,7 +53,7 @@ class SegmentsConfigTest {
   void defaultsAreKmeansWithKAutoThreeToEightOnLogStandardisedTotalSpend() throws Exception {
     SegmentsJob job = seg("");
     assertThat(job.name()).isEqualTo("seg");
-    assertThat(job.kind()).isEqualTo("segments");
+    assertThat(job.kind()).isEqualTo(BatchKind.SEGMENTS);
     assertThat(job.method()).isEqualTo(SegmentsJob.Method.KMEANS);
     assertThat(job.model()).isEqualTo("kmeans");
     // 3..8: silhouette often prefers a k of 2 on customer data, too coarse to act on
