@@ -574,7 +574,7 @@ abstract class HttpApiContract {
     try (var w = publisher.begin(job, BatchKind.SCORES, "probe", BatchParams.NONE)) {
       Scores.Builder b = new Scores.Builder();
       b.add("e1", 0.5, null);
-      w.writeScores(b.build());
+      w.scores().write(b.build());
       return w.publish(3).id();
     }
   }

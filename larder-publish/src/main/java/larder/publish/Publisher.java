@@ -26,26 +26,26 @@ import larder.store.Store;
  *
  * <pre>{@code
  * Publisher pub = new Publisher(store);
- * try (BatchWriter w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "als", BatchParams.of(Map.of("factors", 64)))) {
- *   TopNSink sink = w.recommendationSink(users, items);   // thread-safe: hand it to the scorers
- *   model.scoreAll(sink);
+ * try (BatchLoader b = pub.begin("shop", BatchKind.RECOMMENDATIONS, "als", BatchParams.of(Map.of("factors", 64)))) {
+ *   RecommendationWriter w = b.recommendations();
+ *   model.scoreAll(w.userSink(users, items));               // thread-safe: hand it to the scorers
  *   w.writeFallback(popular, scores, 100, items);
  *   w.setSegmentJob("shop-segments");                       // optional: per-segment fallback lists
  *   w.writeSegmentFallback(3, popularIn3, scores3, 100, items);
- *   w.setMetrics(BatchMetrics.of(evaluation));
- *   BatchInfo b = w.publish(3);                             // switch, keep the last 3
+ *   b.setMetrics(BatchMetrics.of(evaluation));
+ *   BatchInfo published = b.publish(3);                     // switch, keep the last 3
  * }                                                         // closing without publish = failed run
  *
- * try (BatchWriter w = pub.begin("shop-segments", BatchKind.SEGMENTS, "kmeans", BatchParams.of(Map.of("k", 6)))) {
- *   w.writeSegments(assignment);                            // bulk-loaded like the lists
- *   w.writeProfiles(profiles);
- *   w.writeTransitions(transitions);
- *   w.publish(3);
+ * try (BatchLoader b = pub.begin("shop-segments", BatchKind.SEGMENTS, "kmeans", BatchParams.of(Map.of("k", 6)))) {
+ *   b.segments().writeAssignment(assignment);               // bulk-loaded like the lists
+ *   b.segments().writeProfiles(profiles);
+ *   b.segments().writeTransitions(transitions);
+ *   b.publish(3);
  * }
  *
- * try (BatchWriter w = pub.begin("shop-churn", BatchKind.SCORES, "churn-xgb", BatchParams.NONE)) {
- *   w.writeScores(scores);                                  // one score (and label) per entity
- *   w.publish(3);
+ * try (BatchLoader b = pub.begin("shop-churn", BatchKind.SCORES, "churn-xgb", BatchParams.NONE)) {
+ *   b.scores().write(scores);                               // one score (and label) per entity
+ *   b.publish(3);
  * }
  * }</pre>
  *
@@ -82,7 +82,7 @@ public final class Publisher {
   private final Store store;
   private final PublishOptions options;
   private final Progress progress;
-  private final Set<BatchWriter> open = ConcurrentHashMap.newKeySet();
+  private final Set<BatchLoader> open = ConcurrentHashMap.newKeySet();
   private volatile String stopReason;
 
   public Publisher(Store store) {
@@ -106,7 +106,7 @@ public final class Publisher {
    * @throws ConfigException when the job name is not letters, digits, '-', '_' or '.', or the job has
    *     published batches of another kind
    */
-  public BatchWriter begin(String job, BatchKind kind, String model, BatchParams params) {
+  public BatchLoader begin(String job, BatchKind kind, String model, BatchParams params) {
     checkJobName(job);
     if (kind == null) throw new ConfigException("kind", null, "must be one of " + String.join(", ", BatchKind.texts()));
     if (model == null || model.isBlank()) throw new ConfigException("model", model, "must not be empty");
@@ -153,15 +153,15 @@ public final class Publisher {
       markFailed(id, "crashed: its run" + whose + " ended without publishing; batch " + batchId
           + " took over the job's lock", null);
     }
-    BatchWriter writer = new BatchWriter(this, job, kind, batchId, lock, options.queueLists(), progress);
-    open.add(writer);
+    BatchLoader batch = new BatchLoader(this, job, kind, batchId, lock, options.queueLists(), progress);
+    open.add(batch);
     stop = stopReason;
     if (stop != null) {
       // stopped while this run began: the stop may not have seen it
-      writer.fail(stop);
+      batch.fail(stop);
       throw stopped(job, stop);
     }
-    return writer;
+    return batch;
   }
 
   /**
@@ -175,10 +175,10 @@ public final class Publisher {
    */
   public List<Stopped> stopRuns(String reason, long deadlineNanos) {
     stopReason = reason;
-    List<BatchWriter> runs = List.copyOf(open);
+    List<BatchLoader> runs = List.copyOf(open);
     List<Thread> threads = new ArrayList<>();
     List<Stopped> out = java.util.Collections.synchronizedList(new ArrayList<>());
-    for (BatchWriter w : runs) {
+    for (BatchLoader w : runs) {
       Thread t = new Thread(() -> out.add(new Stopped(w.job(), w.batchId(), w.stop(reason))), "larder-stop-" + w.job());
       t.setDaemon(true);
       t.start();
@@ -194,22 +194,22 @@ public final class Publisher {
       }
     }
     List<Stopped> settled = new ArrayList<>(out);
-    for (BatchWriter w : runs) {
+    for (BatchLoader w : runs) {
       if (settled.stream().noneMatch(s -> s.batchId() == w.batchId())) {
-        settled.add(new Stopped(w.job(), w.batchId(), BatchWriter.Outcome.UNSETTLED));
+        settled.add(new Stopped(w.job(), w.batchId(), BatchLoader.Outcome.UNSETTLED));
       }
     }
     return settled;
   }
 
   /** What {@link #stopRuns} did to one run. */
-  public record Stopped(String job, long batchId, BatchWriter.Outcome outcome) {}
+  public record Stopped(String job, long batchId, BatchLoader.Outcome outcome) {}
 
   /** The reason runs were stopped, or null while they are not. */
   public String stopReason() { return stopReason; }
 
   /** A run that ended (published or failed) is no longer one {@link #stopRuns} has to stop. */
-  void ended(BatchWriter w) {
+  void ended(BatchLoader w) {
     open.remove(w);
   }
 

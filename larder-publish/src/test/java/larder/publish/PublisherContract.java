@@ -71,10 +71,10 @@ abstract class PublisherContract {
   }
 
   BatchInfo publishGeneration(Planted p, String job, int gen, int keep) throws Exception {
-    try (BatchWriter w = pub.begin(job, BatchKind.RECOMMENDATIONS, "test", BatchParams.of(Map.of("gen", gen)))) {
-      p.send(w.recommendationSink(p.users, p.items), gen, 0, 1);
-      w.writeFallback(new int[] {gen % p.items.size(), 1, 2}, new float[] {3, 2, 1}, 3, p.items);
-      w.similarSink(p.items).accept(0, new int[] {1, 2}, new float[] {0.5f, 0.25f}, 2);
+    try (BatchLoader w = pub.begin(job, BatchKind.RECOMMENDATIONS, "test", BatchParams.of(Map.of("gen", gen)))) {
+      p.send(w.recommendations().userSink(p.users, p.items), gen, 0, 1);
+      w.recommendations().writeFallback(new int[] {gen % p.items.size(), 1, 2}, new float[] {3, 2, 1}, 3, p.items);
+      w.recommendations().similarSink(p.items).accept(0, new int[] {1, 2}, new float[] {0.5f, 0.25f}, 2);
       w.setMetrics(BatchMetrics.of(Map.of("gen", gen)));
       return w.publish(keep);
     }
@@ -184,8 +184,8 @@ abstract class PublisherContract {
   @Test void aRunFailingMidLoadLeavesThePreviousBatchServing() throws Exception {
     Planted p = new Planted(500, 40, 8);
     long b1 = publishGeneration(p, "shop", 1, 3).id();
-    BatchWriter w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
-    TopNSink sink = w.recommendationSink(p.users, p.items);
+    BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    TopNSink sink = w.recommendations().userSink(p.users, p.items);
     try {
       p.send((u, it, sc, n) -> {
         if (u == 300) throw new IllegalStateException("scoring blew up at user 300");
@@ -215,8 +215,8 @@ abstract class PublisherContract {
   @Test void closingWithoutPublishIsAFailedRun() throws Exception {
     Planted p = new Planted(50, 10, 3);
     long id;
-    try (BatchWriter w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
-      p.send(w.recommendationSink(p.users, p.items), 1, 0, 1);
+    try (BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      p.send(w.recommendations().userSink(p.users, p.items), 1, 0, 1);
       id = w.batchId();
     }
     assertThat(status(id)).isEqualTo("failed");
@@ -227,8 +227,8 @@ abstract class PublisherContract {
   @Test void aWriterFailureSurfacesAsStoreErrorAndTheOldBatchServes() throws Exception {
     Planted p = new Planted(20, 10, 3);
     long b1 = publishGeneration(p, "shop", 1, 3).id();
-    BatchWriter w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
-    TopNSink sink = w.recommendationSink(p.users, p.items);
+    BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    TopNSink sink = w.recommendations().userSink(p.users, p.items);
     p.send(sink, 2, 0, 1);
     try {
       p.send(sink, 2, 0, 1); // every user twice: the primary key refuses the second copy
@@ -242,13 +242,13 @@ abstract class PublisherContract {
   }
 
   @Test void aSecondConcurrentRunOfAJobIsRefused() throws Exception {
-    try (BatchWriter first = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+    try (BatchLoader first = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
       assertThatThrownBy(() -> pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("job 'shop' is already running (since ")
           .hasMessageContaining("owner " + PublishOptions.DEFAULTS.owner())
           .hasMessageContaining("DELETE FROM larder_job_lock");
-      try (BatchWriter other = pub.begin("news", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      try (BatchLoader other = pub.begin("news", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
         assertThat(other.batchId()).isGreaterThan(first.batchId());
       }
     }
@@ -285,19 +285,19 @@ abstract class PublisherContract {
     Planted p = new Planted(20, 10, 3);
     long b1 = publishGeneration(p, "shop", 1, 3).id();
     // no rows: on SQLite a loading run holds the write lock, which the fake below needs
-    BatchWriter dead = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    BatchLoader dead = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     lockHeldBy("shop", endedProcess(), Instant.now().plus(Duration.ofHours(1))); // its lease does not matter
     // shown as crashed before any run cleans it up
     assertThat(pub.info(dead.batchId()).status()).isEqualTo("failed");
     assertThat(message(dead.batchId())).startsWith("crashed: ").contains("no longer running");
     assertThat(status(dead.batchId())).as("the table itself").isEqualTo("staging");
 
-    BatchWriter fresh = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    BatchLoader fresh = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     assertThat(status(dead.batchId())).isEqualTo("failed");
     assertThat(message(dead.batchId())).startsWith("crashed: ").contains("batch " + fresh.batchId());
     assertThatThrownBy(() -> dead.publish(3)).isInstanceOf(StoreException.class).hasMessageContaining("lock");
     assertThat(currentOf("shop")).isEqualTo(b1);
-    p.send(fresh.recommendationSink(p.users, p.items), 3, 0, 1);
+    p.send(fresh.recommendations().userSink(p.users, p.items), 3, 0, 1);
     assertThat(fresh.publish(3).status()).isEqualTo("published");
     try (Connection c = rawConnection()) {
       p.assertServing(c, "shop", 3);
@@ -306,7 +306,7 @@ abstract class PublisherContract {
   }
 
   @Test void aReusedPidDoesNotKeepADeadRunsLock() {
-    BatchWriter dead = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    BatchLoader dead = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     ProcessKey me = ProcessKey.current();
     assertThat(me.startMillis()).as("this platform reports start instants").isPositive();
     lockHeldBy("shop", new ProcessKey(me.pid(), me.startMillis() - 3_600_000, me.machine()),
@@ -319,7 +319,7 @@ abstract class PublisherContract {
     Process sleeper = new ProcessBuilder("sleep", "60").start();
     try {
       long start = sleeper.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-      BatchWriter live = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+      BatchLoader live = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
       lockHeldBy("shop", new ProcessKey(sleeper.pid(), start, ProcessKey.current().machine()),
           Instant.now().minus(Duration.ofHours(1)));
       assertThatThrownBy(() -> pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE))
@@ -334,7 +334,7 @@ abstract class PublisherContract {
 
   @Test void anotherHostsLockHoldsWhileItsLeaseLastsAndIsTakenOverOnceItRunsOut() {
     ProcessKey elsewhere = new ProcessKey(4242, 1_700_000_000_000L, "linux:another-machine:pid:[1]");
-    BatchWriter remote = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    BatchLoader remote = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     lockHeldBy("shop", elsewhere, Instant.now().plus(Duration.ofMinutes(1)));
     assertThatThrownBy(() -> pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE))
         .isInstanceOf(StoreException.class).hasMessageContaining("already running").hasMessageContaining("lease");
@@ -342,7 +342,7 @@ abstract class PublisherContract {
 
     lockHeldBy("shop", elsewhere, Instant.now().minusSeconds(1));
     assertThat(pub.info(remote.batchId()).status()).isEqualTo("failed");
-    BatchWriter next = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    BatchLoader next = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     assertThat(message(remote.batchId())).startsWith("crashed: ").contains("lease ran out");
     next.close();
   }
@@ -350,7 +350,7 @@ abstract class PublisherContract {
   @Test void theRunningProcessRenewsItsLease() throws Exception {
     Publisher shortLease = new Publisher(store, PublishOptions.DEFAULTS.withLockLease(Duration.ofMillis(400)),
         Progress.NONE);
-    try (BatchWriter w = shortLease.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+    try (BatchLoader w = shortLease.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
       Instant first = leaseEnd("shop");
       Instant later = first;
       for (int i = 0; i < 100 && !later.isAfter(first); i++) {
@@ -368,7 +368,7 @@ abstract class PublisherContract {
   }
 
   @Test void aLockWrittenBeforeLeasesKeepsItsSixHoursUnlessItsProcessIsGone() throws Exception {
-    BatchWriter old = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    BatchLoader old = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     Instant acquired = Instant.now().minus(Duration.ofHours(1));
     store.write("an old version's lock", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE larder_job_lock SET owner = ?, acquired_at = ?,"
@@ -396,11 +396,11 @@ abstract class PublisherContract {
   @Test void stoppingRunsFailsThemReleasesTheirLocksAndRefusesNewOnes() throws Exception {
     Planted p = new Planted(200, 30, 5);
     ServingSnapshot before = publishAndSnapshot(p);
-    BatchWriter w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
-    TopNSink sink = w.recommendationSink(p.users, p.items);
+    BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    TopNSink sink = w.recommendations().userSink(p.users, p.items);
     p.send(sink, 2, 0, 2);
     List<Publisher.Stopped> stopped = pub.stopRuns("interrupted by SIGTERM", System.nanoTime() + 30_000_000_000L);
-    assertThat(stopped).containsExactly(new Publisher.Stopped("shop", w.batchId(), BatchWriter.Outcome.FAILED));
+    assertThat(stopped).containsExactly(new Publisher.Stopped("shop", w.batchId(), BatchLoader.Outcome.FAILED));
     assertThat(status(w.batchId())).isEqualTo("failed");
     assertThat(message(w.batchId())).isEqualTo("interrupted by SIGTERM");
     assertThat(count("SELECT count(*) FROM larder_rec_rows WHERE batch_id = ?", w.batchId())).isZero();
@@ -420,11 +420,11 @@ abstract class PublisherContract {
     ServingSnapshot before = publishAndSnapshot(p);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      BatchWriter w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+      BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
       Future<BatchInfo> publishing;
       Future<List<Publisher.Stopped>> stopping;
       try (AutoCloseable block = blockLoads()) {
-        p.send(w.recommendationSink(p.users, p.items), 2, 0, 1); // queued: the writer waits for the store
+        p.send(w.recommendations().userSink(p.users, p.items), 2, 0, 1); // queued: the writer waits for the store
         publishing = pool.submit(() -> w.publish(3));
         for (int i = 0; i < 1000 && !w.publishing(); i++) Thread.sleep(10);
         assertThat(w.publishing()).isTrue();
@@ -432,7 +432,7 @@ abstract class PublisherContract {
         for (int i = 0; i < 1000 && pub.stopReason() == null; i++) Thread.sleep(10);
       }
       assertThat(stopping.get(60, TimeUnit.SECONDS))
-          .containsExactly(new Publisher.Stopped("shop", w.batchId(), BatchWriter.Outcome.FAILED));
+          .containsExactly(new Publisher.Stopped("shop", w.batchId(), BatchLoader.Outcome.FAILED));
       assertThatThrownBy(() -> publishing.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
           .hasMessageContaining("interrupted by SIGTERM");
       assertThat(status(w.batchId())).isEqualTo("failed");
@@ -493,8 +493,8 @@ abstract class PublisherContract {
     Publisher withProgress = new Publisher(store, PublishOptions.DEFAULTS,
         (phase, done, total, unit) -> lastReported.set(done));
     BatchInfo b;
-    try (BatchWriter w = withProgress.begin("big", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
-      p.sendParallel(w.recommendationSink(p.users, p.items), 5, 2);
+    try (BatchLoader w = withProgress.begin("big", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      p.sendParallel(w.recommendations().userSink(p.users, p.items), 5, 2);
       b = w.publish(2);
     }
     assertThat(b.rows()).isEqualTo(200_000);
@@ -508,8 +508,8 @@ abstract class PublisherContract {
   @Test void aFullQueueMakesScoringThreadsWait() throws Exception {
     Planted p = new Planted(200, 10, 3);
     Publisher small = new Publisher(store, PublishOptions.DEFAULTS.withQueueLists(4), Progress.NONE);
-    BatchWriter w = small.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
-    TopNSink sink = w.recommendationSink(p.users, p.items);
+    BatchLoader w = small.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    TopNSink sink = w.recommendations().userSink(p.users, p.items);
     AtomicInteger accepted = new AtomicInteger();
     Thread producer;
     try (AutoCloseable block = blockLoads()) {

@@ -54,8 +54,8 @@ abstract class ScorePublishContract {
   }
 
   BatchInfo publishScores(PlantedScores p, String job, int gen, int keep) {
-    try (BatchWriter w = pub.begin(job, BatchKind.SCORES, "churn", BatchParams.of(Map.of("gen", gen)))) {
-      w.writeScores(p.scores(gen));
+    try (BatchLoader w = pub.begin(job, BatchKind.SCORES, "churn", BatchParams.of(Map.of("gen", gen)))) {
+      w.scores().write(p.scores(gen));
       return w.publish(keep);
     }
   }
@@ -95,9 +95,9 @@ abstract class ScorePublishContract {
       if (phase.equals("load")) loaded.set(done);
     });
     BatchInfo b;
-    try (BatchWriter w = withProgress.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
+    try (BatchLoader w = withProgress.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
       assertThat(w.kind()).isEqualTo(BatchKind.SCORES);
-      w.writeScores(p.scores(1));
+      w.scores().write(p.scores(1));
       b = w.publish(3);
     }
     assertThat(b.kind()).isEqualTo(BatchKind.SCORES);
@@ -121,14 +121,14 @@ abstract class ScorePublishContract {
     double[] score = new double[1_000];
     for (int e = 0; e < score.length; e++) score[e] = -e / 7.0;
     BatchInfo b;
-    try (BatchWriter w = pub.begin("plain", BatchKind.SCORES, "import", BatchParams.NONE)) {
-      w.writeScores(new Scores(ids, score, null));
+    try (BatchLoader w = pub.begin("plain", BatchKind.SCORES, "import", BatchParams.NONE)) {
+      w.scores().write(new Scores(ids, score, null));
       b = w.publish(2);
     }
     assertThat(b.keys()).isEqualTo(1_000);
     assertThat(count("SELECT count(*) FROM larder_scores WHERE job = 'plain' AND label IS NULL")).isEqualTo(1_000);
-    try (BatchWriter w = pub.begin("plain", BatchKind.SCORES, "import", BatchParams.NONE)) {
-      w.writeScores(new Scores(new IdMap(), new double[0], null));
+    try (BatchLoader w = pub.begin("plain", BatchKind.SCORES, "import", BatchParams.NONE)) {
+      w.scores().write(new Scores(new IdMap(), new double[0], null));
       b = w.publish(2);
     }
     assertThat(b.keys()).isZero();
@@ -201,8 +201,8 @@ abstract class ScorePublishContract {
     PlantedScores p = new PlantedScores(2_000);
     long b1 = publishScores(p, "churn", 1, 3).id();
     long partitionsBefore = tableCount("larder_score_rows");
-    BatchWriter w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE);
-    w.writeScores(p.scores(2));
+    BatchLoader w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE);
+    w.scores().write(p.scores(2));
     w.fail(new ModelException("the import file was truncated", "export it again"));
     assertThat(status(w.batchId())).isEqualTo("failed");
     assertThat(rowsAnywhere(w.batchId())).isZero();
@@ -213,8 +213,8 @@ abstract class ScorePublishContract {
       p.assertServing(c, "churn", 1);
     }
     long id;
-    try (BatchWriter w2 = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
-      w2.writeScores(p.scores(3));
+    try (BatchLoader w2 = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
+      w2.scores().write(p.scores(3));
       id = w2.batchId();
     } // closed without publishing
     assertThat(status(id)).isEqualTo("failed");
@@ -248,8 +248,8 @@ abstract class ScorePublishContract {
       assertThatThrownBy(() -> pub.begin("churn", other, "m", BatchParams.NONE)).isInstanceOf(ConfigException.class)
           .hasMessageContaining("'churn'").hasMessageContaining("'scores'").hasMessageContaining("'" + other + "'");
     }
-    try (BatchWriter w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
-      w.writeSegments(new PlantedSegments(20, 2, true).assignment(1));
+    try (BatchLoader w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
+      w.segments().writeAssignment(new PlantedSegments(20, 2, true).assignment(1));
       w.publish(2);
     }
     assertThatThrownBy(() -> pub.begin("seg", BatchKind.SCORES, "xgb", BatchParams.NONE)).isInstanceOf(ConfigException.class)
@@ -263,18 +263,18 @@ abstract class ScorePublishContract {
 
   @Test void eachKindTakesOnlyItsOwnRows() {
     Scores s = new PlantedScores(3).scores(1);
-    try (BatchWriter w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
-      assertThatThrownBy(() -> w.recommendationSink(IdMap.sequential(1), IdMap.sequential(1)))
+    try (BatchLoader w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
+      assertThatThrownBy(() -> w.recommendations().userSink(IdMap.sequential(1), IdMap.sequential(1)))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("'scores' batch");
-      assertThatThrownBy(() -> w.writeFallback(new int[] {0}, new float[] {1}, 1, IdMap.sequential(1)))
+      assertThatThrownBy(() -> w.recommendations().writeFallback(new int[] {0}, new float[] {1}, 1, IdMap.sequential(1)))
           .isInstanceOf(IllegalStateException.class);
-      assertThatThrownBy(() -> w.writeSegments(new PlantedSegments(3, 2, true).assignment(1)))
+      assertThatThrownBy(() -> w.segments().writeAssignment(new PlantedSegments(3, 2, true).assignment(1)))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("only a 'segments' batch");
-      assertThatThrownBy(() -> w.writeProfiles(List.of())).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> w.segments().writeProfiles(List.of())).isInstanceOf(IllegalStateException.class);
     }
     for (BatchKind kind : List.of(BatchKind.RECOMMENDATIONS, BatchKind.SEGMENTS)) {
-      try (BatchWriter w = pub.begin("other-" + kind, kind, "m", BatchParams.NONE)) {
-        assertThatThrownBy(() -> w.writeScores(s)).isInstanceOf(IllegalStateException.class)
+      try (BatchLoader w = pub.begin("other-" + kind, kind, "m", BatchParams.NONE)) {
+        assertThatThrownBy(() -> w.scores().write(s)).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("'" + kind + "' batch").hasMessageContaining("only a 'scores' batch");
       }
     }
@@ -284,21 +284,21 @@ abstract class ScorePublishContract {
     IdMap ids = new IdMap();
     for (String id : List.of("ok", "bad", "nul\0")) ids.intern(id);
     long id;
-    try (BatchWriter w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
+    try (BatchLoader w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
       id = w.batchId();
-      assertThatThrownBy(() -> w.writeScores(new Scores(ids, new double[] {1, Double.NaN, 2}, null)))
+      assertThatThrownBy(() -> w.scores().write(new Scores(ids, new double[] {1, Double.NaN, 2}, null)))
           .isInstanceOf(ModelException.class).hasMessageContaining("entity 'bad'").hasMessageContaining("NaN")
           .satisfies(e -> assertThat(((ModelException) e).hint()).contains("finite"));
-      assertThatThrownBy(() -> w.writeScores(new Scores(ids, new double[] {1, 2, 3}, null)))
+      assertThatThrownBy(() -> w.scores().write(new Scores(ids, new double[] {1, 2, 3}, null)))
           .isInstanceOf(IllegalStateException.class); // once per batch, even when the first was refused
     }
     assertThat(status(id)).isEqualTo("failed");
-    try (BatchWriter w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
-      assertThatThrownBy(() -> w.writeScores(new Scores(ids, new double[] {1, 2, 3}, null)))
+    try (BatchLoader w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
+      assertThatThrownBy(() -> w.scores().write(new Scores(ids, new double[] {1, 2, 3}, null)))
           .isInstanceOf(ModelException.class).hasMessageContaining("entity 'nul\\0'").hasMessageContaining("NUL");
     }
-    try (BatchWriter w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
-      assertThatThrownBy(() -> w.writeScores(new Scores(IdMap.sequential(2), new double[] {1, 2},
+    try (BatchLoader w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
+      assertThatThrownBy(() -> w.scores().write(new Scores(IdMap.sequential(2), new double[] {1, 2},
           new String[] {"fine", "not\0fine"}))).isInstanceOf(ModelException.class)
           .hasMessageContaining("entity '1'").hasMessageContaining("label");
     }

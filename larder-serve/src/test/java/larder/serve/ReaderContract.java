@@ -19,7 +19,7 @@ import larder.core.BatchInfo;
 import larder.core.IdMap;
 import larder.core.InputException;
 import larder.core.NotFoundException;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
 import larder.store.Store;
 import org.junit.jupiter.api.AfterEach;
@@ -61,8 +61,8 @@ abstract class ReaderContract {
   static float score(int rank, int gen) { return gen * 100 + N - rank; }
 
   BatchInfo publish(String job, int gen, boolean withSimilar, int keep) {
-    try (BatchWriter w = pub.begin(job, BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
-      var sink = w.recommendationSink(users, items);
+    try (BatchLoader w = pub.begin(job, BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      var sink = w.recommendations().userSink(users, items);
       int[] it = new int[N];
       float[] sc = new float[N];
       for (int u = 0; u < USERS; u++) {
@@ -72,9 +72,9 @@ abstract class ReaderContract {
         }
         sink.accept(u, it, sc, N);
       }
-      w.writeFallback(new int[] {gen % ITEMS, (gen + 1) % ITEMS}, new float[] {gen * 100 + 2, gen * 100 + 1}, 2, items);
+      w.recommendations().writeFallback(new int[] {gen % ITEMS, (gen + 1) % ITEMS}, new float[] {gen * 100 + 2, gen * 100 + 1}, 2, items);
       if (withSimilar) {
-        var similar = w.similarSink(items);
+        var similar = w.recommendations().similarSink(items);
         for (int i = 0; i < ITEMS; i++) similar.accept(i, new int[] {(i + 1) % ITEMS, (i + 2) % ITEMS}, new float[] {0.9f, 0.8f}, 2);
       }
       return w.publish(keep);

@@ -31,7 +31,7 @@ import larder.core.InputException;
 import larder.core.NotFoundException;
 import larder.core.Scores;
 import larder.core.segment.SegmentAssignment;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
 import larder.store.Dialect;
 import larder.store.Schema;
@@ -98,8 +98,8 @@ abstract class ScoreReaderContract {
   }
 
   BatchInfo publishScores(String job, int gen, int keep) {
-    try (BatchWriter w = pub.begin(job, BatchKind.SCORES, "churn", BatchParams.NONE)) {
-      w.writeScores(planted(gen));
+    try (BatchLoader w = pub.begin(job, BatchKind.SCORES, "churn", BatchParams.NONE)) {
+      w.scores().write(planted(gen));
       return w.publish(keep);
     }
   }
@@ -108,8 +108,8 @@ abstract class ScoreReaderContract {
     IdMap customers = IdMap.sequential(10);
     int[] segment = new int[10];
     Arrays.fill(segment, 1);
-    try (BatchWriter w = pub.begin(job, BatchKind.SEGMENTS, "rules", BatchParams.NONE)) {
-      w.writeSegments(new SegmentAssignment(customers, segment, new float[10], null));
+    try (BatchLoader w = pub.begin(job, BatchKind.SEGMENTS, "rules", BatchParams.NONE)) {
+      w.segments().writeAssignment(new SegmentAssignment(customers, segment, new float[10], null));
       return w.publish(keep);
     }
   }

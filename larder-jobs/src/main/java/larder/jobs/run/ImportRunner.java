@@ -13,7 +13,7 @@ import larder.extract.ImportedLists;
 import larder.extract.ScoresResult;
 import larder.jobs.config.BatchChecks;
 import larder.jobs.config.ImportJob;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
 
 /**
@@ -36,7 +36,7 @@ final class ImportRunner {
 
   ImportReport run(ImportJob job) {
     long start = System.nanoTime();
-    BatchWriter batch = publisher.begin(job.name(), job.kind(), "import", params(job));
+    BatchLoader batch = publisher.begin(job.name(), job.kind(), "import", params(job));
     try {
       listener.step(job.name(), "reading " + job.sourceLabel());
       ImportReport report;
@@ -50,7 +50,7 @@ final class ImportRunner {
         batch.setInputRows(inputRows);
         Map<String, Long> labels = labels(s);
         batch.setMetrics(metrics(s.size(), s.size(), stats, labels));
-        batch.writeScores(s);
+        batch.scores().write(s);
         BatchInfo published = batch.publish(job.keep());
         report = new ImportReport(job.name(), job.kind(), published, r.rowsRead(), r.badRows(), s.size(), s.size(), stats,
             labels, System.nanoTime() - start);
@@ -73,7 +73,7 @@ final class ImportRunner {
         batch.setInputRows(lists.rows());
         batch.setMetrics(metrics(users, rows[0], stats, Map.of()));
         listener.step(job.name(), String.format("publishing %,d lists (top %d)", users, job.topN()));
-        lists.forEachList(job.topN(), batch.recommendationSink(lists.users(), lists.items()));
+        lists.forEachList(job.topN(), batch.recommendations().userSink(lists.users(), lists.items()));
         BatchInfo published = batch.publish(job.keep());
         report = new ImportReport(job.name(), job.kind(), published, lists.rowsRead(), lists.badRows(), users, rows[0],
             stats, Map.of(), System.nanoTime() - start);

@@ -20,8 +20,9 @@ import larder.serve.PredictionReader;
 import larder.serve.PreviousSegments;
 import larder.serve.SegmentReader;
 import java.util.Optional;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
+import larder.publish.RecommendationWriter;
 import larder.train.eval.Evaluation;
 import larder.train.eval.Holdout;
 import larder.train.eval.Metrics;
@@ -62,7 +63,8 @@ final class RecommendationsRunner {
     } catch (RuntimeException e) {
       unreadableFilter = e;
     }
-    BatchWriter batch = publisher.begin(job.name(), job.kind(), job.model().name(), batchParams(job, filter));
+    BatchLoader batch = publisher.begin(job.name(), job.kind(), job.model().name(), batchParams(job, filter));
+    RecommendationWriter lists = batch.recommendations();
     try {
       if (unreadableFilter != null) throw unreadableFilter;
       listener.step(job.name(), "reading " + job.source().label());
@@ -97,22 +99,22 @@ final class RecommendationsRunner {
       listener.step(job.name(), String.format("scoring top-%d for %,d users", job.topN(), data.userCount()));
       t0 = System.nanoTime();
       TopNScoring.ScoringSummary recs = TopNScoring.scoreUsers(model, job.excludeSeen() ? data.byUser() : null, null,
-          job.topN(), allowed, job.threads(), batch.recommendationSink(data.users(), data.items()), progress);
+          job.topN(), allowed, job.threads(), lists.userSink(data.users(), data.items()), progress);
       report.scored(recs.keys(), recs.rows(), System.nanoTime() - t0);
 
       if (job.similarItems() > 0 && model.newItemScorer() != null) {
         listener.step(job.name(), String.format("similar items: top-%d for %,d items", job.similarItems(),
             allowed == null ? data.itemCount() : allowed.cardinality()));
         TopNScoring.ScoringSummary sim = TopNScoring.scoreSimilarItems(model, job.similarItems(), allowed,
-            job.threads(), batch.similarSink(data.items()), progress);
+            job.threads(), lists.similarSink(data.items()), progress);
         report.similar(sim.rows());
       }
       if (job.fallback()) {
         Popularity.Fallback top = Popularity.fallback(data, job.topN(), fallbackCount(job), allowed,
             job.fallbackHalfLife());
-        batch.writeFallback(top.items(), top.scores(), top.items().length, data.items());
+        lists.writeFallback(top.items(), top.scores(), top.items().length, data.items());
       }
-      if (job.segmentFallback() != null) report.segmentLists(writeSegmentFallback(job, data, allowed, batch));
+      if (job.segmentFallback() != null) report.segmentLists(writeSegmentFallback(job, data, allowed, lists));
       BatchInfo published = batch.publish(job.keep());
       return report.published(published, System.nanoTime() - start);
     } catch (RuntimeException e) {
@@ -221,9 +223,9 @@ final class RecommendationsRunner {
    * customers who are users here: the list for users without one of their own who have a segment. Returns how many
    * segment lists were written; none (with a note) when that job has not published yet.
    */
-  private int writeSegmentFallback(RecommendationsJob job, Interactions data, BitSet allowed, BatchWriter batch) {
+  private int writeSegmentFallback(RecommendationsJob job, Interactions data, BitSet allowed, RecommendationWriter out) {
     String segJob = job.segmentFallback();
-    batch.setSegmentJob(segJob);
+    out.setSegmentJob(segJob);
     Optional<PreviousSegments> current = new SegmentReader(publisher.store()).previousForStability(segJob);
     if (current.isEmpty()) {
       listener.step(job.name(), "segment fallback: job '" + segJob + "' has no published segments yet;"
@@ -250,7 +252,7 @@ final class RecommendationsRunner {
     for (var e : groupOf.entrySet()) {
       Popularity.Fallback f = lists[e.getValue()];
       if (f.size() == 0) continue;
-      batch.writeSegmentFallback(e.getKey(), f.items(), f.scores(), f.size(), data.items());
+      out.writeSegmentFallback(e.getKey(), f.items(), f.scores(), f.size(), data.items());
       written++;
     }
     listener.step(job.name(), String.format("segment fallback: %d segment lists from job '%s' batch %d"

@@ -16,8 +16,9 @@ import larder.core.segment.SegmentProfile;
 import larder.extract.FeatureResult;
 import larder.extract.TransactionsResult;
 import larder.jobs.config.SegmentsJob;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
+import larder.publish.SegmentWriter;
 import larder.serve.PredictionReader;
 import larder.serve.PreviousSegments;
 import larder.serve.SegmentReader;
@@ -50,7 +51,7 @@ final class SegmentsRunner {
 
   SegmentsReport run(SegmentsJob job) {
     long start = System.nanoTime();
-    BatchWriter batch = publisher.begin(job.name(), job.kind(), job.model(), params(job));
+    BatchLoader batch = publisher.begin(job.name(), job.kind(), job.model(), params(job));
     try {
       listener.step(job.name(), "reading " + job.sourceLabel());
       long rowsRead;
@@ -109,9 +110,10 @@ final class SegmentsRunner {
       double stayed = previous == null ? Double.NaN : Transitions.stayedShare(result.transitions());
       batch.setMetrics(metrics(result, previous, stayed));
       long t1 = System.nanoTime();
-      batch.writeSegments(result.assignment());
-      batch.writeProfiles(result.profiles());
-      batch.writeTransitions(result.transitions());
+      SegmentWriter segments = batch.segments();
+      segments.writeAssignment(result.assignment());
+      segments.writeProfiles(result.profiles());
+      segments.writeTransitions(result.transitions());
       BatchInfo published = batch.publish(job.keep());
       return new SegmentsReport(job.name(), job.model(), published, rowsRead, badRows, result.assignment().size(),
           result.customersLeftOut(), rfm == null ? null : rfm.asOf().toString(), kTable, ids, result.profiles(), stayed,
