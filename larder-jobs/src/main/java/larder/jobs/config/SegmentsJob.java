@@ -5,7 +5,10 @@ import larder.core.BatchKind;
 import larder.core.ConfigException;
 import larder.extract.FeatureSource;
 import larder.extract.TransactionSource;
+import larder.train.segment.KMeansSegmenter;
 import larder.train.segment.KSpec;
+import larder.train.segment.RfmRulesSegmenter;
+import larder.train.segment.Segmenter;
 import larder.train.segment.kmeans.KMeansParams;
 import larder.train.segment.rfm.Monetary;
 import larder.train.segment.transform.Transform;
@@ -78,6 +81,11 @@ public record SegmentsJob(
 
   /** The model name stored with each batch: "kmeans" or "rfm". */
   public String model() { return method.label(); }
+
+  /** The segmentation the job's method and settings make. */
+  public Segmenter segmenter() {
+    return method == Method.RFM ? new RfmRulesSegmenter() : new KMeansSegmenter(transform, k, kmeans, matchThreshold);
+  }
 
   /** Where the customers are read from, for messages. */
   public String sourceLabel() {

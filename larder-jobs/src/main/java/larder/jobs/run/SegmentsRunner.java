@@ -24,8 +24,8 @@ import larder.serve.PreviousSegments;
 import larder.serve.SegmentReader;
 import larder.train.segment.Previous;
 import larder.train.segment.SegmentFeatures;
-import larder.train.segment.Segmentation;
 import larder.train.segment.SegmentationResult;
+import larder.train.segment.Segmenter;
 import larder.train.segment.kmeans.KChooser;
 import larder.train.segment.rfm.RfmFeatures;
 import larder.train.segment.stable.Transitions;
@@ -89,13 +89,10 @@ final class SegmentsRunner {
 
       long readNanos = System.nanoTime() - start;
       Previous previous = previous(job, features.customers());
-      listener.step(job.name(), job.method() == SegmentsJob.Method.RFM ? "scoring R, F, M quintiles into named segments"
-          : "k-means " + (job.k() instanceof larder.train.segment.KSpec.Fixed f ? "k = " + f.k()
-              : "k: auto " + describe(job.k())) + ", " + job.transform());
+      Segmenter segmenter = job.segmenter();
+      listener.step(job.name(), segmenter.describe());
       long t0 = System.nanoTime();
-      SegmentationResult result = job.method() == SegmentsJob.Method.RFM
-          ? Segmentation.rfmRules(rfm, previous)
-          : Segmentation.kmeans(features, job.transform(), job.k(), job.kmeans(), job.matchThreshold(), previous, progress);
+      SegmentationResult result = segmenter.segment(features, previous, progress);
       long segmentNanos = System.nanoTime() - t0;
       String kTable = result.kChoice() == null ? null : result.kChoice().table();
       if (kTable != null) {
@@ -161,19 +158,8 @@ final class SegmentsRunner {
       p.put("as_of", job.asOf() == null ? "latest" : job.asOf().toString());
       p.put("monetary", job.monetary().name().toLowerCase(java.util.Locale.ROOT));
     }
-    if (job.method() == SegmentsJob.Method.KMEANS) {
-      p.put("transform", job.transform().toString());
-      p.put("k", job.k() instanceof larder.train.segment.KSpec.Fixed f ? (Object) f.k() : "auto " + describe(job.k()));
-      p.put("restarts", job.kmeans().restarts());
-      p.put("max_iterations", job.kmeans().maxIterations());
-      p.put("seed", job.kmeans().seed());
-      p.put("match_threshold", job.matchThreshold());
-    }
+    p.putAll(job.segmenter().params());
     return BatchParams.of(p);
-  }
-
-  private static String describe(larder.train.segment.KSpec k) {
-    return k instanceof larder.train.segment.KSpec.Auto a ? a.kMin() + ".." + a.kMax() : String.valueOf(k);
   }
 
   private static BatchMetrics metrics(SegmentationResult r, Previous previous, double stayed) {
