@@ -1,7 +1,5 @@
 package larder.cli;
 
-import larder.core.BatchKind;
-import larder.core.BatchParams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
@@ -14,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.Scores;
 import larder.publish.BatchLoader;
 import larder.publish.Publisher;

@@ -1,7 +1,5 @@
 package larder.http;
 
-import larder.core.BatchKind;
-import larder.core.BatchParams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,6 +43,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.Progress;
 import larder.core.Scores;
 import larder.generate.ShopParams;

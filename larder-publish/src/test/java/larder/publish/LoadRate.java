@@ -1,7 +1,5 @@
 package larder.publish;
 
-import larder.core.BatchKind;
-import larder.core.BatchParams;
 import larder.testkit.PgSchema;
 
 import java.io.ByteArrayOutputStream;
@@ -13,6 +11,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.store.Store;
 import org.postgresql.PGConnection;
 

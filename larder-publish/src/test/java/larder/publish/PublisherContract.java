@@ -1,9 +1,5 @@
 package larder.publish;
 
-import larder.core.BatchKind;
-import larder.core.BatchParams;
-import larder.core.BatchMetrics;
-import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,6 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchMetrics;
+import larder.core.BatchParams;
 import larder.core.ConfigException;
 import larder.core.NotFoundException;
 import larder.core.Progress;

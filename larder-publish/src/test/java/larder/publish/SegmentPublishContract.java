@@ -1,8 +1,5 @@
 package larder.publish;
 
-import larder.core.BatchKind;
-import larder.core.BatchParams;
-import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,11 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.ConfigException;
 import larder.core.IdMap;
 import larder.core.ModelException;

@@ -1,7 +1,5 @@
 package larder.serve;
 
-import larder.core.BatchKind;
-import larder.core.BatchParams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.ConfigException;
 import larder.core.IdMap;
 import larder.core.InputException;

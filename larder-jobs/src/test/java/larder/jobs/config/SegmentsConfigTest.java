@@ -1,6 +1,5 @@
 package larder.jobs.config;
 
-import larder.core.BatchKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import larder.core.BatchKind;
 import larder.core.ConfigException;
 import larder.core.Progress;
 import larder.extract.Column;

@@ -1,6 +1,5 @@
 package larder.jobs.run;
 
-import larder.core.BatchKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
 import larder.core.ConfigException;
 import larder.core.InputException;
 import larder.core.NotFoundException;

@@ -1,6 +1,5 @@
 package larder.jobs.run;
 
-import larder.core.BatchKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
 import larder.core.InputException;
 import larder.core.Interactions;
 import larder.core.ModelException;
@@ -38,8 +38,8 @@ import larder.extract.InteractionSource;
 import larder.generate.ShopParams;
 import larder.generate.SyntheticShop;
 import larder.jobs.config.ConfigFile;
-import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.LarderConfig;
+import larder.jobs.config.RecommendationsJob;
 import larder.publish.Publisher;
 import larder.serve.PredictionReader;
 import larder.serve.RankedItem;

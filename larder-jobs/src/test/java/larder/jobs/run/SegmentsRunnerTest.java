@@ -1,6 +1,5 @@
 package larder.jobs.run;
 
-import larder.core.BatchKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -27,6 +26,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
 import larder.core.ConfigException;
 import larder.core.InputException;
 import larder.core.NotFoundException;
