@@ -136,11 +136,7 @@ public final class BatchLoader implements AutoCloseable {
     String stop = stopReason;
     if (stop != null) throw new StoreException(where() + ": " + stop, "run the job again", null);
     Throwable f = rows.failure();
-    if (f != null) {
-      throw f instanceof StoreException se ? new StoreException(se.getMessage(), se.hint(), se)
-          : new StoreException("store " + store.name() + ": writing " + where() + " failed: " + f,
-              "the current batch is still serving; fix the cause and run the job again", f);
-    }
+    if (f != null) throw writeFailed(store, where(), f);
     if (state != State.OPEN) {
       throw new IllegalStateException(where() + " is " + state.name().toLowerCase() + "; no more rows can be written");
     }
@@ -148,6 +144,13 @@ public final class BatchLoader implements AutoCloseable {
 
   private String where() {
     return "batch " + batchId + " of job '" + job + "'";
+  }
+
+  /** A failure to write the rows of {@code where} (a batch), as the StoreException the run reports. */
+  static StoreException writeFailed(Store store, String where, Throwable f) {
+    if (f instanceof StoreException se) return new StoreException(se.getMessage(), se.hint(), se);
+    return new StoreException("store " + store.name() + ": writing " + where + " failed: " + f,
+        "the current batch is still serving; fix the cause and run the job again", f);
   }
 
   /**

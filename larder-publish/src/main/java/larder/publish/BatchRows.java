@@ -1,6 +1,5 @@
 package larder.publish;
 
-import java.util.EnumMap;
 import java.util.Map;
 import larder.store.RowTable;
 
@@ -37,7 +36,7 @@ public interface BatchRows {
    */
   record Loaded(Map<RowTable, Long> rows, long keys) {
     public Loaded {
-      rows = rows.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(rows));
+      rows = Map.copyOf(rows);
     }
 
     /** Rows written to {@code table} (0 for none). */

@@ -91,7 +91,7 @@ final class QueuedRows implements BatchRows {
     }
     join();
     Throwable f = failure;
-    if (f != null) throw error(f);
+    if (f != null) throw BatchLoader.writeFailed(store, where(), f);
     if (aborted) throw new StoreException(where() + ": its rows were given up", "run the job again", null);
     return new Loaded(rows, keys);
   }
@@ -101,13 +101,6 @@ final class QueuedRows implements BatchRows {
     if (!writer.isAlive()) return;
     while (!queue.offer(ABORT)) queue.clear(); // the writer takes ABORT next, or has ended and ignores it
     join();
-  }
-
-  /** The writer thread's failure as the StoreException the run reports. */
-  StoreException error(Throwable f) {
-    if (f instanceof StoreException se) return new StoreException(se.getMessage(), se.hint(), se);
-    return new StoreException("store " + store.name() + ": writing " + where() + " failed: " + f,
-        "the current batch is still serving; fix the cause and run the job again", f);
   }
 
   private String where() {
