@@ -21,6 +21,8 @@ import larder.core.ConfigException;
 import larder.core.IdMap;
 import larder.core.ModelException;
 import larder.core.Scores;
+import larder.core.StoreException;
+import larder.store.Batches;
 import larder.store.RowTable;
 import larder.store.Schema;
 import larder.store.Store;
@@ -259,6 +261,19 @@ abstract class ScorePublishContract {
         .hasMessageContaining("recommendations, segments, scores");
     assertThat(count("SELECT count(*) FROM larder_job_lock")).as("refused before taking the lock").isZero();
     assertThat(count("SELECT count(*) FROM larder_batch WHERE job = 'new'")).isZero();
+  }
+
+  @Test void aStoredKindThatNamesNoKindIsAStoreErrorNamingIt() throws Exception {
+    publishScores(new PlantedScores(5), "churn", 1, 2);
+    try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(
+        "UPDATE larder_batch SET kind = 'score' WHERE job = 'churn'")) {
+      ps.executeUpdate();
+    }
+    assertThatThrownBy(() -> store.read("list batches", c -> Batches.ofJob(c, store.dialect(), "churn")))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'score'")
+        .hasMessageContaining("recommendations, segments, scores");
+    assertThatThrownBy(() -> pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'score'");
   }
 
   @Test void eachKindTakesOnlyItsOwnRows() {
