@@ -7,7 +7,6 @@ import larder.store.Dialect;
 
 /** The rows of a scores batch: one score (and label) per entity, bulk-loaded a range of entities at a time. */
 public final class ScoreWriter extends KindWriter {
-  private long entities;
   private boolean written;
 
   ScoreWriter(BatchLoader batch, QueuedRows rows) {
@@ -37,9 +36,6 @@ public final class ScoreWriter extends KindWriter {
             "scores must be finite numbers, and entity ids and labels text without NUL characters");
       }
     }
-    synchronized (this) {
-      entities = n;
-    }
     // in entity id order on SQLite, for the reason given in SegmentWriter.writeAssignment
     int[] order = batch.storeKind() == Dialect.Kind.SQLITE ? byExternalId(s.entities()) : null;
     for (int from = 0; from < n; from += CHUNK) {
@@ -48,6 +44,6 @@ public final class ScoreWriter extends KindWriter {
   }
 
   @Override synchronized BatchTotals totals(BatchRows.Loaded loaded) {
-    return new BatchTotals(0, 0, entities, 0, null);
+    return new BatchTotals(0, 0, loaded.keys(), 0, null); // one row per entity
   }
 }

@@ -22,7 +22,6 @@ import larder.store.Dialect;
  * switching transaction). Each at most once per batch.
  */
 public final class SegmentWriter extends KindWriter {
-  private long customers;
   private long segmentCount;
   private boolean assignmentWritten;
   private List<SegmentProfile> profiles;
@@ -65,7 +64,6 @@ public final class SegmentWriter extends KindWriter {
     int distinct = 0;
     for (int i = 0; i < n; i++) if (i == 0 || ids[i] != ids[i - 1]) distinct++;
     synchronized (this) {
-      customers = n;
       segmentCount = distinct;
     }
     // SQLite inserts into a B-tree clustered on (batch_id, customer_id): in key order each row lands on the
@@ -134,7 +132,7 @@ public final class SegmentWriter extends KindWriter {
   }
 
   @Override synchronized BatchTotals totals(BatchRows.Loaded loaded) {
-    return new BatchTotals(0, 0, customers, segmentCount, null);
+    return new BatchTotals(0, 0, loaded.keys(), segmentCount, null); // one row per customer
   }
 
   @Override void writeInSwitch(Connection c, long batchId) throws SQLException {
