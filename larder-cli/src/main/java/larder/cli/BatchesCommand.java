@@ -32,7 +32,7 @@ final class BatchesCommand implements Callable<Integer> {
           for (BatchInfo b : batches) {
             System.out.printf(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s,%s%n", b.id(), CsvFields.quote(b.job()), b.kind(),
                 b.model(), b.status(), b.createdAt(), b.publishedAt() == null ? "" : b.publishedAt(), b.rows(),
-                b.secondaryRows(), b.keys(), CsvFields.quote(b.params()), CsvFields.quote(b.metrics()), CsvFields.quote(b.message()),
+                b.secondaryRows(), b.keys(), CsvFields.quote(b.params().toJson()), CsvFields.quote(b.metrics().toJson()), CsvFields.quote(b.message()),
                 b.inputRows() == null ? "" : b.inputRows());
           }
         }
@@ -57,9 +57,8 @@ final class BatchesCommand implements Callable<Integer> {
 
   private static String shortKind(BatchInfo b) {
     return switch (b.kind()) {
-      case "recommendations" -> "recs";
-      case "segments" -> "segments";
-      default -> b.kind();
+      case RECOMMENDATIONS -> "recs";
+      case SEGMENTS, SCORES -> b.kind().text();
     };
   }
 
@@ -69,9 +68,9 @@ final class BatchesCommand implements Callable<Integer> {
       return "-"; // rows removed, or never written
     }
     return switch (b.kind()) {
-      case "segments" -> String.format(Locale.ROOT, "%,d customers in %,d segments", b.keys(), b.secondaryRows());
-      case "scores" -> String.format(Locale.ROOT, "%,d entities", b.keys());
-      default -> String.format(Locale.ROOT, "%,d users; %,d similar-item rows", b.keys(), b.secondaryRows());
+      case SEGMENTS -> String.format(Locale.ROOT, "%,d customers in %,d segments", b.keys(), b.secondaryRows());
+      case SCORES -> String.format(Locale.ROOT, "%,d entities", b.keys());
+      case RECOMMENDATIONS -> String.format(Locale.ROOT, "%,d users; %,d similar-item rows", b.keys(), b.secondaryRows());
     };
   }
 }

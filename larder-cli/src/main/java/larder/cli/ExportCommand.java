@@ -41,9 +41,9 @@ final class ExportCommand implements Callable<Integer> {
       BatchInfo current = reader.current(job).orElseThrow(() -> new NotFoundException("job '" + job
           + "' has no published batch; jobs serving: " + String.join(", ", reader.jobs()), "check the job name"));
       long n = switch (current.kind()) {
-        case "segments" -> segments(s, w, current);
-        case "scores" -> new ScoreReader(s).forEachScore(job, new ScoresCsv(w));
-        default -> reader.forEachRecommendation(job, new PredictionReader.RowConsumer() {
+        case SEGMENTS -> segments(s, w, current);
+        case SCORES -> new ScoreReader(s).forEachScore(job, new ScoresCsv(w));
+        case RECOMMENDATIONS -> reader.forEachRecommendation(job, new PredictionReader.RowConsumer() {
           @Override public void start(BatchInfo b) {
             CsvOut.write(w, "user_id,rank,item_id,score\n");
           }

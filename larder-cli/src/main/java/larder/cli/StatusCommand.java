@@ -1,7 +1,5 @@
 package larder.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import larder.core.BatchInfo;
+import larder.core.BatchMetrics;
 import larder.core.DurationText;
 import larder.jobs.config.LarderConfig;
 import larder.serve.JobStatus;
@@ -34,7 +33,6 @@ import picocli.CommandLine.Spec;
     + " or its batch is older than --max-age; so cron or monitoring can alert on it.",
     "With --config, also each scheduled job's next run, and the config's jobs that have no batch at all."})
 final class StatusCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
   private static final DateTimeFormatter UTC_MINUTE = MINUTE.withZone(ZoneId.of("UTC"));
 
@@ -149,26 +147,23 @@ final class StatusCommand implements Callable<Integer> {
 
   /** The one figure that says most about a batch: its evaluation, its segments' stability, its scores. */
   static String headline(BatchInfo b) {
-    JsonNode m;
-    try {
-      m = JSON.readTree(b.metrics() == null ? "{}" : b.metrics());
-    } catch (java.io.IOException e) {
-      return "";
-    }
-    if (m.has("model") && m.has("popularity")) {
-      double model = m.path("model").path("ndcg").asDouble(), base = m.path("popularity").path("ndcg").asDouble();
-      return String.format(Locale.ROOT, "ndcg@%d %.3f (%.2fx popularity)", m.path("k").asInt(), model,
+    BatchMetrics m = b.metrics();
+    if (m.ndcg().isPresent() && m.popularityNdcg().isPresent()) {
+      double model = m.ndcg().getAsDouble(), base = m.popularityNdcg().getAsDouble();
+      return String.format(Locale.ROOT, "ndcg@%d %.3f (%.2fx popularity)", m.k().orElse(0), model,
           base > 0 ? model / base : Double.NaN);
     }
-    if (m.has("segments")) {
-      return m.has("stayed_share")
-          ? String.format(Locale.ROOT, "%d segments, %.1f%% kept their id", m.path("segments").asInt(), m.path("stayed_share").asDouble() * 100)
-          : String.format(Locale.ROOT, "%d segments", m.path("segments").asInt());
+    if (m.segments().isPresent()) {
+      int segments = (int) m.segments().getAsLong();
+      return m.stayedShare().isPresent()
+          ? String.format(Locale.ROOT, "%d segments, %.1f%% kept their id", segments, m.stayedShare().getAsDouble() * 100)
+          : String.format(Locale.ROOT, "%d segments", segments);
     }
-    if (m.has("score_mean")) {
-      return String.format(Locale.ROOT, "scores %.3g..%.3g, mean %.3g", m.path("score_min").asDouble(),
-          m.path("score_max").asDouble(), m.path("score_mean").asDouble());
+    if (m.scoreMean().isPresent()) {
+      return String.format(Locale.ROOT, "scores %.3g..%.3g, mean %.3g", m.scoreMin().orElse(0),
+          m.scoreMax().orElse(0), m.scoreMean().getAsDouble());
     }
     return "";
   }
+
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
 
 /**
@@ -82,8 +82,8 @@ final class StopSignals {
 
   private static String describe(Publisher.Stopped s) {
     String batch = "batch " + s.batchId() + " of job '" + s.job() + "'";
-    if (s.outcome() == BatchWriter.Outcome.PUBLISHED) return batch + " had already been published";
-    if (s.outcome() == BatchWriter.Outcome.UNSETTLED) {
+    if (s.outcome() == BatchLoader.Outcome.PUBLISHED) return batch + " had already been published";
+    if (s.outcome() == BatchLoader.Outcome.UNSETTLED) {
       return batch + " could not be marked failed within " + BOUND_SECONDS + " s; the job's next run does it";
     }
     return batch + " marked failed and its lock released; the previous batch keeps serving";

@@ -12,8 +12,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.Scores;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
 import larder.store.Schema;
 import larder.store.Store;
@@ -64,16 +66,16 @@ abstract class StatusCommandTest {
   }
 
   BatchInfo publish(String job) {
-    BatchWriter w = publisher.begin(job, "scores", "import", "{}");
+    BatchLoader w = publisher.begin(job, BatchKind.SCORES, "import", BatchParams.NONE);
     Scores.Builder s = new Scores.Builder();
     s.add("e1", 0.5, null);
     s.add("e2", 0.25, null);
-    w.writeScores(s.build());
+    w.scores().write(s.build());
     return w.publish(3);
   }
 
   long fail(String job, String why) {
-    BatchWriter w = publisher.begin(job, "scores", "import", "{}");
+    BatchLoader w = publisher.begin(job, BatchKind.SCORES, "import", BatchParams.NONE);
     w.fail(why);
     return w.batchId();
   }
@@ -105,7 +107,7 @@ abstract class StatusCommandTest {
         .contains("), failed: job 'gated': quality gate failed, not publishing: ndcg@10 0.0410 is below min 0.05")
         .containsPattern("fresh .* ok").contains("1 of 2 jobs need attention");
 
-    try (BatchWriter first = publisher.begin("first", "scores", "import", "{}")) {
+    try (BatchLoader first = publisher.begin("first", BatchKind.SCORES, "import", BatchParams.NONE)) {
       Result writing = status();
       assertThat(writing.exit()).isEqualTo(1);
       assertThat(writing.out()).contains("first: never published: its first batch, " + first.batchId()

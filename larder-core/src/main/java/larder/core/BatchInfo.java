@@ -7,11 +7,10 @@ import java.time.Instant;
  *
  * @param id batch id, increasing across all jobs
  * @param job the job that produced it
- * @param kind what it holds: "recommendations" (ranked lists), "segments" (a segment per customer) or
- *     "scores" (an imported prediction per entity)
+ * @param kind what it holds: ranked lists, a segment per customer or an imported prediction per entity
  * @param model model name, e.g. "als"
- * @param params model parameters as JSON text
- * @param metrics evaluation metrics as JSON text ("{}" when none)
+ * @param params model parameters, with the YAML's key names
+ * @param metrics what the run measured ({@link BatchMetrics#NONE} when nothing)
  * @param createdAt when the run started writing it
  * @param publishedAt when it became current, or null
  * @param status "staging", "published" (current), "superseded", "failed" or "retired"
@@ -25,10 +24,10 @@ import java.time.Instant;
 public record BatchInfo(
     long id,
     String job,
-    String kind,
+    BatchKind kind,
     String model,
-    String params,
-    String metrics,
+    BatchParams params,
+    BatchMetrics metrics,
     Instant createdAt,
     Instant publishedAt,
     String status,

@@ -1,7 +1,6 @@
 package larder.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -25,15 +24,6 @@ final class ApiJson {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
   private ApiJson() {}
-
-  /** A batch's params or metrics, stored as JSON text, as a JSON value (an empty object when unreadable). */
-  static JsonNode tree(String json) {
-    try {
-      return json == null ? MAPPER.createObjectNode() : MAPPER.readTree(json);
-    } catch (IOException e) {
-      return MAPPER.createObjectNode();
-    }
-  }
 
   private static final class SecondsSerializer extends StdSerializer<Duration> {
     SecondsSerializer() { super(Duration.class); }

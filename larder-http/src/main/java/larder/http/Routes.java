@@ -302,7 +302,7 @@ final class Routes {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("batch_id", b.id());
     m.put("job", b.job());
-    m.put("kind", b.kind());
+    m.put("kind", b.kind().text());
     m.put("model", b.model());
     m.put("status", b.status());
     m.put("is_current", current);
@@ -314,8 +314,8 @@ final class Routes {
     m.put("rows", b.rows());
     m.put("secondary_rows", b.secondaryRows());
     m.put("keys", b.keys());
-    m.put("params", ApiJson.tree(b.params()));
-    m.put("metrics", ApiJson.tree(b.metrics()));
+    m.put("params", b.params().yaml());
+    m.put("metrics", b.metrics().values());
     if (b.message() != null) m.put("message", b.message());
     return m;
   }

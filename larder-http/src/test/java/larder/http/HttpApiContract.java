@@ -43,6 +43,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.Progress;
 import larder.core.Scores;
 import larder.generate.ShopParams;
@@ -464,13 +466,13 @@ abstract class HttpApiContract {
       assertThat(j.get("batch_id").asLong()).isEqualTo(current.id());
       assertThat(j.get("is_current").asBoolean()).isTrue();
       assertThat(j.get("status").asText()).isEqualTo("published");
-      assertThat(j.get("kind").asText()).isEqualTo(current.kind());
+      assertThat(j.get("kind").asText()).isEqualTo(current.kind().text());
       assertThat(j.get("model").asText()).isEqualTo(current.model());
       assertThat(j.get("rows").asLong()).isEqualTo(current.rows());
       assertThat(j.get("params").isObject()).as("params of %s", job).isTrue();
       assertThat(j.get("metrics").isObject()).as("metrics of %s", job).isTrue();
-      assertThat(j.get("params")).isEqualTo(JSON.readTree(current.params()));
-      assertThat(j.get("metrics")).isEqualTo(JSON.readTree(current.metrics()));
+      assertThat(j.get("params")).isEqualTo(JSON.readTree(current.params().toJson()));
+      assertThat(j.get("metrics")).isEqualTo(JSON.readTree(current.metrics().toJson()));
       assertThat(Instant.parse(j.get("published_at").asText())).isEqualTo(current.publishedAt());
       assertThat(j.get("age").isNumber()).isTrue();
     }
@@ -535,7 +537,7 @@ abstract class HttpApiContract {
   void statusIsFailingWhileAJobNeverPublishedOrItsLatestRunFailed() {
     String job = STATUS_PROBE;
     Publisher publisher = new Publisher(store);
-    publisher.begin(job, "scores", "probe", "{}").close(); // closed without publishing: a failed run
+    publisher.begin(job, BatchKind.SCORES, "probe", BatchParams.NONE).close(); // closed without publishing: a failed run
     Answer never = get("/v1/status");
     assertThat(never.status).isEqualTo(503);
     assertThat(never.json().get("status").asText()).isEqualTo("failing");
@@ -547,7 +549,7 @@ abstract class HttpApiContract {
     assertThat(get("/v1/status").status).isEqualTo(200);
 
     long failed;
-    try (var w = publisher.begin(job, "scores", "probe", "{}")) {
+    try (var w = publisher.begin(job, BatchKind.SCORES, "probe", BatchParams.NONE)) {
       failed = w.batchId();
     }
     Answer latestFailed = get("/v1/status");
@@ -568,10 +570,10 @@ abstract class HttpApiContract {
   }
 
   private static long publishOneScore(Publisher publisher, String job) {
-    try (var w = publisher.begin(job, "scores", "probe", "{}")) {
+    try (var w = publisher.begin(job, BatchKind.SCORES, "probe", BatchParams.NONE)) {
       Scores.Builder b = new Scores.Builder();
       b.add("e1", 0.5, null);
-      w.writeScores(b.build());
+      w.scores().write(b.build());
       return w.publish(3).id();
     }
   }

@@ -112,7 +112,7 @@ final class JobLock implements AutoCloseable {
             return ps.executeUpdate() == 1;
           }
         });
-        if (!mine) return; // released meanwhile, or taken over: publish refuses, see BatchWriter
+        if (!mine) return; // released meanwhile, or taken over: publish refuses, see BatchLoader
       } catch (RuntimeException e) {
         // try again at the next tick
       }

@@ -9,6 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchMetrics;
+import larder.core.BatchParams;
 import larder.core.ConfigException;
 import larder.core.NotFoundException;
 import larder.core.Progress;
@@ -23,31 +26,31 @@ import larder.store.Store;
  *
  * <pre>{@code
  * Publisher pub = new Publisher(store);
- * try (BatchWriter w = pub.begin("shop", "recommendations", "als", "{\"factors\":64}")) {
- *   TopNSink sink = w.recommendationSink(users, items);   // thread-safe: hand it to the scorers
- *   model.scoreAll(sink);
+ * try (BatchLoader b = pub.begin("shop", BatchKind.RECOMMENDATIONS, "als", BatchParams.of(Map.of("factors", 64)))) {
+ *   RecommendationWriter w = b.recommendations();
+ *   model.scoreAll(w.userSink(users, items));               // thread-safe: hand it to the scorers
  *   w.writeFallback(popular, scores, 100, items);
  *   w.setSegmentJob("shop-segments");                       // optional: per-segment fallback lists
  *   w.writeSegmentFallback(3, popularIn3, scores3, 100, items);
- *   w.setMetrics("{\"ndcg@10\":0.31}");
- *   BatchInfo b = w.publish(3);                             // switch, keep the last 3
+ *   b.setMetrics(BatchMetrics.of(evaluation));
+ *   BatchInfo published = b.publish(3);                     // switch, keep the last 3
  * }                                                         // closing without publish = failed run
  *
- * try (BatchWriter w = pub.begin("shop-segments", "segments", "kmeans", "{\"k\":6}")) {
- *   w.writeSegments(assignment);                            // bulk-loaded like the lists
- *   w.writeProfiles(profiles);
- *   w.writeTransitions(transitions);
- *   w.publish(3);
+ * try (BatchLoader b = pub.begin("shop-segments", BatchKind.SEGMENTS, "kmeans", BatchParams.of(Map.of("k", 6)))) {
+ *   b.segments().writeAssignment(assignment);               // bulk-loaded like the lists
+ *   b.segments().writeProfiles(profiles);
+ *   b.segments().writeTransitions(transitions);
+ *   b.publish(3);
  * }
  *
- * try (BatchWriter w = pub.begin("shop-churn", "scores", "churn-xgb", "{}")) {
- *   w.writeScores(scores);                                  // one score (and label) per entity
- *   w.publish(3);
+ * try (BatchLoader b = pub.begin("shop-churn", BatchKind.SCORES, "churn-xgb", BatchParams.NONE)) {
+ *   b.scores().write(scores);                               // one score (and label) per entity
+ *   b.publish(3);
  * }
  * }</pre>
  *
  * <h2>Life of a batch</h2>
- * {@code begin} refuses an unknown kind and a kind other than the one the job has published, takes the
+ * {@code begin} refuses a kind other than the one the job has published, takes the
  * job's lock and records the batch as 'staging'. {@code publish} finishes the load and then, in one
  * transaction, marks the previous current batch 'superseded', this one 'published' and points
  * {@code larder_current} at it: readers of the views see the old batch or the new one, never a mix. It
@@ -79,7 +82,7 @@ public final class Publisher {
   private final Store store;
   private final PublishOptions options;
   private final Progress progress;
-  private final Set<BatchWriter> open = ConcurrentHashMap.newKeySet();
+  private final Set<BatchLoader> open = ConcurrentHashMap.newKeySet();
   private volatile String stopReason;
 
   public Publisher(Store store) {
@@ -97,26 +100,21 @@ public final class Publisher {
   /**
    * Starts a run of {@code job}: takes its lock and records a 'staging' batch.
    *
-   * @param kind what the batch holds: "recommendations", "segments" or "scores" ({@link Batches#KINDS});
-   *     a job keeps the kind of its first published batch
-   * @param paramsJson the model parameters as JSON text (null = "{}")
+   * @param kind what the batch holds; a job keeps the kind of its first published batch
+   * @param params the model's parameters, with the YAML's key names (null = none)
    * @throws StoreException when another run of the job holds a lock that is not stale
-   * @throws ConfigException when the job name is not letters, digits, '-', '_' or '.', the kind is not
-   *     one of {@link Batches#KINDS}, or the job has published batches of another kind
+   * @throws ConfigException when the job name is not letters, digits, '-', '_' or '.', or the job has
+   *     published batches of another kind
    */
-  public BatchWriter begin(String job, String kind, String model, String paramsJson) {
+  public BatchLoader begin(String job, BatchKind kind, String model, BatchParams params) {
     checkJobName(job);
-    if (kind == null || kind.isBlank()) throw new ConfigException("kind", kind, "must not be empty");
-    if (!Batches.KINDS.contains(kind)) {
-      // the writer, the views and the readers know these kinds only; another would publish nothing readable
-      throw new ConfigException("kind", kind, "is not one of " + String.join(", ", Batches.KINDS));
-    }
+    if (kind == null) throw new ConfigException("kind", null, "must be one of " + String.join(", ", BatchKind.texts()));
     if (model == null || model.isBlank()) throw new ConfigException("model", model, "must not be empty");
-    String published = publishedKind(job);
-    if (published != null && !published.equals(kind)) {
+    BatchKind published = publishedKind(job);
+    if (published != null && published != kind) {
       // the views and readers of a job assume one kind: a segments batch would leave 'recommendations'
       // readers with no lists, and a rollback could cross kinds
-      throw new ConfigException("kind", kind, "job '" + job + "' has published '" + published
+      throw new ConfigException("kind", kind.text(), "job '" + job + "' has published '" + published
           + "' batches; it cannot publish '" + kind + "' batches",
           "publish the " + kind + " under a job name of their own, e.g. '" + job + "-" + kind + "'");
     }
@@ -132,9 +130,9 @@ public final class Publisher {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_batch (job, kind, model, params, metrics,"
             + " created_at, status) VALUES (?, ?, ?, ?, '{}', ?, 'staging') RETURNING batch_id")) {
           ps.setString(1, job);
-          ps.setString(2, kind);
+          ps.setString(2, kind.text());
           ps.setString(3, model);
-          ps.setString(4, paramsJson == null ? "{}" : paramsJson);
+          ps.setString(4, (params == null ? BatchParams.NONE : params).toJson());
           d.setInstant(ps, 5, Schema.now());
           try (ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -155,15 +153,15 @@ public final class Publisher {
       markFailed(id, "crashed: its run" + whose + " ended without publishing; batch " + batchId
           + " took over the job's lock", null);
     }
-    BatchWriter writer = new BatchWriter(this, job, kind, batchId, lock, options.queueLists(), progress);
-    open.add(writer);
+    BatchLoader batch = new BatchLoader(this, job, kind, batchId, lock, options.queueLists(), progress);
+    open.add(batch);
     stop = stopReason;
     if (stop != null) {
       // stopped while this run began: the stop may not have seen it
-      writer.fail(stop);
+      batch.fail(stop);
       throw stopped(job, stop);
     }
-    return writer;
+    return batch;
   }
 
   /**
@@ -177,10 +175,10 @@ public final class Publisher {
    */
   public List<Stopped> stopRuns(String reason, long deadlineNanos) {
     stopReason = reason;
-    List<BatchWriter> runs = List.copyOf(open);
+    List<BatchLoader> runs = List.copyOf(open);
     List<Thread> threads = new ArrayList<>();
     List<Stopped> out = java.util.Collections.synchronizedList(new ArrayList<>());
-    for (BatchWriter w : runs) {
+    for (BatchLoader w : runs) {
       Thread t = new Thread(() -> out.add(new Stopped(w.job(), w.batchId(), w.stop(reason))), "larder-stop-" + w.job());
       t.setDaemon(true);
       t.start();
@@ -196,22 +194,22 @@ public final class Publisher {
       }
     }
     List<Stopped> settled = new ArrayList<>(out);
-    for (BatchWriter w : runs) {
+    for (BatchLoader w : runs) {
       if (settled.stream().noneMatch(s -> s.batchId() == w.batchId())) {
-        settled.add(new Stopped(w.job(), w.batchId(), BatchWriter.Outcome.UNSETTLED));
+        settled.add(new Stopped(w.job(), w.batchId(), BatchLoader.Outcome.UNSETTLED));
       }
     }
     return settled;
   }
 
   /** What {@link #stopRuns} did to one run. */
-  public record Stopped(String job, long batchId, BatchWriter.Outcome outcome) {}
+  public record Stopped(String job, long batchId, BatchLoader.Outcome outcome) {}
 
   /** The reason runs were stopped, or null while they are not. */
   public String stopReason() { return stopReason; }
 
   /** A run that ended (published or failed) is no longer one {@link #stopRuns} has to stop. */
-  void ended(BatchWriter w) {
+  void ended(BatchLoader w) {
     open.remove(w);
   }
 
@@ -312,26 +310,26 @@ public final class Publisher {
   }
 
   /** The kind of {@code job}'s newest batch that was ever published, or null when none was. */
-  String publishedKind(String job) {
+  BatchKind publishedKind(String job) {
     return store.read("read the kind of job '" + job + "'", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT kind FROM larder_batch WHERE job = ?"
           + " AND published_at IS NOT NULL ORDER BY batch_id DESC LIMIT 1")) {
         ps.setString(1, job);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getString(1) : null;
+          return rs.next() ? BatchKind.stored(rs.getString(1)) : null;
         }
       }
     });
   }
 
   /** Marks a staging batch failed with {@code message}; rows must already be gone. */
-  void markFailed(long batchId, String message, String metrics) {
+  void markFailed(long batchId, String message, BatchMetrics metrics) {
     store.write("mark batch " + batchId + " failed", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'failed', message = ?,"
           + " metrics = COALESCE(?, metrics), rec_rows = 0, similar_rows = 0, users = 0, segments = 0"
           + " WHERE batch_id = ? AND status = 'staging'")) {
         ps.setString(1, message);
-        ps.setString(2, metrics);
+        ps.setString(2, metrics == null ? null : metrics.toJson());
         ps.setLong(3, batchId);
         ps.executeUpdate();
       }

@@ -11,6 +11,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.store.Store;
 import org.postgresql.PGConnection;
 
@@ -47,8 +49,8 @@ public final class LoadRate {
     Publisher pub = new Publisher(s);
     long t0 = System.nanoTime();
     BatchInfo b;
-    try (BatchWriter w = pub.begin("rate", "recommendations", "test", "{}")) {
-      p.sendParallel(w.recommendationSink(p.users, p.items), round + 1, 2);
+    try (BatchLoader w = pub.begin("rate", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      p.sendParallel(w.recommendations().userSink(p.users, p.items), round + 1, 2);
       b = w.publish(2);
     }
     if (b.rows() != 1_000_000) throw new IllegalStateException("rows " + b.rows());

@@ -9,6 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.StoreException;
 import larder.store.PartWriter;
 import larder.store.PartitionedLoad;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A batch whose user lists other processes load in parts ({@link BatchWriter#loadInParts}), published by
+ * A batch whose user lists other processes load in parts ({@link BatchLoader#loadInParts}), published by
  * the same switch as any batch; a part missing fails the batch and the current one keeps serving.
  */
 class PartsPublishTest {
@@ -42,9 +44,9 @@ class PartsPublishTest {
   }
 
   void publishLocally(int gen) {
-    try (BatchWriter w = pub.begin("shop", "recommendations", "test", "{}")) {
-      p.send(w.recommendationSink(p.users, p.items), gen, 0, 1);
-      w.writeFallback(new int[] {1, 2}, new float[] {2, 1}, 2, p.items);
+    try (BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      p.send(w.recommendations().userSink(p.users, p.items), gen, 0, 1);
+      w.recommendations().writeFallback(new int[] {1, 2}, new float[] {2, 1}, 2, p.items);
       w.publish(3);
     }
   }
@@ -57,14 +59,14 @@ class PartsPublishTest {
   @Test void listsLoadedInPartsPublishLikeTheirOwn() throws SQLException {
     publishLocally(1);
     BatchInfo b;
-    try (BatchWriter w = pub.begin("shop", "recommendations", "test", "{}")) {
+    try (BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
       PartitionedLoad load = w.loadInParts(RowTable.RECOMMENDATIONS, 3);
       assertThat(load.parts()).isEqualTo(3);
       for (int part = 0; part < 3; part++) loadPart(w.batchId(), 2, part, 3, "t" + part + ".0");
       assertThat(loadPart(w.batchId(), 2, 1, 3, "t1.1").alreadyLoaded()).isTrue(); // a retried task
-      assertThatThrownBy(() -> w.recommendationSink(p.users, p.items).accept(0, new int[] {1}, new float[] {1}, 1))
+      assertThatThrownBy(() -> w.recommendations().userSink(p.users, p.items).accept(0, new int[] {1}, new float[] {1}, 1))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("loaded in parts");
-      w.writeFallback(new int[] {3, 4}, new float[] {2, 1}, 2, p.items); // the driver's own rows go on as before
+      w.recommendations().writeFallback(new int[] {3, 4}, new float[] {2, 1}, 2, p.items); // the driver's own rows go on as before
       b = w.publish(3);
     }
     assertThat(b.status()).isEqualTo("published");
@@ -90,7 +92,7 @@ class PartsPublishTest {
     publishLocally(1);
     ServingSnapshot before = ServingSnapshot.of(schema.url, "shop");
     long batch;
-    try (BatchWriter w = pub.begin("shop", "recommendations", "test", "{}")) {
+    try (BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
       batch = w.batchId();
       w.loadInParts(RowTable.RECOMMENDATIONS, 3);
       loadPart(batch, 2, 0, 3, "t0");

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,6 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchMetrics;
+import larder.core.BatchParams;
 import larder.core.ConfigException;
 import larder.core.NotFoundException;
 import larder.core.Progress;
@@ -67,11 +71,11 @@ abstract class PublisherContract {
   }
 
   BatchInfo publishGeneration(Planted p, String job, int gen, int keep) throws Exception {
-    try (BatchWriter w = pub.begin(job, "recommendations", "test", "{\"gen\":" + gen + "}")) {
-      p.send(w.recommendationSink(p.users, p.items), gen, 0, 1);
-      w.writeFallback(new int[] {gen % p.items.size(), 1, 2}, new float[] {3, 2, 1}, 3, p.items);
-      w.similarSink(p.items).accept(0, new int[] {1, 2}, new float[] {0.5f, 0.25f}, 2);
-      w.setMetrics("{\"gen\":" + gen + "}");
+    try (BatchLoader w = pub.begin(job, BatchKind.RECOMMENDATIONS, "test", BatchParams.of(Map.of("gen", gen)))) {
+      p.send(w.recommendations().userSink(p.users, p.items), gen, 0, 1);
+      w.recommendations().writeFallback(new int[] {gen % p.items.size(), 1, 2}, new float[] {3, 2, 1}, 3, p.items);
+      w.recommendations().similarSink(p.items).accept(0, new int[] {1, 2}, new float[] {0.5f, 0.25f}, 2);
+      w.setMetrics(BatchMetrics.of(Map.of("gen", gen)));
       return w.publish(keep);
     }
   }
@@ -107,8 +111,8 @@ abstract class PublisherContract {
     assertThat(b.rows()).isEqualTo(3000);
     assertThat(b.keys()).isEqualTo(300);
     assertThat(b.secondaryRows()).isEqualTo(2);
-    assertThat(b.metrics()).isEqualTo("{\"gen\":1}");
-    assertThat(b.params()).isEqualTo("{\"gen\":1}");
+    assertThat(b.metrics().toJson()).isEqualTo("{\"gen\":1}");
+    assertThat(b.params().toJson()).isEqualTo("{\"gen\":1}");
     assertThat(b.publishedAt()).isNotNull().isAfterOrEqualTo(b.createdAt());
     assertThat(currentOf("shop")).isEqualTo(b.id());
     try (Connection c = rawConnection()) {
@@ -180,8 +184,8 @@ abstract class PublisherContract {
   @Test void aRunFailingMidLoadLeavesThePreviousBatchServing() throws Exception {
     Planted p = new Planted(500, 40, 8);
     long b1 = publishGeneration(p, "shop", 1, 3).id();
-    BatchWriter w = pub.begin("shop", "recommendations", "test", "{}");
-    TopNSink sink = w.recommendationSink(p.users, p.items);
+    BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    TopNSink sink = w.recommendations().userSink(p.users, p.items);
     try {
       p.send((u, it, sc, n) -> {
         if (u == 300) throw new IllegalStateException("scoring blew up at user 300");
@@ -211,8 +215,8 @@ abstract class PublisherContract {
   @Test void closingWithoutPublishIsAFailedRun() throws Exception {
     Planted p = new Planted(50, 10, 3);
     long id;
-    try (BatchWriter w = pub.begin("shop", "recommendations", "test", "{}")) {
-      p.send(w.recommendationSink(p.users, p.items), 1, 0, 1);
+    try (BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      p.send(w.recommendations().userSink(p.users, p.items), 1, 0, 1);
       id = w.batchId();
     }
     assertThat(status(id)).isEqualTo("failed");
@@ -223,8 +227,8 @@ abstract class PublisherContract {
   @Test void aWriterFailureSurfacesAsStoreErrorAndTheOldBatchServes() throws Exception {
     Planted p = new Planted(20, 10, 3);
     long b1 = publishGeneration(p, "shop", 1, 3).id();
-    BatchWriter w = pub.begin("shop", "recommendations", "test", "{}");
-    TopNSink sink = w.recommendationSink(p.users, p.items);
+    BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    TopNSink sink = w.recommendations().userSink(p.users, p.items);
     p.send(sink, 2, 0, 1);
     try {
       p.send(sink, 2, 0, 1); // every user twice: the primary key refuses the second copy
@@ -238,17 +242,17 @@ abstract class PublisherContract {
   }
 
   @Test void aSecondConcurrentRunOfAJobIsRefused() throws Exception {
-    try (BatchWriter first = pub.begin("shop", "recommendations", "test", "{}")) {
-      assertThatThrownBy(() -> pub.begin("shop", "recommendations", "test", "{}"))
+    try (BatchLoader first = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      assertThatThrownBy(() -> pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("job 'shop' is already running (since ")
           .hasMessageContaining("owner " + PublishOptions.DEFAULTS.owner())
           .hasMessageContaining("DELETE FROM larder_job_lock");
-      try (BatchWriter other = pub.begin("news", "recommendations", "test", "{}")) {
+      try (BatchLoader other = pub.begin("news", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
         assertThat(other.batchId()).isGreaterThan(first.batchId());
       }
     }
-    pub.begin("shop", "recommendations", "test", "{}").close();
+    pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE).close();
   }
 
   /** Rewrites the lock of {@code job} as if {@code process} held it, with a lease ending at {@code expiresAt}. */
@@ -281,19 +285,19 @@ abstract class PublisherContract {
     Planted p = new Planted(20, 10, 3);
     long b1 = publishGeneration(p, "shop", 1, 3).id();
     // no rows: on SQLite a loading run holds the write lock, which the fake below needs
-    BatchWriter dead = pub.begin("shop", "recommendations", "test", "{}");
+    BatchLoader dead = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     lockHeldBy("shop", endedProcess(), Instant.now().plus(Duration.ofHours(1))); // its lease does not matter
     // shown as crashed before any run cleans it up
     assertThat(pub.info(dead.batchId()).status()).isEqualTo("failed");
     assertThat(message(dead.batchId())).startsWith("crashed: ").contains("no longer running");
     assertThat(status(dead.batchId())).as("the table itself").isEqualTo("staging");
 
-    BatchWriter fresh = pub.begin("shop", "recommendations", "test", "{}");
+    BatchLoader fresh = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     assertThat(status(dead.batchId())).isEqualTo("failed");
     assertThat(message(dead.batchId())).startsWith("crashed: ").contains("batch " + fresh.batchId());
     assertThatThrownBy(() -> dead.publish(3)).isInstanceOf(StoreException.class).hasMessageContaining("lock");
     assertThat(currentOf("shop")).isEqualTo(b1);
-    p.send(fresh.recommendationSink(p.users, p.items), 3, 0, 1);
+    p.send(fresh.recommendations().userSink(p.users, p.items), 3, 0, 1);
     assertThat(fresh.publish(3).status()).isEqualTo("published");
     try (Connection c = rawConnection()) {
       p.assertServing(c, "shop", 3);
@@ -302,12 +306,12 @@ abstract class PublisherContract {
   }
 
   @Test void aReusedPidDoesNotKeepADeadRunsLock() {
-    BatchWriter dead = pub.begin("shop", "recommendations", "test", "{}");
+    BatchLoader dead = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     ProcessKey me = ProcessKey.current();
     assertThat(me.startMillis()).as("this platform reports start instants").isPositive();
     lockHeldBy("shop", new ProcessKey(me.pid(), me.startMillis() - 3_600_000, me.machine()),
         Instant.now().plus(Duration.ofHours(1)));
-    pub.begin("shop", "recommendations", "test", "{}").close();
+    pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE).close();
     assertThat(message(dead.batchId())).startsWith("crashed: ");
   }
 
@@ -315,10 +319,10 @@ abstract class PublisherContract {
     Process sleeper = new ProcessBuilder("sleep", "60").start();
     try {
       long start = sleeper.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-      BatchWriter live = pub.begin("shop", "recommendations", "test", "{}");
+      BatchLoader live = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
       lockHeldBy("shop", new ProcessKey(sleeper.pid(), start, ProcessKey.current().machine()),
           Instant.now().minus(Duration.ofHours(1)));
-      assertThatThrownBy(() -> pub.begin("shop", "recommendations", "test", "{}"))
+      assertThatThrownBy(() -> pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE))
           .isInstanceOf(StoreException.class).hasMessageContaining("already running")
           .hasMessageContaining("process " + sleeper.pid() + " of this machine is running");
       assertThat(pub.info(live.batchId()).status()).isEqualTo("staging");
@@ -330,15 +334,15 @@ abstract class PublisherContract {
 
   @Test void anotherHostsLockHoldsWhileItsLeaseLastsAndIsTakenOverOnceItRunsOut() {
     ProcessKey elsewhere = new ProcessKey(4242, 1_700_000_000_000L, "linux:another-machine:pid:[1]");
-    BatchWriter remote = pub.begin("shop", "recommendations", "test", "{}");
+    BatchLoader remote = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     lockHeldBy("shop", elsewhere, Instant.now().plus(Duration.ofMinutes(1)));
-    assertThatThrownBy(() -> pub.begin("shop", "recommendations", "test", "{}"))
+    assertThatThrownBy(() -> pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE))
         .isInstanceOf(StoreException.class).hasMessageContaining("already running").hasMessageContaining("lease");
     assertThat(pub.info(remote.batchId()).status()).isEqualTo("staging");
 
     lockHeldBy("shop", elsewhere, Instant.now().minusSeconds(1));
     assertThat(pub.info(remote.batchId()).status()).isEqualTo("failed");
-    BatchWriter next = pub.begin("shop", "recommendations", "test", "{}");
+    BatchLoader next = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     assertThat(message(remote.batchId())).startsWith("crashed: ").contains("lease ran out");
     next.close();
   }
@@ -346,7 +350,7 @@ abstract class PublisherContract {
   @Test void theRunningProcessRenewsItsLease() throws Exception {
     Publisher shortLease = new Publisher(store, PublishOptions.DEFAULTS.withLockLease(Duration.ofMillis(400)),
         Progress.NONE);
-    try (BatchWriter w = shortLease.begin("shop", "recommendations", "test", "{}")) {
+    try (BatchLoader w = shortLease.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
       Instant first = leaseEnd("shop");
       Instant later = first;
       for (int i = 0; i < 100 && !later.isAfter(first); i++) {
@@ -364,7 +368,7 @@ abstract class PublisherContract {
   }
 
   @Test void aLockWrittenBeforeLeasesKeepsItsSixHoursUnlessItsProcessIsGone() throws Exception {
-    BatchWriter old = pub.begin("shop", "recommendations", "test", "{}");
+    BatchLoader old = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
     Instant acquired = Instant.now().minus(Duration.ofHours(1));
     store.write("an old version's lock", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE larder_job_lock SET owner = ?, acquired_at = ?,"
@@ -375,7 +379,7 @@ abstract class PublisherContract {
       }
       return null;
     });
-    assertThatThrownBy(() -> pub.begin("shop", "recommendations", "test", "{}")).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)).isInstanceOf(StoreException.class)
         .hasMessageContaining("elsewhere/99#1");
     long gone = endedProcess().pid();
     store.write("an old version's lock of this host", c -> {
@@ -385,18 +389,18 @@ abstract class PublisherContract {
       }
       return null;
     });
-    pub.begin("shop", "recommendations", "test", "{}").close();
+    pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE).close();
     assertThat(status(old.batchId())).isEqualTo("failed");
   }
 
   @Test void stoppingRunsFailsThemReleasesTheirLocksAndRefusesNewOnes() throws Exception {
     Planted p = new Planted(200, 30, 5);
     ServingSnapshot before = publishAndSnapshot(p);
-    BatchWriter w = pub.begin("shop", "recommendations", "test", "{}");
-    TopNSink sink = w.recommendationSink(p.users, p.items);
+    BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    TopNSink sink = w.recommendations().userSink(p.users, p.items);
     p.send(sink, 2, 0, 2);
     List<Publisher.Stopped> stopped = pub.stopRuns("interrupted by SIGTERM", System.nanoTime() + 30_000_000_000L);
-    assertThat(stopped).containsExactly(new Publisher.Stopped("shop", w.batchId(), BatchWriter.Outcome.FAILED));
+    assertThat(stopped).containsExactly(new Publisher.Stopped("shop", w.batchId(), BatchLoader.Outcome.FAILED));
     assertThat(status(w.batchId())).isEqualTo("failed");
     assertThat(message(w.batchId())).isEqualTo("interrupted by SIGTERM");
     assertThat(count("SELECT count(*) FROM larder_rec_rows WHERE batch_id = ?", w.batchId())).isZero();
@@ -405,7 +409,7 @@ abstract class PublisherContract {
         .hasMessageContaining("interrupted by SIGTERM");
     w.fail(new IllegalStateException("the runner's own failure")); // what a runner does next: no change
     assertThat(message(w.batchId())).isEqualTo("interrupted by SIGTERM");
-    assertThatThrownBy(() -> pub.begin("news", "recommendations", "test", "{}")).isInstanceOf(StoreException.class)
+    assertThatThrownBy(() -> pub.begin("news", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)).isInstanceOf(StoreException.class)
         .hasMessageContaining("interrupted by SIGTERM");
     assertThat(pub.stopRuns("again", System.nanoTime())).isEmpty();
     assertThat(snapshot()).isEqualTo(before);
@@ -416,11 +420,11 @@ abstract class PublisherContract {
     ServingSnapshot before = publishAndSnapshot(p);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      BatchWriter w = pub.begin("shop", "recommendations", "test", "{}");
+      BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
       Future<BatchInfo> publishing;
       Future<List<Publisher.Stopped>> stopping;
       try (AutoCloseable block = blockLoads()) {
-        p.send(w.recommendationSink(p.users, p.items), 2, 0, 1); // queued: the writer waits for the store
+        p.send(w.recommendations().userSink(p.users, p.items), 2, 0, 1); // queued: the writer waits for the store
         publishing = pool.submit(() -> w.publish(3));
         for (int i = 0; i < 1000 && !w.publishing(); i++) Thread.sleep(10);
         assertThat(w.publishing()).isTrue();
@@ -428,7 +432,7 @@ abstract class PublisherContract {
         for (int i = 0; i < 1000 && pub.stopReason() == null; i++) Thread.sleep(10);
       }
       assertThat(stopping.get(60, TimeUnit.SECONDS))
-          .containsExactly(new Publisher.Stopped("shop", w.batchId(), BatchWriter.Outcome.FAILED));
+          .containsExactly(new Publisher.Stopped("shop", w.batchId(), BatchLoader.Outcome.FAILED));
       assertThatThrownBy(() -> publishing.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreException.class)
           .hasMessageContaining("interrupted by SIGTERM");
       assertThat(status(w.batchId())).isEqualTo("failed");
@@ -476,9 +480,9 @@ abstract class PublisherContract {
   }
 
   @Test void jobNamesAreValidated() {
-    assertThatThrownBy(() -> pub.begin("shop recs!", "recommendations", "als", "{}"))
+    assertThatThrownBy(() -> pub.begin("shop recs!", BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE))
         .isInstanceOf(ConfigException.class).hasMessageContaining("shop recs!");
-    assertThatThrownBy(() -> pub.begin("", "recommendations", "als", "{}")).isInstanceOf(ConfigException.class);
+    assertThatThrownBy(() -> pub.begin("", BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)).isInstanceOf(ConfigException.class);
   }
 
   @Test void twoHundredThousandRowsFromTwoThreadsRoundTripExactly() throws Exception {
@@ -487,8 +491,8 @@ abstract class PublisherContract {
     Publisher withProgress = new Publisher(store, PublishOptions.DEFAULTS,
         (phase, done, total, unit) -> lastReported.set(done));
     BatchInfo b;
-    try (BatchWriter w = withProgress.begin("big", "recommendations", "test", "{}")) {
-      p.sendParallel(w.recommendationSink(p.users, p.items), 5, 2);
+    try (BatchLoader w = withProgress.begin("big", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      p.sendParallel(w.recommendations().userSink(p.users, p.items), 5, 2);
       b = w.publish(2);
     }
     assertThat(b.rows()).isEqualTo(200_000);
@@ -502,8 +506,8 @@ abstract class PublisherContract {
   @Test void aFullQueueMakesScoringThreadsWait() throws Exception {
     Planted p = new Planted(200, 10, 3);
     Publisher small = new Publisher(store, PublishOptions.DEFAULTS.withQueueLists(4), Progress.NONE);
-    BatchWriter w = small.begin("shop", "recommendations", "test", "{}");
-    TopNSink sink = w.recommendationSink(p.users, p.items);
+    BatchLoader w = small.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE);
+    TopNSink sink = w.recommendations().userSink(p.users, p.items);
     AtomicInteger accepted = new AtomicInteger();
     Thread producer;
     try (AutoCloseable block = blockLoads()) {

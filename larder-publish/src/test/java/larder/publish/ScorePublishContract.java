@@ -9,15 +9,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.ConfigException;
 import larder.core.IdMap;
 import larder.core.ModelException;
 import larder.core.Scores;
+import larder.core.StoreException;
+import larder.store.Batches;
 import larder.store.RowTable;
 import larder.store.Schema;
 import larder.store.Store;
@@ -52,8 +57,8 @@ abstract class ScorePublishContract {
   }
 
   BatchInfo publishScores(PlantedScores p, String job, int gen, int keep) {
-    try (BatchWriter w = pub.begin(job, "scores", "churn", "{\"gen\":" + gen + "}")) {
-      w.writeScores(p.scores(gen));
+    try (BatchLoader w = pub.begin(job, BatchKind.SCORES, "churn", BatchParams.of(Map.of("gen", gen)))) {
+      w.scores().write(p.scores(gen));
       return w.publish(keep);
     }
   }
@@ -93,12 +98,12 @@ abstract class ScorePublishContract {
       if (phase.equals("load")) loaded.set(done);
     });
     BatchInfo b;
-    try (BatchWriter w = withProgress.begin("churn", "scores", "xgb", "{}")) {
-      assertThat(w.kind()).isEqualTo("scores");
-      w.writeScores(p.scores(1));
+    try (BatchLoader w = withProgress.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
+      assertThat(w.kind()).isEqualTo(BatchKind.SCORES);
+      w.scores().write(p.scores(1));
       b = w.publish(3);
     }
-    assertThat(b.kind()).isEqualTo("scores");
+    assertThat(b.kind()).isEqualTo(BatchKind.SCORES);
     assertThat(b.status()).isEqualTo("published");
     assertThat(b.rows()).isEqualTo(60_000);
     assertThat(b.keys()).isEqualTo(60_000);
@@ -119,14 +124,14 @@ abstract class ScorePublishContract {
     double[] score = new double[1_000];
     for (int e = 0; e < score.length; e++) score[e] = -e / 7.0;
     BatchInfo b;
-    try (BatchWriter w = pub.begin("plain", "scores", "import", "{}")) {
-      w.writeScores(new Scores(ids, score, null));
+    try (BatchLoader w = pub.begin("plain", BatchKind.SCORES, "import", BatchParams.NONE)) {
+      w.scores().write(new Scores(ids, score, null));
       b = w.publish(2);
     }
     assertThat(b.keys()).isEqualTo(1_000);
     assertThat(count("SELECT count(*) FROM larder_scores WHERE job = 'plain' AND label IS NULL")).isEqualTo(1_000);
-    try (BatchWriter w = pub.begin("plain", "scores", "import", "{}")) {
-      w.writeScores(new Scores(new IdMap(), new double[0], null));
+    try (BatchLoader w = pub.begin("plain", BatchKind.SCORES, "import", BatchParams.NONE)) {
+      w.scores().write(new Scores(new IdMap(), new double[0], null));
       b = w.publish(2);
     }
     assertThat(b.keys()).isZero();
@@ -199,8 +204,8 @@ abstract class ScorePublishContract {
     PlantedScores p = new PlantedScores(2_000);
     long b1 = publishScores(p, "churn", 1, 3).id();
     long partitionsBefore = tableCount("larder_score_rows");
-    BatchWriter w = pub.begin("churn", "scores", "xgb", "{}");
-    w.writeScores(p.scores(2));
+    BatchLoader w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE);
+    w.scores().write(p.scores(2));
     w.fail(new ModelException("the import file was truncated", "export it again"));
     assertThat(status(w.batchId())).isEqualTo("failed");
     assertThat(rowsAnywhere(w.batchId())).isZero();
@@ -211,8 +216,8 @@ abstract class ScorePublishContract {
       p.assertServing(c, "churn", 1);
     }
     long id;
-    try (BatchWriter w2 = pub.begin("churn", "scores", "xgb", "{}")) {
-      w2.writeScores(p.scores(3));
+    try (BatchLoader w2 = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
+      w2.scores().write(p.scores(3));
       id = w2.batchId();
     } // closed without publishing
     assertThat(status(id)).isEqualTo("failed");
@@ -242,37 +247,50 @@ abstract class ScorePublishContract {
 
   @Test void aJobKeepsItsKindAndUnknownKindsAreRefused() throws Exception {
     publishScores(new PlantedScores(20), "churn", 1, 2);
-    for (String other : List.of("segments", "recommendations")) {
-      assertThatThrownBy(() -> pub.begin("churn", other, "m", "{}")).isInstanceOf(ConfigException.class)
+    for (BatchKind other : List.of(BatchKind.SEGMENTS, BatchKind.RECOMMENDATIONS)) {
+      assertThatThrownBy(() -> pub.begin("churn", other, "m", BatchParams.NONE)).isInstanceOf(ConfigException.class)
           .hasMessageContaining("'churn'").hasMessageContaining("'scores'").hasMessageContaining("'" + other + "'");
     }
-    try (BatchWriter w = pub.begin("seg", "segments", "kmeans", "{}")) {
-      w.writeSegments(new PlantedSegments(20, 2, true).assignment(1));
+    try (BatchLoader w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
+      w.segments().writeAssignment(new PlantedSegments(20, 2, true).assignment(1));
       w.publish(2);
     }
-    assertThatThrownBy(() -> pub.begin("seg", "scores", "xgb", "{}")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> pub.begin("seg", BatchKind.SCORES, "xgb", BatchParams.NONE)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("'seg'").hasMessageContaining("'segments'").hasMessageContaining("'scores'")
         .satisfies(e -> assertThat(((ConfigException) e).hint()).contains("seg-scores"));
-    assertThatThrownBy(() -> pub.begin("new", "score", "xgb", "{}")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> pub.begin("new", null, "xgb", BatchParams.NONE)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("recommendations, segments, scores");
     assertThat(count("SELECT count(*) FROM larder_job_lock")).as("refused before taking the lock").isZero();
     assertThat(count("SELECT count(*) FROM larder_batch WHERE job = 'new'")).isZero();
   }
 
+  @Test void aStoredKindThatNamesNoKindIsAStoreErrorNamingIt() throws Exception {
+    publishScores(new PlantedScores(5), "churn", 1, 2);
+    try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(
+        "UPDATE larder_batch SET kind = 'score' WHERE job = 'churn'")) {
+      ps.executeUpdate();
+    }
+    assertThatThrownBy(() -> store.read("list batches", c -> Batches.ofJob(c, store.dialect(), "churn")))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'score'")
+        .hasMessageContaining("recommendations, segments, scores");
+    assertThatThrownBy(() -> pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE))
+        .isInstanceOf(StoreException.class).hasMessageContaining("'score'");
+  }
+
   @Test void eachKindTakesOnlyItsOwnRows() {
     Scores s = new PlantedScores(3).scores(1);
-    try (BatchWriter w = pub.begin("churn", "scores", "xgb", "{}")) {
-      assertThatThrownBy(() -> w.recommendationSink(IdMap.sequential(1), IdMap.sequential(1)))
+    try (BatchLoader w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
+      assertThatThrownBy(() -> w.recommendations().userSink(IdMap.sequential(1), IdMap.sequential(1)))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("'scores' batch");
-      assertThatThrownBy(() -> w.writeFallback(new int[] {0}, new float[] {1}, 1, IdMap.sequential(1)))
+      assertThatThrownBy(() -> w.recommendations().writeFallback(new int[] {0}, new float[] {1}, 1, IdMap.sequential(1)))
           .isInstanceOf(IllegalStateException.class);
-      assertThatThrownBy(() -> w.writeSegments(new PlantedSegments(3, 2, true).assignment(1)))
+      assertThatThrownBy(() -> w.segments().writeAssignment(new PlantedSegments(3, 2, true).assignment(1)))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("only a 'segments' batch");
-      assertThatThrownBy(() -> w.writeProfiles(List.of())).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> w.segments().writeProfiles(List.of())).isInstanceOf(IllegalStateException.class);
     }
-    for (String kind : List.of("recommendations", "segments")) {
-      try (BatchWriter w = pub.begin("other-" + kind, kind, "m", "{}")) {
-        assertThatThrownBy(() -> w.writeScores(s)).isInstanceOf(IllegalStateException.class)
+    for (BatchKind kind : List.of(BatchKind.RECOMMENDATIONS, BatchKind.SEGMENTS)) {
+      try (BatchLoader w = pub.begin("other-" + kind, kind, "m", BatchParams.NONE)) {
+        assertThatThrownBy(() -> w.scores().write(s)).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("'" + kind + "' batch").hasMessageContaining("only a 'scores' batch");
       }
     }
@@ -282,21 +300,21 @@ abstract class ScorePublishContract {
     IdMap ids = new IdMap();
     for (String id : List.of("ok", "bad", "nul\0")) ids.intern(id);
     long id;
-    try (BatchWriter w = pub.begin("churn", "scores", "xgb", "{}")) {
+    try (BatchLoader w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
       id = w.batchId();
-      assertThatThrownBy(() -> w.writeScores(new Scores(ids, new double[] {1, Double.NaN, 2}, null)))
+      assertThatThrownBy(() -> w.scores().write(new Scores(ids, new double[] {1, Double.NaN, 2}, null)))
           .isInstanceOf(ModelException.class).hasMessageContaining("entity 'bad'").hasMessageContaining("NaN")
           .satisfies(e -> assertThat(((ModelException) e).hint()).contains("finite"));
-      assertThatThrownBy(() -> w.writeScores(new Scores(ids, new double[] {1, 2, 3}, null)))
+      assertThatThrownBy(() -> w.scores().write(new Scores(ids, new double[] {1, 2, 3}, null)))
           .isInstanceOf(IllegalStateException.class); // once per batch, even when the first was refused
     }
     assertThat(status(id)).isEqualTo("failed");
-    try (BatchWriter w = pub.begin("churn", "scores", "xgb", "{}")) {
-      assertThatThrownBy(() -> w.writeScores(new Scores(ids, new double[] {1, 2, 3}, null)))
+    try (BatchLoader w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
+      assertThatThrownBy(() -> w.scores().write(new Scores(ids, new double[] {1, 2, 3}, null)))
           .isInstanceOf(ModelException.class).hasMessageContaining("entity 'nul\\0'").hasMessageContaining("NUL");
     }
-    try (BatchWriter w = pub.begin("churn", "scores", "xgb", "{}")) {
-      assertThatThrownBy(() -> w.writeScores(new Scores(IdMap.sequential(2), new double[] {1, 2},
+    try (BatchLoader w = pub.begin("churn", BatchKind.SCORES, "xgb", BatchParams.NONE)) {
+      assertThatThrownBy(() -> w.scores().write(new Scores(IdMap.sequential(2), new double[] {1, 2},
           new String[] {"fine", "not\0fine"}))).isInstanceOf(ModelException.class)
           .hasMessageContaining("entity '1'").hasMessageContaining("label");
     }

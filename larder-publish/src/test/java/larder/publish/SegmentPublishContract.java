@@ -9,11 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.ConfigException;
 import larder.core.IdMap;
 import larder.core.ModelException;
@@ -55,10 +58,10 @@ abstract class SegmentPublishContract {
   }
 
   BatchInfo publishSegments(PlantedSegments p, String job, int gen, int keep) {
-    try (BatchWriter w = pub.begin(job, "segments", "kmeans", "{\"gen\":" + gen + "}")) {
-      w.writeSegments(p.assignment(gen));
-      w.writeProfiles(p.profiles(gen));
-      w.writeTransitions(p.transitions(gen));
+    try (BatchLoader w = pub.begin(job, BatchKind.SEGMENTS, "kmeans", BatchParams.of(Map.of("gen", gen)))) {
+      w.segments().writeAssignment(p.assignment(gen));
+      w.segments().writeProfiles(p.profiles(gen));
+      w.segments().writeTransitions(p.transitions(gen));
       return w.publish(keep);
     }
   }
@@ -98,14 +101,14 @@ abstract class SegmentPublishContract {
       if (phase.equals("load")) loaded.set(done);
     });
     BatchInfo b;
-    try (BatchWriter w = withProgress.begin("shop-segments", "segments", "kmeans", "{\"k\":5}")) {
-      assertThat(w.kind()).isEqualTo("segments");
-      w.writeSegments(p.assignment(1));
-      w.writeProfiles(p.profiles(1));
-      w.writeTransitions(p.transitions(1));
+    try (BatchLoader w = withProgress.begin("shop-segments", BatchKind.SEGMENTS, "kmeans", BatchParams.of(Map.of("k", 5)))) {
+      assertThat(w.kind()).isEqualTo(BatchKind.SEGMENTS);
+      w.segments().writeAssignment(p.assignment(1));
+      w.segments().writeProfiles(p.profiles(1));
+      w.segments().writeTransitions(p.transitions(1));
       b = w.publish(3);
     }
-    assertThat(b.kind()).isEqualTo("segments");
+    assertThat(b.kind()).isEqualTo(BatchKind.SEGMENTS);
     assertThat(b.status()).isEqualTo("published");
     assertThat(b.rows()).isEqualTo(2_000);
     assertThat(b.keys()).isEqualTo(2_000);
@@ -137,8 +140,8 @@ abstract class SegmentPublishContract {
   @Test void segmentIdsAreCountedFromTheRowsAndProfilesAndTransitionsAreOptional() throws Exception {
     PlantedSegments p = new PlantedSegments(100, 4, true);
     BatchInfo b;
-    try (BatchWriter w = pub.begin("bare", "segments", "rules", "{}")) {
-      w.writeSegments(p.assignment(2));
+    try (BatchLoader w = pub.begin("bare", BatchKind.SEGMENTS, "rules", BatchParams.NONE)) {
+      w.segments().writeAssignment(p.assignment(2));
       b = w.publish(1);
     }
     assertThat(b.secondaryRows()).isEqualTo(4);
@@ -209,10 +212,10 @@ abstract class SegmentPublishContract {
     PlantedSegments p = new PlantedSegments(1_000, 4, true);
     long b1 = publishSegments(p, "seg", 1, 3).id();
     long partitionsBefore = tableCount("larder_segment_rows");
-    BatchWriter w = pub.begin("seg", "segments", "kmeans", "{}");
-    w.writeSegments(p.assignment(2));
-    w.writeProfiles(p.profiles(2));
-    w.writeTransitions(p.transitions(2));
+    BatchLoader w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE);
+    w.segments().writeAssignment(p.assignment(2));
+    w.segments().writeProfiles(p.profiles(2));
+    w.segments().writeTransitions(p.transitions(2));
     w.fail(new ModelException("k-means did not converge", "raise max_iterations"));
     assertThat(status(w.batchId())).isEqualTo("failed");
     assertThat(rowsAnywhere(w.batchId())).isZero();
@@ -224,8 +227,8 @@ abstract class SegmentPublishContract {
     }
     // closing without publishing is a failed run too, and the lock is free again
     long id;
-    try (BatchWriter w2 = pub.begin("seg", "segments", "kmeans", "{}")) {
-      w2.writeSegments(p.assignment(3));
+    try (BatchLoader w2 = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
+      w2.segments().writeAssignment(p.assignment(3));
       id = w2.batchId();
     }
     assertThat(status(id)).isEqualTo("failed");
@@ -275,13 +278,13 @@ abstract class SegmentPublishContract {
     IdMap users = IdMap.sequential(10);
     IdMap items = new IdMap();
     for (int i = 0; i < 40; i++) items.intern("i" + i);
-    try (BatchWriter w = pub.begin(job, "recommendations", "als", "{}")) {
-      var sink = w.recommendationSink(users, items);
+    try (BatchLoader w = pub.begin(job, BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)) {
+      var sink = w.recommendations().userSink(users, items);
       for (int u = 0; u < 10; u++) sink.accept(u, new int[] {u, u + 1}, new float[] {gen + 0.5f, gen + 0.25f}, 2);
-      w.writeFallback(new int[] {0, 1}, new float[] {2, 1}, 2, items);
+      w.recommendations().writeFallback(new int[] {0, 1}, new float[] {2, 1}, 2, items);
       if (segmentJob != null) {
-        w.setSegmentJob(segmentJob);
-        for (int s = 1; s <= 3; s++) w.writeSegmentFallback(s, new int[] {s * 10, s * 10 + 1}, new float[] {9, 8}, 2, items);
+        w.recommendations().setSegmentJob(segmentJob);
+        for (int s = 1; s <= 3; s++) w.recommendations().writeSegmentFallback(s, new int[] {s * 10, s * 10 + 1}, new float[] {9, 8}, 2, items);
       }
       return w.publish(keep);
     }
@@ -311,16 +314,16 @@ abstract class SegmentPublishContract {
     publishRecommendations("shop", null, 1, 2);
     IdMap items = IdMap.sequential(5);
     long id;
-    try (BatchWriter w = pub.begin("other", "recommendations", "als", "{}")) {
+    try (BatchLoader w = pub.begin("other", BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)) {
       id = w.batchId();
-      assertThatThrownBy(() -> w.setSegmentJob("shop")).isInstanceOf(ConfigException.class)
+      assertThatThrownBy(() -> w.recommendations().setSegmentJob("shop")).isInstanceOf(ConfigException.class)
           .hasMessageContaining("'shop' publishes 'recommendations' batches, not 'segments'");
-      assertThatThrownBy(() -> w.setSegmentJob("other")).isInstanceOf(ConfigException.class)
+      assertThatThrownBy(() -> w.recommendations().setSegmentJob("other")).isInstanceOf(ConfigException.class)
           .hasMessageContaining("this job itself");
-      w.writeSegmentFallback(1, new int[] {1}, new float[] {1}, 1, items);
-      assertThatThrownBy(() -> w.writeSegmentFallback(1, new int[] {2}, new float[] {1}, 1, items))
+      w.recommendations().writeSegmentFallback(1, new int[] {1}, new float[] {1}, 1, items);
+      assertThatThrownBy(() -> w.recommendations().writeSegmentFallback(1, new int[] {2}, new float[] {1}, 1, items))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("segment 1 written twice");
-      assertThatThrownBy(() -> w.writeSegmentFallback(2, new int[] {2}, new float[] {Float.NaN}, 1, items))
+      assertThatThrownBy(() -> w.recommendations().writeSegmentFallback(2, new int[] {2}, new float[] {Float.NaN}, 1, items))
           .isInstanceOf(ModelException.class).hasMessageContaining("fallback list of segment 2");
       assertThatThrownBy(() -> w.publish(2)).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("setSegmentJob");
@@ -331,62 +334,62 @@ abstract class SegmentPublishContract {
 
   @Test void aJobCannotChangeItsKind() throws Exception {
     publishRecommendations("shop", null, 1, 2);
-    assertThatThrownBy(() -> pub.begin("shop", "segments", "kmeans", "{}")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> pub.begin("shop", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("'shop'").hasMessageContaining("'recommendations'").hasMessageContaining("'segments'")
         .satisfies(e -> assertThat(((ConfigException) e).hint()).contains("shop-segments"));
     publishSegments(new PlantedSegments(20, 2, true), "seg", 1, 2);
-    assertThatThrownBy(() -> pub.begin("seg", "recommendations", "als", "{}")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> pub.begin("seg", BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("'seg'").hasMessageContaining("'segments'").hasMessageContaining("'recommendations'");
     assertThat(count("SELECT count(*) FROM larder_job_lock")).as("refused before taking the lock").isZero();
     // a job whose runs all failed has published nothing, so its kind is still open
-    pub.begin("fresh", "recommendations", "als", "{}").close();
-    assertThat(publishSegments(new PlantedSegments(20, 2, true), "fresh", 1, 2).kind()).isEqualTo("segments");
+    pub.begin("fresh", BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE).close();
+    assertThat(publishSegments(new PlantedSegments(20, 2, true), "fresh", 1, 2).kind()).isEqualTo(BatchKind.SEGMENTS);
   }
 
   @Test void eachKindTakesOnlyItsOwnRows() {
-    try (BatchWriter w = pub.begin("seg", "segments", "kmeans", "{}")) {
-      assertThatThrownBy(() -> w.recommendationSink(IdMap.sequential(1), IdMap.sequential(1)))
+    try (BatchLoader w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
+      assertThatThrownBy(() -> w.recommendations().userSink(IdMap.sequential(1), IdMap.sequential(1)))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("'segments' batch");
-      assertThatThrownBy(() -> w.writeSegmentFallback(1, new int[] {0}, new float[] {1}, 1, IdMap.sequential(1)))
+      assertThatThrownBy(() -> w.recommendations().writeSegmentFallback(1, new int[] {0}, new float[] {1}, 1, IdMap.sequential(1)))
           .isInstanceOf(IllegalStateException.class);
     }
-    try (BatchWriter w = pub.begin("shop", "recommendations", "als", "{}")) {
-      assertThatThrownBy(() -> w.writeSegments(new PlantedSegments(3, 2, true).assignment(1)))
+    try (BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)) {
+      assertThatThrownBy(() -> w.segments().writeAssignment(new PlantedSegments(3, 2, true).assignment(1)))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("'recommendations' batch");
-      assertThatThrownBy(() -> w.writeProfiles(List.of())).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> w.segments().writeProfiles(List.of())).isInstanceOf(IllegalStateException.class);
     }
   }
 
   @Test void invalidSegmentsAreModelErrorsNamingTheCustomerOrSegment() {
     PlantedSegments p = new PlantedSegments(30, 3, true);
-    try (BatchWriter w = pub.begin("seg", "segments", "kmeans", "{}")) {
+    try (BatchLoader w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
       SegmentAssignment good = p.assignment(1);
       float[] distance = good.distance().clone();
       distance[7] = Float.NaN;
-      assertThatThrownBy(() -> w.writeSegments(new SegmentAssignment(p.customers, good.segment(), distance, good.rfm())))
+      assertThatThrownBy(() -> w.segments().writeAssignment(new SegmentAssignment(p.customers, good.segment(), distance, good.rfm())))
           .isInstanceOf(ModelException.class).hasMessageContaining("customer 'c7'").hasMessageContaining("distance");
     }
-    try (BatchWriter w = pub.begin("seg", "segments", "kmeans", "{}")) {
+    try (BatchLoader w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
       SegmentAssignment good = p.assignment(1);
       short[] score = good.rfm().score().clone();
       score[4] = 561;
       SegmentAssignment.Rfm rfm = new SegmentAssignment.Rfm(good.rfm().recencyDays(), good.rfm().frequency(),
           good.rfm().monetary(), score);
-      assertThatThrownBy(() -> w.writeSegments(new SegmentAssignment(p.customers, good.segment(), good.distance(), rfm)))
+      assertThatThrownBy(() -> w.segments().writeAssignment(new SegmentAssignment(p.customers, good.segment(), good.distance(), rfm)))
           .isInstanceOf(ModelException.class).hasMessageContaining("customer 'c4'").hasMessageContaining("RFM score 561");
       int[] segment = good.segment().clone();
       segment[2] = 0;
-      assertThatThrownBy(() -> w.writeSegments(new SegmentAssignment(p.customers, segment, good.distance(), null)))
+      assertThatThrownBy(() -> w.segments().writeAssignment(new SegmentAssignment(p.customers, segment, good.distance(), null)))
           .isInstanceOf(IllegalStateException.class); // once per batch, even when the first was refused
     }
-    try (BatchWriter w = pub.begin("seg", "segments", "kmeans", "{}")) {
+    try (BatchLoader w = pub.begin("seg", BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
       List<SegmentProfile> twice = new ArrayList<>(p.profiles(1));
       twice.add(twice.get(0));
-      assertThatThrownBy(() -> w.writeProfiles(twice)).isInstanceOf(ModelException.class)
+      assertThatThrownBy(() -> w.segments().writeProfiles(twice)).isInstanceOf(ModelException.class)
           .hasMessageContaining("segment 1");
-      assertThatThrownBy(() -> w.writeTransitions(List.of(new SegmentTransition(null, null, 3))))
+      assertThatThrownBy(() -> w.segments().writeTransitions(List.of(new SegmentTransition(null, null, 3))))
           .isInstanceOf(ModelException.class).hasMessageContaining("neither end");
-      assertThatThrownBy(() -> w.writeTransitions(List.of(new SegmentTransition(1, 2, 3), new SegmentTransition(1, 2, 4))))
+      assertThatThrownBy(() -> w.segments().writeTransitions(List.of(new SegmentTransition(1, 2, 3), new SegmentTransition(1, 2, 4))))
           .isInstanceOf(ModelException.class).hasMessageContaining("repeats");
     }
   }
@@ -395,7 +398,7 @@ abstract class SegmentPublishContract {
     for (short s = -1; s < 1000; s++) {
       String t = Short.toString(s);
       boolean valid = s == 0 || t.matches("[1-5]{3}");
-      assertThat(BatchWriter.validRfmScore(s)).as("score %d", s).isEqualTo(valid);
+      assertThat(SegmentWriter.validRfmScore(s)).as("score %d", s).isEqualTo(valid);
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
 import larder.core.InputException;
 import larder.core.NotFoundException;
 import larder.core.StoreException;
@@ -77,7 +78,7 @@ public final class PredictionReader {
     }
     Dialect d = store.dialect();
     return store.read("read recommendations of user '" + userId + "' in job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, Batches.RECOMMENDATIONS);
+      BatchInfo b = Current.of(c, d, job, BatchKind.RECOMMENDATIONS);
       List<RankedItem> items = ranked(c, b.id(), OWN_LIST, job, userId, limit);
       if (!items.isEmpty()) {
         return new Recommendations(job, userId, b.id(), b.publishedAt(), age(b), Recommendations.USER, items,
@@ -154,7 +155,7 @@ public final class PredictionReader {
     if (hit != null) return new SimilarItems(job, itemId, hit.batch.id(), hit.batch.publishedAt(), age(hit.batch), hit.items);
     Dialect d = store.dialect();
     return store.read("read items similar to '" + itemId + "' in job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, Batches.RECOMMENDATIONS);
+      BatchInfo b = Current.of(c, d, job, BatchKind.RECOMMENDATIONS);
       List<RankedItem> items = ranked(c, b.id(), SIMILAR_LIST, job, itemId, limit);
       if (items.isEmpty()) {
         throw new NotFoundException("item '" + itemId + "' has no similar items in batch " + b.id() + " of job '"
@@ -183,7 +184,7 @@ public final class PredictionReader {
   public long forEachRecommendation(String job, RowConsumer consumer) {
     Dialect d = store.dialect();
     return store.read("stream the recommendations of job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, Batches.RECOMMENDATIONS);
+      BatchInfo b = Current.of(c, d, job, BatchKind.RECOMMENDATIONS);
       consumer.start(b);
       long n = 0;
       try (PreparedStatement ps = c.prepareStatement("SELECT user_id, rank, item_id, score, batch_id FROM larder_recommendations"

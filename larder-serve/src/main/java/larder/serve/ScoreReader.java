@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
 import larder.core.InputException;
 import larder.core.NotFoundException;
 import larder.core.StoreException;
@@ -53,7 +54,7 @@ public final class ScoreReader {
   public EntityScore scoreOf(String job, String entityId) {
     Dialect d = store.dialect();
     return store.read("read the score of entity '" + entityId + "' in job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, Batches.SCORES);
+      BatchInfo b = Current.of(c, d, job, BatchKind.SCORES);
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT score, label, batch_id FROM larder_scores WHERE job = ? AND entity_id = ?")) {
         ps.setString(1, job);
@@ -86,7 +87,7 @@ public final class ScoreReader {
     }
     Dialect d = store.dialect();
     return store.read("read the top scores of job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, Batches.SCORES);
+      BatchInfo b = Current.of(c, d, job, BatchKind.SCORES);
       List<ScoredEntity> out = new ArrayList<>(Math.min(limit, 1024));
       // batch_id pinned (the current one in this snapshot): both stores then read the batch's index
       // (batch_id, score DESC, entity_id) in order and stop at the limit, instead of sorting every entity
@@ -120,7 +121,7 @@ public final class ScoreReader {
   public long forEachScore(String job, ScoreConsumer consumer) {
     Dialect d = store.dialect();
     return store.read("stream the scores of job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, Batches.SCORES);
+      BatchInfo b = Current.of(c, d, job, BatchKind.SCORES);
       consumer.start(b);
       long n = 0;
       try (PreparedStatement ps = c.prepareStatement("SELECT entity_id, score, label, batch_id FROM larder_scores"

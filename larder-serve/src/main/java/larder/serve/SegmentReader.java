@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
 import larder.core.ConfigException;
 import larder.core.InputException;
 import larder.core.NotFoundException;
@@ -64,7 +65,7 @@ public final class SegmentReader {
   public CustomerSegment segmentOf(String job, String customerId) {
     Dialect d = store.dialect();
     return store.read("read the segment of customer '" + customerId + "' in job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, Batches.SEGMENTS);
+      BatchInfo b = Current.of(c, d, job, BatchKind.SEGMENTS);
       try (PreparedStatement ps = c.prepareStatement("SELECT segment_id, segment_label, " + MEMBER_COLUMNS
           + " FROM larder_segments WHERE job = ? AND customer_id = ?")) {
         ps.setString(1, job);
@@ -101,7 +102,7 @@ public final class SegmentReader {
     }
     Dialect d = store.dialect();
     return store.read("read members of segment " + segmentId + " of job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, Batches.SEGMENTS);
+      BatchInfo b = Current.of(c, d, job, BatchKind.SEGMENTS);
       String label = label(c, job, segmentId);
       List<SegmentMember> out = new ArrayList<>(Math.min(limit, 1024));
       boolean more = false;
@@ -145,7 +146,7 @@ public final class SegmentReader {
   public long forEachMember(String job, int segmentId, MemberConsumer consumer) {
     Dialect d = store.dialect();
     return store.read("stream members of segment " + segmentId + " of job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, Batches.SEGMENTS);
+      BatchInfo b = Current.of(c, d, job, BatchKind.SEGMENTS);
       String label = label(c, job, segmentId);
       if (label == null && !hasMembers(c, job, segmentId)) throw unknownSegment(c, b, segmentId);
       consumer.start(b, label);
@@ -176,7 +177,7 @@ public final class SegmentReader {
   public SegmentProfiles profiles(String job) {
     Dialect d = store.dialect();
     return store.read("read segment profiles of job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, Batches.SEGMENTS);
+      BatchInfo b = Current.of(c, d, job, BatchKind.SEGMENTS);
       return new SegmentProfiles(job, b.id(), b.publishedAt(), Current.age(b, clock), profiles(c, job, b.id()));
     });
   }
@@ -189,7 +190,7 @@ public final class SegmentReader {
   public SegmentTransitions transitions(String job) {
     Dialect d = store.dialect();
     return store.read("read segment transitions of job '" + job + "'", c -> {
-      BatchInfo b = Current.of(c, d, job, Batches.SEGMENTS);
+      BatchInfo b = Current.of(c, d, job, BatchKind.SEGMENTS);
       List<SegmentTransition> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT from_segment, to_segment, customers, batch_id"
           + " FROM larder_segment_transitions WHERE job = ?")) {
@@ -222,8 +223,8 @@ public final class SegmentReader {
       Optional<BatchInfo> current = Batches.current(c, d, job);
       if (current.isEmpty()) return Optional.empty();
       BatchInfo b = current.get();
-      if (!Batches.SEGMENTS.equals(b.kind())) {
-        throw new ConfigException("kind", Batches.SEGMENTS, "job '" + job + "' has published '" + b.kind()
+      if (b.kind() != BatchKind.SEGMENTS) {
+        throw new ConfigException("kind", BatchKind.SEGMENTS.text(), "job '" + job + "' has published '" + b.kind()
             + "' batches; it cannot publish 'segments' batches",
             "publish the segments under a job name of their own, e.g. '" + job + "-segments'");
       }

@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.IdMap;
 import larder.core.InputException;
 import larder.core.NotFoundException;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
 import larder.store.Store;
 import larder.testkit.TestStore;
@@ -60,8 +62,8 @@ abstract class ReaderContract {
   static float score(int rank, int gen) { return gen * 100 + N - rank; }
 
   BatchInfo publish(String job, int gen, boolean withSimilar, int keep) {
-    try (BatchWriter w = pub.begin(job, "recommendations", "test", "{}")) {
-      var sink = w.recommendationSink(users, items);
+    try (BatchLoader w = pub.begin(job, BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      var sink = w.recommendations().userSink(users, items);
       int[] it = new int[N];
       float[] sc = new float[N];
       for (int u = 0; u < USERS; u++) {
@@ -71,9 +73,9 @@ abstract class ReaderContract {
         }
         sink.accept(u, it, sc, N);
       }
-      w.writeFallback(new int[] {gen % ITEMS, (gen + 1) % ITEMS}, new float[] {gen * 100 + 2, gen * 100 + 1}, 2, items);
+      w.recommendations().writeFallback(new int[] {gen % ITEMS, (gen + 1) % ITEMS}, new float[] {gen * 100 + 2, gen * 100 + 1}, 2, items);
       if (withSimilar) {
-        var similar = w.similarSink(items);
+        var similar = w.recommendations().similarSink(items);
         for (int i = 0; i < ITEMS; i++) similar.accept(i, new int[] {(i + 1) % ITEMS, (i + 2) % ITEMS}, new float[] {0.9f, 0.8f}, 2);
       }
       return w.publish(keep);

@@ -24,12 +24,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.IdMap;
 import larder.core.InputException;
 import larder.core.NotFoundException;
 import larder.core.Scores;
 import larder.core.segment.SegmentAssignment;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
 import larder.store.Dialect;
 import larder.store.Schema;
@@ -93,8 +95,8 @@ abstract class ScoreReaderContract {
   }
 
   BatchInfo publishScores(String job, int gen, int keep) {
-    try (BatchWriter w = pub.begin(job, "scores", "churn", "{}")) {
-      w.writeScores(planted(gen));
+    try (BatchLoader w = pub.begin(job, BatchKind.SCORES, "churn", BatchParams.NONE)) {
+      w.scores().write(planted(gen));
       return w.publish(keep);
     }
   }
@@ -103,8 +105,8 @@ abstract class ScoreReaderContract {
     IdMap customers = IdMap.sequential(10);
     int[] segment = new int[10];
     Arrays.fill(segment, 1);
-    try (BatchWriter w = pub.begin(job, "segments", "rules", "{}")) {
-      w.writeSegments(new SegmentAssignment(customers, segment, new float[10], null));
+    try (BatchLoader w = pub.begin(job, BatchKind.SEGMENTS, "rules", BatchParams.NONE)) {
+      w.segments().writeAssignment(new SegmentAssignment(customers, segment, new float[10], null));
       return w.publish(keep);
     }
   }

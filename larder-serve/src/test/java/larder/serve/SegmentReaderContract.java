@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.ConfigException;
 import larder.core.IdMap;
 import larder.core.InputException;
@@ -29,7 +31,7 @@ import larder.core.StoreException;
 import larder.core.segment.SegmentAssignment;
 import larder.core.segment.SegmentProfile;
 import larder.core.segment.SegmentTransition;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
 import larder.store.Dialect;
 import larder.store.RowTable;
@@ -109,10 +111,10 @@ abstract class SegmentReaderContract {
       profiles.add(new SegmentProfile(s, label(s, gen), size, size / (double) CUSTOMERS, rfm ? 10.0 * s : null,
           rfm ? 9.0 * s : null, null, null, rfm ? 1.5 : null, rfm ? 1.25 : null, centroid(s, gen)));
     }
-    try (BatchWriter w = pub.begin(job, "segments", "kmeans", "{}")) {
-      w.writeSegments(new SegmentAssignment(customers, seg, dist, rfm ? new SegmentAssignment.Rfm(r, f, m, score) : null));
-      w.writeProfiles(profiles);
-      w.writeTransitions(List.of(new SegmentTransition(2, 1, 7), new SegmentTransition(null, 3, gen),
+    try (BatchLoader w = pub.begin(job, BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
+      w.segments().writeAssignment(new SegmentAssignment(customers, seg, dist, rfm ? new SegmentAssignment.Rfm(r, f, m, score) : null));
+      w.segments().writeProfiles(profiles);
+      w.segments().writeTransitions(List.of(new SegmentTransition(2, 1, 7), new SegmentTransition(null, 3, gen),
           new SegmentTransition(1, null, 4), new SegmentTransition(1, 1, 100)));
       return w.publish(keep);
     }
@@ -123,13 +125,13 @@ abstract class SegmentReaderContract {
     IdMap items = new IdMap();
     for (int i = 0; i < 50; i++) items.intern("i" + i);
     items.intern("top");
-    try (BatchWriter w = pub.begin(job, "recommendations", "als", "{}")) {
-      var sink = w.recommendationSink(customers, items);
+    try (BatchLoader w = pub.begin(job, BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)) {
+      var sink = w.recommendations().userSink(customers, items);
       for (int c = 0; c < 10; c++) sink.accept(c, new int[] {c, c + 1, c + 2}, new float[] {3, 2, 1}, 3);
-      w.writeFallback(new int[] {items.idOf("top")}, new float[] {1}, 1, items);
+      w.recommendations().writeFallback(new int[] {items.idOf("top")}, new float[] {1}, 1, items);
       if (segmentJob != null) {
-        w.setSegmentJob(segmentJob);
-        for (int s = 1; s < K; s++) w.writeSegmentFallback(s, new int[] {10 * s, 10 * s + 1}, new float[] {s, 0.5f}, 2, items);
+        w.recommendations().setSegmentJob(segmentJob);
+        for (int s = 1; s < K; s++) w.recommendations().writeSegmentFallback(s, new int[] {10 * s, 10 * s + 1}, new float[] {s, 0.5f}, 2, items);
       }
       return w.publish(keep);
     }
@@ -444,7 +446,7 @@ abstract class SegmentReaderContract {
     BatchInfo old = reader.current("old").orElseThrow();
     assertThat(old.rows()).isEqualTo(4);
     assertThat(old.keys()).isEqualTo(2);
-    assertThat(old.metrics()).isEqualTo("{\"ndcg\":0.3}");
+    assertThat(old.metrics().toJson()).isEqualTo("{\"ndcg\":0.3}");
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
         "SELECT segments, segment_job, rec_rows, users, is_current FROM larder_batches WHERE batch_id = 1")) {
       try (ResultSet rs = ps.executeQuery()) {

@@ -11,21 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchMetrics;
+import larder.core.BatchParams;
 
 /** Reads batch metadata through the {@code larder_batches} view. */
 public final class Batches {
-  /** Kind of a batch of ranked lists (recommendations, similar items, fallback lists). */
-  public static final String RECOMMENDATIONS = "recommendations";
-  /** Kind of a batch of customer segments. */
-  public static final String SEGMENTS = "segments";
-  /** Kind of a batch of one imported prediction (score, optional label) per entity. */
-  public static final String SCORES = "scores";
   /** Status of a batch being written. */
   public static final String STAGING = "staging";
   /** Status of a batch whose run failed (rows removed, message says why). */
   public static final String FAILED = "failed";
-  /** Every kind a batch can be. */
-  public static final List<String> KINDS = List.of(RECOMMENDATIONS, SEGMENTS, SCORES);
 
   /** The view's columns, in the order of {@link BatchInfo}'s components (plus is_current, segments). */
   public static final String SELECT = "SELECT batch_id, job, kind, model, params, metrics, created_at, published_at,"
@@ -39,15 +34,17 @@ public final class Batches {
    * for recommendations rows = rec_rows, secondaryRows = similar_rows, keys = users; for segments rows =
    * keys = customers (one row each) and secondaryRows = segments; for scores rows = keys = entities (one
    * row each) and secondaryRows = 0.
+   *
+   * @throws larder.core.StoreException when the row's kind is unknown, or its params or metrics are not JSON objects
    */
   public static BatchInfo read(ResultSet rs, Dialect d) throws SQLException {
-    String kind = rs.getString("kind");
-    boolean rowPerKey = SEGMENTS.equals(kind) || SCORES.equals(kind);
+    BatchKind kind = BatchKind.stored(rs.getString("kind"));
+    boolean rowPerKey = kind.rowPerKey();
     long keys = rs.getLong("users");
     long inputRows = rs.getLong("input_rows");
     Long input = rs.wasNull() ? null : inputRows;
     return new BatchInfo(rs.getLong("batch_id"), rs.getString("job"), kind, rs.getString("model"),
-        rs.getString("params"), rs.getString("metrics"), d.getInstant(rs, "created_at"),
+        BatchParams.fromJson(rs.getString("params")), BatchMetrics.fromJson(rs.getString("metrics")), d.getInstant(rs, "created_at"),
         d.getInstant(rs, "published_at"), rs.getString("status"), rowPerKey ? keys : rs.getLong("rec_rows"),
         rowPerKey ? rs.getLong("segments") : rs.getLong("similar_rows"), keys, rs.getString("message"), input);
   }

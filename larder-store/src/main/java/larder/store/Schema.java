@@ -22,7 +22,7 @@ import larder.core.StoreException;
  * <pre>
  * larder_batch          one row per run of a job
  *   batch_id      PK, increasing across all jobs (never reused)
- *   job, kind, model      text; kind is "recommendations", "segments" or "scores" ({@link Batches#KINDS});
+ *   job, kind, model      text; kind is "recommendations", "segments" or "scores" ({@link larder.core.BatchKind});
  *                         a job keeps the kind of its first published batch
  *   params, metrics       JSON text ("{}" when none)
  *   created_at            when the run began; published_at when it first became current (or NULL)

@@ -1,5 +1,6 @@
 package larder.jobs.config;
 
+import larder.core.BatchKind;
 import larder.core.ConfigException;
 import larder.extract.ListSource;
 import larder.extract.ScoreSource;
@@ -29,7 +30,7 @@ public record ImportJob(String name, ScoreSource scores, ListSource lists, int t
   }
 
   /** "scores" or "recommendations": what the batches hold and which views serve them. */
-  @Override public String kind() { return scores != null ? "scores" : "recommendations"; }
+  @Override public BatchKind kind() { return scores != null ? BatchKind.SCORES : BatchKind.RECOMMENDATIONS; }
 
   @Override public int threads() { return 1; }
 

@@ -1,5 +1,6 @@
 package larder.jobs.config;
 
+import larder.core.BatchKind;
 import larder.core.ConfigException;
 
 /** One job of a config file, validated: a recommendations job, a segmentation job or an import of predictions. */
@@ -8,7 +9,7 @@ public sealed interface JobConfig permits RecommendationsJob, SegmentsJob, Impor
   String name();
 
   /** What its batches hold: "recommendations", "segments" or "scores". */
-  String kind();
+  BatchKind kind();
 
   /** How many published batches to keep for rollback (the current one included). */
   int keep();

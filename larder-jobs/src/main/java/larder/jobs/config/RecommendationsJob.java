@@ -1,6 +1,7 @@
 package larder.jobs.config;
 
 import java.time.Duration;
+import larder.core.BatchKind;
 import larder.core.ConfigException;
 import larder.core.DurationText;
 import larder.extract.Column;
@@ -108,7 +109,7 @@ public record RecommendationsJob(
         ItemFilters.NONE, null, null);
   }
 
-  @Override public String kind() { return "recommendations"; }
+  @Override public BatchKind kind() { return BatchKind.RECOMMENDATIONS; }
 
   /**
    * The offline evaluation: a share of each user's interactions is held out (at random, or the latest by

@@ -1,10 +1,14 @@
 package larder.jobs.config;
 
 import java.time.Instant;
+import larder.core.BatchKind;
 import larder.core.ConfigException;
 import larder.extract.FeatureSource;
 import larder.extract.TransactionSource;
+import larder.train.segment.KMeansSegmenter;
 import larder.train.segment.KSpec;
+import larder.train.segment.RfmRulesSegmenter;
+import larder.train.segment.Segmenter;
 import larder.train.segment.kmeans.KMeansParams;
 import larder.train.segment.rfm.Monetary;
 import larder.train.segment.transform.Transform;
@@ -73,10 +77,15 @@ public record SegmentsJob(
     if (checks == null) checks = BatchChecks.defaults(BatchChecks.Keys.CUSTOMERS);
   }
 
-  @Override public String kind() { return "segments"; }
+  @Override public BatchKind kind() { return BatchKind.SEGMENTS; }
 
   /** The model name stored with each batch: "kmeans" or "rfm". */
   public String model() { return method.label(); }
+
+  /** The segmentation the job's method and settings make. */
+  public Segmenter segmenter() {
+    return method == Method.RFM ? new RfmRulesSegmenter() : new KMeansSegmenter(transform, k, kmeans, matchThreshold);
+  }
 
   /** Where the customers are read from, for messages. */
   public String sourceLabel() {

@@ -3,6 +3,8 @@ package larder.jobs.run;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import larder.core.BatchParams;
+import larder.core.BatchMetrics;
 import larder.core.BatchInfo;
 import larder.core.InputException;
 import larder.core.Progress;
@@ -11,7 +13,7 @@ import larder.extract.ImportedLists;
 import larder.extract.ScoresResult;
 import larder.jobs.config.BatchChecks;
 import larder.jobs.config.ImportJob;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
 
 /**
@@ -34,7 +36,7 @@ final class ImportRunner {
 
   ImportReport run(ImportJob job) {
     long start = System.nanoTime();
-    BatchWriter batch = publisher.begin(job.name(), job.kind(), "import", RecommendationsRunner.json(params(job)));
+    BatchLoader batch = publisher.begin(job.name(), job.kind(), "import", params(job));
     try {
       listener.step(job.name(), "reading " + job.sourceLabel());
       ImportReport report;
@@ -47,8 +49,8 @@ final class ImportRunner {
         check(job, inputRows, s.size(), stats, s, null);
         batch.setInputRows(inputRows);
         Map<String, Long> labels = labels(s);
-        batch.setMetrics(RecommendationsRunner.json(metrics(s.size(), s.size(), stats, labels)));
-        batch.writeScores(s);
+        batch.setMetrics(metrics(s.size(), s.size(), stats, labels));
+        batch.scores().write(s);
         BatchInfo published = batch.publish(job.keep());
         report = new ImportReport(job.name(), job.kind(), published, r.rowsRead(), r.badRows(), s.size(), s.size(), stats,
             labels, System.nanoTime() - start);
@@ -69,9 +71,9 @@ final class ImportRunner {
         stats[1] /= Math.max(1, rows[0]);
         check(job, lists.rows(), users, stats, null, lists);
         batch.setInputRows(lists.rows());
-        batch.setMetrics(RecommendationsRunner.json(metrics(users, rows[0], stats, Map.of())));
+        batch.setMetrics(metrics(users, rows[0], stats, Map.of()));
         listener.step(job.name(), String.format("publishing %,d lists (top %d)", users, job.topN()));
-        lists.forEachList(job.topN(), batch.recommendationSink(lists.users(), lists.items()));
+        lists.forEachList(job.topN(), batch.recommendations().userSink(lists.users(), lists.items()));
         BatchInfo published = batch.publish(job.keep());
         report = new ImportReport(job.name(), job.kind(), published, lists.rowsRead(), lists.badRows(), users, rows[0],
             stats, Map.of(), System.nanoTime() - start);
@@ -142,23 +144,23 @@ final class ImportRunner {
     return top;
   }
 
-  private static Map<String, Object> params(ImportJob job) {
+  private static BatchParams params(ImportJob job) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("source", job.sourceLabel());
-    p.put("kind", job.kind());
+    p.put("kind", job.kind().text());
     if (job.lists() != null) p.put("top_n", job.topN());
     p.put("checks", job.checks().toMap());
-    return p;
+    return BatchParams.of(p);
   }
 
-  private static Map<String, Object> metrics(long keys, long rows, double[] stats, Map<String, Long> labels) {
+  private static BatchMetrics metrics(long keys, long rows, double[] stats, Map<String, Long> labels) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("keys", keys);
     m.put("rows", rows);
-    m.put("score_min", stats[0]);
-    m.put("score_mean", stats[1]);
-    m.put("score_max", stats[2]);
+    m.put(BatchMetrics.SCORE_MIN, stats[0]);
+    m.put(BatchMetrics.SCORE_MEAN, stats[1]);
+    m.put(BatchMetrics.SCORE_MAX, stats[2]);
     if (!labels.isEmpty()) m.put("labels", labels);
-    return m;
+    return BatchMetrics.of(m);
   }
 }

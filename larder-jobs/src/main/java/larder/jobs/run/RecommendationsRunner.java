@@ -1,11 +1,12 @@
 package larder.jobs.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import larder.core.BatchParams;
+import larder.core.BatchMetrics;
 import larder.core.BatchInfo;
 import larder.core.ConfigException;
 import larder.core.DurationText;
@@ -19,8 +20,9 @@ import larder.serve.PredictionReader;
 import larder.serve.PreviousSegments;
 import larder.serve.SegmentReader;
 import java.util.Optional;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
+import larder.publish.RecommendationWriter;
 import larder.train.eval.Evaluation;
 import larder.train.eval.Holdout;
 import larder.train.eval.Metrics;
@@ -37,7 +39,6 @@ import larder.train.score.TopNScoring;
  * serving.
  */
 final class RecommendationsRunner {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Publisher publisher;
   private final Progress progress;
   private final RunReport.Listener listener;
@@ -62,7 +63,8 @@ final class RecommendationsRunner {
     } catch (RuntimeException e) {
       unreadableFilter = e;
     }
-    BatchWriter batch = publisher.begin(job.name(), "recommendations", job.model().name(), json(batchParams(job, filter)));
+    BatchLoader batch = publisher.begin(job.name(), job.kind(), job.model().name(), batchParams(job, filter));
+    RecommendationWriter lists = batch.recommendations();
     try {
       if (unreadableFilter != null) throw unreadableFilter;
       listener.step(job.name(), "reading " + job.source().label());
@@ -84,7 +86,7 @@ final class RecommendationsRunner {
       if (job.evaluation() != null) {
         Evaluated evaluated = evaluate(job, extracted, data);
         report.metrics(evaluated.metrics());
-        batch.setMetrics(json(evaluated.metrics())); // kept with the batch even if a later step fails
+        batch.setMetrics(BatchMetrics.of(evaluated.metrics())); // kept with the batch even if a later step fails
         // Refused before the full training: a model that falls short is not worth its training and scoring time.
         if (evaluated.gate() != null && !evaluated.gate().passed()) throw gateFailed(job, evaluated.gate());
       }
@@ -97,22 +99,22 @@ final class RecommendationsRunner {
       listener.step(job.name(), String.format("scoring top-%d for %,d users", job.topN(), data.userCount()));
       t0 = System.nanoTime();
       TopNScoring.ScoringSummary recs = TopNScoring.scoreUsers(model, job.excludeSeen() ? data.byUser() : null, null,
-          job.topN(), allowed, job.threads(), batch.recommendationSink(data.users(), data.items()), progress);
+          job.topN(), allowed, job.threads(), lists.userSink(data.users(), data.items()), progress);
       report.scored(recs.keys(), recs.rows(), System.nanoTime() - t0);
 
       if (job.similarItems() > 0 && model.newItemScorer() != null) {
         listener.step(job.name(), String.format("similar items: top-%d for %,d items", job.similarItems(),
             allowed == null ? data.itemCount() : allowed.cardinality()));
         TopNScoring.ScoringSummary sim = TopNScoring.scoreSimilarItems(model, job.similarItems(), allowed,
-            job.threads(), batch.similarSink(data.items()), progress);
+            job.threads(), lists.similarSink(data.items()), progress);
         report.similar(sim.rows());
       }
       if (job.fallback()) {
         Popularity.Fallback top = Popularity.fallback(data, job.topN(), fallbackCount(job), allowed,
             job.fallbackHalfLife());
-        batch.writeFallback(top.items(), top.scores(), top.items().length, data.items());
+        lists.writeFallback(top.items(), top.scores(), top.items().length, data.items());
       }
-      if (job.segmentFallback() != null) report.segmentLists(writeSegmentFallback(job, data, allowed, batch));
+      if (job.segmentFallback() != null) report.segmentLists(writeSegmentFallback(job, data, allowed, lists));
       BatchInfo published = batch.publish(job.keep());
       return report.published(published, System.nanoTime() - start);
     } catch (RuntimeException e) {
@@ -125,11 +127,11 @@ final class RecommendationsRunner {
   }
 
   /** The model's parameters, with the job's filter sizes and fallback decay when it has them. */
-  private static Map<String, Object> batchParams(RecommendationsJob job, ItemFilter filter) {
+  private static BatchParams batchParams(RecommendationsJob job, ItemFilter filter) {
     Map<String, Object> params = new LinkedHashMap<>(job.model().params());
     if (filter != null && !filter.sizes().isEmpty()) params.put("filters", filter.sizes());
     if (job.fallbackHalfLife() != null) params.put("fallback_half_life", DurationText.format(job.fallbackHalfLife()));
-    return params;
+    return BatchParams.of(params);
   }
 
   /** A decay measures ages, so a source that gave no times fails the run naming the setting. */
@@ -173,11 +175,11 @@ final class RecommendationsRunner {
     Metrics model = Evaluation.evaluate(job.model().fit(split.train(), Progress.NONE), split.train(), split.test(), ev.k(), job.threads());
     Metrics baseline = Evaluation.evaluate(new Popularity().fit(split.train(), Progress.NONE), split.train(), split.test(), ev.k(), job.threads());
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("k", ev.k());
+    out.put(BatchMetrics.K, ev.k());
     out.put("holdout", ev.holdout());
     out.put("split", ev.split().key());
-    out.put("model", model.toMap());
-    out.put("popularity", baseline.toMap());
+    out.put(BatchMetrics.MODEL, model.toMap());
+    out.put(BatchMetrics.POPULARITY, baseline.toMap());
     listener.step(job.name(), String.format("precision@%d %.4f vs popularity %.4f; ndcg@%d %.4f vs %.4f",
         ev.k(), model.precision(), baseline.precision(), ev.k(), model.ndcg(), baseline.ndcg()));
     QualityGate.Verdict verdict = null;
@@ -221,9 +223,9 @@ final class RecommendationsRunner {
    * customers who are users here: the list for users without one of their own who have a segment. Returns how many
    * segment lists were written; none (with a note) when that job has not published yet.
    */
-  private int writeSegmentFallback(RecommendationsJob job, Interactions data, BitSet allowed, BatchWriter batch) {
+  private int writeSegmentFallback(RecommendationsJob job, Interactions data, BitSet allowed, RecommendationWriter out) {
     String segJob = job.segmentFallback();
-    batch.setSegmentJob(segJob);
+    out.setSegmentJob(segJob);
     Optional<PreviousSegments> current = new SegmentReader(publisher.store()).previousForStability(segJob);
     if (current.isEmpty()) {
       listener.step(job.name(), "segment fallback: job '" + segJob + "' has no published segments yet;"
@@ -250,7 +252,7 @@ final class RecommendationsRunner {
     for (var e : groupOf.entrySet()) {
       Popularity.Fallback f = lists[e.getValue()];
       if (f.size() == 0) continue;
-      batch.writeSegmentFallback(e.getKey(), f.items(), f.scores(), f.size(), data.items());
+      out.writeSegmentFallback(e.getKey(), f.items(), f.scores(), f.size(), data.items());
       written++;
     }
     listener.step(job.name(), String.format("segment fallback: %d segment lists from job '%s' batch %d"
@@ -258,11 +260,4 @@ final class RecommendationsRunner {
     return written;
   }
 
-  static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + value + " as JSON", e);
-    }
-  }
 }

@@ -1,12 +1,12 @@
 package larder.jobs.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import larder.core.BatchParams;
+import larder.core.BatchMetrics;
 import larder.core.BatchInfo;
 import larder.core.ConfigException;
 import larder.core.IdMap;
@@ -16,15 +16,16 @@ import larder.core.segment.SegmentProfile;
 import larder.extract.FeatureResult;
 import larder.extract.TransactionsResult;
 import larder.jobs.config.SegmentsJob;
-import larder.publish.BatchWriter;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
+import larder.publish.SegmentWriter;
 import larder.serve.PredictionReader;
 import larder.serve.PreviousSegments;
 import larder.serve.SegmentReader;
 import larder.train.segment.Previous;
 import larder.train.segment.SegmentFeatures;
-import larder.train.segment.Segmentation;
 import larder.train.segment.SegmentationResult;
+import larder.train.segment.Segmenter;
 import larder.train.segment.kmeans.KChooser;
 import larder.train.segment.rfm.RfmFeatures;
 import larder.train.segment.stable.Transitions;
@@ -36,7 +37,6 @@ import larder.train.segment.stable.Transitions;
  * first; any failure marks the batch failed and leaves the previous batch serving.
  */
 final class SegmentsRunner {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Publisher publisher;
   private final Progress progress;
   private final RunReport.Listener listener;
@@ -51,7 +51,7 @@ final class SegmentsRunner {
 
   SegmentsReport run(SegmentsJob job) {
     long start = System.nanoTime();
-    BatchWriter batch = publisher.begin(job.name(), job.kind(), job.model(), RecommendationsRunner.json(params(job)));
+    BatchLoader batch = publisher.begin(job.name(), job.kind(), job.model(), params(job));
     try {
       listener.step(job.name(), "reading " + job.sourceLabel());
       long rowsRead;
@@ -89,13 +89,10 @@ final class SegmentsRunner {
 
       long readNanos = System.nanoTime() - start;
       Previous previous = previous(job, features.customers());
-      listener.step(job.name(), job.method() == SegmentsJob.Method.RFM ? "scoring R, F, M quintiles into named segments"
-          : "k-means " + (job.k() instanceof larder.train.segment.KSpec.Fixed f ? "k = " + f.k()
-              : "k: auto " + describe(job.k())) + ", " + job.transform());
+      Segmenter segmenter = job.segmenter();
+      listener.step(job.name(), segmenter.describe());
       long t0 = System.nanoTime();
-      SegmentationResult result = job.method() == SegmentsJob.Method.RFM
-          ? Segmentation.rfmRules(rfm, previous)
-          : Segmentation.kmeans(features, job.transform(), job.k(), job.kmeans(), job.matchThreshold(), previous, progress);
+      SegmentationResult result = segmenter.segment(features, previous, progress);
       long segmentNanos = System.nanoTime() - t0;
       String kTable = result.kChoice() == null ? null : result.kChoice().table();
       if (kTable != null) {
@@ -108,11 +105,12 @@ final class SegmentsRunner {
       for (String line : shown.split("\\R")) if (!line.isBlank()) listener.step(job.name(), line);
 
       double stayed = previous == null ? Double.NaN : Transitions.stayedShare(result.transitions());
-      batch.setMetrics(RecommendationsRunner.json(metrics(result, previous, stayed)));
+      batch.setMetrics(metrics(result, previous, stayed));
       long t1 = System.nanoTime();
-      batch.writeSegments(result.assignment());
-      batch.writeProfiles(result.profiles());
-      batch.writeTransitions(result.transitions());
+      SegmentWriter segments = batch.segments();
+      segments.writeAssignment(result.assignment());
+      segments.writeProfiles(result.profiles());
+      segments.writeTransitions(result.transitions());
       BatchInfo published = batch.publish(job.keep());
       return new SegmentsReport(job.name(), job.model(), published, rowsRead, badRows, result.assignment().size(),
           result.customersLeftOut(), rfm == null ? null : rfm.asOf().toString(), kTable, ids, result.profiles(), stayed,
@@ -145,23 +143,14 @@ final class SegmentsRunner {
     int highest = 0;
     for (SegmentProfile p : prev.profiles()) highest = Math.max(highest, p.segmentId());
     Optional<BatchInfo> info = new PredictionReader(publisher.store()).current(job.name());
-    if (info.isPresent()) highest = Math.max(highest, highestIdIn(info.get().metrics()));
+    if (info.isPresent()) highest = (int) Math.max(highest, info.get().metrics().highestSegmentId().orElse(0));
     listener.step(job.name(), String.format("matching segment ids to batch %d (%d segments, %,d customers)",
         prev.batchId(), prev.profiles().size(), rows));
     return b.build(prev.profiles(), highest);
   }
 
-  private static int highestIdIn(String metricsJson) {
-    try {
-      JsonNode n = JSON.readTree(metricsJson == null ? "{}" : metricsJson).get("highest_segment_id");
-      return n == null ? 0 : n.asInt();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new StoreException("the current batch's metrics are not JSON: " + e.getOriginalMessage(),
-          "the store was edited by hand; run the job with a new job name or restore the batch's metrics", e);
-    }
-  }
 
-  private static Map<String, Object> params(SegmentsJob job) {
+  private static BatchParams params(SegmentsJob job) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("method", job.model());
     p.put("input", job.transactions() != null ? "transactions" : "features");
@@ -169,30 +158,19 @@ final class SegmentsRunner {
       p.put("as_of", job.asOf() == null ? "latest" : job.asOf().toString());
       p.put("monetary", job.monetary().name().toLowerCase(java.util.Locale.ROOT));
     }
-    if (job.method() == SegmentsJob.Method.KMEANS) {
-      p.put("transform", job.transform().toString());
-      p.put("k", job.k() instanceof larder.train.segment.KSpec.Fixed f ? (Object) f.k() : "auto " + describe(job.k()));
-      p.put("restarts", job.kmeans().restarts());
-      p.put("max_iterations", job.kmeans().maxIterations());
-      p.put("seed", job.kmeans().seed());
-      p.put("match_threshold", job.matchThreshold());
-    }
-    return p;
+    p.putAll(job.segmenter().params());
+    return BatchParams.of(p);
   }
 
-  private static String describe(larder.train.segment.KSpec k) {
-    return k instanceof larder.train.segment.KSpec.Auto a ? a.kMin() + ".." + a.kMax() : String.valueOf(k);
-  }
-
-  private static Map<String, Object> metrics(SegmentationResult r, Previous previous, double stayed) {
+  private static BatchMetrics metrics(SegmentationResult r, Previous previous, double stayed) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("segments", r.segments());
+    m.put(BatchMetrics.SEGMENTS, r.segments());
     m.put("customers", r.assignment().size());
     m.put("customers_left_out", r.customersLeftOut());
     int highest = previous == null ? 0 : previous.highestIdUsed();
     for (SegmentProfile p : r.profiles()) highest = Math.max(highest, p.segmentId());
-    m.put("highest_segment_id", highest);
-    if (!Double.isNaN(stayed)) m.put("stayed_share", stayed);
+    m.put(BatchMetrics.HIGHEST_SEGMENT_ID, highest);
+    if (!Double.isNaN(stayed)) m.put(BatchMetrics.STAYED_SHARE, stayed);
     KChooser.Choice c = r.kChoice();
     if (c != null) {
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -205,6 +183,6 @@ final class SegmentsRunner {
       }
       m.put("k_choice", rows);
     }
-    return m;
+    return BatchMetrics.of(m);
   }
 }

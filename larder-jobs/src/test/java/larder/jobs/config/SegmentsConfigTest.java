@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import larder.core.BatchKind;
 import larder.core.ConfigException;
 import larder.core.Progress;
 import larder.extract.Column;
@@ -52,7 +53,7 @@ class SegmentsConfigTest {
   void defaultsAreKmeansWithKAutoThreeToEightOnLogStandardisedTotalSpend() throws Exception {
     SegmentsJob job = seg("");
     assertThat(job.name()).isEqualTo("seg");
-    assertThat(job.kind()).isEqualTo("segments");
+    assertThat(job.kind()).isEqualTo(BatchKind.SEGMENTS);
     assertThat(job.method()).isEqualTo(SegmentsJob.Method.KMEANS);
     assertThat(job.model()).isEqualTo("kmeans");
     // 3..8: silhouette often prefers a k of 2 on customer data, too coarse to act on

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
 import larder.core.ConfigException;
 import larder.core.InputException;
 import larder.core.NotFoundException;
@@ -92,7 +93,7 @@ abstract class ImportRunnerTest {
     Map<String, Double> truth = writeChurn(2_000, 1);
     ImportReport r = runner.run(job(CHURN));
     BatchInfo b = r.batch();
-    assertThat(b.kind()).isEqualTo("scores");
+    assertThat(b.kind()).isEqualTo(BatchKind.SCORES);
     assertThat(b.model()).isEqualTo("import");
     assertThat(r.keys()).isEqualTo(2_000);
     assertThat(r.summary()).contains("imported scores").contains("2,000 entities").contains("high, act now");
@@ -158,7 +159,7 @@ abstract class ImportRunnerTest {
         u2,z,0.7,1
         """);
     ImportReport r = runner.run(job(RECS));
-    assertThat(r.batch().kind()).isEqualTo("recommendations");
+    assertThat(r.batch().kind()).isEqualTo(BatchKind.RECOMMENDATIONS);
     assertThat(r.keys()).isEqualTo(2);
     assertThat(r.rows()).isEqualTo(4); // u1 cut to 3
     var u1 = lists.recommend("partner", "u1", 10);

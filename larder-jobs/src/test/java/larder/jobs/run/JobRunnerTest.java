@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
 import larder.core.InputException;
 import larder.core.Interactions;
 import larder.core.ModelException;
@@ -36,8 +37,8 @@ import larder.extract.ExtractResult;
 import larder.extract.InteractionSource;
 import larder.generate.ShopParams;
 import larder.generate.SyntheticShop;
-import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.LarderConfig;
+import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.YamlConfig;
 import larder.publish.Publisher;
 import larder.serve.PredictionReader;
@@ -140,10 +141,10 @@ abstract class JobRunnerTest {
     assertThat(reader.batches(JOB)).containsExactly(b);
     assertThat(b.status()).isEqualTo("published");
     assertThat(b.model()).isEqualTo(type);
-    assertThat(b.kind()).isEqualTo("recommendations");
+    assertThat(b.kind()).isEqualTo(BatchKind.RECOMMENDATIONS);
     assertThat(b.publishedAt()).isNotNull();
     assertThat(b.message()).isNull();
-    JsonNode params = JSON.readTree(b.params());
+    JsonNode params = JSON.readTree(b.params().toJson());
     switch (type) {
       case "popularity" -> assertThat(params.get("count").asText()).isEqualTo("weight");
       case "itemknn" -> assertThat(params.get("neighbors").asInt()).isEqualTo(20);
@@ -163,7 +164,7 @@ abstract class JobRunnerTest {
     assertThat(report.rowsRead()).isEqualTo(EVENTS);
     assertThat(report.badRows()).isZero();
     assertThat(report.metrics()).isEmpty();
-    assertThat(JSON.readTree(b.metrics()).size()).isZero();
+    assertThat(JSON.readTree(b.metrics().toJson()).size()).isZero();
 
     if (type.equals("popularity")) {
       assertThat(b.secondaryRows()).isZero();
@@ -193,7 +194,7 @@ abstract class JobRunnerTest {
     RunReport report = runner.run(config(type.equals("als") ? "{ type: als, factors: 8, iterations: 6, seed: 3 }"
         : model(type), 0, "    evaluate: { holdout: 0.2, k: 10, seed: 5 }\n"));
 
-    JsonNode m = JSON.readTree(report.batch().metrics());
+    JsonNode m = JSON.readTree(report.batch().metrics().toJson());
     assertThat(m.get("k").asInt()).isEqualTo(10);
     assertThat(m.get("holdout").asDouble()).isEqualTo(0.2);
     JsonNode model = m.get("model");
@@ -342,7 +343,7 @@ abstract class JobRunnerTest {
     assertThatThrownBy(() -> runner.run(ease)).isInstanceOf(ModelException.class).hasMessageContaining("max_items = 50");
     BatchInfo failed = assertFailedWhilePreviousServes(good, before, "max_items");
     assertThat(failed.model()).isEqualTo("ease");
-    assertThat(JSON.readTree(failed.params()).get("max_items").asInt()).isEqualTo(50);
+    assertThat(JSON.readTree(failed.params().toJson()).get("max_items").asInt()).isEqualTo(50);
 
     assertRunsAgain(config(model("ease"), 0, ""), good);
   }
@@ -582,7 +583,7 @@ abstract class JobRunnerTest {
         .containsExactlyElementsOf(fallback);
 
     // sizes in the batch's params and in the run's steps: 3 + 1 inline, 5 in the file, one of them repeated
-    JsonNode filters = JSON.readTree(b.params()).get("filters");
+    JsonNode filters = JSON.readTree(b.params().toJson()).get("filters");
     assertThat(filters.get("deny").asInt()).isEqualTo(8);
     assertThat(filters.get("allow").asInt()).isEqualTo(catalogue.size() - unlisted.size() + 3);
     assertThat(steps).contains("deny list: 8 ids, 3 not in the data",
@@ -600,7 +601,7 @@ abstract class JobRunnerTest {
         .isInstanceOfSatisfying(InputException.class, e -> assertThat(e.source()).endsWith("catalogue.csv"))
         .hasMessageContaining("none of the 2 ids");
     BatchInfo failed = assertFailedWhilePreviousServes(good, before, "catalogue.csv");
-    assertThat(JSON.readTree(failed.params()).get("filters").get("allow").asInt()).isEqualTo(2);
+    assertThat(JSON.readTree(failed.params().toJson()).get("filters").get("allow").asInt()).isEqualTo(2);
   }
 
   @Test
@@ -611,11 +612,11 @@ abstract class JobRunnerTest {
     assertThatThrownBy(() -> runner.run(job)).isInstanceOf(InputException.class)
         .hasMessageContaining("out-of-stock.csv").hasMessageContaining("file not found");
     BatchInfo failed = assertFailedWhilePreviousServes(good, before, "out-of-stock.csv");
-    assertThat(JSON.readTree(failed.params()).has("filters")).isFalse(); // unread, so no sizes
+    assertThat(JSON.readTree(failed.params().toJson()).has("filters")).isFalse(); // unread, so no sizes
 
     Files.writeString(dir.resolve("out-of-stock.csv"), "i2\n");
     BatchInfo next = runner.run(job).batch();
-    assertThat(JSON.readTree(next.params()).get("filters").get("deny").asInt()).isEqualTo(2);
+    assertThat(JSON.readTree(next.params().toJson()).get("filters").get("deny").asInt()).isEqualTo(2);
     assertThat(rows("SELECT user_id, rank, item_id, score, batch_id FROM larder_recommendations WHERE job = ?"))
         .extracting(r -> r.item).isNotEmpty().doesNotContain("i1", "i2");
   }
@@ -631,7 +632,7 @@ abstract class JobRunnerTest {
   void aPopularityHalfLifeDecaysTheListsAndTheFallbackFromTheLatestTimestamp() throws Exception {
     RunReport report = runner.run(with30dHalfLife());
     BatchInfo b = report.batch();
-    JsonNode params = JSON.readTree(b.params());
+    JsonNode params = JSON.readTree(b.params().toJson());
     assertThat(params.get("half_life").asText()).isEqualTo("30d");
     assertThat(params.get("fallback_half_life").asText()).isEqualTo("30d");
 
@@ -679,7 +680,7 @@ abstract class JobRunnerTest {
   @ValueSource(strings = {"random", "time"})
   void aDecayedPopularityModelIsEvaluatedOnItsTrainingSplitsTimes(String split) throws Exception {
     RunReport report = runner.run(with30dHalfLife("    evaluate: { holdout: 0.2, k: 10, split: " + split + " }\n"));
-    JsonNode m = JSON.readTree(report.batch().metrics());
+    JsonNode m = JSON.readTree(report.batch().metrics().toJson());
     assertThat(m.get("split").asText()).isEqualTo(split);
     assertThat(m.get("model").get("users").asLong()).isPositive();
     assertThat(m.get("model").get("ndcg").asDouble()).isBetween(0.0, 1.0);
@@ -957,7 +958,7 @@ abstract class JobRunnerTest {
     assertThatThrownBy(() -> runner.run(broken)).isInstanceOf(IllegalStateException.class).hasMessage("training broke");
     BatchInfo failed = reader.batches(JOB).get(0);
     assertThat(failed.status()).isEqualTo("failed");
-    assertThat(JSON.readTree(failed.metrics()).has("model")).as(failed.metrics()).isTrue();
+    assertThat(JSON.readTree(failed.metrics().toJson()).has("model")).as(failed.metrics().toJson()).isTrue();
   }
 
   @Test

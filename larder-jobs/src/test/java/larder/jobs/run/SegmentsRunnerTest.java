@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
 import larder.core.ConfigException;
 import larder.core.InputException;
 import larder.core.NotFoundException;
@@ -149,10 +150,10 @@ abstract class SegmentsRunnerTest {
 
     BatchInfo b = report.batch();
     assertThat(reader.current(JOB)).contains(b);
-    assertThat(b.kind()).isEqualTo("segments");
+    assertThat(b.kind()).isEqualTo(BatchKind.SEGMENTS);
     assertThat(b.model()).isEqualTo("kmeans");
     assertThat(b.status()).isEqualTo("published");
-    JsonNode params = JSON.readTree(b.params());
+    JsonNode params = JSON.readTree(b.params().toJson());
     assertThat(params.get("method").asText()).isEqualTo("kmeans");
     assertThat(params.get("k").asInt()).isEqualTo(5);
     assertThat(params.get("transform").asText()).isEqualTo("log1p, standardise");
@@ -171,7 +172,7 @@ abstract class SegmentsRunnerTest {
     assertThat(transitions()).isEmpty();
     assertThat(segmentReader.transitions(JOB).transitions()).isEmpty();
 
-    JsonNode m = JSON.readTree(b.metrics());
+    JsonNode m = JSON.readTree(b.metrics().toJson());
     assertThat(m.get("segments").asInt()).isEqualTo(5);
     assertThat(m.get("customers").asInt()).isEqualTo(CUSTOMERS);
     assertThat(m.get("customers_left_out").asInt()).isZero();
@@ -207,9 +208,9 @@ abstract class SegmentsRunnerTest {
     Map<String, SegRow> rows = segments();
     assertSegmentsFollowTheData(b, rows, allCustomers());
     int chosen = profiles().size();
-    assertThat(JSON.readTree(b.params()).get("k").asText()).isEqualTo("auto 2..8");
+    assertThat(JSON.readTree(b.params().toJson()).get("k").asText()).isEqualTo("auto 2..8");
 
-    JsonNode kChoice = JSON.readTree(reader.current(JOB).orElseThrow().metrics()).get("k_choice"); // from larder_batches
+    JsonNode kChoice = JSON.readTree(reader.current(JOB).orElseThrow().metrics().toJson()).get("k_choice"); // from larder_batches
     assertThat(kChoice).isNotNull();
     List<Integer> ks = new ArrayList<>();
     double best = Double.NEGATIVE_INFINITY;
@@ -255,7 +256,7 @@ abstract class SegmentsRunnerTest {
         """));
 
     BatchInfo b = report.batch();
-    assertThat(JSON.readTree(b.params()).get("input").asText()).isEqualTo("features");
+    assertThat(JSON.readTree(b.params().toJson()).get("input").asText()).isEqualTo("features");
     assertThat(report.asOf()).isNull();
     Map<String, SegRow> rows = segments();
     assertThat(rows.keySet()).isEqualTo(allCustomers());
@@ -315,7 +316,7 @@ abstract class SegmentsRunnerTest {
     assertThat(both).isEqualTo(CUSTOMERS - DEPARTED);
     assertThat((double) kept / both).isGreaterThanOrEqualTo(0.8);
     assertThat(report.stayed()).isCloseTo((double) kept / both, within(1e-12));
-    assertThat(JSON.readTree(b2.metrics()).get("stayed_share").asDouble()).isCloseTo((double) kept / both, within(1e-12));
+    assertThat(JSON.readTree(b2.metrics().toJson()).get("stayed_share").asDouble()).isCloseTo((double) kept / both, within(1e-12));
     assertThat(report.summary()).contains("stability");
 
     // the transitions are exactly the cross-table of the two batches, NULL for new and departed customers
@@ -353,7 +354,7 @@ abstract class SegmentsRunnerTest {
     SegmentsReport report = runner.run(job(0, "    method: rfm\n    rfm: { as_of: \"" + LAST_SECOND + "\" }\n"));
     BatchInfo b = report.batch();
     assertThat(b.model()).isEqualTo("rfm");
-    assertThat(JSON.readTree(b.params()).get("as_of").asText()).isEqualTo(LAST_SECOND.toString());
+    assertThat(JSON.readTree(b.params().toJson()).get("as_of").asText()).isEqualTo(LAST_SECOND.toString());
     assertThat(report.asOf()).isEqualTo(LAST_SECOND.toString());
 
     Map<String, SegRow> rows = segments();
@@ -468,7 +469,7 @@ abstract class SegmentsRunnerTest {
         .hasMessageContaining("jobs.seg.kmeans.k = 50000")
         .hasMessageContaining(CUSTOMERS + " customers");
     BatchInfo failed = assertFailedWhilePreviousServes(good, before, "kmeans.k = 50000");
-    assertThat(JSON.readTree(failed.params()).get("k").asInt()).isEqualTo(50000);
+    assertThat(JSON.readTree(failed.params().toJson()).get("k").asInt()).isEqualTo(50000);
   }
 
   @Test
