@@ -51,6 +51,14 @@ final class RecommendationsRunner {
   }
 
   RunReport run(RecommendationsJob job) {
+    return run(job, null);
+  }
+
+  /**
+   * @param spark reads, trains and scores on Spark when not null; the config check has refused what it
+   *     cannot run there (evaluation, similar items, segment fallback)
+   */
+  RunReport run(RecommendationsJob job, SparkEngine spark) {
     long start = System.nanoTime();
     RunReport.Builder report = new RunReport.Builder(job.name(), job.model().name());
     // The filter files are read before the batch begins, so that their sizes are stored with it; a file that
@@ -66,7 +74,7 @@ final class RecommendationsRunner {
     try {
       if (unreadableFilter != null) throw unreadableFilter;
       listener.step(job.name(), "reading " + job.source().label());
-      ExtractResult extracted = job.source().read(progress);
+      ExtractResult extracted = spark != null ? spark.read(job, progress) : job.source().read(progress);
       Interactions data = extracted.interactions();
       report.extracted(extracted);
       listener.step(job.name(), String.format("read %,d rows: %,d users, %,d items, %,d interactions",
@@ -89,23 +97,32 @@ final class RecommendationsRunner {
         if (evaluated.gate() != null && !evaluated.gate().passed()) throw gateFailed(job, evaluated.gate());
       }
 
-      listener.step(job.name(), "training " + job.model().name() + " " + job.model().params());
-      long t0 = System.nanoTime();
-      TrainedModel model = job.model().fit(data, progress);
-      report.trainNanos(System.nanoTime() - t0);
+      if (spark != null) {
+        listener.step(job.name(), String.format("training %s %s and scoring top-%d for %,d users on Spark",
+            job.model().name(), job.model().params(), job.topN(), data.userCount()));
+        long t0 = System.nanoTime();
+        TopNScoring.ScoringSummary recs = spark.scoreUsers(job, data, allowed,
+            batch.recommendationSink(data.users(), data.items()), progress);
+        report.scored(recs.keys(), recs.rows(), System.nanoTime() - t0);
+      } else {
+        listener.step(job.name(), "training " + job.model().name() + " " + job.model().params());
+        long t0 = System.nanoTime();
+        TrainedModel model = job.model().fit(data, progress);
+        report.trainNanos(System.nanoTime() - t0);
 
-      listener.step(job.name(), String.format("scoring top-%d for %,d users", job.topN(), data.userCount()));
-      t0 = System.nanoTime();
-      TopNScoring.ScoringSummary recs = TopNScoring.scoreUsers(model, job.excludeSeen() ? data.byUser() : null, null,
-          job.topN(), allowed, job.threads(), batch.recommendationSink(data.users(), data.items()), progress);
-      report.scored(recs.keys(), recs.rows(), System.nanoTime() - t0);
+        listener.step(job.name(), String.format("scoring top-%d for %,d users", job.topN(), data.userCount()));
+        t0 = System.nanoTime();
+        TopNScoring.ScoringSummary recs = TopNScoring.scoreUsers(model, job.excludeSeen() ? data.byUser() : null, null,
+            job.topN(), allowed, job.threads(), batch.recommendationSink(data.users(), data.items()), progress);
+        report.scored(recs.keys(), recs.rows(), System.nanoTime() - t0);
 
-      if (job.similarItems() > 0 && model.newItemScorer() != null) {
-        listener.step(job.name(), String.format("similar items: top-%d for %,d items", job.similarItems(),
-            allowed == null ? data.itemCount() : allowed.cardinality()));
-        TopNScoring.ScoringSummary sim = TopNScoring.scoreSimilarItems(model, job.similarItems(), allowed,
-            job.threads(), batch.similarSink(data.items()), progress);
-        report.similar(sim.rows());
+        if (job.similarItems() > 0 && model.newItemScorer() != null) {
+          listener.step(job.name(), String.format("similar items: top-%d for %,d items", job.similarItems(),
+              allowed == null ? data.itemCount() : allowed.cardinality()));
+          TopNScoring.ScoringSummary sim = TopNScoring.scoreSimilarItems(model, job.similarItems(), allowed,
+              job.threads(), batch.similarSink(data.items()), progress);
+          report.similar(sim.rows());
+        }
       }
       if (job.fallback()) {
         Popularity.Fallback top = Popularity.fallback(data, job.topN(), fallbackCount(job), allowed,

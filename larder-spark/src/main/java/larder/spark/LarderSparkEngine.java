@@ -1,0 +1,130 @@
+package larder.spark;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.List;
+import larder.core.Interactions;
+import larder.core.Progress;
+import larder.core.SparseMatrix;
+import larder.core.TopNSink;
+import larder.extract.ExtractResult;
+import larder.extract.ParquetSource;
+import larder.jobs.config.RecommendationsJob;
+import larder.jobs.config.SparkConfig;
+import larder.jobs.run.SparkEngine;
+import larder.train.recommend.itemknn.ItemKnn;
+import larder.train.recommend.popularity.Popularity;
+import larder.train.recommend.popularity.PopularityParams;
+import larder.train.score.TopNScoring;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * A recommendations job's heavy steps on Spark. The driver holds the id dictionary (dense ids, string ids
+ * kept, no hashing) and the item side of the model; users are hash-partitioned by dense id (so a rerun task
+ * sees the same users), scored in {@code mapPartitions} with Larder's own scorer against the broadcast item
+ * side, and their lists streamed back with {@code toLocalIterator()} into the local publisher, one partition
+ * at a time.
+ */
+final class LarderSparkEngine implements SparkEngine {
+  private final SparkSession spark;
+  private final SparkConfig config;
+  private final boolean ownsSession;
+
+  LarderSparkEngine(SparkSession spark, SparkConfig config, boolean ownsSession) {
+    this.spark = spark;
+    this.config = config;
+    this.ownsSession = ownsSession;
+  }
+
+  @Override public ExtractResult read(RecommendationsJob job, Progress progress) {
+    if (job.source() instanceof ParquetSource p) return ParquetReader.read(spark, job.name(), p, progress);
+    return job.source().read(progress); // Larder's strict reader, on the driver: file:line in every bad row
+  }
+
+  @Override public TopNScoring.ScoringSummary scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed,
+      TopNSink sink, Progress progress) {
+    long start = System.nanoTime();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int partitions = config.partitions() > 0 ? config.partitions() : 2 * jsc.defaultParallelism();
+    ItemSide side;
+    JavaPairRDD<Integer, UserRow> users;
+    if (job.model() instanceof Popularity p) {
+      users = users(jsc, data.byUser(), partitions);
+      side = ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count()));
+    } else {
+      // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
+      ItemKnn.Model model = ((ItemKnn) job.model()).fit(data, progress);
+      users = users(jsc, model.history(), partitions);
+      side = ItemSide.neighbours(model.neighbours());
+    }
+    Broadcast<ItemSide> item = jsc.broadcast(side);
+    Broadcast<BitSet> mask = jsc.broadcast(allowed);
+    try {
+      JavaRDD<ScoredList> lists = users.mapPartitions(new PartitionScorer(item, mask, job.topN(), job.excludeSeen()));
+      long rows = 0;
+      long done = 0;
+      for (Iterator<ScoredList> it = lists.toLocalIterator(); it.hasNext(); ) {
+        ScoredList l = it.next();
+        sink.accept(l.user(), l.items(), l.scores(), l.items().length);
+        rows += l.items().length;
+        if (++done % 100_000 == 0) progress.update("score", done, data.userCount(), "users");
+      }
+      progress.update("score", data.userCount(), data.userCount(), "users");
+      return new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start);
+    } finally {
+      users.unpersist(false);
+      item.destroy();
+      mask.destroy();
+    }
+  }
+
+  /** Each user's row, keyed and hash-partitioned by dense user id: deterministic, never round-robin. */
+  private static JavaPairRDD<Integer, UserRow> users(JavaSparkContext jsc, SparseMatrix byUser, int partitions) {
+    List<Tuple2<Integer, UserRow>> rows = new ArrayList<>(byUser.rows());
+    for (int u = 0; u < byUser.rows(); u++) {
+      int from = byUser.rowStart(u), to = byUser.rowEnd(u);
+      rows.add(new Tuple2<>(u, new UserRow(u, java.util.Arrays.copyOfRange(byUser.cols(), from, to),
+          java.util.Arrays.copyOfRange(byUser.vals(), from, to))));
+    }
+    return jsc.parallelizePairs(rows, partitions).partitionBy(new HashPartitioner(partitions))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * Each item's popularity, counted with Spark SQL: distinct users (each stored pair is one user), or their
+   * summed weights (summed in double, so a float sum locally may differ in the last bit for fractional weights).
+   */
+  private float[] popularity(JavaPairRDD<Integer, UserRow> users, int items, PopularityParams.Count count) {
+    StructType schema = new StructType().add("item", DataTypes.IntegerType, false).add("value", DataTypes.FloatType, false);
+    JavaRDD<Row> pairs = users.values().flatMap(u -> {
+      List<Row> out = new ArrayList<>(u.items().length);
+      for (int k = 0; k < u.items().length; k++) out.add(RowFactory.create(u.items()[k], u.values()[k]));
+      return out.iterator();
+    });
+    Dataset<Row> df = spark.createDataFrame(pairs, schema);
+    boolean byUsers = count == PopularityParams.Count.USERS;
+    float[] scores = new float[items];
+    for (Row r : df.groupBy("item").agg(functions.count(functions.lit(1)), functions.sum("value")).collectAsList()) {
+      scores[r.getInt(0)] = byUsers ? (float) r.getLong(1) : (float) r.getDouble(2);
+    }
+    return scores;
+  }
+
+  @Override public void close() {
+    if (ownsSession) spark.stop();
+  }
+}
