@@ -55,21 +55,22 @@ final class LarderSparkEngine implements SparkEngine {
     return job.source().read(progress); // Larder's strict reader, on the driver: file:line in every bad row
   }
 
-  @Override public TopNScoring.ScoringSummary scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed,
+  @Override public Scored scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed,
       TopNSink sink, Progress progress) {
     long start = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = config.partitions() > 0 ? config.partitions() : 2 * jsc.defaultParallelism();
     ItemSide side;
     JavaPairRDD<Integer, UserRow> users;
+    ItemKnn.Model itemModel = null;
     if (job.model() instanceof Popularity p) {
       users = users(jsc, data.byUser(), partitions);
       side = ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count()));
     } else {
       // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
-      ItemKnn.Model model = ((ItemKnn) job.model()).fit(data, progress);
-      users = users(jsc, model.history(), partitions);
-      side = ItemSide.neighbours(model.neighbours());
+      itemModel = ((ItemKnn) job.model()).fit(data, progress);
+      users = users(jsc, itemModel.history(), partitions);
+      side = ItemSide.neighbours(itemModel.neighbours());
     }
     Broadcast<ItemSide> item = jsc.broadcast(side);
     Broadcast<BitSet> mask = jsc.broadcast(allowed);
@@ -84,7 +85,7 @@ final class LarderSparkEngine implements SparkEngine {
         if (++done % 100_000 == 0) progress.update("score", done, data.userCount(), "users");
       }
       progress.update("score", data.userCount(), data.userCount(), "users");
-      return new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start);
+      return new Scored(new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start), itemModel);
     } finally {
       users.unpersist(false);
       item.destroy();

@@ -10,8 +10,8 @@ import larder.train.recommend.popularity.Popularity;
 /**
  * What the Spark engine runs so far, checked when the config is read, so a job it cannot run fails before
  * anything starts rather than halfway: recommendations jobs with {@code model: popularity} (without
- * {@code half_life}) or {@code model: itemknn}, reading a file, a query or Parquet, with item filters, seen
- * items left out and the global fallback list.
+ * {@code half_life}) or {@code model: itemknn} (similar items too), reading a file, a query or Parquet, with item
+ * filters, seen items left out and the global fallback list.
  */
 public final class SparkSupport {
   /**
@@ -42,7 +42,6 @@ public final class SparkSupport {
       if (r.evaluation() != null) throw unsupported(at + ".evaluate", "offline evaluation");
       if (r.segmentFallback() != null) throw unsupported(at + ".segment_fallback", "segment fallback");
       if (r.fallbackHalfLife() != null) throw unsupported(at + ".fallback_half_life", "a decaying fallback");
-      if (r.similarItems() > 0 && !(r.model() instanceof Popularity)) throw unsupported(at + ".similar_items", "similar items");
       if (cfg.store() != null) checkStore(cfg.store(), cfg.spark());
     }
   }

@@ -55,8 +55,8 @@ final class RecommendationsRunner {
   }
 
   /**
-   * @param spark reads, trains and scores on Spark when not null; the config check has refused what it
-   *     cannot run there (evaluation, similar items, segment fallback)
+   * @param spark reads, trains and scores users on Spark when not null (similar items, from the model's item
+   *     side, on the driver); the config check has refused what it cannot run there
    */
   RunReport run(RecommendationsJob job, SparkEngine spark) {
     long start = System.nanoTime();
@@ -97,17 +97,19 @@ final class RecommendationsRunner {
         if (evaluated.gate() != null && !evaluated.gate().passed()) throw gateFailed(job, evaluated.gate());
       }
 
+      TrainedModel model;
       if (spark != null) {
         listener.step(job.name(), String.format("training %s %s and scoring top-%d for %,d users on Spark",
             job.model().name(), job.model().params(), job.topN(), data.userCount()));
         long t0 = System.nanoTime();
-        TopNScoring.ScoringSummary recs = spark.scoreUsers(job, data, allowed,
+        SparkEngine.Scored scored = spark.scoreUsers(job, data, allowed,
             batch.recommendationSink(data.users(), data.items()), progress);
-        report.scored(recs.keys(), recs.rows(), System.nanoTime() - t0);
+        model = scored.itemModel();
+        report.scored(scored.summary().keys(), scored.summary().rows(), System.nanoTime() - t0);
       } else {
         listener.step(job.name(), "training " + job.model().name() + " " + job.model().params());
         long t0 = System.nanoTime();
-        TrainedModel model = job.model().fit(data, progress);
+        model = job.model().fit(data, progress);
         report.trainNanos(System.nanoTime() - t0);
 
         listener.step(job.name(), String.format("scoring top-%d for %,d users", job.topN(), data.userCount()));
@@ -115,14 +117,14 @@ final class RecommendationsRunner {
         TopNScoring.ScoringSummary recs = TopNScoring.scoreUsers(model, job.excludeSeen() ? data.byUser() : null, null,
             job.topN(), allowed, job.threads(), batch.recommendationSink(data.users(), data.items()), progress);
         report.scored(recs.keys(), recs.rows(), System.nanoTime() - t0);
+      }
 
-        if (job.similarItems() > 0 && model.newItemScorer() != null) {
-          listener.step(job.name(), String.format("similar items: top-%d for %,d items", job.similarItems(),
-              allowed == null ? data.itemCount() : allowed.cardinality()));
-          TopNScoring.ScoringSummary sim = TopNScoring.scoreSimilarItems(model, job.similarItems(), allowed,
-              job.threads(), batch.similarSink(data.items()), progress);
-          report.similar(sim.rows());
-        }
+      if (job.similarItems() > 0 && model != null && model.newItemScorer() != null) {
+        listener.step(job.name(), String.format("similar items: top-%d for %,d items", job.similarItems(),
+            allowed == null ? data.itemCount() : allowed.cardinality()));
+        TopNScoring.ScoringSummary sim = TopNScoring.scoreSimilarItems(model, job.similarItems(), allowed,
+            job.threads(), batch.similarSink(data.items()), progress);
+        report.similar(sim.rows());
       }
       if (job.fallback()) {
         Popularity.Fallback top = Popularity.fallback(data, job.topN(), fallbackCount(job), allowed,

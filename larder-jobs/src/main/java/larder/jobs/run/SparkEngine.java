@@ -10,6 +10,7 @@ import larder.extract.ExtractResult;
 import larder.jobs.config.LarderConfig;
 import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.SparkConfig;
+import larder.train.recommend.TrainedModel;
 import larder.train.score.TopNScoring;
 
 /**
@@ -27,8 +28,13 @@ public interface SparkEngine extends AutoCloseable {
    *
    * @param allowed items that may be recommended, or null for all
    */
-  TopNScoring.ScoringSummary scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed, TopNSink sink,
+  Scored scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed, TopNSink sink,
       Progress progress);
+
+  /**
+   * @param itemModel the model's item side on the driver, for similar items, or null when it has none (popularity)
+   */
+  record Scored(TopNScoring.ScoringSummary summary, TrainedModel itemModel) {}
 
   /** Stops Spark if this engine started it. */
   @Override void close();
