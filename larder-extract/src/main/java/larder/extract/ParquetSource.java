@@ -23,7 +23,7 @@ public record ParquetSource(String path, String user, String item, String weight
   }
 
   @Override public String label() {
-    int slash = path.replaceAll("/+$", "").lastIndexOf('/');
-    return slash < 0 ? path : path.substring(slash + 1);
+    String p = path.replaceAll("/+$", "");
+    return p.substring(p.lastIndexOf('/') + 1);
   }
 }
