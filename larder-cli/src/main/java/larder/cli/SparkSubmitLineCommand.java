@@ -8,6 +8,8 @@ import larder.core.ConfigException;
 import larder.jobs.config.LarderConfig;
 import larder.jobs.config.SparkSubmit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,6 +17,8 @@ import picocli.CommandLine.Parameters;
     + " its spark: master (for Airflow, EMR, Dataproc or Kubernetes). Store passwords are never part of it:"
     + " give them in LARDER_DB_PASSWORD."})
 final class SparkSubmitLineCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Parameters(paramLabel = "CONFIG", description = "The YAML config file.")
   Path config;
 
@@ -45,7 +49,8 @@ final class SparkSubmitLineCommand implements Callable<Integer> {
     String home = System.getenv("SPARK_HOME");
     String command = sparkSubmit != null ? sparkSubmit
         : home != null && !home.isBlank() ? Path.of(home, "bin", "spark-submit").toString() : "spark-submit";
-    System.out.println(SparkSubmit.line(command, submit));
+    spec.commandLine().getOut().println(SparkSubmit.line(command, submit));
+    spec.commandLine().getOut().flush();
     return 0;
   }
 }
