@@ -47,11 +47,12 @@ final class RunCommand implements Callable<Integer> {
       runJobs(cfg, selected, db, quiet, acceptShrink);
       return 0;
     }
-    SparkSupport.checkStore(db, cfg.spark());
+    SparkSupport.checkStore(db, cfg.spark().master());
     SparkEngine.Factory spark = SparkEngine.factory();
     if (spark == null) return SparkHandOff.run(larderArgs(true)); // this jar has no Spark: larder-spark's has
     if (!cfg.spark().inProcess() && !spark.insideSparkSubmit()) return spark.launch(cfg, larderArgs(false));
     try (SparkEngine engine = spark.open(cfg.spark())) {
+      SparkSupport.checkStore(db, engine.master()); // spark-submit's --master, which the config may not name
       runJobs(cfg, selected, db, quiet, acceptShrink, job -> cfg.engine(job) == Engine.SPARK ? engine : null);
     }
     return 0;

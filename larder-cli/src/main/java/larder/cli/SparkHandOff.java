@@ -28,7 +28,23 @@ final class SparkHandOff {
     cmd.addAll(args);
     try {
       Process p = new ProcessBuilder(cmd).inheritIO().start();
-      return p.waitFor();
+      // Ctrl-C or SIGTERM here reaches the child as SIGTERM, which stops its run as it would stop this one.
+      Thread stop = new Thread(() -> {
+        p.destroy();
+        try {
+          p.waitFor();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "larder-spark-stop");
+      Runtime.getRuntime().addShutdownHook(stop);
+      int code = p.waitFor();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stop);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs already
+      }
+      return code;
     } catch (IOException e) {
       throw new ConfigException("engine", "spark", "cannot start " + jar + ": " + e.getMessage(), "check the Java installation");
     } catch (InterruptedException e) {
@@ -51,9 +67,9 @@ final class SparkHandOff {
   /** larder-spark/target beside larder-cli/target, where this jar was built. */
   static Path buildDir() {
     try {
+      // larder-cli/target/larder.jar, or larder-cli/target/classes in a build: either way its parent is target/.
       Path self = Path.of(SparkHandOff.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path cliTarget = Files.isDirectory(self) ? self.getParent() : self.getParent();
-      return cliTarget.getParent().getParent().resolve("larder-spark").resolve("target");
+      return self.getParent().getParent().getParent().resolve("larder-spark").resolve("target");
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }

@@ -50,6 +50,10 @@ final class LarderSparkEngine implements SparkEngine {
     this.ownsSession = ownsSession;
   }
 
+  @Override public String master() {
+    return spark.sparkContext().master();
+  }
+
   @Override public ExtractResult read(RecommendationsJob job, Progress progress) {
     if (job.source() instanceof ParquetSource p) return ParquetReader.read(spark, job.name(), p, progress);
     return job.source().read(progress); // Larder's strict reader, on the driver: file:line in every bad row

@@ -40,6 +40,11 @@ public record SparkConfig(String master, String deployMode, String sparkHome, in
 
   /** True when the driver and executors run in the JVM that reads the config ({@code local}, {@code local[..]}). */
   public boolean inProcess() {
+    return inProcess(master);
+  }
+
+  /** True for {@code local} and {@code local[..]}: driver and executors in one JVM. */
+  public static boolean inProcess(String master) {
     return master.equals("local") || master.startsWith("local[");
   }
 

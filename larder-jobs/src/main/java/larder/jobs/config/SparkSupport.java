@@ -42,7 +42,7 @@ public final class SparkSupport {
       if (r.evaluation() != null) throw unsupported(at + ".evaluate", "offline evaluation");
       if (r.segmentFallback() != null) throw unsupported(at + ".segment_fallback", "segment fallback");
       if (r.fallbackHalfLife() != null) throw unsupported(at + ".fallback_half_life", "a decaying fallback");
-      if (cfg.store() != null) checkStore(cfg.store(), cfg.spark());
+      if (cfg.store() != null) checkStore(cfg.store(), cfg.spark().master());
     }
   }
 
@@ -50,11 +50,12 @@ public final class SparkSupport {
    * A SQLite file is written by the driver's own process, so its master must run beside it.
    *
    * @param db the store as given ({@code --db} or {@code store:})
+   * @param master the config's master, or the one spark-submit gave the running driver
    */
-  public static void checkStore(String db, SparkConfig spark) {
+  public static void checkStore(String db, String master) {
     boolean postgres = db.startsWith("jdbc:postgresql:");
-    if (!postgres && !spark.inProcess()) {
-      throw new ConfigException("spark.master", spark.master(), "cannot write the SQLite store " + db
+    if (!postgres && !SparkConfig.inProcess(master)) {
+      throw new ConfigException("spark.master", master, "cannot write the SQLite store " + db
           + ": executors and a cluster driver do not see this machine's file",
           "use master: local[*] for a SQLite store, or a PostgreSQL store (jdbc:postgresql://...)");
     }

@@ -19,6 +19,9 @@ import larder.train.score.TopNScoring;
  * implementation lives in the larder-spark jar and is found with {@link ServiceLoader}; the CLI jar has none.
  */
 public interface SparkEngine extends AutoCloseable {
+  /** The master Spark runs on (spark-submit's, when it started this driver). */
+  String master();
+
   /** Reads the job's interactions: Parquet with Spark, other sources with Larder's own reader. */
   ExtractResult read(RecommendationsJob job, Progress progress);
 

@@ -82,7 +82,7 @@ class SparkConfigTest {
     load("engine: spark\nspark: { master: yarn }\nstore: jdbc:postgresql://db/larder\njobs:\n  a: { source: { file: e.csv }, model: { type: popularity } }\n");
     load("engine: spark\nspark: { master: \"local[*]\" }\nstore: larder.db\njobs:\n  a: { source: { file: e.csv }, model: { type: popularity } }\n");
     // --db is checked the same way when the run starts.
-    assertThatThrownBy(() -> SparkSupport.checkStore("/data/larder.db", new SparkConfig("k8s://https://k:6443", "client", null, 0, 8, Map.of())))
+    assertThatThrownBy(() -> SparkSupport.checkStore("/data/larder.db", "k8s://https://k:6443"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("SQLite");
   }
 
