@@ -67,6 +67,7 @@ final class LarderSparkEngine implements SparkEngine {
     ItemSide side;
     JavaPairRDD<Integer, UserRow> users;
     ItemKnn.Model itemModel = null;
+    long trainStart = System.nanoTime();
     if (job.model() instanceof Popularity p) {
       users = users(jsc, data.byUser(), partitions);
       side = ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count()));
@@ -76,6 +77,7 @@ final class LarderSparkEngine implements SparkEngine {
       users = users(jsc, itemModel.history(), partitions);
       side = ItemSide.neighbours(itemModel.neighbours());
     }
+    long trainNanos = System.nanoTime() - trainStart;
     Broadcast<ItemSide> item = jsc.broadcast(side);
     Broadcast<BitSet> mask = jsc.broadcast(allowed);
     try {
@@ -89,7 +91,8 @@ final class LarderSparkEngine implements SparkEngine {
         if (++done % 100_000 == 0) progress.update("score", done, data.userCount(), "users");
       }
       progress.update("score", data.userCount(), data.userCount(), "users");
-      return new Scored(new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start), itemModel);
+      return new Scored(new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start), itemModel,
+          trainNanos);
     } finally {
       users.unpersist(false);
       item.destroy();

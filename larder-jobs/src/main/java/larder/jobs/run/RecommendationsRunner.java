@@ -105,7 +105,9 @@ final class RecommendationsRunner {
         SparkEngine.Scored scored = spark.scoreUsers(job, data, allowed,
             batch.recommendationSink(data.users(), data.items()), progress);
         model = scored.itemModel();
-        report.scored(scored.summary().keys(), scored.summary().rows(), System.nanoTime() - t0);
+        long took = System.nanoTime() - t0;
+        report.trainNanos(scored.trainNanos());
+        report.scored(scored.summary().keys(), scored.summary().rows(), took - scored.trainNanos());
       } else {
         listener.step(job.name(), "training " + job.model().name() + " " + job.model().params());
         long t0 = System.nanoTime();

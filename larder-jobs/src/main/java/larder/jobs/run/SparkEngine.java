@@ -36,8 +36,9 @@ public interface SparkEngine extends AutoCloseable {
 
   /**
    * @param itemModel the model's item side on the driver, for similar items, or null when it has none (popularity)
+   * @param trainNanos time spent training (counting popularity, building neighbours), within the summary's time
    */
-  record Scored(TopNScoring.ScoringSummary summary, TrainedModel itemModel) {}
+  record Scored(TopNScoring.ScoringSummary summary, TrainedModel itemModel, long trainNanos) {}
 
   /** Stops Spark if this engine started it. */
   @Override void close();
