@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code larder spark-submit-line}: the exact command a scheduler runs, never a password. */
-class SparkSubmitLineCommandTest {
+/** Commands that meet engine: spark in the CLI's own jar: spark-submit-line (the exact command, never a password) and schedule. */
+class SparkCommandsTest {
   @TempDir Path dir;
 
   private Path config(String store) throws Exception {
@@ -47,5 +47,12 @@ class SparkSubmitLineCommandTest {
     r = CommandLineTest.larder("spark-submit-line", config("jdbc:postgresql://db/larder").toString(), "--job", "nope");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("nope");
+  }
+
+  @Test
+  void scheduleRefusesJobsOnSparkRatherThanRunningThemLocally() throws Exception {
+    var r = CommandLineTest.larder("schedule", config("jdbc:postgresql://db/larder").toString());
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("jobs.recs.engine").contains("local engine only");
   }
 }
