@@ -17,8 +17,6 @@ import larder.train.recommend.itemknn.ItemKnn;
 import larder.train.recommend.popularity.Popularity;
 import larder.train.recommend.popularity.PopularityParams;
 import larder.train.score.TopNScoring;
-import org.apache.spark.HashPartitioner;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -30,7 +28,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import scala.Tuple2;
 
 /**
  * A recommendations job's heavy steps on Spark. The driver holds the id dictionary (dense ids, string ids
@@ -65,7 +62,7 @@ final class LarderSparkEngine implements SparkEngine {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = config.partitions() > 0 ? config.partitions() : 2 * jsc.defaultParallelism();
     ItemSide side;
-    JavaPairRDD<Integer, UserRow> users;
+    JavaRDD<UserBlock> users;
     ItemKnn.Model itemModel = null;
     long trainStart = System.nanoTime();
     if (job.model() instanceof Popularity p) {
@@ -81,7 +78,11 @@ final class LarderSparkEngine implements SparkEngine {
     Broadcast<ItemSide> item = jsc.broadcast(side);
     Broadcast<BitSet> mask = jsc.broadcast(allowed);
     try {
-      JavaRDD<ScoredList> lists = users.mapPartitions(new PartitionScorer(item, mask, job.topN(), job.excludeSeen()));
+      JavaRDD<ScoredList> lists = users.mapPartitions(new PartitionScorer(item, mask, job.topN(), job.excludeSeen()))
+          .persist(StorageLevel.MEMORY_AND_DISK_SER());
+      // Scored on every executor at once; toLocalIterator then fetches the kept lists one partition at a time
+      // (alone, it would also compute them one partition at a time).
+      lists.count();
       long rows = 0;
       long done = 0;
       for (Iterator<ScoredList> it = lists.toLocalIterator(); it.hasNext(); ) {
@@ -91,6 +92,7 @@ final class LarderSparkEngine implements SparkEngine {
         if (++done % 100_000 == 0) progress.update("score", done, data.userCount(), "users");
       }
       progress.update("score", data.userCount(), data.userCount(), "users");
+      lists.unpersist(false);
       return new Scored(new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start), itemModel,
           trainNanos);
     } finally {
@@ -100,27 +102,25 @@ final class LarderSparkEngine implements SparkEngine {
     }
   }
 
-  /** Each user's row, keyed and hash-partitioned by dense user id: deterministic, never round-robin. */
-  private static JavaPairRDD<Integer, UserRow> users(JavaSparkContext jsc, SparseMatrix byUser, int partitions) {
-    List<Tuple2<Integer, UserRow>> rows = new ArrayList<>(byUser.rows());
-    for (int u = 0; u < byUser.rows(); u++) {
-      int from = byUser.rowStart(u), to = byUser.rowEnd(u);
-      rows.add(new Tuple2<>(u, new UserRow(u, java.util.Arrays.copyOfRange(byUser.cols(), from, to),
-          java.util.Arrays.copyOfRange(byUser.vals(), from, to))));
-    }
-    return jsc.parallelizePairs(rows, partitions).partitionBy(new HashPartitioner(partitions))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+  /**
+   * The users in {@code partitions} blocks, user u in block u mod partitions (what Spark's HashPartitioner does
+   * with an int key), cut on the driver: deterministic, no shuffle, never round-robin.
+   */
+  private static JavaRDD<UserBlock> users(JavaSparkContext jsc, SparseMatrix byUser, int partitions) {
+    List<UserBlock> blocks = new ArrayList<>(partitions);
+    for (int p = 0; p < partitions; p++) blocks.add(UserBlock.of(byUser, p, partitions));
+    return jsc.parallelize(blocks, partitions).persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   /**
    * Each item's popularity, counted with Spark SQL: distinct users (each stored pair is one user), or their
    * summed weights (summed in double, so a float sum locally may differ in the last bit for fractional weights).
    */
-  private float[] popularity(JavaPairRDD<Integer, UserRow> users, int items, PopularityParams.Count count) {
+  private float[] popularity(JavaRDD<UserBlock> users, int items, PopularityParams.Count count) {
     StructType schema = new StructType().add("item", DataTypes.IntegerType, false).add("value", DataTypes.FloatType, false);
-    JavaRDD<Row> pairs = users.values().flatMap(u -> {
-      List<Row> out = new ArrayList<>(u.items().length);
-      for (int k = 0; k < u.items().length; k++) out.add(RowFactory.create(u.items()[k], u.values()[k]));
+    JavaRDD<Row> pairs = users.flatMap(b -> {
+      List<Row> out = new ArrayList<>(b.cols().length);
+      for (int k = 0; k < b.cols().length; k++) out.add(RowFactory.create(b.cols()[k], b.vals()[k]));
       return out.iterator();
     });
     Dataset<Row> df = spark.createDataFrame(pairs, schema);
