@@ -66,12 +66,7 @@ class SparkLaunchIT {
 
   @Test void sparkSubmitRunsTheShadedJar() throws Exception {
     config("spark", "spark", "events.csv");
-    // Spark's own jars, as a Spark installation has them; Larder comes from the shaded jar only.
-    String sparkClassPath;
-    try (Stream<Path> jars = Files.list(target.resolve("lib"))) {
-      sparkClassPath = jars.filter(p -> !p.getFileName().toString().startsWith("larder-")).map(Path::toString)
-          .collect(Collectors.joining(File.pathSeparator));
-    }
+    String sparkClassPath = sparkClassPath();
     List<String> cmd = new ArrayList<>(List.of("java", "-Xmx1g"));
     cmd.addAll(List.of(System.getProperty("spark.jvm.options", "").split(" ")));
     cmd.addAll(List.of("-cp", sparkClassPath, "org.apache.spark.deploy.SparkSubmit", "--master", "local[2]",
@@ -83,16 +78,64 @@ class SparkLaunchIT {
     assertThat(ServingSnapshot.of(dir.resolve("c.db").toString(), "recs")).isEqualTo(local);
   }
 
+  /**
+   * A master that is not local goes through Spark's launcher from SPARK_HOME. This SPARK_HOME's spark-submit
+   * is Spark's own SparkSubmit class with the cluster master swapped for local[2], so the whole path runs here:
+   * the launcher's arguments, the shaded jar, the driver's exit code.
+   */
+  @Test void aClusterMasterGoesThroughSparksLauncherFromSparkHome() throws Exception {
+    Path home = dir.resolve("spark-home");
+    Files.createDirectories(home.resolve("bin"));
+    Path submit = home.resolve("bin/spark-submit");
+    Files.writeString(submit, String.join("\n",
+        "#!/usr/bin/env bash",
+        "args=(); for a in \"$@\"; do [ \"$a\" = spark://cluster:7077 ] && a='local[2]'; args+=(\"$a\"); done",
+        "exec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -Xmx1g "
+            + System.getProperty("spark.jvm.options", "") + " -cp '" + sparkClassPath()
+            + "' org.apache.spark.deploy.SparkSubmit --conf spark.ui.enabled=false --conf spark.driver.host=127.0.0.1"
+            + " \"${args[@]}\"", ""));
+    submit.toFile().setExecutable(true);
+    try (larder.testkit.PgSchema pg = new larder.testkit.PgSchema()) {
+      config("cluster", "spark", "events.csv", "spark://cluster:7077");
+      Map<String, String> env = Map.of("SPARK_HOME", home.toString());
+      Run run = run(List.of("java", "-jar", target.resolve("larder-spark-local.jar").toString(), "run", "cluster.yaml",
+          "--db", pg.url), env);
+      assertThat(run.exit).as(run.output).isZero();
+      assertThat(run.output).contains("[spark] submitted to spark://cluster:7077");
+      ServingSnapshot s = ServingSnapshot.of(pg.url, "recs");
+      assertThat(s.rows()).isEqualTo(local.rows());
+      assertThat(s.sha256()).isEqualTo(local.sha256());
+
+      config("cluster-bad", "spark", "bad.csv", "spark://cluster:7077");
+      run = run(List.of("java", "-jar", target.resolve("larder-spark-local.jar").toString(), "run", "cluster-bad.yaml",
+          "--db", pg.url), env);
+      assertThat(run.exit).as(run.output).isEqualTo(3); // the driver's exit code, through spark-submit
+      assertThat(ServingSnapshot.of(pg.url, "recs")).isEqualTo(s);
+    }
+  }
+
+  /** Spark's own jars, as a Spark installation has them; Larder comes from the shaded jar only. */
+  private static String sparkClassPath() throws IOException {
+    try (Stream<Path> jars = Files.list(target.resolve("lib"))) {
+      return jars.filter(p -> !p.getFileName().toString().startsWith("larder-")).map(Path::toString)
+          .collect(Collectors.joining(File.pathSeparator));
+    }
+  }
+
   private static void config(String name, String engine, String file) throws IOException {
+    config(name, engine, file, "local[2]");
+  }
+
+  private static void config(String name, String engine, String file, String master) throws IOException {
     Files.writeString(dir.resolve(name + ".yaml"), """
         engine: %s
-        spark: { master: "local[2]" }
+        spark: { master: "%s" }
         jobs:
           recs:
             source: { file: %s }
             model: { type: popularity }
             top_n: 5
-        """.formatted(engine, file));
+        """.formatted(engine, master, file));
   }
 
   record Run(int exit, String output) {}
