@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Batch predictions, served from your database.",
     subcommands = {
       RunCommand.class,
+      SparkSubmitLineCommand.class,
       ScheduleCommand.class,
       RecommendCommand.class,
       SimilarCommand.class,

@@ -6,7 +6,10 @@ import java.util.List;
 import larder.core.LarderException;
 import larder.jobs.config.JobConfig;
 import java.util.concurrent.Callable;
+import larder.jobs.config.Engine;
 import larder.jobs.config.LarderConfig;
+import larder.jobs.config.SparkSupport;
+import larder.jobs.run.SparkEngine;
 import larder.jobs.run.JobRunner;
 import larder.jobs.run.JobReport;
 import larder.jobs.run.RunReport;
@@ -38,8 +41,41 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     LarderConfig cfg = LarderConfig.load(config);
-    runJobs(cfg, cfg.select(jobs), store.resolve(cfg.store()), quiet, acceptShrink);
+    List<JobConfig> selected = cfg.select(jobs);
+    String db = store.resolve(cfg.store());
+    if (!cfg.usesSpark(selected)) {
+      runJobs(cfg, selected, db, quiet, acceptShrink);
+      return 0;
+    }
+    SparkSupport.checkStore(db, cfg.spark().master());
+    SparkEngine.Factory spark = SparkEngine.factory();
+    if (spark == null) return SparkHandOff.run(larderArgs(true)); // this jar has no Spark: larder-spark's has
+    if (!cfg.spark().inProcess() && !spark.insideSparkSubmit()) return spark.launch(cfg, larderArgs(false));
+    try (SparkEngine engine = spark.open(cfg.spark())) {
+      SparkSupport.checkStore(db, engine.master()); // spark-submit's --master, which the config may not name
+      runJobs(cfg, selected, db, quiet, acceptShrink, job -> cfg.engine(job) == Engine.SPARK ? engine : null);
+    }
     return 0;
+  }
+
+  /**
+   * This command's options again, for the process that runs it on Spark; with {@code all}, also {@code run
+   * CONFIG} and a {@code --db} as given (a local child process). A cluster gets no --db that holds a password.
+   */
+  private List<String> larderArgs(boolean all) {
+    List<String> a = new ArrayList<>();
+    if (all) a.addAll(List.of("run", config.toString()));
+    if (store.db != null) {
+      if (!all && store.db.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+        throw new larder.core.ConfigException("--db", "(a URL with a password)", "would be passed to spark-submit on its command line",
+            "give the password in LARDER_DB_PASSWORD (and the user in LARDER_DB_USER), not in the URL");
+      }
+      a.addAll(List.of("--db", store.db));
+    }
+    if (jobs != null) for (String j : jobs) a.addAll(List.of("--job", j));
+    if (quiet) a.add("--quiet");
+    if (acceptShrink) a.add("--accept-shrink");
+    return a;
   }
 
   /**
@@ -49,13 +85,20 @@ final class RunCommand implements Callable<Integer> {
    */
   static List<JobReport> runJobs(LarderConfig cfg, List<JobConfig> selected, String db, boolean quiet,
       boolean acceptShrink) {
+    return runJobs(cfg, selected, db, quiet, acceptShrink, job -> null);
+  }
+
+  /** @param sparkFor the Spark engine of a job that runs on Spark, null for the local engine */
+  static List<JobReport> runJobs(LarderConfig cfg, List<JobConfig> selected, String db, boolean quiet,
+      boolean acceptShrink, java.util.function.Function<JobConfig, SparkEngine> sparkFor) {
     List<JobReport> reports = new ArrayList<>();
     List<LarderException> failures = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     try (Store s = Store.open(db)) {
       Publisher publisher = new Publisher(s);
       JobRunner runner = new JobRunner(publisher, new ConsoleProgress(System.err, quiet),
-          quiet ? RunReport.Listener.NONE : (job, msg) -> System.err.println("[" + job + "] " + msg), acceptShrink);
+          quiet ? RunReport.Listener.NONE : (job, msg) -> System.err.println("[" + job + "] " + msg), acceptShrink,
+          sparkFor);
       StopSignals.Guard guard = StopSignals.guard(publisher, () -> {});
       try {
         for (JobConfig job : selected) {

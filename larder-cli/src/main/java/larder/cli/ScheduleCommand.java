@@ -53,6 +53,7 @@ final class ScheduleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LarderConfig cfg = LarderConfig.load(config);
+    refuseSparkJobs(cfg);
     AtomicBoolean stop = new AtomicBoolean();
     try (Store s = Store.open(store.resolve(cfg.store()))) {
       Publisher publisher = new Publisher(s);
@@ -113,6 +114,17 @@ final class ScheduleCommand implements Callable<Integer> {
     @Override public void skipped(String job, int occurrences) {
       System.out.printf("%s %s: %d scheduled %s passed while it ran; skipped%n", now(), job, occurrences,
           occurrences == 1 ? "time" : "times");
+    }
+  }
+
+  /** Refused rather than run on the local engine: a job that says engine: spark must not silently run here. */
+  private static void refuseSparkJobs(LarderConfig cfg) {
+    for (var job : cfg.jobs().values()) {
+      if (cfg.engine(job) != larder.jobs.config.Engine.SPARK) continue;
+      throw new larder.core.ConfigException("jobs." + job.name() + ".engine", "spark",
+          "larder schedule runs jobs on the local engine only so far",
+          "start engine: spark jobs with larder run from cron or a scheduler (larder spark-submit-line prints the"
+              + " spark-submit command), or set engine: local");
     }
   }
 }

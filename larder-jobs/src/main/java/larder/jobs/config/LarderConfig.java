@@ -16,6 +16,8 @@ import larder.jobs.schedule.Schedule;
  * <pre>
  * store: larder.db            # optional, relative to this file; --db wins
  * timezone: Europe/Paris      # optional, for schedules; UTC by default
+ * engine: local               # optional: local (default) or spark, for every job; a job may set its own
+ * spark: { master: local[*] } # optional: where engine: spark runs (see SparkConfig)
  * jobs:
  *   shop-recs:
  *     schedule: "0 3 * * *"   # optional: when `larder schedule` runs it (cron, five fields)
@@ -24,11 +26,27 @@ import larder.jobs.schedule.Schedule;
  *     top_n: 10
  * </pre>
  */
-public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs, Map<String, Schedule> schedules) {
+public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs, Map<String, Schedule> schedules,
+    Map<String, Engine> engines, SparkConfig spark) {
 
   /** Without schedules. */
   public LarderConfig(Path file, String store, Map<String, JobConfig> jobs) {
     this(file, store, jobs, Map.of());
+  }
+
+  /** Every job on the local engine. */
+  public LarderConfig(Path file, String store, Map<String, JobConfig> jobs, Map<String, Schedule> schedules) {
+    this(file, store, jobs, schedules, Map.of(), SparkConfig.DEFAULT);
+  }
+
+  /** The engine the job runs on: its own {@code engine:}, else the file's, else local. */
+  public Engine engine(JobConfig job) {
+    return engines.getOrDefault(job.name(), Engine.LOCAL);
+  }
+
+  /** True when any of the jobs runs on Spark. */
+  public boolean usesSpark(List<JobConfig> selected) {
+    return selected.stream().anyMatch(j -> engine(j) == Engine.SPARK);
   }
 
   public static LarderConfig load(Path file) {
@@ -41,14 +59,19 @@ public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs,
     if (store != null && !store.startsWith("jdbc:")) store = base.resolve(store).toString(); // like file paths: relative to the config
     ConfigNode jobsNode = root.childOrNull("jobs");
     ZoneId zone = zone(root);
+    Engine defaultEngine = Engine.parse(root, Engine.LOCAL);
+    ConfigNode sparkNode = root.childOrNull("spark");
     root.finish();
+    SparkConfig spark = sparkNode == null ? SparkConfig.DEFAULT : SparkConfig.parse(sparkNode);
     if (jobsNode == null) {
       throw ConfigException.of(file.toString(), "no 'jobs:' section", "describe at least one job under 'jobs:' (see README)", null);
     }
     Map<String, JobConfig> jobs = new LinkedHashMap<>();
     Map<String, Schedule> schedules = new LinkedHashMap<>();
+    Map<String, Engine> engines = new LinkedHashMap<>();
     for (String name : jobsNode.keys()) {
       ConfigNode job = jobsNode.child(name);
+      engines.put(name, Engine.parse(job, defaultEngine)); // read here, like schedule, so the job parser accepts it
       String cron = job.string("schedule", null); // read on the job's node, so the job parser accepts the key
       if (cron != null) schedules.put(name, Schedule.parse(job.key("schedule"), cron, zone));
       jobs.put(name, JobConfigs.parse(name, job, base));
@@ -70,7 +93,9 @@ public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs,
             "name a job with type: segments");
       }
     }
-    return new LarderConfig(file, store, jobs, schedules);
+    LarderConfig cfg = new LarderConfig(file, store, jobs, schedules, engines, spark);
+    SparkSupport.check(cfg);
+    return cfg;
   }
 
   private static ZoneId zone(ConfigNode root) {

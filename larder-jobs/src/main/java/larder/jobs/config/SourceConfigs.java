@@ -8,6 +8,7 @@ import larder.extract.CsvSpec;
 import larder.extract.InteractionSource;
 import larder.extract.ListSource;
 import larder.extract.ListSpec;
+import larder.extract.ParquetSource;
 import larder.extract.ScoreSource;
 import larder.extract.ScoreSpec;
 import larder.extract.JdbcSource;
@@ -35,10 +36,13 @@ final class SourceConfigs {
   static InteractionSource parse(ConfigNode n, Path baseDir) {
     boolean file = n.has("file");
     boolean sql = n.has("sql");
-    if (file == sql) {
-      throw new ConfigException(n.path(), null, "give either 'file:' (CSV/TSV) or 'sql:' with 'url:' (JDBC)");
+    boolean parquet = n.has("parquet");
+    if ((file ? 1 : 0) + (sql ? 1 : 0) + (parquet ? 1 : 0) != 1) {
+      throw new ConfigException(n.path(), null, "give one of 'file:' (CSV/TSV), 'sql:' with 'url:' (JDBC)"
+          + " or 'parquet:' (engine: spark)");
     }
     try {
+      if (parquet) return parquet(n, baseDir);
       return file ? csv(n, baseDir) : jdbc(n);
     } catch (ConfigException e) {
       if (e.key().startsWith("jobs.")) throw e;
@@ -72,6 +76,25 @@ final class SourceConfigs {
     spec = spec.withOptions(options(n));
     n.finish();
     return new CsvSource(spec);
+  }
+
+  /** Column names only (Parquet has no positions worth naming); defaults user_id and item_id as for CSV. */
+  private static InteractionSource parquet(ConfigNode n, Path baseDir) {
+    String path = n.string("parquet");
+    // A URI (hdfs://, s3a://, file:) is Spark's to resolve; a plain path is relative to the config, like file:.
+    if (!path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) path = baseDir.resolve(path).toString();
+    String user = "user_id", item = "item_id", weight = null, time = null;
+    ConfigNode cols = n.childOrNull("columns");
+    if (cols != null) {
+      user = cols.string("user", user);
+      item = cols.string("item", item);
+      weight = cols.string("weight", null);
+      time = cols.string("timestamp", null);
+      cols.finish();
+    }
+    ReadOptions options = options(n);
+    n.finish();
+    return new ParquetSource(path, user, item, weight, time, options);
   }
 
   private static InteractionSource jdbc(ConfigNode n) {

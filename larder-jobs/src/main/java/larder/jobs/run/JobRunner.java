@@ -16,6 +16,7 @@ public final class JobRunner {
   private final RecommendationsRunner recommendations;
   private final SegmentsRunner segments;
   private final ImportRunner imports;
+  private final java.util.function.Function<JobConfig, SparkEngine> sparkFor;
 
   public JobRunner(Publisher publisher, Progress progress, RunReport.Listener listener) {
     this(publisher, progress, listener, false);
@@ -27,6 +28,13 @@ public final class JobRunner {
    *     run a person asked for ({@code larder run --accept-shrink}), never for a schedule
    */
   public JobRunner(Publisher publisher, Progress progress, RunReport.Listener listener, boolean acceptShrink) {
+    this(publisher, progress, listener, acceptShrink, job -> null);
+  }
+
+  /** @param sparkFor the Spark engine a job runs on, or null for the local engine */
+  public JobRunner(Publisher publisher, Progress progress, RunReport.Listener listener, boolean acceptShrink,
+      java.util.function.Function<JobConfig, SparkEngine> sparkFor) {
+    this.sparkFor = sparkFor;
     BatchCheck checks = new BatchCheck(publisher, acceptShrink, listener);
     this.recommendations = new RecommendationsRunner(publisher, progress, listener, checks);
     this.segments = new SegmentsRunner(publisher, progress, listener, checks);
@@ -40,7 +48,7 @@ public final class JobRunner {
   }
 
   public RunReport run(RecommendationsJob job) {
-    return recommendations.run(job);
+    return recommendations.run(job, sparkFor.apply(job));
   }
 
   public SegmentsReport run(SegmentsJob job) {

@@ -52,6 +52,14 @@ final class RecommendationsRunner {
   }
 
   RunReport run(RecommendationsJob job) {
+    return run(job, null);
+  }
+
+  /**
+   * @param spark reads, trains and scores users on Spark when not null (similar items, from the model's item
+   *     side, on the driver); the config check has refused what it cannot run there
+   */
+  RunReport run(RecommendationsJob job, SparkEngine spark) {
     long start = System.nanoTime();
     RunReport.Builder report = new RunReport.Builder(job.name(), job.model().name());
     // The filter files are read before the batch begins, so that their sizes are stored with it; a file that
@@ -68,7 +76,7 @@ final class RecommendationsRunner {
     try {
       if (unreadableFilter != null) throw unreadableFilter;
       listener.step(job.name(), "reading " + job.source().label());
-      ExtractResult extracted = job.source().read(progress);
+      ExtractResult extracted = spark != null ? spark.read(job, progress) : job.source().read(progress);
       Interactions data = extracted.interactions();
       report.extracted(extracted);
       listener.step(job.name(), String.format("read %,d rows: %,d users, %,d items, %,d interactions",
@@ -91,18 +99,31 @@ final class RecommendationsRunner {
         if (evaluated.gate() != null && !evaluated.gate().passed()) throw gateFailed(job, evaluated.gate());
       }
 
-      listener.step(job.name(), "training " + job.model().name() + " " + job.model().params());
-      long t0 = System.nanoTime();
-      TrainedModel model = job.model().fit(data, progress);
-      report.trainNanos(System.nanoTime() - t0);
+      TrainedModel model;
+      if (spark != null) {
+        listener.step(job.name(), String.format("training %s %s and scoring top-%d for %,d users on Spark",
+            job.model().name(), job.model().params(), job.topN(), data.userCount()));
+        long t0 = System.nanoTime();
+        SparkEngine.Scored scored = spark.scoreUsers(job, data, allowed,
+            lists.userSink(data.users(), data.items()), progress);
+        model = scored.itemModel();
+        long took = System.nanoTime() - t0;
+        report.trainNanos(scored.trainNanos());
+        report.scored(scored.summary().keys(), scored.summary().rows(), took - scored.trainNanos());
+      } else {
+        listener.step(job.name(), "training " + job.model().name() + " " + job.model().params());
+        long t0 = System.nanoTime();
+        model = job.model().fit(data, progress);
+        report.trainNanos(System.nanoTime() - t0);
 
-      listener.step(job.name(), String.format("scoring top-%d for %,d users", job.topN(), data.userCount()));
-      t0 = System.nanoTime();
-      TopNScoring.ScoringSummary recs = TopNScoring.scoreUsers(model, job.excludeSeen() ? data.byUser() : null, null,
-          job.topN(), allowed, job.threads(), lists.userSink(data.users(), data.items()), progress);
-      report.scored(recs.keys(), recs.rows(), System.nanoTime() - t0);
+        listener.step(job.name(), String.format("scoring top-%d for %,d users", job.topN(), data.userCount()));
+        t0 = System.nanoTime();
+        TopNScoring.ScoringSummary recs = TopNScoring.scoreUsers(model, job.excludeSeen() ? data.byUser() : null, null,
+            job.topN(), allowed, job.threads(), lists.userSink(data.users(), data.items()), progress);
+        report.scored(recs.keys(), recs.rows(), System.nanoTime() - t0);
+      }
 
-      if (job.similarItems() > 0 && model.newItemScorer() != null) {
+      if (job.similarItems() > 0 && model != null && model.newItemScorer() != null) {
         listener.step(job.name(), String.format("similar items: top-%d for %,d items", job.similarItems(),
             allowed == null ? data.itemCount() : allowed.cardinality()));
         TopNScoring.ScoringSummary sim = TopNScoring.scoreSimilarItems(model, job.similarItems(), allowed,

@@ -160,6 +160,19 @@ public final class ItemKnn implements Recommender {
     private final SparseMatrix history;
     private final SparseMatrix neighbours;
 
+    /**
+     * A model over another set of users with the same neighbours: how a Spark partition scores its own users
+     * with the item side trained once on the driver.
+     *
+     * @param history the users' interactions, user-major, over the same items
+     */
+    public static Model of(SparseMatrix history, SparseMatrix neighbours) {
+      if (history.columns() != neighbours.rows()) {
+        throw new IllegalArgumentException(history.columns() + " history columns for " + neighbours.rows() + " items");
+      }
+      return new Model(history, neighbours);
+    }
+
     Model(SparseMatrix history, SparseMatrix neighbours) {
       this.history = history;
       this.neighbours = neighbours;
@@ -168,6 +181,9 @@ public final class ItemKnn implements Recommender {
     @Override public int userCount() { return history.rows(); }
 
     @Override public int itemCount() { return neighbours.rows(); }
+
+    /** The users' interactions as the model scores them (after its weighting), user-major. */
+    public SparseMatrix history() { return history; }
 
     /** Row j holds j's neighbours (best first) and their similarities. */
     public SparseMatrix neighbours() { return neighbours; }

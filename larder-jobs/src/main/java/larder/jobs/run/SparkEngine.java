@@ -1,0 +1,65 @@
+package larder.jobs.run;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.ServiceLoader;
+import larder.core.Interactions;
+import larder.core.Progress;
+import larder.core.TopNSink;
+import larder.extract.ExtractResult;
+import larder.jobs.config.LarderConfig;
+import larder.jobs.config.RecommendationsJob;
+import larder.jobs.config.SparkConfig;
+import larder.train.recommend.TrainedModel;
+import larder.train.score.TopNScoring;
+
+/**
+ * The steps of a recommendations job that run on Spark ({@code engine: spark}); everything else (checks,
+ * filters, fallback lists, the publish) is the local runner's, so both engines publish through one path. The
+ * implementation lives in the larder-spark jar and is found with {@link ServiceLoader}; the CLI jar has none.
+ */
+public interface SparkEngine extends AutoCloseable {
+  /** The master Spark runs on (spark-submit's, when it started this driver). */
+  String master();
+
+  /** Reads the job's interactions: Parquet with Spark, other sources with Larder's own reader. */
+  ExtractResult read(RecommendationsJob job, Progress progress);
+
+  /**
+   * Trains the job's model and scores every user on the executors, handing each list to {@code sink} on the
+   * driver (as the local scorer does).
+   *
+   * @param allowed items that may be recommended, or null for all
+   */
+  Scored scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed, TopNSink sink,
+      Progress progress);
+
+  /**
+   * @param itemModel the model's item side on the driver, for similar items, or null when it has none (popularity)
+   * @param trainNanos time spent training (counting popularity, building neighbours), within the summary's time
+   */
+  record Scored(TopNScoring.ScoringSummary summary, TrainedModel itemModel, long trainNanos) {}
+
+  /** Stops Spark if this engine started it. */
+  @Override void close();
+
+  /** Opens engines; one in the larder-spark jar. */
+  interface Factory {
+    /** True when this JVM is a driver that spark-submit started: Spark is already configured. */
+    boolean insideSparkSubmit();
+
+    /** A SparkSession in this JVM, for the config's master (local, or the one spark-submit gave). */
+    SparkEngine open(SparkConfig spark);
+
+    /**
+     * Runs {@code larder <args>} as a Spark application through Spark's launcher from {@code SPARK_HOME},
+     * reporting its state; returns its exit code.
+     */
+    int launch(LarderConfig cfg, List<String> args);
+  }
+
+  /** The factory on the class path, or null (the CLI's own jar). */
+  static Factory factory() {
+    return ServiceLoader.load(Factory.class).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,79 @@
+package larder.spark;
+
+import java.io.Serializable;
+import larder.core.SparseMatrix;
+import larder.train.recommend.TrainedModel;
+import larder.train.recommend.UserScorer;
+import larder.train.recommend.itemknn.ItemKnn;
+
+/**
+ * What every executor needs of a trained model, broadcast once: the popularity of each item, or each item's
+ * neighbours. With a partition's own users it becomes a model Larder's scorer runs as locally.
+ */
+abstract class ItemSide implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  abstract int itemCount();
+
+  /** The model over a partition's users: row r of {@code history} is its r-th user. */
+  abstract TrainedModel modelFor(SparseMatrix history);
+
+  static ItemSide popularity(float[] scores) {
+    return new Popularity(scores);
+  }
+
+  static ItemSide neighbours(SparseMatrix n) {
+    return new Neighbours(n.rows(), n.columns(), n.ptr(), n.cols(), n.vals());
+  }
+
+  /** Every user scores every item by its popularity. */
+  private static final class Popularity extends ItemSide {
+    private static final long serialVersionUID = 1L;
+    private final float[] scores;
+
+    Popularity(float[] scores) {
+      this.scores = scores;
+    }
+
+    @Override int itemCount() { return scores.length; }
+
+    @Override TrainedModel modelFor(SparseMatrix history) {
+      int users = history.rows();
+      return new TrainedModel() {
+        @Override public int userCount() { return users; }
+
+        @Override public int itemCount() { return scores.length; }
+
+        @Override public UserScorer newUserScorer() {
+          return (block, count, out) -> {
+            for (int j = 0; j < count; j++) System.arraycopy(scores, 0, out, j * scores.length, scores.length);
+          };
+        }
+      };
+    }
+  }
+
+  /** Item-kNN's neighbour table, as CSR arrays (SparseMatrix itself is not serializable). */
+  private static final class Neighbours extends ItemSide {
+    private static final long serialVersionUID = 1L;
+    private final int rows;
+    private final int columns;
+    private final int[] ptr;
+    private final int[] cols;
+    private final float[] vals;
+
+    Neighbours(int rows, int columns, int[] ptr, int[] cols, float[] vals) {
+      this.rows = rows;
+      this.columns = columns;
+      this.ptr = ptr;
+      this.cols = cols;
+      this.vals = vals;
+    }
+
+    @Override int itemCount() { return rows; }
+
+    @Override TrainedModel modelFor(SparseMatrix history) {
+      return ItemKnn.Model.of(history, new SparseMatrix(rows, columns, ptr, cols, vals));
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package larder.spark;
+
+import java.io.Serializable;
+import larder.core.SparseMatrix;
+
+/**
+ * The users of one partition as the executors get them: those whose dense id is the partition number modulo the
+ * partition count (Spark's HashPartitioner on the id), with their interactions as one CSR slice. Built on the
+ * driver, so a task that is run again gets exactly the same users.
+ *
+ * @param users dense user ids, increasing; row r of the slice is users[r]
+ * @param ptr row starts into cols and vals, users.length + 1 of them
+ * @param cols items of each row, increasing
+ * @param vals their values as the model scores them
+ * @param items the item count (matrix columns)
+ */
+record UserBlock(int[] users, int[] ptr, int[] cols, float[] vals, int items) implements Serializable {
+
+  /** The slice as a matrix whose row r is {@code users[r]}. */
+  SparseMatrix history() {
+    return new SparseMatrix(users.length, items, ptr, cols, vals);
+  }
+
+  /** Partition {@code part} of {@code parts}: the rows of {@code byUser} whose id is {@code part} modulo {@code parts}. */
+  static UserBlock of(SparseMatrix byUser, int part, int parts) {
+    int n = byUser.rows() <= part ? 0 : (byUser.rows() - part + parts - 1) / parts;
+    int[] users = new int[n];
+    int[] ptr = new int[n + 1];
+    long nnz = 0;
+    for (int r = 0; r < n; r++) {
+      users[r] = part + r * parts;
+      nnz += byUser.rowLength(users[r]);
+      if (nnz > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException(nnz + "+ interactions in one partition; raise spark.partitions");
+      }
+      ptr[r + 1] = (int) nnz;
+    }
+    int[] cols = new int[(int) nnz];
+    float[] vals = new float[(int) nnz];
+    for (int r = 0; r < n; r++) {
+      int from = byUser.rowStart(users[r]);
+      int len = byUser.rowLength(users[r]);
+      System.arraycopy(byUser.cols(), from, cols, ptr[r], len);
+      System.arraycopy(byUser.vals(), from, vals, ptr[r], len);
+    }
+    return new UserBlock(users, ptr, cols, vals, byUser.columns());
+  }
+}
