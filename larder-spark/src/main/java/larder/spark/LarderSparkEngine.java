@@ -10,13 +10,19 @@ import larder.core.SparseMatrix;
 import larder.core.TopNSink;
 import larder.extract.ExtractResult;
 import larder.extract.ParquetSource;
+import larder.core.Transactions;
 import larder.jobs.config.RecommendationsJob;
+import larder.jobs.config.SegmentsJob;
 import larder.jobs.config.SparkConfig;
 import larder.jobs.run.SparkEngine;
 import larder.train.recommend.itemknn.ItemKnn;
 import larder.train.recommend.popularity.Popularity;
 import larder.train.recommend.popularity.PopularityParams;
 import larder.train.score.TopNScoring;
+import larder.train.segment.Previous;
+import larder.train.segment.SegmentFeatures;
+import larder.train.segment.SegmentationResult;
+import larder.train.segment.rfm.RfmFeatures;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -30,7 +36,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * A recommendations job's heavy steps on Spark. The driver holds the id dictionary (dense ids, string ids
+ * A recommendations job's heavy steps on Spark (a segments job's are {@link SparkSegments}'s). The driver holds the id dictionary (dense ids, string ids
  * kept, no hashing) and the item side of the model; users are hash-partitioned by dense id (so a rerun task
  * sees the same users), scored in {@code mapPartitions} with Larder's own scorer against the broadcast item
  * side, and their lists streamed back with {@code toLocalIterator()} into the local publisher, one partition
@@ -54,6 +60,20 @@ final class LarderSparkEngine implements SparkEngine {
   @Override public ExtractResult read(RecommendationsJob job, Progress progress) {
     if (job.source() instanceof ParquetSource p) return ParquetReader.read(spark, job.name(), p, progress);
     return job.source().read(progress); // Larder's strict reader, on the driver: file:line in every bad row
+  }
+
+  @Override public RfmFeatures rfm(SegmentsJob job, Transactions t, Progress progress) {
+    return segments().rfm(job, t, progress);
+  }
+
+  @Override public SegmentationResult kmeans(SegmentsJob job, SegmentFeatures features, Previous previous,
+      Progress progress) {
+    return segments().kmeans(job, features, previous, progress);
+  }
+
+  private SparkSegments segments() {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return new SparkSegments(jsc, config.partitions() > 0 ? config.partitions() : 2 * jsc.defaultParallelism());
   }
 
   @Override public Scored scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed,

@@ -190,6 +190,7 @@ final class JobConfigs {
       KMeansParams defaults = KMeansParams.defaults(2).withThreads(threads);
       KSpec k = KSpec.auto(DEFAULT_K_MIN, DEFAULT_K_MAX, DEFAULT_SILHOUETTE_SAMPLE);
       KMeansParams params = defaults;
+      int fitSample = SegmentsJob.DEFAULT_SAMPLE;
       ConfigNode km = n.childOrNull("kmeans");
       if (km != null) {
         String kText = km.string("k", "auto").strip();
@@ -207,6 +208,7 @@ final class JobConfigs {
         params = new KMeansParams(2, km.integer("restarts", defaults.restarts()),
             km.integer("max_iterations", defaults.maxIterations()), km.number("tolerance", defaults.tolerance()),
             km.longValue("seed", defaults.seed()), km.integer("threads", threads));
+        fitSample = km.integer("sample", SegmentsJob.DEFAULT_SAMPLE);
         km.finish();
       }
       double threshold = n.number("match_threshold", IdMatcher.DEFAULT_THRESHOLD);
@@ -214,7 +216,8 @@ final class JobConfigs {
       BatchChecks checks = BatchChecks.parse(n, BatchChecks.Keys.CUSTOMERS, false);
       n.finish();
       return new SegmentsJob(name, source instanceof TransactionSource t ? t : null,
-          source instanceof FeatureSource f ? f : null, method, asOf, monetary, transform, k, params, threshold, keep, threads,
+          source instanceof FeatureSource f ? f : null, method, asOf, monetary, transform, k, params, fitSample, threshold, keep,
+          threads,
           checks);
     } catch (ConfigException e) {
       throw e.under(n.path()); // kmeans.k = 0 -> jobs.seg.kmeans.k = 0

@@ -27,6 +27,8 @@ import larder.train.segment.transform.Transform;
  * @param transform applied to the features before k-means
  * @param k a fixed k or a range chosen by silhouette
  * @param kmeans every k-means setting but k
+ * @param sample on the Spark engine, the customers k-means is fitted on (a seeded sample drawn to the driver;
+ *     every customer when there are fewer); the local engine fits on every customer
  * @param matchThreshold distance (transformed units) below which a new cluster keeps a previous segment's id
  * @param keep batches kept for rollback (the current one included)
  * @param threads worker threads
@@ -42,10 +44,14 @@ public record SegmentsJob(
     Transform transform,
     KSpec k,
     KMeansParams kmeans,
+    int sample,
     double matchThreshold,
     int keep,
     int threads,
     BatchChecks checks) implements JobConfig {
+
+  /** Customers k-means is fitted on by the Spark engine unless {@code kmeans.sample} says otherwise. */
+  public static final int DEFAULT_SAMPLE = 1_000_000;
 
   /** How customers are put into segments. */
   public enum Method {
@@ -71,6 +77,11 @@ public record SegmentsJob(
     if (!(matchThreshold >= 0) || Double.isInfinite(matchThreshold)) {
       throw new ConfigException(at + ".match_threshold", matchThreshold, "must be a number >= 0",
           "0 gives fresh ids every run; 1.0 (one standard deviation) is the default");
+    }
+    int kNeeded = k instanceof KSpec.Fixed f ? f.k() : ((KSpec.Auto) k).kMax();
+    if (sample < kNeeded) {
+      throw new ConfigException(at + ".kmeans.sample", sample, "must be at least k (" + kNeeded + ")",
+          "the sample k-means is fitted on needs a customer per segment; " + DEFAULT_SAMPLE + " is the default");
     }
     if (keep < 1) throw new ConfigException(at + ".keep", keep, "must be >= 1 (the current batch counts)");
     if (threads < 1) throw new ConfigException(at + ".threads", threads, "must be >= 1");

@@ -21,7 +21,7 @@ public final class SparkSupport {
   public static final int EASE_MAX_ITEMS = 20_000;
 
   static final String SUPPORTED = "recommendations jobs with model popularity (no half_life) or itemknn,"
-      + " from a file, a query or Parquet, with filters and the global fallback";
+      + " from a file, a query or Parquet, with filters and the global fallback; segments jobs on transactions";
 
   private SparkSupport() {}
 
@@ -33,6 +33,11 @@ public final class SparkSupport {
           throw new ConfigException(at + ".source.parquet", ((ParquetSource) r.source()).path(),
               "is read by the Spark engine only", "set engine: spark on the job (or at the top), or give a CSV/TSV file");
         }
+        continue;
+      }
+      if (job instanceof SegmentsJob s) {
+        if (s.features() != null) throw unsupported(at + ".source", "segments of a feature table");
+        if (cfg.store() != null) checkStore(cfg.store(), cfg.spark().master());
         continue;
       }
       if (!(job instanceof RecommendationsJob r)) {

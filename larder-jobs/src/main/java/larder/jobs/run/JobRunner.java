@@ -52,7 +52,7 @@ public final class JobRunner {
   }
 
   public SegmentsReport run(SegmentsJob job) {
-    return segments.run(job);
+    return segments.run(job, sparkFor.apply(job));
   }
 
   public ImportReport run(ImportJob job) {

@@ -49,7 +49,11 @@ final class SegmentsRunner {
     this.checks = checks;
   }
 
-  SegmentsReport run(SegmentsJob job) {
+  /**
+   * @param spark computes RFM and assigns k-means segments on Spark when not null; reading, the quintile scores,
+   *     rule segments, profiles and the publish stay here, so both engines publish through one path
+   */
+  SegmentsReport run(SegmentsJob job, SparkEngine spark) {
     long start = System.nanoTime();
     BatchLoader batch = publisher.begin(job.name(), job.kind(), job.model(), params(job));
     try {
@@ -67,7 +71,8 @@ final class SegmentsRunner {
         badRows = r.badRows();
         badSamples = r.badRowSamples();
         listener.step(job.name(), String.format("read %,d rows: %,d customers", rowsRead, r.transactions().customerCount()));
-        rfm = RfmFeatures.compute(r.transactions(), job.asOf(), job.monetary());
+        rfm = spark != null ? spark.rfm(job, r.transactions(), progress)
+            : RfmFeatures.compute(r.transactions(), job.asOf(), job.monetary());
         listener.step(job.name(), String.format("RFM as of %s (%s spend): %,d customers%s%s", rfm.asOf(),
             job.monetary().name().toLowerCase(java.util.Locale.ROOT), rfm.size(),
             rfm.customersLeftOut() > 0 ? String.format(", %,d left out (no order with a positive amount up to as-of)", rfm.customersLeftOut()) : "",
@@ -91,8 +96,13 @@ final class SegmentsRunner {
       Previous previous = previous(job, features.customers());
       Segmenter segmenter = job.segmenter();
       listener.step(job.name(), segmenter.describe());
+      if (spark != null && job.method() == SegmentsJob.Method.KMEANS) {
+        listener.step(job.name(), String.format("fitting on a seeded sample of %,d customers, assigning all %,d on Spark",
+            Math.min(job.sample(), features.rows()), features.rows()));
+      }
       long t0 = System.nanoTime();
-      SegmentationResult result = segmenter.segment(features, previous, progress);
+      SegmentationResult result = spark != null && job.method() == SegmentsJob.Method.KMEANS
+          ? spark.kmeans(job, features, previous, progress) : segmenter.segment(features, previous, progress);
       long segmentNanos = System.nanoTime() - t0;
       String kTable = result.kChoice() == null ? null : result.kChoice().table();
       if (kTable != null) {

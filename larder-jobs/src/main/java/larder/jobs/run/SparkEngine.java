@@ -8,13 +8,20 @@ import larder.core.Progress;
 import larder.core.TopNSink;
 import larder.extract.ExtractResult;
 import larder.jobs.config.LarderConfig;
+import larder.core.Transactions;
 import larder.jobs.config.RecommendationsJob;
+import larder.jobs.config.SegmentsJob;
 import larder.jobs.config.SparkConfig;
 import larder.train.recommend.TrainedModel;
 import larder.train.score.TopNScoring;
+import larder.train.segment.Previous;
+import larder.train.segment.SegmentFeatures;
+import larder.train.segment.Segmentation;
+import larder.train.segment.SegmentationResult;
+import larder.train.segment.rfm.RfmFeatures;
 
 /**
- * The steps of a recommendations job that run on Spark ({@code engine: spark}); everything else (checks,
+ * The steps of a recommendations or segments job that run on Spark ({@code engine: spark}); everything else (checks,
  * filters, fallback lists, the publish) is the local runner's, so both engines publish through one path. The
  * implementation lives in the larder-spark jar and is found with {@link ServiceLoader}; the CLI jar has none.
  */
@@ -33,6 +40,19 @@ public interface SparkEngine extends AutoCloseable {
    */
   Scored scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed, TopNSink sink,
       Progress progress);
+
+  /**
+   * RFM features of every customer of {@code t} as {@link RfmFeatures#compute} gives them, each customer's
+   * rows reduced where they are (customers split by id modulo the partitions).
+   */
+  RfmFeatures rfm(SegmentsJob job, Transactions t, Progress progress);
+
+  /**
+   * Segments every customer by k-means as {@link Segmentation#kmeans} does, fitted (transform, k, centroids,
+   * ids matched to {@code previous}) on a seeded sample of {@code job.sample()} customers on the driver, every
+   * customer assigned on the executors.
+   */
+  SegmentationResult kmeans(SegmentsJob job, SegmentFeatures features, Previous previous, Progress progress);
 
   /**
    * @param itemModel the model's item side on the driver, for similar items, or null when it has none (popularity)

@@ -98,7 +98,21 @@ class SparkConfigTest {
         "jobs.r.model.half_life", "decay");
     refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: popularity }\n    evaluate: { holdout: 0.2 }\n",
         "jobs.r.evaluate", "evaluation");
-    refused("engine: spark\njobs:\n  s:\n    type: segments\n    source: { file: tx.csv }\n", "jobs.s.engine", "segments job");
+    refused("engine: spark\njobs:\n  s:\n    type: segments\n    source: { file: f.csv, columns: { customer: id, features: [a, b] } }\n",
+        "jobs.s.source", "feature table");
+    refused("engine: spark\njobs:\n  p:\n    type: import\n    kind: recommendations\n"
+        + "    source: { file: recs.csv, columns: { user: u, item: i, score: s } }\n", "jobs.p.engine", "does not run");
+  }
+
+  @Test
+  void segmentsOnTransactionsRunOnSparkWithTheSampleKMeansIsFittedOn() throws Exception {
+    LarderConfig cfg = load("engine: spark\njobs:\n  s:\n    type: segments\n    source: { file: tx.csv }\n"
+        + "    kmeans: { k: auto, k_max: 6, sample: 5000 }\n  r:\n    type: segments\n    method: rfm\n"
+        + "    source: { file: tx.csv }\n");
+    assertThat(((SegmentsJob) cfg.jobs().get("s")).sample()).isEqualTo(5000);
+    assertThat(((SegmentsJob) cfg.jobs().get("r")).sample()).isEqualTo(SegmentsJob.DEFAULT_SAMPLE);
+    refused("engine: spark\njobs:\n  s:\n    type: segments\n    source: { file: tx.csv }\n    kmeans: { k: 5, sample: 4 }\n",
+        "jobs.s.kmeans.sample", "at least k (5)");
   }
 
   @Test

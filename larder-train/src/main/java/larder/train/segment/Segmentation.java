@@ -59,9 +59,39 @@ public final class Segmentation {
     checkK(k, n, features.rfm());
     checkPrevious(previous, n);
     Transform.Fitted fitted = transform.fit(features.values(), n, features.names());
+    KMeansModel model = fit(features, fitted, k, params, progress);
+    int[] cluster = model.fit().assignment();
     double[] x = fitted.points();
-    FittedTransform ft = fitted.transform();
+    double[] c = model.assigner().centroids();
+    float[] distance = new float[n];
+    for (int i = 0; i < n; i++) distance[i] = Assigner.distance(x, i, c, cluster[i], d);
+    return kmeans(features, model, cluster, distance, previous, matchThreshold);
+  }
 
+  /**
+   * What k-means learns from some customers (all of them, or a sample): the fitted transform and centroids that
+   * assign any customer, and the choice of k.
+   *
+   * @param fit the clustering of the customers it was fitted on
+   */
+  public record KMeansModel(Assigner assigner, KMeansResult fit, KChooser.Choice choice) {}
+
+  /**
+   * Fits the transform and k-means on {@code features} (every customer, or a sample of them).
+   *
+   * @throws ConfigException when k (or the range's kMin) is more than the customers
+   */
+  public static KMeansModel fit(SegmentFeatures features, Transform transform, KSpec k, KMeansParams params,
+      Progress progress) {
+    return fit(features, transform.fit(features.values(), features.rows(), features.names()), k, params, progress);
+  }
+
+  private static KMeansModel fit(SegmentFeatures features, Transform.Fitted fitted, KSpec k, KMeansParams params,
+      Progress progress) {
+    int n = features.rows();
+    int d = features.dimensions();
+    checkK(k, n, features.rfm());
+    double[] x = fitted.points();
     KChooser.Choice choice = null;
     KMeansResult fit;
     if (k instanceof KSpec.Auto a) {
@@ -74,30 +104,33 @@ public final class Segmentation {
     } else {
       fit = KMeans.fit(x, n, d, params.withK(((KSpec.Fixed) k).k()), progress);
     }
-    int kk = fit.centroids().length / d;
-    int[] cluster = fit.assignment();
-    long[] sizes = new long[kk];
-    for (int c : cluster) sizes[c]++;
+    return new KMeansModel(new Assigner(fitted.transform(), fit.centroids()), fit, choice);
+  }
 
-    IdMapping mapping = IdMatcher.match(fit.centroids(), sizes, ft, previous == null ? null : previous.profiles(),
+  /**
+   * The segmentation of every customer of {@code features} from a model and each customer's cluster (an index
+   * into the model's centroids) and distance to it: cluster ids matched to the previous batch by the clusters'
+   * sizes among all customers, profiles of all customers.
+   *
+   * @param previous the previous batch, or null for the first run
+   */
+  public static SegmentationResult kmeans(SegmentFeatures features, KMeansModel model, int[] cluster,
+      float[] distance, Previous previous, double matchThreshold) {
+    int n = features.rows();
+    int d = features.dimensions();
+    checkPrevious(previous, n);
+    FittedTransform ft = model.assigner().transform();
+    double[] c = model.assigner().centroids();
+    int kk = c.length / d;
+    long[] sizes = new long[kk];
+    for (int a : cluster) sizes[a]++;
+
+    IdMapping mapping = IdMatcher.match(c, sizes, ft, previous == null ? null : previous.profiles(),
         previous == null ? 0 : previous.highestIdUsed(), matchThreshold);
     // The caller reports the choice of k and the id mapping (both are in the result), so no notes here.
     int[] ids = mapping.segmentIds();
-
     int[] segment = new int[n];
-    float[] distance = new float[n];
-    double[] c = fit.centroids();
-    for (int i = 0; i < n; i++) {
-      int a = cluster[i];
-      segment[i] = ids[a];
-      double s = 0;
-      for (int t = 0; t < d; t++) {
-        double diff = x[i * d + t] - c[a * d + t];
-        s += diff * diff;
-      }
-      distance[i] = (float) Math.sqrt(s);
-    }
-    x = null; // the transformed copy is no longer needed; let it go before profiling
+    for (int i = 0; i < n; i++) segment[i] = ids[cluster[i]];
 
     double[] original = c.clone();
     double[] row = new double[d];
@@ -110,8 +143,8 @@ public final class Segmentation {
     List<SegmentProfile> profiles = Profiles.forClusters(cluster, ids, features.names(), features.values(), original, rfm);
     SegmentAssignment.Rfm rfmPart = rfm == null ? null : rfmPart(rfm, RfmScores.of(rfm));
     SegmentAssignment assignment = new SegmentAssignment(features.customers(), segment, distance, rfmPart);
-    return new SegmentationResult("kmeans", assignment, profiles, transitions(previous, segment), choice, mapping, ft,
-        rfm == null ? 0 : rfm.customersLeftOut());
+    return new SegmentationResult("kmeans", assignment, profiles, transitions(previous, segment), model.choice(),
+        mapping, ft, rfm == null ? 0 : rfm.customersLeftOut());
   }
 
   /**

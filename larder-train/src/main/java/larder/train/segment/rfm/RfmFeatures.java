@@ -83,8 +83,17 @@ public record RfmFeatures(IdMap customers, int[] sourceId, double[] recencyDays,
    * @throws InputException when there are no transactions at all
    */
   public static RfmFeatures compute(Transactions t, Instant asOf, Monetary mode) {
+    return computeAt(t, asOfSecond(t, asOf), mode);
+  }
+
+  /**
+   * The as-of instant in epoch seconds: {@code asOf}, or the end of the UTC day of the latest transaction.
+   *
+   * @throws ConfigException when {@code asOf} is before the first transaction
+   * @throws InputException when there are no transactions at all
+   */
+  public static long asOfSecond(Transactions t, Instant asOf) {
     int rows = t.size();
-    int nc = t.customerCount();
     if (rows == 0) {
       throw new InputException("transactions", 0, null, "has no rows, so there is nobody to segment",
           "check the source's query or file; the current segments keep serving");
@@ -104,7 +113,18 @@ public record RfmFeatures(IdMap customers, int[] sourceId, double[] recencyDays,
           "choose an as-of on or after " + Instant.ofEpochSecond(first) + ", or leave rfm.as_of out to use the end "
               + "of the latest transaction's day (" + Instant.ofEpochSecond(endOfLastDay) + ")");
     }
+    return asOfSec;
+  }
 
+  /**
+   * RFM as of {@code asOfSec}, without the checks of {@link #compute}: for a part of the customers, whose rows
+   * may all lie after an as-of that the whole data set allows (they are then left out), or be none at all.
+   * Each customer's values depend on that customer's rows only, so the parts of a split give what the whole
+   * gives.
+   */
+  public static RfmFeatures computeAt(Transactions t, long asOfSec, Monetary mode) {
+    int rows = t.size();
+    int nc = t.customerCount();
     // Net spend per customer, and rows per customer for the counting sort.
     double[] spend = new double[nc];
     int[] start = new int[nc + 1];

@@ -12,13 +12,16 @@ import larder.core.InputException;
  * mean and scale of each feature for standardisation. It maps any point of the original space into the
  * fitted space ({@link #applyRow}) and back ({@link #invertRow}): this batch's centroids are reported in
  * original units by inverting them, and the previous batch's centroids (stored in original units) are
- * compared with this batch's by applying this transform to them.
+ * compared with this batch's by applying this transform to them. Serializable, so a cluster can apply it to
+ * customers where they are.
  *
  * <p>Inverting a centroid gives the point whose transform is the centroid. Under log1p that is the
  * expm1 of the mean of the logs, a geometric-style mean below the arithmetic mean of the segment; profiles
  * report arithmetic means and medians beside it.
  */
-public final class FittedTransform {
+public final class FittedTransform implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final List<String> names;
   private final List<Fitted> steps;
 
@@ -116,7 +119,7 @@ public final class FittedTransform {
     return new Transform.Fitted(new FittedTransform(names, fitted), out);
   }
 
-  private interface Fitted {
+  private interface Fitted extends java.io.Serializable {
     void apply(double[] x, int n, int d);
 
     void invert(double[] row);
