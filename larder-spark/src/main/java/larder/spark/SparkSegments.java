@@ -39,9 +39,16 @@ final class SparkSegments {
   RfmFeatures rfm(SegmentsJob job, Transactions t, Progress progress) {
     long asOfSec = RfmFeatures.asOfSecond(t, job.asOf()); // the whole data's as-of, and its checks
     Monetary mode = job.monetary();
-    int nc = t.customerCount();
     List<CustomerRows.RfmPart> parts = jsc.parallelize(CustomerRows.cut(t, partitions), partitions)
         .map(b -> b.rfm(asOfSec, mode)).collect();
+    int nc = t.customerCount();
+    progress.update("rfm", nc, nc, "customers");
+    return merge(t, parts, asOfSec, mode);
+  }
+
+  /** The parts' customers in dense-id order, as the local rules number them; the rest left out. */
+  static RfmFeatures merge(Transactions t, List<CustomerRows.RfmPart> parts, long asOfSec, Monetary mode) {
+    int nc = t.customerCount();
     double[] rec = new double[nc];
     double[] freq = new double[nc];
     double[] mon = new double[nc];
@@ -59,7 +66,6 @@ final class SparkSegments {
       }
       keptCount += p.customer().length;
     }
-    // Kept customers in dense-id order, as the local rules number them.
     IdMap ids = keptCount == nc ? t.customers() : new IdMap(keptCount);
     int[] source = new int[keptCount];
     double[] r = new double[keptCount];
@@ -75,7 +81,6 @@ final class SparkSegments {
       m[i] = mon[c];
       i++;
     }
-    progress.update("rfm", nc, nc, "customers");
     return new RfmFeatures(ids, source, r, f, m, mode, Instant.ofEpochSecond(asOfSec), nc - keptCount, after);
   }
 
