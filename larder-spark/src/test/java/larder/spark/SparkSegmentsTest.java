@@ -1,6 +1,7 @@
 package larder.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -15,6 +16,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import larder.core.BatchMetrics;
+import larder.core.ConfigException;
 import larder.core.Progress;
 import larder.generate.CustomerParams;
 import larder.generate.SyntheticCustomers;
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link SyntheticCustomers}): with every customer in the k-means sample, both publish the same rows in every
  * view (segments with distances and RFM values and scores, profiles with their means and medians, transitions)
  * into SQLite and PostgreSQL, for a first batch and the next; with a small sample the planted types are still
- * found and a later batch keeps the ids.
+ * found and a later batch keeps the ids; a run that fails leaves the previous batch serving.
  */
 @ExtendWith(SparkSessionExtension.class)
 class SparkSegmentsTest {
@@ -100,6 +102,19 @@ class SparkSegmentsTest {
       assertThat(new PredictionReader(store).current("smp").orElseThrow().metrics().values())
           .containsKey(BatchMetrics.STAYED_SHARE);
     }
+  }
+
+  @Test void aFailedRunOnSparkLeavesThePreviousBatchServing() throws IOException {
+    String db = dir.resolve("fail.db").toString();
+    SparkParityTest.run(config("fail", "spark", "customers.csv", "    method: rfm\n"), db);
+    ServingSnapshot before = ServingSnapshot.of(db, "fail");
+    assertThat(before.rows()).isGreaterThan(CUSTOMERS);
+    LarderConfig early = config("fail", "spark", "later.csv", "    method: rfm\n    rfm: { as_of: 2001-01-01 }\n");
+    assertThatThrownBy(() -> SparkParityTest.run(early, db)).isInstanceOfSatisfying(ConfigException.class, e -> {
+      assertThat(e.exitCode()).isEqualTo(2);
+      assertThat(e.key()).isEqualTo("jobs.fail.rfm.as_of");
+    });
+    assertThat(ServingSnapshot.of(db, "fail")).isEqualTo(before);
   }
 
   /** Both engines, the first batch then the next from later.csv; each time the same views, profiles included. */
