@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import larder.core.StoreException;
 import larder.jobs.config.LarderConfig;
 import larder.testkit.PgSchema;
 import larder.testkit.ServingSnapshot;
@@ -84,10 +85,11 @@ class SparkExactlyOnceTest {
     ServingSnapshot before = ServingSnapshot.of(pg.url, "failing");
     assertThat(before.rows()).isGreaterThan(400);
     PartLoader.afterPart = (part, attempt, result) -> {
-      if (part == 1) throw new IllegalStateException("injected: part 1 fails on attempt " + attempt);
+      if (part == 1) throw new StoreException("injected: part 1 fails on attempt " + attempt, "retry", null);
     };
+    // tried three times; the task's own error reaches the run (exit 4), not Spark's wrapper
     assertThatThrownBy(() -> SparkParityTest.run(config("failing", "spark"), pg.url))
-        .hasMessageContaining("injected: part 1 fails on attempt 2"); // tried three times
+        .isInstanceOf(StoreException.class).hasMessage("injected: part 1 fails on attempt 2");
     PartLoader.afterPart = null;
 
     assertThat(ServingSnapshot.of(pg.url, "failing")).isEqualTo(before);
