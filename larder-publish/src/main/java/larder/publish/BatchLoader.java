@@ -78,6 +78,12 @@ public final class BatchLoader implements AutoCloseable {
 
   public long batchId() { return batchId; }
 
+  /**
+   * Where the batch's store lives: what processes loading parts of it ({@link larder.store.PartWriter}) connect
+   * to, by its {@code url()} (credentials stay out of it when they came from the environment).
+   */
+  public larder.store.StoreLocation storeLocation() { return store.location(); }
+
   /** What the batch holds, as given to {@link Publisher#begin}. */
   public BatchKind kind() { return kind; }
 

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
+import larder.core.IdMap;
 import larder.core.Interactions;
+import larder.core.LarderException;
 import larder.core.Progress;
 import larder.core.SparseMatrix;
 import larder.core.TopNSink;
@@ -15,6 +17,10 @@ import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.SegmentsJob;
 import larder.jobs.config.SparkConfig;
 import larder.jobs.run.SparkEngine;
+import larder.publish.BatchLoader;
+import larder.store.Dialect;
+import larder.store.RowTable;
+import larder.store.StoreLocation;
 import larder.train.recommend.itemknn.ItemKnn;
 import larder.train.recommend.popularity.Popularity;
 import larder.train.recommend.popularity.PopularityParams;
@@ -38,9 +44,9 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * A recommendations job's heavy steps on Spark (a segments job's are {@link SparkSegments}'s). The driver holds the id dictionary (dense ids, string ids
  * kept, no hashing) and the item side of the model; users are hash-partitioned by dense id (so a rerun task
- * sees the same users), scored in {@code mapPartitions} with Larder's own scorer against the broadcast item
- * side, and their lists streamed back with {@code toLocalIterator()} into the local publisher, one partition
- * at a time.
+ * sees the same users) and scored in {@code mapPartitions} with Larder's own scorer against the broadcast item
+ * side. On PostgreSQL each partition's lists are loaded into the batch by its task, exactly once; on SQLite
+ * they stream back with {@code toLocalIterator()} into the driver's writer, one partition at a time.
  */
 final class LarderSparkEngine implements SparkEngine {
   private final SparkSession spark;
@@ -77,29 +83,79 @@ final class LarderSparkEngine implements SparkEngine {
   }
 
   @Override public Scored scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed,
-      TopNSink sink, Progress progress) {
+      BatchLoader batch, Progress progress) {
     long start = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = config.partitions() > 0 ? config.partitions() : 2 * jsc.defaultParallelism();
+    StoreLocation store = batch.storeLocation();
+    boolean fromExecutors = store.kind() == Dialect.Kind.POSTGRES;
+    IdMap userNames = fromExecutors ? data.users() : null; // executors that load lists must name their users
     ItemSide side;
     JavaRDD<UserBlock> users;
     ItemKnn.Model itemModel = null;
     long trainStart = System.nanoTime();
     if (job.model() instanceof Popularity p) {
-      users = users(jsc, data.byUser(), partitions);
+      users = users(jsc, data.byUser(), partitions, userNames);
       side = ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count()));
     } else {
       // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
       itemModel = ((ItemKnn) job.model()).fit(data, progress);
-      users = users(jsc, itemModel.history(), partitions);
+      users = users(jsc, itemModel.history(), partitions, userNames);
       side = ItemSide.neighbours(itemModel.neighbours());
     }
     long trainNanos = System.nanoTime() - trainStart;
     Broadcast<ItemSide> item = jsc.broadcast(side);
     Broadcast<BitSet> mask = jsc.broadcast(allowed);
     try {
-      JavaRDD<ScoredList> lists = users.mapPartitions(new PartitionScorer(item, mask, job.topN(), job.excludeSeen()))
-          .persist(StorageLevel.MEMORY_AND_DISK_SER());
+      long rows = fromExecutors
+          ? loadOnExecutors(jsc, job, data, batch, store, users, partitions, item, mask, progress)
+          : streamToDriver(job, data, batch, users, item, mask, progress);
+      progress.update("score", data.userCount(), data.userCount(), "users");
+      return new Scored(new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start), itemModel,
+          trainNanos);
+    } catch (Exception e) { // Spark throws SparkException (checked in Java terms) when a task failed for good
+      throw larderCause(e);
+    } finally {
+      users.unpersist(false);
+      item.destroy();
+      mask.destroy();
+    }
+  }
+
+  /**
+   * PostgreSQL: each part (a partition's users) is scored and loaded by its task, exactly once ({@link
+   * PartLoader}); publish then verifies the ledger and attaches the rows. The partitions are coalesced, without a
+   * shuffle, into at most {@code max_writers} tasks, each loading its parts one after the other on one connection
+   * at a time: so no more than that many connections are open at once, and a part keeps its users whichever task
+   * runs it. Returns the rows loaded, as the parts' ledger rows count them.
+   */
+  private long loadOnExecutors(JavaSparkContext jsc, RecommendationsJob job, Interactions data, BatchLoader batch,
+      StoreLocation store, JavaRDD<UserBlock> users, int partitions, Broadcast<ItemSide> item, Broadcast<BitSet> mask,
+      Progress progress) {
+    batch.loadInParts(RowTable.RECOMMENDATIONS, partitions);
+    int writers = Math.min(partitions, config.maxWriters());
+    Broadcast<ItemNames> names = jsc.broadcast(new ItemNames(data.items()));
+    try {
+      JavaRDD<UserBlock> tasks = writers < partitions ? users.coalesce(writers, false) : users;
+      List<PartLoader.Loaded> parts = tasks.mapPartitions(new PartLoader(job.name(), store.url(), batch.batchId(),
+          item, mask, names, job.topN(), job.excludeSeen())).collect();
+      long rows = 0;
+      for (PartLoader.Loaded p : parts) rows += p.rows();
+      progress.note("score", String.format("%,d parts loaded by %d writers, %d found loaded by an earlier attempt",
+          parts.size(), writers, parts.stream().filter(PartLoader.Loaded::skipped).count()));
+      return rows;
+    } finally {
+      names.destroy();
+    }
+  }
+
+  /** SQLite: the lists come back to the driver's writer, one partition at a time. Returns the rows handed over. */
+  private long streamToDriver(RecommendationsJob job, Interactions data, BatchLoader batch, JavaRDD<UserBlock> users,
+      Broadcast<ItemSide> item, Broadcast<BitSet> mask, Progress progress) {
+    TopNSink sink = batch.recommendations().userSink(data.users(), data.items());
+    JavaRDD<ScoredList> lists = users.mapPartitions(new PartitionScorer(item, mask, job.topN(), job.excludeSeen()))
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    try {
       // Scored on every executor at once; toLocalIterator then fetches the kept lists one partition at a time
       // (alone, it would also compute them one partition at a time).
       lists.count();
@@ -111,24 +167,31 @@ final class LarderSparkEngine implements SparkEngine {
         rows += l.items().length;
         if (++done % 100_000 == 0) progress.update("score", done, data.userCount(), "users");
       }
-      progress.update("score", data.userCount(), data.userCount(), "users");
-      lists.unpersist(false);
-      return new Scored(new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start), itemModel,
-          trainNanos);
+      return rows;
     } finally {
-      users.unpersist(false);
-      item.destroy();
-      mask.destroy();
+      lists.unpersist(false);
     }
+  }
+
+  /**
+   * What a failed Spark job reports: the Larder error a task threw (a store's refusal, a non-finite score), with its
+   * exit code, rather than Spark's wrapper around it.
+   */
+  private static RuntimeException larderCause(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof LarderException le) return le;
+    }
+    return e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
   }
 
   /**
    * The users in {@code partitions} blocks, user u in block u mod partitions (what Spark's HashPartitioner does
    * with an int key), cut on the driver: deterministic, no shuffle, never round-robin.
    */
-  private static JavaRDD<UserBlock> users(JavaSparkContext jsc, SparseMatrix byUser, int partitions) {
+  private static JavaRDD<UserBlock> users(JavaSparkContext jsc, SparseMatrix byUser, int partitions,
+      IdMap userNames) {
     List<UserBlock> blocks = new ArrayList<>(partitions);
-    for (int p = 0; p < partitions; p++) blocks.add(UserBlock.of(byUser, p, partitions));
+    for (int p = 0; p < partitions; p++) blocks.add(UserBlock.of(byUser, p, partitions, userNames));
     return jsc.parallelize(blocks, partitions).persist(StorageLevel.MEMORY_AND_DISK());
   }
 

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import larder.core.Progress;
 import larder.core.SparseMatrix;
+import larder.core.TopNSink;
 import larder.train.score.TopNScoring;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -14,7 +15,8 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * Scores one partition's users with Larder's own top-N scorer (one thread: Spark runs one task per core):
  * the broadcast item side, the users' seen items left out, the allowed items only. Ties, masks and NaN
- * handling are therefore those of the local engine.
+ * handling are therefore those of the local engine. The lists go back to the driver ({@link ScoredList});
+ * {@link PartLoader} loads them into the store instead.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<UserBlock>, ScoredList> {
   private static final long serialVersionUID = 1L;
@@ -34,13 +36,17 @@ final class PartitionScorer implements FlatMapFunction<Iterator<UserBlock>, Scor
     List<ScoredList> out = new ArrayList<>();
     while (blocks.hasNext()) {
       UserBlock block = blocks.next();
-      SparseMatrix history = block.history();
       int[] users = block.users();
-      TopNScoring.scoreUsers(itemSide.value().modelFor(history), excludeSeen ? history : null, null, topN,
-          allowed.value(), 1, (row, items, scores, count) ->
-              out.add(new ScoredList(users[row], Arrays.copyOf(items, count), Arrays.copyOf(scores, count))),
-          Progress.NONE);
+      score(block, itemSide.value(), allowed.value(), topN, excludeSeen, (row, items, scores, count) ->
+          out.add(new ScoredList(users[row], Arrays.copyOf(items, count), Arrays.copyOf(scores, count))));
     }
     return out.iterator();
+  }
+
+  /** Scores the block's users on this thread; {@code lists} gets each list keyed by its row in the block. */
+  static void score(UserBlock block, ItemSide side, BitSet allowed, int topN, boolean excludeSeen, TopNSink lists) {
+    SparseMatrix history = block.history();
+    TopNScoring.scoreUsers(side.modelFor(history), excludeSeen ? history : null, null, topN, allowed, 1, lists,
+        Progress.NONE);
   }
 }

@@ -1,6 +1,7 @@
 package larder.spark;
 
 import java.io.Serializable;
+import larder.core.IdMap;
 import larder.core.SparseMatrix;
 
 /**
@@ -8,13 +9,15 @@ import larder.core.SparseMatrix;
  * partition count (Spark's HashPartitioner on the id), with their interactions as one CSR slice. Built on the
  * driver, so a task that is run again gets exactly the same users.
  *
+ * @param part the partition number, which is also the part of the batch these users' lists are loaded as
  * @param users dense user ids, increasing; row r of the slice is users[r]
+ * @param names their external ids, for executors that load the lists themselves; null when the driver names them
  * @param ptr row starts into cols and vals, users.length + 1 of them
  * @param cols items of each row, increasing
  * @param vals their values as the model scores them
  * @param items the item count (matrix columns)
  */
-record UserBlock(int[] users, int[] ptr, int[] cols, float[] vals, int items) implements Serializable {
+record UserBlock(int part, int[] users, String[] names, int[] ptr, int[] cols, float[] vals, int items) implements Serializable {
 
   /** The slice as a matrix whose row r is {@code users[r]}. */
   SparseMatrix history() {
@@ -23,6 +26,11 @@ record UserBlock(int[] users, int[] ptr, int[] cols, float[] vals, int items) im
 
   /** Partition {@code part} of {@code parts}: the rows of {@code byUser} whose id is {@code part} modulo {@code parts}. */
   static UserBlock of(SparseMatrix byUser, int part, int parts) {
+    return of(byUser, part, parts, null);
+  }
+
+  /** {@link #of(SparseMatrix, int, int)} with the users' external ids from {@code userNames}, unless null. */
+  static UserBlock of(SparseMatrix byUser, int part, int parts, IdMap userNames) {
     int n = byUser.rows() <= part ? 0 : (byUser.rows() - part + parts - 1) / parts;
     int[] users = new int[n];
     int[] ptr = new int[n + 1];
@@ -43,6 +51,11 @@ record UserBlock(int[] users, int[] ptr, int[] cols, float[] vals, int items) im
       System.arraycopy(byUser.cols(), from, cols, ptr[r], len);
       System.arraycopy(byUser.vals(), from, vals, ptr[r], len);
     }
-    return new UserBlock(users, ptr, cols, vals, byUser.columns());
+    String[] names = null;
+    if (userNames != null) {
+      names = new String[n];
+      for (int r = 0; r < n; r++) names[r] = userNames.name(users[r]);
+    }
+    return new UserBlock(part, users, names, ptr, cols, vals, byUser.columns());
   }
 }

@@ -19,6 +19,7 @@ class UserBlockTest {
     int[] seen = new int[users];
     for (int p = 0; p < parts; p++) {
       UserBlock b = UserBlock.of(m, p, parts);
+      assertThat(b.part()).isEqualTo(p);
       SparseMatrix h = b.history();
       assertThat(h.columns()).isEqualTo(m.columns());
       for (int r = 0; r < b.users().length; r++) {

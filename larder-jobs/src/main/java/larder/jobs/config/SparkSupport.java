@@ -52,7 +52,9 @@ public final class SparkSupport {
   }
 
   /**
-   * A SQLite file is written by the driver's own process, so its master must run beside it.
+   * A SQLite file is written by the driver's own process, so its master must run beside it. On PostgreSQL the
+   * executors load the lists themselves: on a cluster the URL they get must hold no password (they take it from
+   * their environment, {@code LARDER_DB_PASSWORD}).
    *
    * @param db the store as given ({@code --db} or {@code store:})
    * @param master the config's master, or the one spark-submit gave the running driver
@@ -63,6 +65,11 @@ public final class SparkSupport {
       throw new ConfigException("spark.master", master, "cannot write the SQLite store " + db
           + ": executors and a cluster driver do not see this machine's file",
           "use master: local[*] for a SQLite store, or a PostgreSQL store (jdbc:postgresql://...)");
+    }
+    if (postgres && !SparkConfig.inProcess(master) && db.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+      throw new ConfigException("store", "(a URL with a password)", "would be sent to every executor, which connect"
+          + " to the store themselves", "remove the password from the URL and give it to the driver and executors in"
+          + " LARDER_DB_PASSWORD (e.g. spark.executorEnv.LARDER_DB_PASSWORD in spark-defaults.conf, or a secret)");
     }
   }
 

@@ -104,8 +104,7 @@ final class RecommendationsRunner {
         listener.step(job.name(), String.format("training %s %s and scoring top-%d for %,d users on Spark",
             job.model().name(), job.model().params(), job.topN(), data.userCount()));
         long t0 = System.nanoTime();
-        SparkEngine.Scored scored = spark.scoreUsers(job, data, allowed,
-            lists.userSink(data.users(), data.items()), progress);
+        SparkEngine.Scored scored = spark.scoreUsers(job, data, allowed, batch, progress);
         model = scored.itemModel();
         long took = System.nanoTime() - t0;
         report.trainNanos(scored.trainNanos());

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.ServiceLoader;
 import larder.core.Interactions;
 import larder.core.Progress;
-import larder.core.TopNSink;
 import larder.extract.ExtractResult;
 import larder.jobs.config.LarderConfig;
 import larder.core.Transactions;
 import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.SegmentsJob;
 import larder.jobs.config.SparkConfig;
+import larder.publish.BatchLoader;
 import larder.train.recommend.TrainedModel;
 import larder.train.score.TopNScoring;
 import larder.train.segment.Previous;
@@ -33,12 +33,13 @@ public interface SparkEngine extends AutoCloseable {
   ExtractResult read(RecommendationsJob job, Progress progress);
 
   /**
-   * Trains the job's model and scores every user on the executors, handing each list to {@code sink} on the
-   * driver (as the local scorer does).
+   * Trains the job's model and scores every user on the executors into {@code batch}'s user lists: on
+   * PostgreSQL the executors load them themselves, in parts, exactly once ({@link BatchLoader#loadInParts},
+   * verified and attached by its publish); on SQLite they come back to the driver's writer.
    *
    * @param allowed items that may be recommended, or null for all
    */
-  Scored scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed, TopNSink sink,
+  Scored scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed, BatchLoader batch,
       Progress progress);
 
   /**

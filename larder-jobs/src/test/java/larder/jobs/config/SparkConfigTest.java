@@ -84,6 +84,13 @@ class SparkConfigTest {
     // --db is checked the same way when the run starts.
     assertThatThrownBy(() -> SparkSupport.checkStore("/data/larder.db", "k8s://https://k:6443"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("SQLite");
+    // Executors connect to PostgreSQL themselves: a cluster's get no password through the URL.
+    assertThatThrownBy(() -> SparkSupport.checkStore("jdbc:postgresql://db/larder?user=l&password=s3cret", "yarn"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.getMessage()).doesNotContain("s3cret");
+          assertThat(e.hint()).contains("LARDER_DB_PASSWORD");
+        });
+    SparkSupport.checkStore("jdbc:postgresql://db/larder?user=l&password=s3cret", "local[2]");
   }
 
   @Test
