@@ -67,7 +67,7 @@ class PartWriterTest {
     assertThat(t).isEqualTo(new PartitionedLoad.Totals(3, data.rows(-1, 3), data.users.size()));
     // attached: the parent table shows the batch, and the partition has its primary key
     assertThat(PartRows.stored(store, "larder_rec_rows WHERE batch_id = " + batch)).isEqualTo(data.expected());
-    assertThat(count(store, "SELECT count(*) FROM pg_indexes WHERE indexname = ?", partition + "_pkey")).isOne();
+    assertThat(count(store, "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ?", partition + "_pkey")).isOne();
     // a late attempt after publishing finds its part loaded
     assertThat(load(2, 3, "task-2.9", -1).alreadyLoaded()).isTrue();
     assertThat(count(store, "SELECT count(*) FROM " + partition)).isEqualTo(t.rows());
