@@ -13,6 +13,10 @@ import larder.extract.ParquetSource;
 import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.SparkConfig;
 import larder.jobs.run.SparkEngine;
+import larder.train.recommend.TrainedModel;
+import larder.train.recommend.als.Als;
+import larder.train.recommend.als.AlsModel;
+import larder.train.recommend.als.AlsParams;
 import larder.train.recommend.itemknn.ItemKnn;
 import larder.train.recommend.popularity.Popularity;
 import larder.train.recommend.popularity.PopularityParams;
@@ -33,7 +37,8 @@ import org.apache.spark.storage.StorageLevel;
  * A recommendations job's heavy steps on Spark. The driver holds the id dictionary (dense ids, string ids
  * kept, no hashing) and the item side of the model; users are hash-partitioned by dense id (so a rerun task
  * sees the same users), scored in {@code mapPartitions} with Larder's own scorer against the broadcast item
- * side, and their lists streamed back with {@code toLocalIterator()} into the local publisher, one partition
+ * side (ALS: the user factors MLlib trained, partitioned the same way, beside the broadcast item factors),
+ * and their lists streamed back with {@code toLocalIterator()} into the local publisher, one partition
  * at a time.
  */
 final class LarderSparkEngine implements SparkEngine {
@@ -61,25 +66,49 @@ final class LarderSparkEngine implements SparkEngine {
     long start = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = config.partitions() > 0 ? config.partitions() : 2 * jsc.defaultParallelism();
-    ItemSide side;
-    JavaRDD<UserBlock> users;
-    ItemKnn.Model itemModel = null;
-    long trainStart = System.nanoTime();
-    if (job.model() instanceof Popularity p) {
-      users = users(jsc, data.byUser(), partitions);
-      side = ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count()));
-    } else {
-      // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
-      itemModel = ((ItemKnn) job.model()).fit(data, progress);
-      users = users(jsc, itemModel.history(), partitions);
-      side = ItemSide.neighbours(itemModel.neighbours());
-    }
-    long trainNanos = System.nanoTime() - trainStart;
-    Broadcast<ItemSide> item = jsc.broadcast(side);
     Broadcast<BitSet> mask = jsc.broadcast(allowed);
+    List<Runnable> cleanup = new ArrayList<>();
+    cleanup.add(mask::destroy);
     try {
-      JavaRDD<ScoredList> lists = users.mapPartitions(new PartitionScorer(item, mask, job.topN(), job.excludeSeen()))
-          .persist(StorageLevel.MEMORY_AND_DISK_SER());
+      JavaRDD<UserBlock> users;
+      JavaRDD<ScoredList> scored;
+      TrainedModel itemModel = null;
+      long trainStart = System.nanoTime();
+      if (job.model() instanceof Als als) {
+        AlsParams p = als.alsParams();
+        users = users(jsc, data.byUser(), partitions);
+        MllibAls.Settings settings = MllibAls.Settings.of(p, data.userCount(), data.itemCount(), data.size(),
+            partitions);
+        progress.note("als", "MLlib ALS " + settings);
+        MllibAls.Factors factors = MllibAls.fit(spark, users, settings, p, data.itemCount(), partitions);
+        cleanup.add(() -> factors.users().unpersist(false));
+        // Similar items on the driver, from the item factors, as locally (no user side needed there).
+        itemModel = AlsModel.of(0, data.itemCount(), p.factors(), new float[0], factors.items());
+        Broadcast<float[]> y = jsc.broadcast(factors.items());
+        cleanup.add(y::destroy);
+        scored = users.zipPartitions(factors.users(), new AlsPartitionScorer(y, mask, p.factors(), partitions,
+            job.topN(), job.excludeSeen()));
+      } else {
+        ItemSide side;
+        if (job.model() instanceof Popularity p) {
+          users = users(jsc, data.byUser(), partitions);
+          side = ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count()));
+        } else {
+          // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
+          ItemKnn.Model knn = ((ItemKnn) job.model()).fit(data, progress);
+          itemModel = knn;
+          users = users(jsc, knn.history(), partitions);
+          side = ItemSide.neighbours(knn.neighbours());
+        }
+        Broadcast<ItemSide> item = jsc.broadcast(side);
+        cleanup.add(item::destroy);
+        scored = users.mapPartitions(new PartitionScorer(item, mask, job.topN(), job.excludeSeen()));
+      }
+      JavaRDD<UserBlock> kept = users;
+      cleanup.add(() -> kept.unpersist(false));
+      long trainNanos = System.nanoTime() - trainStart;
+      JavaRDD<ScoredList> lists = scored.persist(StorageLevel.MEMORY_AND_DISK_SER());
+      cleanup.add(() -> lists.unpersist(false));
       // Scored on every executor at once; toLocalIterator then fetches the kept lists one partition at a time
       // (alone, it would also compute them one partition at a time).
       lists.count();
@@ -92,13 +121,10 @@ final class LarderSparkEngine implements SparkEngine {
         if (++done % 100_000 == 0) progress.update("score", done, data.userCount(), "users");
       }
       progress.update("score", data.userCount(), data.userCount(), "users");
-      lists.unpersist(false);
       return new Scored(new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start), itemModel,
           trainNanos);
     } finally {
-      users.unpersist(false);
-      item.destroy();
-      mask.destroy();
+      for (int k = cleanup.size() - 1; k >= 0; k--) cleanup.get(k).run();
     }
   }
 

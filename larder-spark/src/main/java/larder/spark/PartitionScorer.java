@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import larder.core.Progress;
 import larder.core.SparseMatrix;
+import larder.train.recommend.TrainedModel;
 import larder.train.score.TopNScoring;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -34,13 +35,19 @@ final class PartitionScorer implements FlatMapFunction<Iterator<UserBlock>, Scor
     List<ScoredList> out = new ArrayList<>();
     while (blocks.hasNext()) {
       UserBlock block = blocks.next();
-      SparseMatrix history = block.history();
-      int[] users = block.users();
-      TopNScoring.scoreUsers(itemSide.value().modelFor(history), excludeSeen ? history : null, null, topN,
-          allowed.value(), 1, (row, items, scores, count) ->
-              out.add(new ScoredList(users[row], Arrays.copyOf(items, count), Arrays.copyOf(scores, count))),
-          Progress.NONE);
+      score(itemSide.value().modelFor(block.history()), block, allowed.value(), topN, excludeSeen, out);
     }
     return out.iterator();
+  }
+
+  /** The block's users' lists from {@code model}, whose row r is the block's r-th user, added to {@code out}. */
+  static void score(TrainedModel model, UserBlock block, BitSet allowed, int topN, boolean excludeSeen,
+      List<ScoredList> out) {
+    SparseMatrix history = block.history();
+    int[] users = block.users();
+    TopNScoring.scoreUsers(model, excludeSeen ? history : null, null, topN, allowed, 1,
+        (row, items, scores, count) ->
+            out.add(new ScoredList(users[row], Arrays.copyOf(items, count), Arrays.copyOf(scores, count))),
+        Progress.NONE);
   }
 }
