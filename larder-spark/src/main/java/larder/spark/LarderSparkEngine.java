@@ -17,6 +17,7 @@ import larder.train.recommend.TrainedModel;
 import larder.train.recommend.als.Als;
 import larder.train.recommend.als.AlsModel;
 import larder.train.recommend.als.AlsParams;
+import larder.train.recommend.ease.Ease;
 import larder.train.recommend.itemknn.ItemKnn;
 import larder.train.recommend.popularity.Popularity;
 import larder.train.recommend.popularity.PopularityParams;
@@ -76,10 +77,12 @@ final class LarderSparkEngine implements SparkEngine {
       long trainStart = System.nanoTime();
       if (job.model() instanceof Als als) {
         AlsParams p = als.alsParams();
-        users = users(jsc, data.byUser(), partitions);
+        users = users(jsc, data.byUser(), partitions, cleanup);
         MllibAls.Settings settings = MllibAls.Settings.of(p, data.userCount(), data.itemCount(), data.size(),
             partitions);
-        progress.note("als", "MLlib ALS " + settings);
+        progress.note("als", String.format("MLlib ALS: rank %d, maxIter %d, regParam %.4g, alpha %s, seed %d, %d blocks",
+            settings.rank(), settings.maxIter(), settings.regParam(), settings.alpha(), settings.seed(),
+            settings.blocks()));
         MllibAls.Factors factors = MllibAls.fit(spark, users, settings, p, data.itemCount(), partitions);
         cleanup.add(() -> factors.users().unpersist(false));
         // Similar items on the driver, from the item factors, as locally (no user side needed there).
@@ -91,21 +94,25 @@ final class LarderSparkEngine implements SparkEngine {
       } else {
         ItemSide side;
         if (job.model() instanceof Popularity p) {
-          users = users(jsc, data.byUser(), partitions);
+          users = users(jsc, data.byUser(), partitions, cleanup);
           side = ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count()));
+        } else if (job.model() instanceof Ease ease) {
+          // EASE: XᵀX and its inverse on the driver (the config caps the items), B broadcast.
+          Ease.Model m = ease.fit(data, progress);
+          itemModel = m;
+          users = users(jsc, m.history(), partitions, cleanup);
+          side = ItemSide.ease(m.weights());
         } else {
           // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
           ItemKnn.Model knn = ((ItemKnn) job.model()).fit(data, progress);
           itemModel = knn;
-          users = users(jsc, knn.history(), partitions);
+          users = users(jsc, knn.history(), partitions, cleanup);
           side = ItemSide.neighbours(knn.neighbours());
         }
         Broadcast<ItemSide> item = jsc.broadcast(side);
         cleanup.add(item::destroy);
         scored = users.mapPartitions(new PartitionScorer(item, mask, job.topN(), job.excludeSeen()));
       }
-      JavaRDD<UserBlock> kept = users;
-      cleanup.add(() -> kept.unpersist(false));
       long trainNanos = System.nanoTime() - trainStart;
       JavaRDD<ScoredList> lists = scored.persist(StorageLevel.MEMORY_AND_DISK_SER());
       cleanup.add(() -> lists.unpersist(false));
@@ -130,12 +137,16 @@ final class LarderSparkEngine implements SparkEngine {
 
   /**
    * The users in {@code partitions} blocks, user u in block u mod partitions (what Spark's HashPartitioner does
-   * with an int key), cut on the driver: deterministic, no shuffle, never round-robin.
+   * with an int key), cut on the driver: deterministic, no shuffle, never round-robin. Block p is partition p.
+   * Unpersisted by {@code cleanup}.
    */
-  private static JavaRDD<UserBlock> users(JavaSparkContext jsc, SparseMatrix byUser, int partitions) {
+  private static JavaRDD<UserBlock> users(JavaSparkContext jsc, SparseMatrix byUser, int partitions,
+      List<Runnable> cleanup) {
     List<UserBlock> blocks = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) blocks.add(UserBlock.of(byUser, p, partitions));
-    return jsc.parallelize(blocks, partitions).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<UserBlock> users = jsc.parallelize(blocks, partitions).persist(StorageLevel.MEMORY_AND_DISK());
+    cleanup.add(() -> users.unpersist(false));
+    return users;
   }
 
   /**

@@ -11,7 +11,7 @@ import larder.train.recommend.popularity.Popularity;
 /**
  * What the Spark engine runs so far, checked when the config is read, so a job it cannot run fails before
  * anything starts rather than halfway: recommendations jobs with {@code model: popularity} (without
- * {@code half_life}), {@code model: itemknn} or {@code model: als} (similar items too), reading a file, a query or Parquet, with item
+ * {@code half_life}), {@code model: itemknn}, {@code model: als} or {@code model: ease} (similar items too), reading a file, a query or Parquet, with item
  * filters, seen items left out and the global fallback list.
  */
 public final class SparkSupport {
@@ -21,7 +21,8 @@ public final class SparkSupport {
    */
   public static final int EASE_MAX_ITEMS = 20_000;
 
-  static final String SUPPORTED = "recommendations jobs with model popularity (no half_life), itemknn or als,"
+  static final String SUPPORTED = "recommendations jobs with model popularity (no half_life), itemknn, als or ease (max_items <= "
+      + EASE_MAX_ITEMS + "),"
       + " from a file, a query or Parquet, with filters and the global fallback";
 
   private SparkSupport() {}
@@ -75,6 +76,7 @@ public final class SparkSupport {
             + EASE_MAX_ITEMS + " items (its items x items matrix is broadcast to every executor)",
             "set max_items to at most " + EASE_MAX_ITEMS + ", or use engine: local");
       }
+      return;
     }
     throw unsupported(at + ".type", "model " + model.name());
   }

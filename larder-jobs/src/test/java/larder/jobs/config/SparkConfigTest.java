@@ -90,20 +90,20 @@ class SparkConfigTest {
   void refusesEaseAboveWhatOneExecutorHoldsAndWhatTheEngineDoesNotRunYet() {
     refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: ease, max_items: 50000 }\n",
         "jobs.r.model.max_items", String.valueOf(SparkSupport.EASE_MAX_ITEMS));
-    refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: ease }\n",
-        "jobs.r.model.type", "does not run model ease yet", "popularity", "itemknn", "als", "engine: local");
     refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv, columns: { timestamp: ts } }\n    model: { type: popularity, half_life: 30d }\n",
         "jobs.r.model.half_life", "decay");
     refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: popularity }\n    evaluate: { holdout: 0.2 }\n",
-        "jobs.r.evaluate", "evaluation");
+        "jobs.r.evaluate", "evaluation", "does not run", "popularity", "itemknn", "als", "ease", "engine: local");
     refused("engine: spark\njobs:\n  s:\n    type: segments\n    source: { file: tx.csv }\n", "jobs.s.engine", "segments job");
   }
 
   @Test
-  void alsIsAcceptedOnSpark() throws Exception {
+  void alsAndEaseWithinTheCapAreAcceptedOnSpark() throws Exception {
     LarderConfig cfg = load("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n"
-        + "    model: { type: als, factors: 8 }\n    similar_items: 5\n");
+        + "    model: { type: als, factors: 8 }\n    similar_items: 5\n"
+        + "  e:\n    source: { file: e.csv }\n    model: { type: ease }\n");
     assertThat(cfg.engine(cfg.jobs().get("r"))).isEqualTo(Engine.SPARK);
+    assertThat(cfg.engine(cfg.jobs().get("e"))).isEqualTo(Engine.SPARK);
   }
 
   @Test
