@@ -4,11 +4,12 @@ import java.io.Serializable;
 import larder.core.SparseMatrix;
 import larder.train.recommend.TrainedModel;
 import larder.train.recommend.UserScorer;
+import larder.train.recommend.ease.Ease;
 import larder.train.recommend.itemknn.ItemKnn;
 
 /**
- * What every executor needs of a trained model, broadcast once: the popularity of each item, or each item's
- * neighbours. With a partition's own users it becomes a model Larder's scorer runs as locally.
+ * What every executor needs of a trained model, broadcast once: the popularity of each item, each item's
+ * neighbours, or EASE's item-item weights. With a partition's own users it becomes a model Larder's scorer runs as locally.
  */
 abstract class ItemSide implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -20,6 +21,10 @@ abstract class ItemSide implements Serializable {
 
   static ItemSide popularity(float[] scores) {
     return new Popularity(scores);
+  }
+
+  static ItemSide ease(float[][] b) {
+    return new EaseWeights(b);
   }
 
   static ItemSide neighbours(SparseMatrix n) {
@@ -74,6 +79,22 @@ abstract class ItemSide implements Serializable {
 
     @Override TrainedModel modelFor(SparseMatrix history) {
       return ItemKnn.Model.of(history, new SparseMatrix(rows, columns, ptr, cols, vals));
+    }
+  }
+
+  /** EASE's item-item weights B, dense (items² floats; the config caps the items on Spark). */
+  private static final class EaseWeights extends ItemSide {
+    private static final long serialVersionUID = 1L;
+    private final float[][] b;
+
+    EaseWeights(float[][] b) {
+      this.b = b;
+    }
+
+    @Override int itemCount() { return b.length; }
+
+    @Override TrainedModel modelFor(SparseMatrix history) {
+      return Ease.Model.of(history, b);
     }
   }
 }

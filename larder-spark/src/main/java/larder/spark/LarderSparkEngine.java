@@ -10,9 +10,9 @@ import larder.core.LarderException;
 import larder.core.Progress;
 import larder.core.SparseMatrix;
 import larder.core.TopNSink;
+import larder.core.Transactions;
 import larder.extract.ExtractResult;
 import larder.extract.ParquetSource;
-import larder.core.Transactions;
 import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.SegmentsJob;
 import larder.jobs.config.SparkConfig;
@@ -21,6 +21,11 @@ import larder.publish.BatchLoader;
 import larder.store.Dialect;
 import larder.store.RowTable;
 import larder.store.StoreLocation;
+import larder.train.recommend.TrainedModel;
+import larder.train.recommend.als.Als;
+import larder.train.recommend.als.AlsModel;
+import larder.train.recommend.als.AlsParams;
+import larder.train.recommend.ease.Ease;
 import larder.train.recommend.itemknn.ItemKnn;
 import larder.train.recommend.popularity.Popularity;
 import larder.train.recommend.popularity.PopularityParams;
@@ -45,8 +50,10 @@ import org.apache.spark.storage.StorageLevel;
  * A recommendations job's heavy steps on Spark (a segments job's are {@link SparkSegments}'s). The driver holds the id dictionary (dense ids, string ids
  * kept, no hashing) and the item side of the model; users are hash-partitioned by dense id (so a rerun task
  * sees the same users) and scored in {@code mapPartitions} with Larder's own scorer against the broadcast item
- * side. On PostgreSQL each partition's lists are loaded into the batch by its task, exactly once; on SQLite
- * they stream back with {@code toLocalIterator()} into the driver's writer, one partition at a time.
+ * side (ALS: the user factors MLlib trained, partitioned the same way, beside the broadcast item factors). On
+ * PostgreSQL each partition's lists are loaded into the batch by its task, exactly once (ALS lists, for now, come
+ * back to the driver's writer); on SQLite they stream back with {@code toLocalIterator()} into the driver's
+ * writer, one partition at a time.
  */
 final class LarderSparkEngine implements SparkEngine {
   private final SparkSession spark;
@@ -89,36 +96,69 @@ final class LarderSparkEngine implements SparkEngine {
     int partitions = config.partitions() > 0 ? config.partitions() : 2 * jsc.defaultParallelism();
     StoreLocation store = batch.storeLocation();
     boolean fromExecutors = store.kind() == Dialect.Kind.POSTGRES;
-    IdMap userNames = fromExecutors ? data.users() : null; // executors that load lists must name their users
-    ItemSide side;
-    JavaRDD<UserBlock> users;
-    ItemKnn.Model itemModel = null;
-    long trainStart = System.nanoTime();
-    if (job.model() instanceof Popularity p) {
-      users = users(jsc, data.byUser(), partitions, userNames);
-      side = ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count()));
-    } else {
-      // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
-      itemModel = ((ItemKnn) job.model()).fit(data, progress);
-      users = users(jsc, itemModel.history(), partitions, userNames);
-      side = ItemSide.neighbours(itemModel.neighbours());
-    }
-    long trainNanos = System.nanoTime() - trainStart;
-    Broadcast<ItemSide> item = jsc.broadcast(side);
+    List<Runnable> cleanup = new ArrayList<>();
     Broadcast<BitSet> mask = jsc.broadcast(allowed);
+    cleanup.add(mask::destroy);
     try {
-      long rows = fromExecutors
-          ? loadOnExecutors(jsc, job, data, batch, store, users, partitions, item, mask, progress)
-          : streamToDriver(job, data, batch, users, item, mask, progress);
+      TrainedModel itemModel;
+      long trainStart = System.nanoTime();
+      long trainNanos;
+      long rows;
+      if (job.model() instanceof Als als) {
+        AlsParams p = als.alsParams();
+        JavaRDD<UserBlock> users = users(jsc, data.byUser(), partitions, null, cleanup);
+        MllibAls.Settings settings = MllibAls.Settings.of(p, data.userCount(), data.itemCount(), data.size(),
+            partitions);
+        progress.note("als", String.format("MLlib ALS: rank %d, maxIter %d, regParam %.4g, alpha %s, seed %d, %d blocks",
+            settings.rank(), settings.maxIter(), settings.regParam(), settings.alpha(), settings.seed(),
+            settings.blocks()));
+        MllibAls.Factors factors = MllibAls.fit(spark, users, settings, p, data.itemCount(), partitions);
+        cleanup.add(() -> factors.users().unpersist(false));
+        trainNanos = System.nanoTime() - trainStart;
+        // Similar items on the driver, from the item factors, as locally (no user side needed there).
+        itemModel = AlsModel.of(0, data.itemCount(), p.factors(), new float[0], factors.items());
+        Broadcast<float[]> y = jsc.broadcast(factors.items());
+        cleanup.add(y::destroy);
+        // ALS lists come back to the driver's writer on both stores for now: its partitions pair user blocks
+        // with factor partitions, which the part loader does not take yet
+        rows = streamToDriver(data, batch, users.zipPartitions(factors.users(), new AlsPartitionScorer(y, mask,
+            p.factors(), partitions, job.topN(), job.excludeSeen())), progress, cleanup);
+      } else {
+        IdMap userNames = fromExecutors ? data.users() : null; // executors that load lists must name their users
+        JavaRDD<UserBlock> users;
+        ItemSide side;
+        if (job.model() instanceof Popularity p) {
+          itemModel = null;
+          users = users(jsc, data.byUser(), partitions, userNames, cleanup);
+          side = ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count()));
+        } else if (job.model() instanceof Ease ease) {
+          // EASE: XᵀX and its inverse on the driver (the config caps the items), B broadcast.
+          Ease.Model m = ease.fit(data, progress);
+          itemModel = m;
+          users = users(jsc, m.history(), partitions, userNames, cleanup);
+          side = ItemSide.ease(m.weights());
+        } else {
+          // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
+          ItemKnn.Model knn = ((ItemKnn) job.model()).fit(data, progress);
+          itemModel = knn;
+          users = users(jsc, knn.history(), partitions, userNames, cleanup);
+          side = ItemSide.neighbours(knn.neighbours());
+        }
+        trainNanos = System.nanoTime() - trainStart;
+        Broadcast<ItemSide> item = jsc.broadcast(side);
+        cleanup.add(item::destroy);
+        rows = fromExecutors
+            ? loadOnExecutors(jsc, job, data, batch, store, users, partitions, item, mask, progress)
+            : streamToDriver(data, batch, users.mapPartitions(new PartitionScorer(item, mask, job.topN(),
+                job.excludeSeen())), progress, cleanup);
+      }
       progress.update("score", data.userCount(), data.userCount(), "users");
       return new Scored(new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start), itemModel,
           trainNanos);
     } catch (Exception e) { // Spark throws SparkException (checked in Java terms) when a task failed for good
       throw larderCause(e);
     } finally {
-      users.unpersist(false);
-      item.destroy();
-      mask.destroy();
+      for (int k = cleanup.size() - 1; k >= 0; k--) cleanup.get(k).run();
     }
   }
 
@@ -149,28 +189,27 @@ final class LarderSparkEngine implements SparkEngine {
     }
   }
 
-  /** SQLite: the lists come back to the driver's writer, one partition at a time. Returns the rows handed over. */
-  private long streamToDriver(RecommendationsJob job, Interactions data, BatchLoader batch, JavaRDD<UserBlock> users,
-      Broadcast<ItemSide> item, Broadcast<BitSet> mask, Progress progress) {
+  /**
+   * The lists of {@code scored} back to the driver's writer, one partition at a time (SQLite, and ALS for now).
+   * Returns the rows handed over.
+   */
+  private static long streamToDriver(Interactions data, BatchLoader batch, JavaRDD<ScoredList> scored,
+      Progress progress, List<Runnable> cleanup) {
     TopNSink sink = batch.recommendations().userSink(data.users(), data.items());
-    JavaRDD<ScoredList> lists = users.mapPartitions(new PartitionScorer(item, mask, job.topN(), job.excludeSeen()))
-        .persist(StorageLevel.MEMORY_AND_DISK_SER());
-    try {
-      // Scored on every executor at once; toLocalIterator then fetches the kept lists one partition at a time
-      // (alone, it would also compute them one partition at a time).
-      lists.count();
-      long rows = 0;
-      long done = 0;
-      for (Iterator<ScoredList> it = lists.toLocalIterator(); it.hasNext(); ) {
-        ScoredList l = it.next();
-        sink.accept(l.user(), l.items(), l.scores(), l.items().length);
-        rows += l.items().length;
-        if (++done % 100_000 == 0) progress.update("score", done, data.userCount(), "users");
-      }
-      return rows;
-    } finally {
-      lists.unpersist(false);
+    JavaRDD<ScoredList> lists = scored.persist(StorageLevel.MEMORY_AND_DISK_SER());
+    cleanup.add(() -> lists.unpersist(false));
+    // Scored on every executor at once; toLocalIterator then fetches the kept lists one partition at a time
+    // (alone, it would also compute them one partition at a time).
+    lists.count();
+    long rows = 0;
+    long done = 0;
+    for (Iterator<ScoredList> it = lists.toLocalIterator(); it.hasNext(); ) {
+      ScoredList l = it.next();
+      sink.accept(l.user(), l.items(), l.scores(), l.items().length);
+      rows += l.items().length;
+      if (++done % 100_000 == 0) progress.update("score", done, data.userCount(), "users");
     }
+    return rows;
   }
 
   /**
@@ -186,13 +225,16 @@ final class LarderSparkEngine implements SparkEngine {
 
   /**
    * The users in {@code partitions} blocks, user u in block u mod partitions (what Spark's HashPartitioner does
-   * with an int key), cut on the driver: deterministic, no shuffle, never round-robin.
+   * with an int key), cut on the driver: deterministic, no shuffle, never round-robin. Block p is partition p.
+   * Unpersisted by {@code cleanup}.
    */
   private static JavaRDD<UserBlock> users(JavaSparkContext jsc, SparseMatrix byUser, int partitions,
-      IdMap userNames) {
+      IdMap userNames, List<Runnable> cleanup) {
     List<UserBlock> blocks = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) blocks.add(UserBlock.of(byUser, p, partitions, userNames));
-    return jsc.parallelize(blocks, partitions).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<UserBlock> users = jsc.parallelize(blocks, partitions).persist(StorageLevel.MEMORY_AND_DISK());
+    cleanup.add(() -> users.unpersist(false));
+    return users;
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.List;
 import larder.core.Progress;
 import larder.core.SparseMatrix;
 import larder.core.TopNSink;
+import larder.train.recommend.TrainedModel;
 import larder.train.score.TopNScoring;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -37,16 +38,20 @@ final class PartitionScorer implements FlatMapFunction<Iterator<UserBlock>, Scor
     while (blocks.hasNext()) {
       UserBlock block = blocks.next();
       int[] users = block.users();
-      score(block, itemSide.value(), allowed.value(), topN, excludeSeen, (row, items, scores, count) ->
+      score(itemSide.value().modelFor(block.history()), block, allowed.value(), topN, excludeSeen, (row, items, scores, count) ->
           out.add(new ScoredList(users[row], Arrays.copyOf(items, count), Arrays.copyOf(scores, count))));
     }
     return out.iterator();
   }
 
-  /** Scores the block's users on this thread; {@code lists} gets each list keyed by its row in the block. */
-  static void score(UserBlock block, ItemSide side, BitSet allowed, int topN, boolean excludeSeen, TopNSink lists) {
+  /**
+   * Scores the block's users with {@code model}, whose row r is the block's r-th user, on this thread; {@code lists}
+   * gets each list keyed by its row in the block.
+   */
+  static void score(TrainedModel model, UserBlock block, BitSet allowed, int topN, boolean excludeSeen,
+      TopNSink lists) {
     SparseMatrix history = block.history();
-    TopNScoring.scoreUsers(side.modelFor(history), excludeSeen ? history : null, null, topN, allowed, 1, lists,
+    TopNScoring.scoreUsers(model, excludeSeen ? history : null, null, topN, allowed, 1, lists,
         Progress.NONE);
   }
 }

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same job with {@code engine: local} and {@code engine: spark} publishes the same rows in every view
- * (lists, fallback), read through the views: popularity by users and by weight, item-kNN, with seen items left
- * out and a deny filter; into SQLite and PostgreSQL; from CSV, and from the same rows as Parquet.
+ * (lists, fallback, similar items), read through the views: popularity by users and by weight, item-kNN, EASE,
+ * with seen items left out and a deny filter; into SQLite and PostgreSQL; from CSV, and from the same rows as
+ * Parquet.
  */
 @ExtendWith(SparkSessionExtension.class)
 class SparkParityTest {
@@ -87,6 +88,11 @@ class SparkParityTest {
   @Test void itemKnnIsIdentical() throws IOException {
     assertSameOnBothEngines("knn", "source: { file: inter.csv, columns: { weight: qty } }",
         "model: { type: itemknn, neighbors: 20 }", sqlite("knn"));
+  }
+
+  @Test void easeIsIdenticalWithSimilarItemsOnPostgres() throws IOException {
+    assertSameOnBothEngines("ease", "source: { file: inter.csv, columns: { weight: qty } }",
+        "model: { type: ease, lambda: 50 }\n    similar_items: 4\n    filters: { deny_file: deny.txt }", pg.url);
   }
 
   @Test void parquetOnSparkPublishesWhatTheSameRowsAsCsvPublishLocally() throws IOException {

@@ -3,6 +3,7 @@ package larder.jobs.config;
 import larder.core.ConfigException;
 import larder.extract.ParquetSource;
 import larder.train.recommend.Recommender;
+import larder.train.recommend.als.Als;
 import larder.train.recommend.ease.Ease;
 import larder.train.recommend.itemknn.ItemKnn;
 import larder.train.recommend.popularity.Popularity;
@@ -10,7 +11,7 @@ import larder.train.recommend.popularity.Popularity;
 /**
  * What the Spark engine runs so far, checked when the config is read, so a job it cannot run fails before
  * anything starts rather than halfway: recommendations jobs with {@code model: popularity} (without
- * {@code half_life}) or {@code model: itemknn} (similar items too), reading a file, a query or Parquet, with item
+ * {@code half_life}), {@code model: itemknn}, {@code model: als} or {@code model: ease} (similar items too), reading a file, a query or Parquet, with item
  * filters, seen items left out and the global fallback list.
  */
 public final class SparkSupport {
@@ -20,8 +21,9 @@ public final class SparkSupport {
    */
   public static final int EASE_MAX_ITEMS = 20_000;
 
-  static final String SUPPORTED = "recommendations jobs with model popularity (no half_life) or itemknn,"
-      + " from a file, a query or Parquet, with filters and the global fallback; segments jobs on transactions";
+  static final String SUPPORTED = "recommendations jobs with model popularity (no half_life), itemknn, als or ease"
+      + " (max_items <= " + EASE_MAX_ITEMS + "), from a file, a query or Parquet, with filters and the global fallback;"
+      + " segments jobs on transactions";
 
   private SparkSupport() {}
 
@@ -78,7 +80,7 @@ public final class SparkSupport {
       if (p.parameters().halfLife() != null) throw unsupported(at + ".half_life", "popularity with decay");
       return;
     }
-    if (model instanceof ItemKnn) return;
+    if (model instanceof ItemKnn || model instanceof Als) return;
     if (model instanceof Ease e) {
       int max = ((Number) e.params().get("max_items")).intValue();
       if (max > EASE_MAX_ITEMS) {
@@ -86,6 +88,7 @@ public final class SparkSupport {
             + EASE_MAX_ITEMS + " items (its items x items matrix is broadcast to every executor)",
             "set max_items to at most " + EASE_MAX_ITEMS + ", or use engine: local");
       }
+      return;
     }
     throw unsupported(at + ".type", "model " + model.name());
   }

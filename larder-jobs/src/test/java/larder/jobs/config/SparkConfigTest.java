@@ -97,14 +97,10 @@ class SparkConfigTest {
   void refusesEaseAboveWhatOneExecutorHoldsAndWhatTheEngineDoesNotRunYet() {
     refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: ease, max_items: 50000 }\n",
         "jobs.r.model.max_items", String.valueOf(SparkSupport.EASE_MAX_ITEMS));
-    refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: ease }\n",
-        "jobs.r.model.type", "does not run model ease yet", "popularity", "itemknn", "engine: local");
-    refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: als }\n",
-        "jobs.r.model.type", "model als");
     refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv, columns: { timestamp: ts } }\n    model: { type: popularity, half_life: 30d }\n",
         "jobs.r.model.half_life", "decay");
     refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: popularity }\n    evaluate: { holdout: 0.2 }\n",
-        "jobs.r.evaluate", "evaluation");
+        "jobs.r.evaluate", "evaluation", "does not run", "popularity", "itemknn", "als", "ease", "engine: local");
     refused("engine: spark\njobs:\n  s:\n    type: segments\n    source: { file: f.csv, columns: { customer: id, features: [a, b] } }\n",
         "jobs.s.source", "feature table");
     refused("engine: spark\njobs:\n  p:\n    type: import\n    kind: recommendations\n"
@@ -120,6 +116,15 @@ class SparkConfigTest {
     assertThat(((SegmentsJob) cfg.jobs().get("r")).sample()).isEqualTo(SegmentsJob.DEFAULT_SAMPLE);
     refused("engine: spark\njobs:\n  s:\n    type: segments\n    source: { file: tx.csv }\n    kmeans: { k: 5, sample: 4 }\n",
         "jobs.s.kmeans.sample", "at least k (5)");
+  }
+
+  @Test
+  void alsAndEaseWithinTheCapAreAcceptedOnSpark() throws Exception {
+    LarderConfig cfg = load("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n"
+        + "    model: { type: als, factors: 8 }\n    similar_items: 5\n"
+        + "  e:\n    source: { file: e.csv }\n    model: { type: ease }\n");
+    assertThat(cfg.engine(cfg.jobs().get("r"))).isEqualTo(Engine.SPARK);
+    assertThat(cfg.engine(cfg.jobs().get("e"))).isEqualTo(Engine.SPARK);
   }
 
   @Test

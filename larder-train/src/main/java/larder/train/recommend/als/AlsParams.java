@@ -16,7 +16,7 @@ import larder.core.ConfigException;
  * @param threads worker threads; the model does not depend on it
  */
 public record AlsParams(int factors, int iterations, float regularization, float alpha, Confidence confidence,
-    float epsilon, int cgSteps, long seed, int threads) {
+    float epsilon, int cgSteps, long seed, int threads) implements java.io.Serializable {
 
   /** Confidence weighting of Hu, Koren &amp; Volinsky (2008), section 4. */
   public enum Confidence {
@@ -83,7 +83,7 @@ public record AlsParams(int factors, int iterations, float regularization, float
   }
 
   /** c - 1 for a raw value r (its magnitude: a negative r is a confident "no"). */
-  float confidenceMinusOne(float r) {
+  public float confidenceMinusOne(float r) {
     float m = Math.abs(r);
     return confidence == Confidence.LINEAR ? alpha * m : alpha * (float) Math.log1p(m / epsilon);
   }

@@ -133,6 +133,20 @@ public final class Ease implements Recommender {
       this.b = b;
     }
 
+    /** The model over other users' binary histories with the same weights (the rows given are not copied). */
+    public static Model of(SparseMatrix history, float[][] b) {
+      if (history.columns() != b.length) {
+        throw new IllegalArgumentException(history.columns() + " history columns for " + b.length + " items");
+      }
+      return new Model(history, b);
+    }
+
+    /** The binary histories the model scores (row u: user u's items, each 1). */
+    public SparseMatrix history() { return history; }
+
+    /** The weight rows themselves, B[j] for item j (not copied: for handing to another process as they are). */
+    public float[][] weights() { return b; }
+
     @Override public int userCount() { return history.rows(); }
 
     @Override public int itemCount() { return b.length; }
