@@ -4,20 +4,22 @@ import java.io.Serializable;
 import larder.core.SparseMatrix;
 import larder.train.recommend.TrainedModel;
 import larder.train.recommend.UserScorer;
+import larder.train.recommend.als.AlsModel;
 import larder.train.recommend.ease.Ease;
 import larder.train.recommend.itemknn.ItemKnn;
 
 /**
  * What every executor needs of a trained model, broadcast once: the popularity of each item, each item's
- * neighbours, or EASE's item-item weights. With a partition's own users it becomes a model Larder's scorer runs as locally.
+ * neighbours, EASE's item-item weights, or ALS's item factors. With a partition's own users (and, for ALS, their
+ * factors) it becomes a model Larder's scorer runs as locally.
  */
 abstract class ItemSide implements Serializable {
   private static final long serialVersionUID = 1L;
 
   abstract int itemCount();
 
-  /** The model over a partition's users: row r of {@code history} is its r-th user. */
-  abstract TrainedModel modelFor(SparseMatrix history);
+  /** The model over a partition's users: its row r is the block's r-th user. */
+  abstract TrainedModel modelFor(UserBlock block);
 
   static ItemSide popularity(float[] scores) {
     return new Popularity(scores);
@@ -25,6 +27,10 @@ abstract class ItemSide implements Serializable {
 
   static ItemSide ease(float[][] b) {
     return new EaseWeights(b);
+  }
+
+  static ItemSide als(float[] itemFactors, int rank) {
+    return new AlsItems(itemFactors, rank);
   }
 
   static ItemSide neighbours(SparseMatrix n) {
@@ -42,8 +48,8 @@ abstract class ItemSide implements Serializable {
 
     @Override int itemCount() { return scores.length; }
 
-    @Override TrainedModel modelFor(SparseMatrix history) {
-      int users = history.rows();
+    @Override TrainedModel modelFor(UserBlock block) {
+      int users = block.users().length;
       return new TrainedModel() {
         @Override public int userCount() { return users; }
 
@@ -77,8 +83,8 @@ abstract class ItemSide implements Serializable {
 
     @Override int itemCount() { return rows; }
 
-    @Override TrainedModel modelFor(SparseMatrix history) {
-      return ItemKnn.Model.of(history, new SparseMatrix(rows, columns, ptr, cols, vals));
+    @Override TrainedModel modelFor(UserBlock block) {
+      return ItemKnn.Model.of(block.history(), new SparseMatrix(rows, columns, ptr, cols, vals));
     }
   }
 
@@ -93,8 +99,27 @@ abstract class ItemSide implements Serializable {
 
     @Override int itemCount() { return b.length; }
 
-    @Override TrainedModel modelFor(SparseMatrix history) {
-      return Ease.Model.of(history, b);
+    @Override TrainedModel modelFor(UserBlock block) {
+      return Ease.Model.of(block.history(), b);
+    }
+  }
+
+  /** ALS's item factors, item i's at i * rank; the users' own factors come with their block. */
+  private static final class AlsItems extends ItemSide {
+    private static final long serialVersionUID = 1L;
+    private final float[] y;
+    private final int rank;
+
+    AlsItems(float[] y, int rank) {
+      this.y = y;
+      this.rank = rank;
+    }
+
+    @Override int itemCount() { return y.length / rank; }
+
+    @Override TrainedModel modelFor(UserBlock block) {
+      if (block.factors() == null) throw new IllegalStateException("part " + block.part() + " came without factors");
+      return AlsModel.of(block.users().length, itemCount(), rank, block.factors(), y);
     }
   }
 }

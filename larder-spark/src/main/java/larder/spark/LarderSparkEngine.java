@@ -50,10 +50,10 @@ import org.apache.spark.storage.StorageLevel;
  * A recommendations job's heavy steps on Spark (a segments job's are {@link SparkSegments}'s). The driver holds the id dictionary (dense ids, string ids
  * kept, no hashing) and the item side of the model; users are hash-partitioned by dense id (so a rerun task
  * sees the same users) and scored in {@code mapPartitions} with Larder's own scorer against the broadcast item
- * side (ALS: the user factors MLlib trained, partitioned the same way, beside the broadcast item factors). On
- * PostgreSQL each partition's lists are loaded into the batch by its task, exactly once (ALS lists, for now, come
- * back to the driver's writer); on SQLite they stream back with {@code toLocalIterator()} into the driver's
- * writer, one partition at a time.
+ * side (ALS: each block zipped with its users' factors MLlib trained, partitioned the same way, beside the
+ * broadcast item factors). On PostgreSQL each partition's lists, ALS's included, are loaded into the batch by its
+ * task, exactly once; on SQLite they stream back with {@code toLocalIterator()} into the driver's writer, one
+ * partition at a time.
  */
 final class LarderSparkEngine implements SparkEngine {
   private final SparkSession spark;
@@ -103,55 +103,48 @@ final class LarderSparkEngine implements SparkEngine {
       TrainedModel itemModel;
       long trainStart = System.nanoTime();
       long trainNanos;
-      long rows;
+      IdMap userNames = fromExecutors ? data.users() : null; // executors that load lists must name their users
+      JavaRDD<UserBlock> users;
+      ItemSide side;
       if (job.model() instanceof Als als) {
         AlsParams p = als.alsParams();
-        JavaRDD<UserBlock> users = users(jsc, data.byUser(), partitions, null, cleanup);
+        JavaRDD<UserBlock> blocks = users(jsc, data.byUser(), partitions, userNames, cleanup);
         MllibAls.Settings settings = MllibAls.Settings.of(p, data.userCount(), data.itemCount(), data.size(),
             partitions);
         progress.note("als", String.format("MLlib ALS: rank %d, maxIter %d, regParam %.4g, alpha %s, seed %d, %d blocks",
             settings.rank(), settings.maxIter(), settings.regParam(), settings.alpha(), settings.seed(),
             settings.blocks()));
-        MllibAls.Factors factors = MllibAls.fit(spark, users, settings, p, data.itemCount(), partitions);
+        MllibAls.Factors factors = MllibAls.fit(spark, blocks, settings, p, data.itemCount(), partitions);
         cleanup.add(() -> factors.users().unpersist(false));
-        trainNanos = System.nanoTime() - trainStart;
         // Similar items on the driver, from the item factors, as locally (no user side needed there).
         itemModel = AlsModel.of(0, data.itemCount(), p.factors(), new float[0], factors.items());
-        Broadcast<float[]> y = jsc.broadcast(factors.items());
-        cleanup.add(y::destroy);
-        // ALS lists come back to the driver's writer on both stores for now: its partitions pair user blocks
-        // with factor partitions, which the part loader does not take yet
-        rows = streamToDriver(data, batch, users.zipPartitions(factors.users(), new AlsPartitionScorer(y, mask,
-            p.factors(), partitions, job.topN(), job.excludeSeen())), progress, cleanup);
+        // each block with its users' factors, zipped before loadOnExecutors may coalesce the partitions
+        users = blocks.zipPartitions(factors.users(), new AlsFactors(p.factors(), partitions));
+        side = ItemSide.als(factors.items(), p.factors());
+      } else if (job.model() instanceof Popularity p) {
+        itemModel = null;
+        users = users(jsc, data.byUser(), partitions, userNames, cleanup);
+        side = ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count()));
+      } else if (job.model() instanceof Ease ease) {
+        // EASE: XᵀX and its inverse on the driver (the config caps the items), B broadcast.
+        Ease.Model m = ease.fit(data, progress);
+        itemModel = m;
+        users = users(jsc, m.history(), partitions, userNames, cleanup);
+        side = ItemSide.ease(m.weights());
       } else {
-        IdMap userNames = fromExecutors ? data.users() : null; // executors that load lists must name their users
-        JavaRDD<UserBlock> users;
-        ItemSide side;
-        if (job.model() instanceof Popularity p) {
-          itemModel = null;
-          users = users(jsc, data.byUser(), partitions, userNames, cleanup);
-          side = ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count()));
-        } else if (job.model() instanceof Ease ease) {
-          // EASE: XᵀX and its inverse on the driver (the config caps the items), B broadcast.
-          Ease.Model m = ease.fit(data, progress);
-          itemModel = m;
-          users = users(jsc, m.history(), partitions, userNames, cleanup);
-          side = ItemSide.ease(m.weights());
-        } else {
-          // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
-          ItemKnn.Model knn = ((ItemKnn) job.model()).fit(data, progress);
-          itemModel = knn;
-          users = users(jsc, knn.history(), partitions, userNames, cleanup);
-          side = ItemSide.neighbours(knn.neighbours());
-        }
-        trainNanos = System.nanoTime() - trainStart;
-        Broadcast<ItemSide> item = jsc.broadcast(side);
-        cleanup.add(item::destroy);
-        rows = fromExecutors
-            ? loadOnExecutors(jsc, job, data, batch, store, users, partitions, item, mask, progress)
-            : streamToDriver(data, batch, users.mapPartitions(new PartitionScorer(item, mask, job.topN(),
-                job.excludeSeen())), progress, cleanup);
+        // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
+        ItemKnn.Model knn = ((ItemKnn) job.model()).fit(data, progress);
+        itemModel = knn;
+        users = users(jsc, knn.history(), partitions, userNames, cleanup);
+        side = ItemSide.neighbours(knn.neighbours());
       }
+      trainNanos = System.nanoTime() - trainStart;
+      Broadcast<ItemSide> item = jsc.broadcast(side);
+      cleanup.add(item::destroy);
+      long rows = fromExecutors
+          ? loadOnExecutors(jsc, job, data, batch, store, users, partitions, item, mask, progress)
+          : streamToDriver(data, batch, users.mapPartitions(new PartitionScorer(item, mask, job.topN(),
+              job.excludeSeen())), progress, cleanup);
       progress.update("score", data.userCount(), data.userCount(), "users");
       return new Scored(new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start), itemModel,
           trainNanos);
@@ -190,7 +183,7 @@ final class LarderSparkEngine implements SparkEngine {
   }
 
   /**
-   * The lists of {@code scored} back to the driver's writer, one partition at a time (SQLite, and ALS for now).
+   * The lists of {@code scored} back to the driver's writer, one partition at a time (SQLite).
    * Returns the rows handed over.
    */
   private static long streamToDriver(Interactions data, BatchLoader batch, JavaRDD<ScoredList> scored,

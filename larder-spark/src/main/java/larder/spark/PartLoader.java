@@ -79,7 +79,7 @@ final class PartLoader implements FlatMapFunction<Iterator<UserBlock>, PartLoade
   private void load(UserBlock block, RowSink rows) {
     IdMap items = itemNames.value().map();
     String[] users = block.names();
-    PartitionScorer.score(itemSide.value().modelFor(block.history()), block, allowed.value(), topN, excludeSeen, (row, it, sc, count) -> {
+    PartitionScorer.score(itemSide.value().modelFor(block), block, allowed.value(), topN, excludeSeen, (row, it, sc, count) -> {
       for (int i = 0; i < count; i++) {
         // what the driver's writer refuses too: a non-finite score fails the run, naming the user
         if (!Float.isFinite(sc[i])) {

@@ -38,7 +38,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<UserBlock>, Scor
     while (blocks.hasNext()) {
       UserBlock block = blocks.next();
       int[] users = block.users();
-      score(itemSide.value().modelFor(block.history()), block, allowed.value(), topN, excludeSeen, (row, items, scores, count) ->
+      score(itemSide.value().modelFor(block), block, allowed.value(), topN, excludeSeen, (row, items, scores, count) ->
           out.add(new ScoredList(users[row], Arrays.copyOf(items, count), Arrays.copyOf(scores, count))));
     }
     return out.iterator();

@@ -16,12 +16,19 @@ import larder.core.SparseMatrix;
  * @param cols items of each row, increasing
  * @param vals their values as the model scores them
  * @param items the item count (matrix columns)
+ * @param factors ALS: the users' factors, row r's at r * rank (zero for a user MLlib has none for); else null
  */
-record UserBlock(int part, int[] users, String[] names, int[] ptr, int[] cols, float[] vals, int items) implements Serializable {
+record UserBlock(int part, int[] users, String[] names, int[] ptr, int[] cols, float[] vals, int items,
+    float[] factors) implements Serializable {
 
   /** The slice as a matrix whose row r is {@code users[r]}. */
   SparseMatrix history() {
     return new SparseMatrix(users.length, items, ptr, cols, vals);
+  }
+
+  /** This block with its users' factors (ALS). */
+  UserBlock withFactors(float[] x) {
+    return new UserBlock(part, users, names, ptr, cols, vals, items, x);
   }
 
   /** Partition {@code part} of {@code parts}: the rows of {@code byUser} whose id is {@code part} modulo {@code parts}. */
@@ -56,6 +63,6 @@ record UserBlock(int part, int[] users, String[] names, int[] ptr, int[] cols, f
       names = new String[n];
       for (int r = 0; r < n; r++) names[r] = userNames.name(users[r]);
     }
-    return new UserBlock(part, users, names, ptr, cols, vals, byUser.columns());
+    return new UserBlock(part, users, names, ptr, cols, vals, byUser.columns(), null);
   }
 }

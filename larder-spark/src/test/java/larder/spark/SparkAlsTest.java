@@ -22,6 +22,8 @@ import larder.core.SparseMatrix;
 import larder.generate.ShopParams;
 import larder.generate.SyntheticShop;
 import larder.jobs.config.LarderConfig;
+import larder.testkit.PgSchema;
+import larder.testkit.ServingSnapshot;
 import larder.train.eval.Holdout;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * planted tastes: 20% of each user's items held out, the rest published by both engines, the held-out items
  * ranked. MLlib's objective differs (λ scaled per row, exact solves), so the lists differ; what must hold is
  * the same quality within {@value #NDCG_TOLERANCE} NDCG@10, well above popularity, the same users, no seen
- * item and no denied item.
+ * item and no denied item. On PostgreSQL the executors load the ALS lists as parts (one ledger row each), to the
+ * same quality.
  */
 @ExtendWith(SparkSessionExtension.class)
 class SparkAlsTest {
@@ -47,6 +50,10 @@ class SparkAlsTest {
   private static Map<String, List<String>> local;
   private static Map<String, List<String>> spark;
   private static Map<String, List<String>> popularity;
+  private static Map<String, List<String>> sparkPg;
+  private static long pgParts;
+  private static long pgPartRows;
+  private static long pgRows;
   private static final Set<String> DENIED = Set.of("i0", "i3");
 
   @BeforeAll static void runBothEngines() throws IOException {
@@ -68,6 +75,25 @@ class SparkAlsTest {
     local = run("local", als);
     spark = run("spark", als);
     popularity = run("local", "model: { type: popularity }");
+    try (PgSchema pg = new PgSchema()) {
+      SparkParityTest.run(LarderConfig.load(config("spark", als, "spark-pg")), pg.url);
+      sparkPg = lists(pg.url);
+      long batch = ServingSnapshot.of(pg.url, "als").batchId();
+      pgParts = query(pg.url, "SELECT count(*) FROM larder_batch_parts WHERE batch_id = " + batch);
+      pgPartRows = query(pg.url, "SELECT sum(rows) FROM larder_batch_parts WHERE batch_id = " + batch);
+      pgRows = query(pg.url, "SELECT count(*) FROM larder_rec_rows WHERE batch_id = " + batch);
+    }
+  }
+
+  @Test void onPostgresTheExecutorsLoadTheAlsListsAsParts() {
+    assertThat(pgParts).isEqualTo(3); // one ledger row per partition: the lists came through the parts
+    assertThat(pgPartRows).isEqualTo(pgRows).isEqualTo(10L * trainItems.size());
+    assertThat(sparkPg.keySet()).isEqualTo(trainItems.keySet());
+    sparkPg.forEach((user, items) -> assertThat(items).hasSize(K).doesNotHaveDuplicates()
+        .doesNotContainAnyElementsOf(DENIED).doesNotContainAnyElementsOf(trainItems.get(user)));
+    // MLlib with the same seed and partitions trains the same factors: the parts hold what the driver path wrote
+    assertThat(sparkPg).isEqualTo(spark);
+    assertThat(Math.abs(ndcg(sparkPg) - ndcg(local))).isLessThanOrEqualTo(NDCG_TOLERANCE);
   }
 
   @Test void listsAreAsGoodAsTheLocalEnginesWithinTheTolerance() {
@@ -136,6 +162,12 @@ class SparkAlsTest {
   /** Runs the job on the engine into its own SQLite file and reads the published lists back, best first. */
   private static Map<String, List<String>> run(String engine, String model) throws IOException {
     String name = engine + (model.contains("als") ? "" : "-pop");
+    String db = dir.resolve(name + ".db").toString();
+    SparkParityTest.run(LarderConfig.load(config(engine, model, name)), db);
+    return lists("jdbc:sqlite:" + db);
+  }
+
+  private static Path config(String engine, String model, String name) throws IOException {
     Path file = dir.resolve(name + ".yaml");
     Files.writeString(file, String.join("\n",
         "engine: " + engine,
@@ -148,10 +180,13 @@ class SparkAlsTest {
         "    top_n: " + K,
         "    similar_items: 5",
         ""));
-    String db = dir.resolve(name + ".db").toString();
-    SparkParityTest.run(LarderConfig.load(file), db);
+    return file;
+  }
+
+  /** The lists the store serves, best first. */
+  private static Map<String, List<String>> lists(String url) {
     Map<String, List<String>> lists = new LinkedHashMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+    try (Connection c = DriverManager.getConnection(url);
         PreparedStatement q = c.prepareStatement(
             "SELECT user_id, item_id FROM larder_recommendations WHERE job = 'als' ORDER BY user_id, rank")) {
       ResultSet r = q.executeQuery();
@@ -160,5 +195,15 @@ class SparkAlsTest {
       throw new AssertionError(e);
     }
     return lists;
+  }
+
+  private static long query(String url, String sql) {
+    try (Connection c = DriverManager.getConnection(url); PreparedStatement q = c.prepareStatement(sql);
+        ResultSet r = q.executeQuery()) {
+      r.next();
+      return r.getLong(1);
+    } catch (SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 }

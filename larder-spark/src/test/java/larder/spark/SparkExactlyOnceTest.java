@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Executors load the lists into PostgreSQL exactly once: a task that fails after its part committed is retried
  * (the session's master is {@code local[2,3]}) and writes nothing twice; a job whose task fails on every attempt
- * leaves the serving batch as it was and nothing of its own. Four parts in at most two writers, so tasks hold
+ * leaves the serving batch as it was and nothing of its own. ALS parts (blocks zipped with their users' factors)
+ * load the same way. Four parts in at most two writers, so tasks hold
  * two parts each.
  */
 @ExtendWith(SparkSessionExtension.class)
@@ -80,6 +81,28 @@ class SparkExactlyOnceTest {
         .matches("stage \\d+\\.0 task \\d+\\.0 \\(tid \\d+\\)"); // the first attempt's rows, not the retry's
   }
 
+  @Test void anAlsTaskRetriedAfterItsCommitWritesNothingTwice() throws IOException, SQLException {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    PartLoader.afterPart = (part, attempt, result) -> {
+      seen.add(part + "@" + attempt + (result.alreadyLoaded() ? " skipped" : " loaded"));
+      if (part == 2 && attempt == 0) throw new IllegalStateException("injected: part 2 lost after its commit");
+    };
+    SparkParityTest.run(config("als-retried", "spark", ALS), pg.url);
+
+    assertThat(seen).contains("2@0 loaded", "2@1 skipped").doesNotContain("2@1 loaded");
+    ServingSnapshot spark = ServingSnapshot.of(pg.url, "als-retried");
+    long batch = spark.batchId();
+    // every user's five, each once
+    assertThat(count("SELECT count(*) FROM larder_rec_rows WHERE batch_id = " + batch))
+        .isEqualTo(count("SELECT count(DISTINCT (user_id, rank)) FROM larder_rec_rows WHERE batch_id = " + batch))
+        .isEqualTo(count("SELECT sum(rows) FROM larder_batch_parts WHERE batch_id = " + batch))
+        .isEqualTo(count("SELECT count(*) FROM larder_recommendations WHERE job = 'als-retried'"))
+        .isEqualTo(5L * 400);
+    assertThat(count("SELECT count(*) FROM larder_batch_parts WHERE batch_id = " + batch)).isEqualTo(4);
+    assertThat(text("SELECT attempt FROM larder_batch_parts WHERE batch_id = " + batch + " AND part = 2"))
+        .matches("stage \\d+\\.0 task \\d+\\.0 \\(tid \\d+\\)");
+  }
+
   @Test void aJobFailingMidPublishLeavesTheServingBatchAndNothingOfItsOwn() throws IOException, SQLException {
     SparkParityTest.run(config("failing", "spark"), pg.url);
     ServingSnapshot before = ServingSnapshot.of(pg.url, "failing");
@@ -107,7 +130,14 @@ class SparkExactlyOnceTest {
     assertThat(after.sha256()).isEqualTo(before.sha256());
   }
 
+  private static final String ITEMKNN = "{ type: itemknn, neighbors: 10 }";
+  private static final String ALS = "{ type: als, factors: 8, iterations: 5 }";
+
   private static LarderConfig config(String job, String engine) throws IOException {
+    return config(job, engine, ITEMKNN);
+  }
+
+  private static LarderConfig config(String job, String engine, String model) throws IOException {
     Path file = dir.resolve(job + "-" + engine + ".yaml");
     Files.writeString(file, String.join("\n",
         "engine: " + engine,
@@ -115,7 +145,7 @@ class SparkExactlyOnceTest {
         "jobs:",
         "  " + job + ":",
         "    source: { file: events.csv }",
-        "    model: { type: itemknn, neighbors: 10 }",
+        "    model: " + model,
         "    top_n: 5",
         ""));
     return LarderConfig.load(file);
