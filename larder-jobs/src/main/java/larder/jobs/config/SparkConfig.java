@@ -48,6 +48,10 @@ public record SparkConfig(String master, String deployMode, String sparkHome, in
     return master.equals("local") || master.startsWith("local[");
   }
 
+  /** Setting names that carry a secret (an executor's LARDER_DB_PASSWORD, a token): never in {@code conf:}. */
+  private static final java.util.regex.Pattern SECRET =
+      java.util.regex.Pattern.compile("(?i)(password|secret|token|credential)");
+
   static SparkConfig parse(ConfigNode n) {
     SparkConfig d = DEFAULT;
     String master = n.string("master", d.master()).strip();
@@ -61,6 +65,11 @@ public record SparkConfig(String master, String deployMode, String sparkHome, in
       for (String k : c.keys()) {
         if (!k.startsWith("spark.")) {
           throw new ConfigException(c.key(k), null, "is not a Spark setting", "Spark settings start with 'spark.'");
+        }
+        if (SECRET.matcher(k).find()) {
+          // conf: goes on spark-submit's command line, which every user of the machine can read
+          throw new ConfigException(c.key(k), null, "would put a secret on spark-submit's command line",
+              "set it in spark-defaults.conf or the cluster's secrets (e.g. spark.kubernetes.executor.secretKeyRef.*)");
         }
         conf.put(k, c.string(k));
       }

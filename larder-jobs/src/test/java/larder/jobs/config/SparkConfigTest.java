@@ -69,6 +69,10 @@ class SparkConfigTest {
         "spark", "unknown key 'executors'");
     refused("spark: { conf: { executor.memory: 8g } }\njobs:\n  a: { source: { file: e.csv }, model: { type: popularity } }\n",
         "spark.conf.executor.memory", "start with 'spark.'");
+    refused("spark: { conf: { spark.executorEnv.LARDER_DB_PASSWORD: hunter2 } }\njobs:\n  a: { source: { file: e.csv }, model: { type: popularity } }\n",
+        "spark.conf.spark.executorEnv.LARDER_DB_PASSWORD", "command line");
+    assertThatThrownBy(() -> load("spark: { conf: { spark.executorEnv.LARDER_DB_PASSWORD: hunter2 } }\njobs:\n"
+        + "  a: { source: { file: e.csv }, model: { type: popularity } }\n")).hasMessageNotContaining("hunter2");
     refused("engine: flink\njobs:\n  a: { source: { file: e.csv }, model: { type: popularity } }\n", "engine", "local, spark");
     refused("spark: { master: \"local[2]\", deploy_mode: cluster }\njobs:\n  a: { source: { file: e.csv }, model: { type: popularity } }\n",
         "spark.deploy_mode", "client");
