@@ -51,6 +51,9 @@ public record SparkConfig(String master, String deployMode, String sparkHome, in
   /** Setting names that carry a secret (an executor's LARDER_DB_PASSWORD, a token): never in {@code conf:}. */
   private static final java.util.regex.Pattern SECRET =
       java.util.regex.Pattern.compile("(?i)(password|secret|token|credential)");
+  /** Kubernetes settings that name a secret held by the cluster, not the secret itself: allowed. */
+  private static final java.util.regex.Pattern SECRET_REFERENCE =
+      java.util.regex.Pattern.compile("spark\\.kubernetes\\.(driver|executor)\\.(secretKeyRef|secrets)\\..+");
 
   static SparkConfig parse(ConfigNode n) {
     SparkConfig d = DEFAULT;
@@ -66,7 +69,7 @@ public record SparkConfig(String master, String deployMode, String sparkHome, in
         if (!k.startsWith("spark.")) {
           throw new ConfigException(c.key(k), null, "is not a Spark setting", "Spark settings start with 'spark.'");
         }
-        if (SECRET.matcher(k).find()) {
+        if (SECRET.matcher(k).find() && !SECRET_REFERENCE.matcher(k).matches()) {
           // conf: goes on spark-submit's command line, which every user of the machine can read
           throw new ConfigException(c.key(k), null, "would put a secret on spark-submit's command line",
               "set it in spark-defaults.conf or the cluster's secrets (e.g. spark.kubernetes.executor.secretKeyRef.*)");

@@ -64,7 +64,7 @@ class SparkConfigTest {
   }
 
   @Test
-  void refusesUnknownKeysAndValues() {
+  void refusesUnknownKeysAndValues() throws Exception {
     refused("spark: { master: yarn, executors: 3 }\njobs:\n  a: { source: { file: e.csv }, model: { type: popularity } }\n",
         "spark", "unknown key 'executors'");
     refused("spark: { conf: { executor.memory: 8g } }\njobs:\n  a: { source: { file: e.csv }, model: { type: popularity } }\n",
@@ -73,6 +73,10 @@ class SparkConfigTest {
         "spark.conf.spark.executorEnv.LARDER_DB_PASSWORD", "command line");
     assertThatThrownBy(() -> load("spark: { conf: { spark.executorEnv.LARDER_DB_PASSWORD: hunter2 } }\njobs:\n"
         + "  a: { source: { file: e.csv }, model: { type: popularity } }\n")).hasMessageNotContaining("hunter2");
+    // a reference to a secret the cluster holds is not the secret
+    assertThat(load("spark: { conf: { spark.kubernetes.executor.secretKeyRef.LARDER_DB_PASSWORD: \"db:password\" } }\n"
+        + "jobs:\n  a: { source: { file: e.csv }, model: { type: popularity } }\n").spark().conf())
+        .containsKey("spark.kubernetes.executor.secretKeyRef.LARDER_DB_PASSWORD");
     refused("engine: flink\njobs:\n  a: { source: { file: e.csv }, model: { type: popularity } }\n", "engine", "local, spark");
     refused("spark: { master: \"local[2]\", deploy_mode: cluster }\njobs:\n  a: { source: { file: e.csv }, model: { type: popularity } }\n",
         "spark.deploy_mode", "client");
