@@ -15,7 +15,9 @@ class KChooserTest {
   @Property(tries = 6)
   void picksThePlantedKOnCleanData(@ForAll @IntRange(min = 2, max = 7) int k,
       @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
-    Blobs b = Blobs.of(400 * k, 3, k, 12, 1, seed);
+    // centres at least 20 standard deviations apart: at 12, one seed in a few hundred put two of seven blobs close
+    // enough that the silhouette preferred six, which is a fair reading of such data, not a planted-k failure
+    Blobs b = Blobs.of(400 * k, 3, k, 20, 1, seed);
     KChooser.Choice c = KChooser.auto(b.points(), b.n(), 3, 2, 9, KMeansParams.defaults(2).withSeed(seed), 1_000);
     assertThat(c.chosenK()).isEqualTo(k);
     assertThat(c.rows()).extracting(KChooser.Row::k).containsExactly(2, 3, 4, 5, 6, 7, 8, 9);
