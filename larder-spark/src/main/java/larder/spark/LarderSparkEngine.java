@@ -174,12 +174,24 @@ final class LarderSparkEngine implements SparkEngine {
           item, mask, names, job.topN(), job.excludeSeen())).collect();
       long rows = 0;
       for (PartLoader.Loaded p : parts) rows += p.rows();
-      progress.note("score", String.format("%,d parts loaded by %d writers, %d found loaded by an earlier attempt",
-          parts.size(), writers, parts.stream().filter(PartLoader.Loaded::skipped).count()));
+      progress.note("score", String.format("%,d parts loaded by %d writers, %d found loaded by an earlier attempt; %s",
+          parts.size(), writers, parts.stream().filter(PartLoader.Loaded::skipped).count(), partRates(parts)));
       return rows;
     } finally {
       names.destroy();
     }
+  }
+
+  /**
+   * The users each part scored and loaded per second of its task (min, median, max over the parts this run
+   * loaded): what one task slot does, so what more executors would do (parts run side by side, one per slot).
+   */
+  static String partRates(List<PartLoader.Loaded> parts) {
+    double[] rates = parts.stream().filter(p -> !p.skipped() && p.nanos() > 0)
+        .mapToDouble(p -> p.lists() / (p.nanos() / 1e9)).sorted().toArray();
+    if (rates.length == 0) return "no part loaded by this run";
+    return String.format("per part %,.0f / %,.0f / %,.0f users/s (min / median / max)", rates[0],
+        rates[rates.length / 2], rates[rates.length - 1]);
   }
 
   /**

@@ -35,8 +35,11 @@ final class PartLoader implements FlatMapFunction<Iterator<UserBlock>, PartLoade
     void loaded(int part, int attemptNumber, PartWriter.Result result);
   }
 
-  /** What became of one part: loaded by this task, or found loaded by an earlier attempt (its counts). */
-  record Loaded(int part, boolean skipped, long rows, long lists) implements Serializable {}
+  /**
+   * What became of one part: loaded by this task, or found loaded by an earlier attempt (its counts); nanos is the
+   * time this task spent on it (scoring and loading), so the driver can report per-part rates.
+   */
+  record Loaded(int part, boolean skipped, long rows, long lists, long nanos) implements Serializable {}
 
   private final String job;
   private final String db;
@@ -67,11 +70,12 @@ final class PartLoader implements FlatMapFunction<Iterator<UserBlock>, PartLoade
     List<Loaded> out = new ArrayList<>();
     while (blocks.hasNext()) {
       UserBlock block = blocks.next();
+      long start = System.nanoTime();
       PartWriter.Result r = PartWriter.load(db, batchId, RowTable.RECOMMENDATIONS, block.part(), attempt,
           rows -> load(block, rows));
       AfterPart hook = afterPart;
       if (hook != null) hook.loaded(block.part(), task.attemptNumber(), r);
-      out.add(new Loaded(block.part(), r.alreadyLoaded(), r.rows(), r.keys()));
+      out.add(new Loaded(block.part(), r.alreadyLoaded(), r.rows(), r.keys(), System.nanoTime() - start));
     }
     return out.iterator();
   }
