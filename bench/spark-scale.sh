@@ -9,6 +9,7 @@
 # master); then the row and distinct (user, rank) counts of each published table.
 #   bench/spark-scale.sh [users=1000000] [items=50000] [interactions=50000000]
 # Environment: RANK (32), ITERS (5), PARTS (8: ALS blocks and scoring parts), RUNS (plain spark parquet local),
+#   SKIP_BUILD (set: use the classes already built), MASTER (the spark and parquet runs' master, default local[2,3] and local[2]),
 #   BENCH_OUT (/tmp/larder-bench; the data is kept there between runs), XMX (12g).
 set -euo pipefail
 export PGOPTIONS="-c client_min_messages=warning"
@@ -22,9 +23,11 @@ exec > >(tee "$log") 2>&1
 echo "# $(date -Is) $(uname -n) cores=$(nproc) users=$users items=$items interactions=$interactions rank=$rank iters=$iters parts=$parts"
 command -v /usr/bin/time >/dev/null || (apt-get update -qq && apt-get install -y -qq time) >/dev/null
 
-(cd "$root" && mvn -B -q -o install -DskipTests -pl larder-spark -am \
-  && mvn -B -q -o -pl larder-spark test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/spark-cp.txt")
-cp="$root/larder-spark/target/test-classes:$root/larder-spark/target/classes:$(cat "$out/spark-cp.txt")"
+[ -n "${SKIP_BUILD:-}" ] || (cd "$root" && mvn -B -q -o package -DskipTests -pl larder-spark -am \
+  dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$out/spark-cp.txt")
+# Larder's own modules from this checkout's classes, not from ~/.m2 (another checkout may install there meanwhile)
+cp="$root/larder-spark/target/test-classes:$root/larder-spark/target/classes:$(tr ':' '\n' <"$out/spark-cp.txt" \
+  | sed -E "s#^.*/org/larder/(larder-[a-z]+)/[^/]+/[^/]+\.jar\$#$root/\1/target/classes#" | paste -sd:)"
 opens=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
   --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
@@ -40,9 +43,9 @@ csv="$data/events.csv"; parquet="$data/events.parquet"
 [ -d "$parquet" ] || jvm larder.spark.bench.PlainSparkPath parquet "$csv" "$parquet" | grep -E '^(PHASE|TIME)'
 echo "# data: $(($(wc -l <"$csv") - 1)) rows, csv $(du -sh "$csv" | cut -f1), parquet $(du -sh "$parquet" | cut -f1)"
 
-schema=spark_scale
+schema=spark_scale_$users  # one schema per data size: a smaller run must not meet the larger one's shrink check
 psql_() { psql -h 127.0.0.1 -U postgres -d test -q "$@"; }
-psql_ -c "DROP SCHEMA IF EXISTS $schema CASCADE" -c "CREATE SCHEMA $schema"
+psql_ -c "CREATE SCHEMA IF NOT EXISTS $schema"  # kept between runs: each run replaces its own job's batch
 url="jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=$schema"
 config() { # name engine master source
   cat >"$data/$1.yaml" <<EOF
@@ -60,7 +63,7 @@ csv_source="{ file: $csv, columns: { user: user, item: item, weight: count } }"
 parquet_source="{ parquet: $parquet, columns: { user: user, item: item, weight: count } }"
 larder_counts() { # job
   psql_ -At -F' ' -c "SELECT count(*), count(DISTINCT (user_id, rank)) FROM $schema.larder_rec_rows r
-    JOIN $schema.larder_batches b USING (batch_id) WHERE b.job = '$1' AND b.status = 'published'" \
+    JOIN $schema.larder_batch b USING (batch_id) WHERE b.job = '$1' AND b.status = 'published'" \
     | awk -v j="$1" '{ printf "ROWS %s: %\047d rows, %\047d distinct (user, rank), %\047d duplicates\n", j, $1, $2, $1 - $2 }'
 }
 for run in $runs; do
@@ -71,11 +74,11 @@ for run in $runs; do
       jvm larder.spark.bench.PlainSparkPath als "$csv" "$url" "$schema.plain_recs" "$rank" "$iters" "$parts" "$reg" \
         --fail-after-commit 1 | grep -E '^(PHASE|ROWS|TIME)|Exception' ;;
     spark)
-      config spark spark "local[2,3]" "$csv_source"
+      config spark spark "${MASTER:-local[2,3]}" "$csv_source"
       jvm larder.spark.FailOnceAfterCommit 1 run "$data/spark.yaml" --db "$url" 2>&1 | grep -vE '^\s*$|WARN|^\s+at ' | tail -40
       larder_counts spark ;;
     parquet)
-      config parquet spark "local[2]" "$parquet_source"
+      config parquet spark "${MASTER:-local[2]}" "$parquet_source"
       jvm larder.spark.SparkMain run "$data/parquet.yaml" --db "$url" 2>&1 | grep -vE '^\s*$|WARN|^\s+at ' | tail -40
       larder_counts parquet ;;
     local)
