@@ -43,7 +43,9 @@ final class ConsoleProgress implements Progress {
     }
     double secs = (now - start) / 1e9;
     String of = total > 0 ? String.format(Locale.ROOT, "/%,d (%.0f%%)", total, 100.0 * done / total) : "";
-    String rate = secs >= 0.1 ? String.format(Locale.ROOT, "  %,.0f %s/s", done / secs, unit) : "";
+    // slow steps (ALS iterations of a large run) keep two decimals rather than showing "0 iterations/s"
+    double perSec = done / secs;
+    String rate = secs < 0.1 ? "" : String.format(Locale.ROOT, perSec >= 10 ? "  %,.0f %s/s" : "  %.2f %s/s", perSec, unit);
     out.printf(Locale.ROOT, "  %-8s %,d%s %s  %.1f s%s%n", phase, done, of, unit, secs, rate);
   }
 

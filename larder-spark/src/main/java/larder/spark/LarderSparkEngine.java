@@ -21,6 +21,9 @@ import larder.publish.BatchLoader;
 import larder.store.Dialect;
 import larder.store.RowTable;
 import larder.store.StoreLocation;
+import larder.train.eval.Metrics;
+import larder.train.eval.MetricsAccumulator;
+import larder.train.recommend.Recommender;
 import larder.train.recommend.TrainedModel;
 import larder.train.recommend.als.Als;
 import larder.train.recommend.als.AlsModel;
@@ -86,73 +89,139 @@ final class LarderSparkEngine implements SparkEngine {
 
   private SparkSegments segments() {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    return new SparkSegments(jsc, config.partitions() > 0 ? config.partitions() : 2 * jsc.defaultParallelism());
+    return new SparkSegments(jsc, configuredPartitions(jsc));
   }
 
   @Override public Scored scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed,
       BatchLoader batch, Progress progress) {
     long start = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int partitions = config.partitions() > 0 ? config.partitions() : 2 * jsc.defaultParallelism();
+    int partitions = partitions(jsc, data, progress);
     StoreLocation store = batch.storeLocation();
     boolean fromExecutors = store.kind() == Dialect.Kind.POSTGRES;
     List<Runnable> cleanup = new ArrayList<>();
     Broadcast<BitSet> mask = jsc.broadcast(allowed);
     cleanup.add(mask::destroy);
     try {
-      TrainedModel itemModel;
       long trainStart = System.nanoTime();
-      long trainNanos;
-      IdMap userNames = fromExecutors ? data.users() : null; // executors that load lists must name their users
-      JavaRDD<UserBlock> users;
-      ItemSide side;
-      if (job.model() instanceof Als als) {
-        AlsParams p = als.alsParams();
-        JavaRDD<UserBlock> blocks = users(jsc, data.byUser(), partitions, userNames, cleanup);
-        MllibAls.Settings settings = MllibAls.Settings.of(p, data.userCount(), data.itemCount(), data.size(),
-            partitions);
-        progress.note("als", String.format("MLlib ALS: rank %d, maxIter %d, regParam %.4g, alpha %s, seed %d, %d blocks",
-            settings.rank(), settings.maxIter(), settings.regParam(), settings.alpha(), settings.seed(),
-            settings.blocks()));
-        MllibAls.Factors factors = MllibAls.fit(spark, blocks, settings, p, data.itemCount(), partitions);
-        cleanup.add(() -> factors.users().unpersist(false));
-        // Similar items on the driver, from the item factors, as locally (no user side needed there).
-        itemModel = AlsModel.of(0, data.itemCount(), p.factors(), new float[0], factors.items());
-        // each block with its users' factors, zipped before loadOnExecutors may coalesce the partitions
-        users = blocks.zipPartitions(factors.users(), new AlsFactors(p.factors(), partitions));
-        side = ItemSide.als(factors.items(), p.factors());
-      } else if (job.model() instanceof Popularity p) {
-        itemModel = null;
-        users = users(jsc, data.byUser(), partitions, userNames, cleanup);
-        side = ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count()));
-      } else if (job.model() instanceof Ease ease) {
-        // EASE: XᵀX and its inverse on the driver (the config caps the items), B broadcast.
-        Ease.Model m = ease.fit(data, progress);
-        itemModel = m;
-        users = users(jsc, m.history(), partitions, userNames, cleanup);
-        side = ItemSide.ease(m.weights());
-      } else {
-        // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
-        ItemKnn.Model knn = ((ItemKnn) job.model()).fit(data, progress);
-        itemModel = knn;
-        users = users(jsc, knn.history(), partitions, userNames, cleanup);
-        side = ItemSide.neighbours(knn.neighbours());
-      }
-      trainNanos = System.nanoTime() - trainStart;
-      Broadcast<ItemSide> item = jsc.broadcast(side);
+      // executors that load lists must name their users
+      Trained trained = train(jsc, job.model(), data, partitions, fromExecutors ? data.users() : null, cleanup, progress);
+      long trainNanos = System.nanoTime() - trainStart;
+      Broadcast<ItemSide> item = jsc.broadcast(trained.side());
       cleanup.add(item::destroy);
       long rows = fromExecutors
-          ? loadOnExecutors(jsc, job, data, batch, store, users, partitions, item, mask, progress)
-          : streamToDriver(data, batch, users.mapPartitions(new PartitionScorer(item, mask, job.topN(),
+          ? loadOnExecutors(jsc, job, data, batch, store, trained.users(), partitions, item, mask, progress)
+          : streamToDriver(data, batch, trained.users().mapPartitions(new PartitionScorer(item, mask, job.topN(),
               job.excludeSeen())), progress, cleanup);
       progress.update("score", data.userCount(), data.userCount(), "users");
-      return new Scored(new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start), itemModel,
-          trainNanos);
+      return new Scored(new TopNScoring.ScoringSummary(data.userCount(), rows, System.nanoTime() - start),
+          trained.itemModel(), trainNanos);
     } catch (Exception e) { // Spark throws SparkException (checked in Java terms) when a task failed for good
       throw larderCause(e);
     } finally {
       for (int k = cleanup.size() - 1; k >= 0; k--) cleanup.get(k).run();
     }
+  }
+
+  @Override public Metrics evaluate(Recommender model, Interactions train, Interactions test, int k,
+      Progress progress) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int partitions = partitions(jsc, train, progress);
+    List<Runnable> cleanup = new ArrayList<>();
+    try {
+      Trained trained = train(jsc, model, train, partitions, null, cleanup, progress);
+      Broadcast<ItemSide> item = jsc.broadcast(trained.side());
+      cleanup.add(item::destroy);
+      JavaRDD<UserBlock> held = users(jsc, test.byUser(), partitions, null, cleanup);
+      return trained.users().zipPartitions(held, new PartitionEvaluator(item, k))
+          .reduce(MetricsAccumulator::merge)
+          .finish();
+    } catch (Exception e) {
+      throw larderCause(e);
+    } finally {
+      for (int j = cleanup.size() - 1; j >= 0; j--) cleanup.get(j).run();
+    }
+  }
+
+  private int configuredPartitions(JavaSparkContext jsc) {
+    return config.partitions() > 0 ? config.partitions() : 2 * jsc.defaultParallelism();
+  }
+
+  /**
+   * The partitions (user blocks, ALS blocks, parts) for {@code data}: the configured count, raised on a cluster
+   * until each block fits in a task (see {@link #blocksFor}).
+   */
+  private int partitions(JavaSparkContext jsc, Interactions data, Progress progress) {
+    int configured = configuredPartitions(jsc);
+    if (jsc.isLocal()) return configured; // tasks stay in this JVM: no message size limit
+    int needed = blocksFor(data.size(), data.userCount());
+    if (needed <= configured) return configured;
+    progress.note("spark", String.format("%,d partitions instead of %,d, so that no task carries more than %d MiB of"
+        + " interactions (set spark.partitions to at least %,d to silence this)", needed, configured,
+        MAX_BLOCK_BYTES >> 20, needed));
+    return needed;
+  }
+
+  /**
+   * The most bytes of interactions one block may carry. A block travels inside its task, and a cluster refuses a
+   * task above {@code spark.rpc.message.maxSize} (128 MiB by default) with an error that names no setting of
+   * Larder's; half of that leaves room for the rest of the task.
+   */
+  static final long MAX_BLOCK_BYTES = 64L << 20;
+
+  /**
+   * The fewest blocks that keep each under {@link #MAX_BLOCK_BYTES}, for {@code interactions} stored pairs
+   * (8 bytes each: item and value) of {@code users} users (about 48 bytes each with the name a part loader
+   * writes).
+   */
+  static int blocksFor(long interactions, int users) {
+    long bytes = 8 * interactions + 48L * users;
+    return (int) Math.min(Integer.MAX_VALUE, (bytes + MAX_BLOCK_BYTES - 1) / MAX_BLOCK_BYTES);
+  }
+
+  /**
+   * A trained model as the executors score it: the users in their blocks (ALS: each with its users' factors),
+   * the item side to broadcast, and the model's item side on the driver for similar items (null for popularity).
+   */
+  private record Trained(JavaRDD<UserBlock> users, ItemSide side, TrainedModel itemModel) {}
+
+  /**
+   * Trains {@code model} on {@code data}: ALS with MLlib on the executors; popularity counted with Spark SQL;
+   * item-kNN's neighbours and EASE's weights on the driver, where the interactions are.
+   *
+   * @param userNames the users' external ids for blocks whose lists executors load, or null
+   */
+  private Trained train(JavaSparkContext jsc, Recommender model, Interactions data, int partitions, IdMap userNames,
+      List<Runnable> cleanup, Progress progress) {
+    if (model instanceof Als als) {
+      AlsParams p = als.alsParams();
+      JavaRDD<UserBlock> blocks = users(jsc, data.byUser(), partitions, userNames, cleanup);
+      MllibAls.Settings settings = MllibAls.Settings.of(p, data.userCount(), data.itemCount(), data.size(),
+          partitions);
+      progress.note("als", String.format("MLlib ALS: rank %d, maxIter %d, regParam %.4g, alpha %s, seed %d, %d blocks",
+          settings.rank(), settings.maxIter(), settings.regParam(), settings.alpha(), settings.seed(),
+          settings.blocks()));
+      MllibAls.Factors factors = MllibAls.fit(spark, blocks, settings, p, data.itemCount(), partitions);
+      cleanup.add(() -> factors.users().unpersist(false));
+      // each block with its users' factors, zipped before loadOnExecutors may coalesce the partitions
+      return new Trained(blocks.zipPartitions(factors.users(), new AlsFactors(p.factors(), partitions)),
+          ItemSide.als(factors.items(), p.factors()),
+          // similar items on the driver, from the item factors, as locally (no user side needed there)
+          AlsModel.of(0, data.itemCount(), p.factors(), new float[0], factors.items()));
+    }
+    if (model instanceof Popularity p) {
+      JavaRDD<UserBlock> users = users(jsc, data.byUser(), partitions, userNames, cleanup);
+      return new Trained(users, ItemSide.popularity(popularity(users, data.itemCount(), p.parameters().count())), null);
+    }
+    if (model instanceof Ease ease) {
+      // EASE: XᵀX and its inverse on the driver (the config caps the items), B broadcast.
+      Ease.Model m = ease.fit(data, progress);
+      return new Trained(users(jsc, m.history(), partitions, userNames, cleanup), ItemSide.ease(m.weights()), m);
+    }
+    // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
+    ItemKnn.Model knn = ((ItemKnn) model).fit(data, progress);
+    return new Trained(users(jsc, knn.history(), partitions, userNames, cleanup), ItemSide.neighbours(knn.neighbours()),
+        knn);
   }
 
   /**
@@ -183,15 +252,22 @@ final class LarderSparkEngine implements SparkEngine {
   }
 
   /**
-   * The users each part scored and loaded per second of its task (min, median, max over the parts this run
-   * loaded): what one task slot does, so what more executors would do (parts run side by side, one per slot).
+   * The users each part scored and loaded per second of its task, and per second of its thread's CPU time (min,
+   * median, max over the parts this run loaded): what one task slot does, so what more executors would do (parts
+   * run side by side, one per slot); the CPU figure holds even when the machine is shared.
    */
   static String partRates(List<PartLoader.Loaded> parts) {
-    double[] rates = parts.stream().filter(p -> !p.skipped() && p.nanos() > 0)
-        .mapToDouble(p -> p.lists() / (p.nanos() / 1e9)).sorted().toArray();
-    if (rates.length == 0) return "no part loaded by this run";
-    return String.format("per part %,.0f / %,.0f / %,.0f users/s (min / median / max)", rates[0],
-        rates[rates.length / 2], rates[rates.length - 1]);
+    List<PartLoader.Loaded> loaded = parts.stream().filter(p -> !p.skipped() && p.nanos() > 0).toList();
+    if (loaded.isEmpty()) return "no part loaded by this run";
+    return "per part " + spread(loaded.stream().mapToDouble(p -> p.lists() / (p.nanos() / 1e9)))
+        + " users/s of task time, " + spread(loaded.stream().filter(p -> p.cpuNanos() > 0)
+        .mapToDouble(p -> p.lists() / (p.cpuNanos() / 1e9))) + " users/s of CPU time (min / median / max)";
+  }
+
+  private static String spread(java.util.stream.DoubleStream values) {
+    double[] v = values.sorted().toArray();
+    if (v.length == 0) return "-";
+    return String.format("%,.0f / %,.0f / %,.0f", v[0], v[v.length / 2], v[v.length - 1]);
   }
 
   /**

@@ -1,6 +1,8 @@
 package larder.spark;
 
 import java.io.Serializable;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Iterator;
@@ -24,6 +26,7 @@ import org.apache.spark.broadcast.Broadcast;
  */
 final class PartLoader implements FlatMapFunction<Iterator<UserBlock>, PartLoader.Loaded> {
   private static final long serialVersionUID = 1L;
+  private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
   /**
    * Called in the task after each part's load, with the task's attempt number: where the tests make a task fail
@@ -37,9 +40,11 @@ final class PartLoader implements FlatMapFunction<Iterator<UserBlock>, PartLoade
 
   /**
    * What became of one part: loaded by this task, or found loaded by an earlier attempt (its counts); nanos is the
-   * time this task spent on it (scoring and loading), so the driver can report per-part rates.
+   * time this task spent on it (scoring and loading) and cpuNanos the CPU time of its thread meanwhile (what one
+   * task slot with a core of its own would take, whatever else shares the machine), so the driver can report
+   * per-part rates.
    */
-  record Loaded(int part, boolean skipped, long rows, long lists, long nanos) implements Serializable {}
+  record Loaded(int part, boolean skipped, long rows, long lists, long nanos, long cpuNanos) implements Serializable {}
 
   private final String job;
   private final String db;
@@ -71,11 +76,13 @@ final class PartLoader implements FlatMapFunction<Iterator<UserBlock>, PartLoade
     while (blocks.hasNext()) {
       UserBlock block = blocks.next();
       long start = System.nanoTime();
+      long cpuStart = CPU.getCurrentThreadCpuTime();
       PartWriter.Result r = PartWriter.load(db, batchId, RowTable.RECOMMENDATIONS, block.part(), attempt,
           rows -> load(block, rows));
       AfterPart hook = afterPart;
       if (hook != null) hook.loaded(block.part(), task.attemptNumber(), r);
-      out.add(new Loaded(block.part(), r.alreadyLoaded(), r.rows(), r.keys(), System.nanoTime() - start));
+      out.add(new Loaded(block.part(), r.alreadyLoaded(), r.rows(), r.keys(), System.nanoTime() - start,
+          CPU.getCurrentThreadCpuTime() - cpuStart));
     }
     return out.iterator();
   }

@@ -35,6 +35,17 @@ class UserBlockTest {
     for (int u = 0; u < users; u++) assertThat(seen[u]).as("user %d", u).isEqualTo(1);
   }
 
+  @Property(tries = 300)
+  void aClusterGetsEnoughBlocksThatNoneOutgrowsItsTask(@ForAll @IntRange(min = 0, max = 2_000_000_000) int interactions,
+      @ForAll @IntRange(min = 0, max = 200_000_000) int users) {
+    int blocks = LarderSparkEngine.blocksFor(interactions, users);
+    long bytes = 8L * interactions + 48L * users;
+    assertThat((long) blocks * LarderSparkEngine.MAX_BLOCK_BYTES).isGreaterThanOrEqualTo(bytes); // enough
+    assertThat((long) Math.max(0, blocks - 1) * LarderSparkEngine.MAX_BLOCK_BYTES).isLessThan(Math.max(1, bytes)); // no more
+    // half a billion interactions of ten million users: about 4.5 GB of blocks, 67 of at most 64 MiB
+    assertThat(LarderSparkEngine.blocksFor(500_000_000L, 10_000_000)).isEqualTo(67);
+  }
+
   /** Rows of 0 to 5 distinct increasing items. */
   private static SparseMatrix random(int rows, int columns, long seed) {
     Random r = new Random(seed);

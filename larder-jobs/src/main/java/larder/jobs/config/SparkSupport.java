@@ -12,7 +12,7 @@ import larder.train.recommend.popularity.Popularity;
  * What the Spark engine runs so far, checked when the config is read, so a job it cannot run fails before
  * anything starts rather than halfway: recommendations jobs with {@code model: popularity} (without
  * {@code half_life}), {@code model: itemknn}, {@code model: als} or {@code model: ease} (similar items too), reading a file, a query or Parquet, with item
- * filters, seen items left out and the global fallback list.
+ * filters, seen items left out, the global fallback list and offline evaluation with its quality gate.
  */
 public final class SparkSupport {
   /**
@@ -22,7 +22,8 @@ public final class SparkSupport {
   public static final int EASE_MAX_ITEMS = 20_000;
 
   static final String SUPPORTED = "recommendations jobs with model popularity (no half_life), itemknn, als or ease"
-      + " (max_items <= " + EASE_MAX_ITEMS + "), from a file, a query or Parquet, with filters and the global fallback;"
+      + " (max_items <= " + EASE_MAX_ITEMS + "), from a file, a query or Parquet, with filters, the global fallback"
+      + " and evaluate (with its gate);"
       + " segments jobs on transactions";
 
   private SparkSupport() {}
@@ -46,7 +47,6 @@ public final class SparkSupport {
         throw unsupported(at + ".engine", "a " + job.kind() + " job");
       }
       checkModel(at + ".model", r.model());
-      if (r.evaluation() != null) throw unsupported(at + ".evaluate", "offline evaluation");
       if (r.segmentFallback() != null) throw unsupported(at + ".segment_fallback", "segment fallback");
       if (r.fallbackHalfLife() != null) throw unsupported(at + ".fallback_half_life", "a decaying fallback");
       if (cfg.store() != null) checkStore(cfg.store(), cfg.spark().master());

@@ -92,7 +92,7 @@ final class RecommendationsRunner {
       BitSet allowed = filter.apply(data.items(), message -> listener.step(job.name(), message));
 
       if (job.evaluation() != null) {
-        Evaluated evaluated = evaluate(job, extracted, data);
+        Evaluated evaluated = evaluate(job, extracted, data, spark);
         report.metrics(evaluated.metrics());
         batch.setMetrics(BatchMetrics.of(evaluated.metrics())); // kept with the batch even if a later step fails
         // Refused before the full training: a model that falls short is not worth its training and scoring time.
@@ -179,8 +179,11 @@ final class RecommendationsRunner {
   /** The evaluation as stored with the batch, and the gate's verdict (null without a gate). */
   private record Evaluated(Map<String, Object> metrics, QualityGate.Verdict gate) {}
 
-  /** @param data the extracted interactions with their times, when the source has them */
-  private Evaluated evaluate(RecommendationsJob job, ExtractResult extracted, Interactions data) {
+  /**
+   * @param data the extracted interactions with their times, when the source has them
+   * @param spark trains and scores on Spark when not null (the split is made here, on the driver, as locally)
+   */
+  private Evaluated evaluate(RecommendationsJob job, ExtractResult extracted, Interactions data, SparkEngine spark) {
     RecommendationsJob.EvaluationConfig ev = job.evaluation();
     Holdout.Split split;
     if (ev.split() == RecommendationsJob.EvaluationConfig.Split.TIME) {
@@ -192,8 +195,17 @@ final class RecommendationsRunner {
           ev.holdout() * 100));
       split = Holdout.perUser(data, ev.holdout(), ev.seed());
     }
-    Metrics model = Evaluation.evaluate(job.model().fit(split.train(), Progress.NONE), split.train(), split.test(), ev.k(), job.threads());
-    Metrics baseline = Evaluation.evaluate(new Popularity().fit(split.train(), Progress.NONE), split.train(), split.test(), ev.k(), job.threads());
+    Metrics model;
+    Metrics baseline;
+    if (spark != null) {
+      model = spark.evaluate(job.model(), split.train(), split.test(), ev.k(), progress);
+      baseline = spark.evaluate(new Popularity(), split.train(), split.test(), ev.k(), progress);
+    } else {
+      model = Evaluation.evaluate(job.model().fit(split.train(), Progress.NONE), split.train(), split.test(), ev.k(),
+          job.threads());
+      baseline = Evaluation.evaluate(new Popularity().fit(split.train(), Progress.NONE), split.train(), split.test(),
+          ev.k(), job.threads());
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put(BatchMetrics.K, ev.k());
     out.put("holdout", ev.holdout());

@@ -12,6 +12,9 @@ import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.SegmentsJob;
 import larder.jobs.config.SparkConfig;
 import larder.publish.BatchLoader;
+import larder.train.eval.Evaluation;
+import larder.train.eval.Metrics;
+import larder.train.recommend.Recommender;
 import larder.train.recommend.TrainedModel;
 import larder.train.score.TopNScoring;
 import larder.train.segment.Previous;
@@ -41,6 +44,16 @@ public interface SparkEngine extends AutoCloseable {
    */
   Scored scoreUsers(RecommendationsJob job, Interactions data, BitSet allowed, BatchLoader batch,
       Progress progress);
+
+  /**
+   * {@code model} evaluated as {@link Evaluation#evaluate} evaluates it locally, on Spark: trained on {@code train}
+   * as {@link #scoreUsers} trains, then every user with held-out items scored in the partitions (training items
+   * left out, no filter), each partition summing its users' metrics; the sums merge exactly, so models whose lists
+   * are the local engine's (popularity, item-kNN, EASE) get the local metrics to the last bit.
+   *
+   * @param test the held-out interactions: the same users and items as {@code train}
+   */
+  Metrics evaluate(Recommender model, Interactions train, Interactions test, int k, Progress progress);
 
   /**
    * RFM features of every customer of {@code t} as {@link RfmFeatures#compute} gives them, each customer's

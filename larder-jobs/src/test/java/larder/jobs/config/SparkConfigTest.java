@@ -102,13 +102,21 @@ class SparkConfigTest {
   }
 
   @Test
+  void evaluationAndItsGateRunOnSpark() throws Exception {
+    LarderConfig cfg = load("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: als }\n"
+        + "    evaluate: { holdout: 0.2, gate: { min_lift: 1.1 } }\n");
+    assertThat(((RecommendationsJob) cfg.jobs().get("r")).evaluation().gate()).isNotNull();
+  }
+
+  @Test
   void refusesEaseAboveWhatOneExecutorHoldsAndWhatTheEngineDoesNotRunYet() {
     refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: ease, max_items: 50000 }\n",
         "jobs.r.model.max_items", String.valueOf(SparkSupport.EASE_MAX_ITEMS));
     refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv, columns: { timestamp: ts } }\n    model: { type: popularity, half_life: 30d }\n",
         "jobs.r.model.half_life", "decay");
-    refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: popularity }\n    evaluate: { holdout: 0.2 }\n",
-        "jobs.r.evaluate", "evaluation", "does not run", "popularity", "itemknn", "als", "ease", "engine: local");
+    refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: popularity }\n    segment_fallback: s\n"
+        + "  s:\n    type: segments\n    source: { file: tx.csv }\n",
+        "jobs.r.segment_fallback", "does not run", "popularity", "itemknn", "als", "ease", "evaluate", "engine: local");
     refused("engine: spark\njobs:\n  s:\n    type: segments\n    source: { file: f.csv, columns: { customer: id, features: [a, b] } }\n",
         "jobs.s.source", "feature table");
     refused("engine: spark\njobs:\n  p:\n    type: import\n    kind: recommendations\n"

@@ -20,10 +20,19 @@ public final class Evaluation {
    * @param test the held-out part, same users and items as {@code train}
    */
   public static Metrics evaluate(TrainedModel model, Interactions train, Interactions test, int k, int threads) {
+    return accumulate(model, train.byUser(), test.byUser(), k, threads).finish();
+  }
+
+  /**
+   * {@link #evaluate}'s sums, before averaging: users with a row in {@code held} scored against {@code model}
+   * (whose user r is row r of both matrices), their {@code seen} items left out. Accumulators of disjoint users
+   * {@link MetricsAccumulator#merge merge} into the metrics of all of them, so a part of the users (a Spark
+   * partition's) can be evaluated where it is.
+   */
+  public static MetricsAccumulator accumulate(TrainedModel model, SparseMatrix seen, SparseMatrix held, int k,
+      int threads) {
     if (k < 1) throw new ConfigException("eval.k", k, "must be >= 1");
     if (threads < 1) throw new ConfigException("eval.threads", threads, "must be >= 1");
-    SparseMatrix seen = train.byUser();
-    SparseMatrix held = test.byUser();
     if (seen.rows() != held.rows() || seen.columns() != held.columns()
         || model.userCount() != seen.rows() || model.itemCount() != seen.columns()) {
       throw new IllegalArgumentException("model " + model.userCount() + "x" + model.itemCount() + ", train "
@@ -35,10 +44,11 @@ public final class Evaluation {
     int[] users = new int[count];
     for (int u = 0, at = 0; u < held.rows(); u++) if (held.rowLength(u) > 0) users[at++] = u;
     MetricsAccumulator acc = new MetricsAccumulator(k, seen.columns());
+    acc.countUsers(count);
     int[] cols = held.cols();
     TopNScoring.scoreUsers(model, seen, users, k, null, threads,
         (user, items, scores, n) -> acc.add(items, n, cols, held.rowStart(user), held.rowEnd(user)),
         Progress.NONE);
-    return acc.finish(count);
+    return acc;
   }
 }

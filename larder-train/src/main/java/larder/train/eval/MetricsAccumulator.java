@@ -1,5 +1,6 @@
 package larder.train.eval;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.BitSet;
 
@@ -10,9 +11,12 @@ import java.util.BitSet;
  * <p>Scoring threads hand lists over in no fixed order, and floating-point sums depend on order; the
  * sums are kept in 128-bit fixed point instead (each per-user figure, at most 1, rounded to a multiple
  * of 2^-60), whose additions are exact. So the same data gives the same metrics to the last bit on every
- * run, and a quality gate judges the same figures each time.
+ * run, and a quality gate judges the same figures each time. For the same reason accumulators of disjoint sets of
+ * users {@link #merge} exactly, so the users may be evaluated in parts (on Spark, one part per partition) and
+ * give the metrics of one pass over all of them.
  */
-final class MetricsAccumulator {
+public final class MetricsAccumulator implements Serializable {
+  private static final long serialVersionUID = 1L;
   private final int k;
   private final int items;
   private final double[] discount;
@@ -22,6 +26,7 @@ final class MetricsAccumulator {
   private final ExactSum ndcg = new ExactSum();
   private final ExactSum map = new ExactSum();
   private long hitUsers;
+  private long users;
 
   MetricsAccumulator(int k, int items) {
     this.k = k;
@@ -63,6 +68,37 @@ final class MetricsAccumulator {
     }
   }
 
+  /** Counts {@code n} more evaluated users, those with a list and those without (all misses). */
+  synchronized void countUsers(long n) {
+    users += n;
+  }
+
+  /**
+   * Adds the sums of {@code other}, an accumulator of other users with the same k and items; the result is
+   * exactly what one accumulator of both sets of users would hold. Returns this.
+   */
+  public synchronized MetricsAccumulator merge(MetricsAccumulator other) {
+    if (other.k != k || other.items != items) {
+      throw new IllegalArgumentException("cannot merge metrics at k=" + other.k + " over " + other.items
+          + " items into k=" + k + " over " + items);
+    }
+    synchronized (other) {
+      recommended.or(other.recommended);
+      precision.add(other.precision);
+      recall.add(other.recall);
+      ndcg.add(other.ndcg);
+      map.add(other.map);
+      hitUsers += other.hitUsers;
+      users += other.users;
+    }
+    return this;
+  }
+
+  /** The averages over the counted users (see {@link #countUsers}). */
+  public synchronized Metrics finish() {
+    return finish(users);
+  }
+
   /** The averages over {@code users} users (those without a list count as all misses). */
   synchronized Metrics finish(long users) {
     if (users == 0) return new Metrics(k, 0, 0, 0, 0, 0, 0, 0);
@@ -72,7 +108,8 @@ final class MetricsAccumulator {
   }
 
   /** A sum of figures in [0, 1], the same whatever order they come in (each rounded to 2^-61 at most). */
-  static final class ExactSum {
+  static final class ExactSum implements Serializable {
+    private static final long serialVersionUID = 1L;
     private static final double ONE = 0x1p60;
     private long high; // units of 2^4: carries out of low
     private long low; // unsigned, units of 2^-60
@@ -84,6 +121,14 @@ final class MetricsAccumulator {
       long sum = low + x;
       if (Long.compareUnsigned(sum, low) < 0) high++;
       low = sum;
+    }
+
+    /** Adds another sum, exactly. */
+    void add(ExactSum other) {
+      long sum = low + other.low;
+      if (Long.compareUnsigned(sum, low) < 0) high++;
+      low = sum;
+      high += other.high;
     }
 
     double value() {

@@ -37,6 +37,45 @@ class MetricsAccumulatorTest {
   }
 
   @Test
+  void accumulatorsOfPartsMergeIntoTheMetricsOfOnePassToTheLastBit() {
+    Random rnd = new Random(11);
+    for (int trial = 0; trial < 20; trial++) {
+      int items = 20 + rnd.nextInt(80);
+      int k = 1 + rnd.nextInt(10);
+      int n = rnd.nextInt(300);
+      MetricsAccumulator whole = new MetricsAccumulator(k, items);
+      int parts = 1 + rnd.nextInt(6);
+      List<MetricsAccumulator> split = new ArrayList<>();
+      for (int p = 0; p < parts; p++) split.add(new MetricsAccumulator(k, items));
+      for (int u = 0; u < n; u++) {
+        int[] list = rnd.ints(0, items).distinct().limit(rnd.nextInt(k + 1)).toArray();
+        int[] relevant = rnd.ints(0, items).distinct().limit(1 + rnd.nextInt(9)).sorted().toArray();
+        whole.add(list, list.length, relevant, 0, relevant.length);
+        MetricsAccumulator part = split.get(rnd.nextInt(parts));
+        part.add(list, list.length, relevant, 0, relevant.length);
+        part.countUsers(1);
+      }
+      whole.countUsers(n);
+      Collections.shuffle(split, rnd); // merged in any order
+      MetricsAccumulator merged = split.get(0);
+      for (int p = 1; p < parts; p++) merged.merge(split.get(p));
+      assertThat(merged.finish()).isEqualTo(whole.finish());
+    }
+    assertThatThrownBy(() -> new MetricsAccumulator(5, 10).merge(new MetricsAccumulator(4, 10)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("k=4");
+  }
+
+  @Test
+  void mergedSumsCarryLikeOneSum() {
+    MetricsAccumulator.ExactSum a = new MetricsAccumulator.ExactSum();
+    MetricsAccumulator.ExactSum b = new MetricsAccumulator.ExactSum();
+    for (int i = 0; i < 15; i++) a.add(1.0); // just below the low word's wrap
+    for (int i = 0; i < 27; i++) b.add(0.75);
+    a.add(b);
+    assertThat(a.value()).isEqualTo(15 + 27 * 0.75);
+  }
+
+  @Test
   void anExactSumMatchesTheDecimalSumWhateverTheOrder() {
     Random rnd = new Random(5);
     List<Double> figures = new ArrayList<>();
