@@ -62,4 +62,37 @@ final class BrowserKey {
     String m = ctx.method().name();
     return !m.equals("GET") && !m.equals("HEAD");
   }
+
+  /** A browser asking for a page (not the API): it gets a refusal it can read, not JSON. */
+  static boolean wantsPage(Context ctx) {
+    String accept = ctx.header("Accept");
+    return !ctx.path().startsWith("/v1/") && accept != null && accept.contains("text/html");
+  }
+
+  /** The refusal as a short HTML page saying how to present a key. */
+  static void refusedPage(Context ctx, int status, String message, String hint) {
+    ctx.status(status).contentType("text/html; charset=utf-8").result("<!DOCTYPE html><html lang=\"en\"><head>"
+        + "<meta charset=\"utf-8\"><title>Larder: " + html(message) + "</title>"
+        + "<link rel=\"icon\" href=\"data:,\"></head><body style=\"font-family: system-ui, sans-serif; margin: 2rem\">"
+        + "<h1>" + html(message) + "</h1><p>" + html(hint) + "</p>"
+        + "<p>Open this page once as <code>" + html(ctx.path()) + "?key=YOUR_KEY</code>; the key is then kept in a"
+        + " cookie for this site only.</p></body></html>");
+  }
+
+  private static String html(String text) {
+    if (text == null) return "";
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
 }

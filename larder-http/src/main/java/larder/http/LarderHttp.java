@@ -83,7 +83,13 @@ public final class LarderHttp implements AutoCloseable {
       ServeContext served = new ServeContext(store, options);
       for (HttpExtension e : extensions) e.register(config.routes, served);
       config.routes.exception(LarderException.class, (e, ctx) -> error(e, ctx, disclosure));
-      config.routes.exception(Refused.class, (e, ctx) -> problem(ctx, e.status, e.getMessage(), e.hint));
+      config.routes.exception(Refused.class, (e, ctx) -> {
+        if (BrowserKey.wantsPage(ctx)) {
+          BrowserKey.refusedPage(ctx, e.status, e.getMessage(), e.hint);
+        } else {
+          problem(ctx, e.status, e.getMessage(), e.hint);
+        }
+      });
       config.routes.exception(Exception.class, (e, ctx) -> {
         log(ctx, e.toString());
         problem(ctx, 500, "internal error: " + e.getClass().getSimpleName(), "see the server's log");

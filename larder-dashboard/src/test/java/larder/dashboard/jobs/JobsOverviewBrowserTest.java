@@ -189,6 +189,11 @@ class JobsOverviewBrowserTest extends DashboardTest {
       assertThat(get(at, "/", READ_KEY).statusCode()).as("the API's header works for pages too").isEqualTo(200);
       assertThat(get(at, "/favicon.ico", null).statusCode()).as("holds nothing of the store's").isEqualTo(200);
 
+      try (Visit v = openAt(at, "/")) {
+        assertThat(v.page.locator("h1").innerText()).isEqualTo("this API needs a key");
+        assertThat(v.page.locator("body").innerText()).contains("/?key=YOUR_KEY").doesNotContain("shop");
+        v.screenshot("refused");
+      }
       try (Visit v = openAt(at, "/?key=" + READ_KEY)) {
         assertThat(v.page.url()).as("the key leaves the address bar").isEqualTo(at + "/");
         assertThat(v.page.locator("#jobs tbody tr").count()).isEqualTo(4);
