@@ -188,9 +188,33 @@ public abstract class DashboardTest {
      * between machines, so they are not compared).
      */
     public Path screenshot(String screen) {
-      Path file = Path.of(System.getProperty("larder.screenshots", "target/screenshots")).resolve(screen + ".png");
+      Path dir = Path.of(System.getProperty("larder.screenshots", "target/screenshots"));
+      Path file = dir.resolve(screen + ".png");
       page.screenshot(new Page.ScreenshotOptions().setPath(file).setFullPage(true));
+      try {
+        Files.writeString(dir.resolve(screen + ".txt"), weight() + System.lineSeparator());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
       return file;
+    }
+
+    /**
+     * The page's weight and speed as the browser measured them: bytes over the wire for the document and
+     * everything it loaded (from this fresh context, so nothing cached), and the time to first contentful paint.
+     */
+    public String weight() {
+      Object measured = page.evaluate("() => {"
+          + " const nav = performance.getEntriesByType('navigation')[0];"
+          + " const res = performance.getEntriesByType('resource');"
+          + " const paint = performance.getEntriesByName('first-contentful-paint')[0];"
+          + " return [nav.transferSize + res.reduce((s, e) => s + e.transferSize, 0),"
+          + "   nav.decodedBodySize + res.reduce((s, e) => s + e.decodedBodySize, 0), res.length + 1,"
+          + "   paint ? Math.round(paint.startTime) : -1]; }");
+      List<?> m = (List<?>) measured;
+      return String.format(java.util.Locale.ROOT, "%s: %d requests, %.1f KB transferred (%.1f KB decoded),"
+          + " first contentful paint %s ms", page.url(), ((Number) m.get(2)).intValue(),
+          ((Number) m.get(0)).doubleValue() / 1024, ((Number) m.get(1)).doubleValue() / 1024, m.get(3));
     }
 
     @Override public void close() {
