@@ -141,6 +141,9 @@ class JobsOverviewBrowserTest extends DashboardTest {
       assertThat(v.page.title()).isEqualTo("Jobs · Larder");
       assertThat(v.page.evaluate("() => document.documentElement.scrollWidth")).as("fits the window's width")
           .isEqualTo(WIDTH);
+      Object overflow = v.page.evaluate("() => { const s = document.querySelector('#jobs .scroll');"
+          + " return s.scrollWidth - s.clientWidth; }");
+      assertThat(((Number) overflow).intValue()).as("px the table needs scrolling at 1280 px").isNotPositive();
       v.screenshot("jobs-overview");
       assertThat(v.errors).as("console errors").isEmpty();
       assertThat(v.foreign).as("requests to anything but the server").isEmpty();
