@@ -100,7 +100,8 @@ final class DemoCommand implements Callable<Integer> {
            ./larder segment profiles --job shop-rfm
            ./larder segment members --job shop-segments --segment 1 -o segment-1.csv
            ./larder similar --job shop-als --item %2$s
-           ./larder serve --port 8080      # then: curl localhost:8080/v1/recommendations/shop-als/u1
+           ./larder serve --config larder-demo/larder.yaml   # dashboard: http://localhost:8080/
+           #   and the API: curl localhost:8080/v1/recommendations/shop-als/u1
            ./larder schedule larder-demo/larder.yaml --serve   # nightly runs at the config's schedule: times
            ./larder export --job shop-als -o shop-als.csv   # every list, for systems that take files
            ./larder status --config larder-demo/larder.yaml  # age, headline metric, next run of each job

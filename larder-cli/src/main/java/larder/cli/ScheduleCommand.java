@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import larder.core.DurationText;
 import larder.core.LarderException;
+import larder.dashboard.Dashboard;
 import larder.http.ApiKeys;
 import larder.http.HttpOptions;
 import larder.http.LarderHttp;
@@ -15,6 +16,7 @@ import larder.jobs.config.LarderConfig;
 import larder.jobs.run.JobReport;
 import larder.jobs.run.JobRunner;
 import larder.jobs.run.RunReport;
+import larder.jobs.schedule.ConfigSchedules;
 import larder.jobs.schedule.Scheduler;
 import larder.publish.Publisher;
 import larder.store.Store;
@@ -35,7 +37,7 @@ final class ScheduleCommand implements Callable<Integer> {
   @Parameters(paramLabel = "CONFIG", description = "The YAML config; jobs with schedule: \"0 3 * * *\" run.")
   Path config;
 
-  @Option(names = "--serve", description = "Also serve the HTTP API from the same process.")
+  @Option(names = "--serve", description = "Also serve the HTTP API and the dashboard from the same process.")
   boolean serve;
 
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "With --serve: interface (default ${DEFAULT-VALUE}).")
@@ -65,7 +67,7 @@ final class ScheduleCommand implements Callable<Integer> {
         HttpOptions options = new HttpOptions(host, port, 10, 32,
             maxAge == null ? null : DurationText.parse("--max-age", maxAge),
             ApiKeys.parse(System.getenv("LARDER_API_KEYS"), System.getenv("LARDER_ADMIN_KEYS")));
-        http = LarderHttp.start(s, options);
+        http = LarderHttp.start(s, options, new Dashboard(java.time.Clock.systemUTC(), new ConfigSchedules(cfg)));
         System.out.printf("serving %s on http://%s:%d%n", s.name(), host, http.port());
       }
       System.out.printf("scheduling %d jobs of %s into %s (Ctrl-C to stop; a run in progress is marked failed):%n",

@@ -2,24 +2,23 @@ package larder.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import larder.core.BatchInfo;
-import larder.core.BatchMetrics;
 import larder.core.DurationText;
 import larder.jobs.config.LarderConfig;
+import larder.jobs.schedule.ConfigSchedules;
+import larder.serve.JobOverview;
 import larder.serve.JobStatus;
-import larder.serve.PredictionReader;
+import larder.serve.Schedules;
 import larder.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,69 +49,55 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Map<String, ZonedDateTime> nextRun = new HashMap<>();
-    List<String> configured = List.of();
+    Schedules schedules = Schedules.NONE;
     String fromConfig = null;
     if (config != null) {
       LarderConfig cfg = LarderConfig.load(config);
       fromConfig = cfg.store();
-      configured = List.copyOf(cfg.jobs().keySet());
-      cfg.schedules().forEach((job, sch) -> sch.next(ZonedDateTime.now(sch.zone())).ifPresent(t -> nextRun.put(job, t)));
+      schedules = new ConfigSchedules(cfg);
     }
     Duration limit = maxAge == null ? null : DurationText.parse("--max-age", maxAge);
-    List<JobStatus> jobs;
+    JobOverview.Report report;
     try (Store s = Store.openExisting(store.resolve(fromConfig))) {
-      jobs = new PredictionReader(s).jobStatuses();
+      report = new JobOverview(s, Clock.systemUTC()).read(limit, schedules);
     }
-    List<String> neverRun = new ArrayList<>(configured);
-    for (JobStatus j : jobs) neverRun.remove(j.job());
-    if (jobs.isEmpty() && neverRun.isEmpty()) {
+    if (report.size() == 0) {
       out.println("no jobs have run yet; run one with 'larder run CONFIG'");
       out.flush();
       return 0;
     }
-    Instant now = Instant.now();
     out.printf("%-20s %6s %-10s %12s %10s  %-16s  %-34s%s%n", "job", "batch", "model", "rows", "age", "state",
         "metrics", config == null ? "" : "  next run");
     List<String> problems = new ArrayList<>();
-    for (JobStatus j : jobs) {
+    for (JobOverview.Job j : report.jobs()) {
       BatchInfo cur = j.serving();
-      String next = config == null ? "" : nextRun(nextRun.get(j.job()), configured.contains(j.job()));
+      String next = config == null ? "" : nextRun(j.nextRun(), j.inConfig());
       if (cur == null) {
         out.printf(Locale.ROOT, "%-20s %6s %-10s %12s %10s  %-16s  %-34s%s%n", j.job(), "-", "-", "-", "-",
-            "NEVER PUBLISHED", "", next);
+            j.state(), "", next);
       } else {
-        String state = state(j, limit, now);
         out.printf(Locale.ROOT, "%-20s %6d %-10s %,12d %10s  %-16s  %-34s%s%n", j.job(), cur.id(), cur.model(), cur.rows(),
-            Durations.human(Duration.between(cur.publishedAt(), now)), state, headline(cur), next);
+            Durations.human(j.age()), j.state(), j.headline().text(), next);
       }
-      problems.addAll(problems(j, limit, now));
+      problems.addAll(problems(j));
     }
-    for (String job : neverRun) {
-      out.printf(Locale.ROOT, "%-20s %6s %-10s %12s %10s  %-16s  %-34s%s%n", job, "-", "-", "-", "-", "NEVER RUN", "",
-          nextRun(nextRun.get(job), true));
-      problems.add(job + ": never ran: it is in " + config + " but has no batch in the store");
+    for (JobOverview.NeverRun n : report.neverRun()) {
+      out.printf(Locale.ROOT, "%-20s %6s %-10s %12s %10s  %-16s  %-34s%s%n", n.job(), "-", "-", "-", "-", "NEVER RUN", "",
+          nextRun(n.nextRun(), true));
+      problems.add(n.job() + ": never ran: it is in " + config + " but has no batch in the store");
     }
     if (!problems.isEmpty()) {
       out.println();
       problems.forEach(out::println);
-      long jobsWithProblems = jobs.stream().filter(j -> !j.healthy(limit, now)).count() + neverRun.size();
-      out.printf("%d of %d jobs need attention%n", jobsWithProblems, jobs.size() + neverRun.size());
+      out.printf("%d of %d jobs need attention%n", report.needingAttention(), report.size());
     }
     out.flush();
     return problems.isEmpty() ? 0 : 1;
   }
 
-  /** The state column of a job that serves a batch: ok, or what is wrong. */
-  private String state(JobStatus j, Duration limit, Instant now) {
-    List<String> wrong = new ArrayList<>();
-    if (j.failure() != null) wrong.add("FAILED");
-    if (j.stale(limit, now)) wrong.add("STALE");
-    return wrong.isEmpty() ? "ok" : String.join(", ", wrong);
-  }
-
   /** One line per thing wrong with a job, naming the batch and why. */
-  private List<String> problems(JobStatus j, Duration limit, Instant now) {
+  private List<String> problems(JobOverview.Job row) {
+    JobStatus j = row.status();
     List<String> out = new ArrayList<>();
     BatchInfo f = j.failure();
     if (j.neverPublished()) {
@@ -129,9 +114,9 @@ final class StatusCommand implements Callable<Integer> {
       out.add(j.job() + ": latest run failed: batch " + f.id() + " (" + when(f) + "): " + f.message() + "; batch "
           + j.serving().id() + " keeps serving");
     }
-    if (j.stale(limit, now)) {
+    if (row.stale()) {
       out.add(j.job() + ": stale: batch " + j.serving().id() + " was published "
-          + Durations.human(Duration.between(j.serving().publishedAt(), now)) + " ago, more than --max-age " + maxAge);
+          + Durations.human(row.age()) + " ago, more than --max-age " + maxAge);
     }
     return out;
   }
@@ -144,26 +129,4 @@ final class StatusCommand implements Callable<Integer> {
     if (next != null) return "  " + next.truncatedTo(ChronoUnit.MINUTES).format(MINUTE);
     return inConfig ? "  (not scheduled)" : "  (not in config)";
   }
-
-  /** The one figure that says most about a batch: its evaluation, its segments' stability, its scores. */
-  static String headline(BatchInfo b) {
-    BatchMetrics m = b.metrics();
-    if (m.ndcg().isPresent() && m.popularityNdcg().isPresent()) {
-      double model = m.ndcg().getAsDouble(), base = m.popularityNdcg().getAsDouble();
-      return String.format(Locale.ROOT, "ndcg@%d %.3f (%.2fx popularity)", m.k().orElse(0), model,
-          base > 0 ? model / base : Double.NaN);
-    }
-    if (m.segments().isPresent()) {
-      int segments = (int) m.segments().getAsLong();
-      return m.stayedShare().isPresent()
-          ? String.format(Locale.ROOT, "%d segments, %.1f%% kept their id", segments, m.stayedShare().getAsDouble() * 100)
-          : String.format(Locale.ROOT, "%d segments", segments);
-    }
-    if (m.scoreMean().isPresent()) {
-      return String.format(Locale.ROOT, "scores %.3g..%.3g, mean %.3g", m.scoreMin().orElse(0),
-          m.scoreMax().orElse(0), m.scoreMean().getAsDouble());
-    }
-    return "";
-  }
-
 }

@@ -36,6 +36,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * GET /openapi.yaml                                 this list as an OpenAPI 3 document
  * POST /v1/jobs/{job}/rollback?to=BATCH             admin: serve an earlier kept batch again
  * </pre>
+ * {@link HttpExtension}s add routes beside these (the dashboard's pages), behind the same key check.
  * With {@link ApiKeys} set, requests need a key (see there); without, the API is open, so it binds to 127.0.0.1
  * unless told otherwise. {@code /ready} is open to load balancers but tells its details only as {@link Disclosure}
  * allows.
@@ -54,8 +55,11 @@ public final class LarderHttp implements AutoCloseable {
   /** The endpoints served, as "GET /v1/jobs" (the OpenAPI document must describe each). */
   public List<String> endpoints() { return List.copyOf(endpoints); }
 
-  /** Starts serving {@code store}; the caller keeps owning the store and closes it after this. */
-  public static LarderHttp start(Store store, HttpOptions options) {
+  /**
+   * Starts serving {@code store}, with the routes of {@code extensions} beside the API; the caller keeps owning
+   * the store and closes it after this.
+   */
+  public static LarderHttp start(Store store, HttpOptions options, HttpExtension... extensions) {
     java.net.InetAddress address = ListenAddress.of(options.host());
     Disclosure disclosure = new Disclosure(options.keys(), address.isLoopbackAddress());
     PredictionReader predictions = new PredictionReader(store);
@@ -76,15 +80,25 @@ public final class LarderHttp implements AutoCloseable {
       config.requestLogger.http((ctx, ms) -> metrics.record(routeOf(ctx), ctx.status().getCode(), (long) (ms * 1e6)));
       config.routes.before(ctx -> authorize(ctx, options.keys()));
       routes.register(config.routes);
+      ServeContext served = new ServeContext(store, options);
+      for (HttpExtension e : extensions) e.register(config.routes, served);
       config.routes.exception(LarderException.class, (e, ctx) -> error(e, ctx, disclosure));
-      config.routes.exception(Refused.class, (e, ctx) -> problem(ctx, e.status, e.getMessage(), e.hint));
+      config.routes.exception(Refused.class, (e, ctx) -> {
+        if (BrowserKey.wantsPage(ctx)) {
+          BrowserKey.refusedPage(ctx, e.status, e.getMessage(), e.hint);
+        } else {
+          problem(ctx, e.status, e.getMessage(), e.hint);
+        }
+      });
       config.routes.exception(Exception.class, (e, ctx) -> {
         log(ctx, e.toString());
         problem(ctx, 500, "internal error: " + e.getClass().getSimpleName(), "see the server's log");
       });
       config.routes.error(404, ctx -> {
         // Our own 404s (unknown job, user) are JSON already; this answers paths no route matches.
-        if (!String.valueOf(ctx.res().getContentType()).startsWith("application/json")) {
+        // Pages answer their own 404s as HTML.
+        String type = String.valueOf(ctx.res().getContentType());
+        if (!type.startsWith("application/json") && !type.startsWith("text/html")) {
           problem(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path(), "the endpoints are listed in the README");
         }
       });
@@ -107,20 +121,33 @@ public final class LarderHttp implements AutoCloseable {
 
   @Override public void close() { app.stop(); }
 
-  /** Checks the request's key against what the path needs; {@code /health} and {@code /ready} are open. */
+  /**
+   * Checks the request's key against what the path needs: any write (not GET or HEAD) needs an admin key, reads a
+   * read key. {@code /health}, {@code /ready}, {@code /openapi.yaml}, the favicon and {@code /assets/} (files that
+   * hold nothing of the store's) are open. A page opened with {@code ?key=} keeps the key in a cookie
+   * ({@link BrowserKey}).
+   */
   private static void authorize(Context ctx, ApiKeys keys) {
     String path = ctx.path();
-    boolean admin = path.startsWith("/v1/") && !ctx.method().name().equals("GET") && !ctx.method().name().equals("HEAD");
+    boolean admin = BrowserKey.isWrite(ctx);
     if (admin && !keys.adminEnabled()) {
       throw new Refused(403, "admin endpoints are off", "start larder serve with LARDER_ADMIN_KEYS set to enable them");
     }
-    if (!admin && (!keys.readProtected() || path.equals("/health") || path.equals("/ready") || path.equals("/openapi.yaml"))) {
+    if (!admin && (!keys.readProtected() || path.equals("/health") || path.equals("/ready") || path.equals("/openapi.yaml")
+        || path.equals("/favicon.ico") || path.startsWith("/assets/"))) {
       return;
     }
-    String key = presentedKey(ctx);
+    String offered = BrowserKey.offered(ctx);
+    if (offered != null && keys.mayRead(offered)) {
+      BrowserKey.keepAndRedirect(ctx, offered);
+      ctx.skipRemainingHandlers();
+      return;
+    }
+    String key = offered != null ? offered : BrowserKey.presented(ctx);
     if (key == null) {
       ctx.header("WWW-Authenticate", "Bearer");
-      throw new Refused(401, "this API needs a key", "send Authorization: Bearer KEY (or X-Api-Key: KEY)");
+      throw new Refused(401, "this API needs a key", "send Authorization: Bearer KEY (or X-Api-Key: KEY);"
+          + " in a browser, open the page once with ?key=KEY");
     }
     if (admin ? !keys.mayAdmin(key) : !keys.mayRead(key)) {
       if (admin && keys.mayRead(key)) throw new Refused(403, "this key may read but not administer", "use an admin key");
@@ -130,10 +157,7 @@ public final class LarderHttp implements AutoCloseable {
   }
 
   static String presentedKey(Context ctx) {
-    String auth = ctx.header("Authorization");
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) return auth.substring(7).strip();
-    String key = ctx.header("X-Api-Key");
-    return key == null || key.isBlank() ? null : key.strip();
+    return BrowserKey.presented(ctx);
   }
 
   /** A request refused before any work: 401 or 403. */

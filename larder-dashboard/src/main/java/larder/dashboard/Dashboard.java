@@ -1,0 +1,45 @@
+package larder.dashboard;
+
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.time.Clock;
+import larder.dashboard.jobs.JobsOverview;
+import larder.http.HttpExtension;
+import larder.http.ServeContext;
+import larder.serve.Schedules;
+
+/**
+ * The dashboard: HTML pages that {@code larder serve} shows beside the JSON API, with the same keys (see
+ * {@code BrowserKey} in larder-http: a browser opens a page once with {@code ?key=KEY}). Pages read through the
+ * same services as the API and {@code larder status}, so they cannot disagree.
+ *
+ * <pre>
+ * GET /                    jobs overview: every job's batch, age, headline, last failure, next run
+ * GET /fragments/jobs      its table rows, which the page reloads every 30 s
+ * GET /assets/...          scripts, CSS and icon, under versioned paths (see {@link Assets})
+ * </pre>
+ * A screen is a template under {@code src/main/jte}, a page class building its model, and a route line below.
+ */
+public final class Dashboard implements HttpExtension {
+  private final Clock clock;
+  private final Schedules schedules;
+
+  /**
+   * @param clock "now" for ages and next runs (fixed in tests)
+   * @param schedules the config's schedules when {@code larder serve} was given one, else {@link Schedules#NONE}
+   */
+  public Dashboard(Clock clock, Schedules schedules) {
+    this.clock = clock;
+    this.schedules = schedules;
+  }
+
+  @Override
+  public void register(JavalinDefaultRoutingApi routes, ServeContext served) {
+    Assets assets = new Assets();
+    assets.register(routes);
+    Pages pages = new Pages(routes, served, assets, new Csrf());
+
+    JobsOverview jobs = new JobsOverview(served.store(), clock, served.options().maxAge(), schedules);
+    pages.page("/", Nav.JOBS, "jobs/overview.jte", jobs::page);
+    pages.fragment("/fragments/jobs", "jobs/table.jte", jobs::rows);
+  }
+}
