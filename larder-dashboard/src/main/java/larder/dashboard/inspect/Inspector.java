@@ -156,10 +156,10 @@ public final class Inspector {
   private static UserAnswer.SegmentLine segmentLine(CustomerSegment s) {
     List<String> history = new ArrayList<>();
     if (s.recencyDays() != null) {
-      history.add(String.format(Locale.ROOT, "last order %.1f days before the batch", s.recencyDays()));
+      history.add(String.format(Locale.ROOT, "last order %.1f days before the segmentation's as-of date", s.recencyDays()));
     }
     if (s.frequency() != null) history.add(String.format(Locale.ROOT, "%,.0f orders", s.frequency()));
-    if (s.monetary() != null) history.add(String.format(Locale.ROOT, "%,.2f spent", s.monetary()));
+    if (s.monetary() != null) history.add(String.format(Locale.ROOT, "monetary value %,.2f", s.monetary()));
     if (s.rfmScore() != null) history.add("RFM score " + s.rfmScore());
     return new UserAnswer.SegmentLine(s.job(), s.batchId(), DurationText.human(s.age()),
         segmentText(s.segmentId(), s.segmentLabel()), String.join(", ", history));
@@ -185,7 +185,7 @@ public final class Inspector {
 
   private Problem jobProblem(String job, List<JobChoice> jobs) {
     String hint = jobs.isEmpty() ? "no job serves recommendations yet: run one with larder run CONFIG"
-        : "pick one of the recommendations jobs below";
+        : "pick one of the recommendations jobs named above";
     Optional<BatchInfo> b = predictions.current(job);
     String message = b.isEmpty() ? "job '" + job + "' has no published batch"
         : "job '" + job + "' serves " + b.get().kind().text() + ", not recommendations";

@@ -4,10 +4,10 @@ import larder.serve.Recommendations;
 
 /** Where a user's list came from, in words (colour, via {@code css}, only repeats them). */
 public enum Source {
-  OWN("own list", "ok", "the user's own list in this batch"),
-  SEGMENT("segment fallback", "info", "the user has no list of their own; this is the list of their segment"),
-  POPULAR("popular fallback", "warn", "the user has no list of their own and no segment list applies;"
-      + " this is the job's popular list, which every unknown user gets");
+  OWN("own list", "ok", "the batch has a list for this user"),
+  SEGMENT("segment fallback", "info", "the batch has no list for this user, so they get the list of their segment"),
+  POPULAR("popular fallback", "warn", "the batch has no list for this user and no segment list applies, so they"
+      + " get the job's popular list, as every unknown user does");
 
   private final String word;
   private final String css;

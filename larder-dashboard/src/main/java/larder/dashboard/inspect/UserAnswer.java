@@ -27,8 +27,8 @@ public record UserAnswer(Problem problem, Source source, long batchId, String pu
    * A user's segment in a segments job's current batch.
    *
    * @param segment id and label, "2 · At risk" (the id alone when the batch has no label)
-   * @param history what the batch says of the user's orders: "last order 12.0 days before the batch, 5 orders,
-   *     230.50 spent"; empty when the job clustered a feature table instead of transactions
+   * @param history what the batch says of the user's orders: "last order 12.0 days before the segmentation's
+   *     as-of date, 5 orders, monetary value 230.50, RFM score 345"; empty when the job clustered a feature table instead of transactions
    */
   public record SegmentLine(String job, long batchId, String age, String segment, String history) {}
 }

@@ -153,6 +153,7 @@ class InspectorBrowserTest extends DashboardTest {
       assertThat(v.page.locator(".user-answer td.item").allInnerTexts()).isEqualTo(popular);
       assertThat(v.page.locator(".user-answer p.segment").innerText())
           .isEqualTo("None shown: customer 'nobody-at-all' is not in batch 1 of job 'seg' (302 customers).");
+      v.screenshot("inspector-popular-fallback");
       assertThat(v.errors).isEmpty();
     }
   }
@@ -167,6 +168,7 @@ class InspectorBrowserTest extends DashboardTest {
           .startsWith(api.get("segment_id").asInt() + " ");
       assertListEqualsApi(v, ".user-answer", api);
       assertThat(v.page.locator(".user-answer p.segment").innerText()).contains("Segment " + api.get("segment_id").asInt());
+      v.screenshot("inspector-segment-fallback");
       assertThat(v.errors).isEmpty();
     }
   }
@@ -184,6 +186,7 @@ class InspectorBrowserTest extends DashboardTest {
       assertListEqualsApi(v, ".user-answer", api);
       v.page.reload();
       assertThat(v.page.locator("#user-id").inputValue()).isEqualTo(ODD_USER);
+      v.screenshot("inspector-long-id");
       assertListEqualsApi(v, ".user-answer", api);
       assertThat(v.errors).isEmpty();
     }
@@ -225,8 +228,9 @@ class InspectorBrowserTest extends DashboardTest {
     }
     try (Visit v = open("/jobs/no-such-job/users?id=u1")) {
       assertThat(v.page.locator("main .problem").innerText()).contains("job 'no-such-job' has no published batch")
-          .contains("pick one of the recommendations jobs below");
+          .contains("pick one of the recommendations jobs named above");
       assertThat(v.page.locator("nav.switch a").allInnerTexts()).containsExactly(RECS);
+      v.screenshot("inspector-unknown-job");
       v.page.locator("nav.switch a").click();
       v.page.waitForURL(base + "/jobs/recs/users?id=u1");
       assertThat(v.page.locator(".user-answer .source .state").innerText()).isEqualTo("own list");
