@@ -43,7 +43,7 @@ public final class Dashboard implements HttpExtension {
 
     JobsOverview jobs = new JobsOverview(served.store(), clock, served.options().maxAge(), schedules);
     pages.page("/", Nav.JOBS, "jobs/overview.jte", jobs::page);
-    pages.fragment("/fragments/jobs", "jobs/rows.jte", jobs::rows);
+    pages.fragment("/fragments/jobs", "jobs/table.jte", jobs::rows);
 
     Inspector inspector = new Inspector(served.store(), clock, served.options().defaultLimit());
     pages.page("/inspect", Nav.INSPECTOR, "inspect/choose.jte", inspector::choose);
