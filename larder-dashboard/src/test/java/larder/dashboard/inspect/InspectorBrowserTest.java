@@ -239,6 +239,13 @@ class InspectorBrowserTest extends DashboardTest {
     try (Visit v = open("/jobs/seg/users")) {
       assertThat(v.page.locator("main .problem").innerText()).contains("job 'seg' serves segments, not recommendations");
     }
+    String markupJob = "<img src=x onerror=alert(4)>";
+    try (Visit v = open("/jobs/" + encode(markupJob).replace("+", "%20") + "/users")) {
+      assertThat(v.page.locator("main .problem").innerText()).contains("job '" + markupJob + "' has no published batch");
+      assertThat(v.page.title()).isEqualTo("Inspector \u00b7 " + markupJob + " \u00b7 Larder");
+      assertThat(v.page.locator("main img").count()).isZero();
+      assertThat(v.errors).isEmpty();
+    }
     HttpResponse<String> fragment = get("/fragments/jobs/no-such-job/users?id=u1");
     assertThat(fragment.statusCode()).isEqualTo(200);
     assertThat(fragment.body()).contains("job 'no-such-job' has no published batch; known jobs: recs");
