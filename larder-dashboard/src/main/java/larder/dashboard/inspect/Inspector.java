@@ -14,6 +14,7 @@ import larder.core.BatchInfo;
 import larder.core.BatchKind;
 import larder.core.DurationText;
 import larder.core.NotFoundException;
+import larder.core.Printable;
 import larder.dashboard.Frame;
 import larder.serve.CustomerSegment;
 import larder.serve.JobStatus;
@@ -189,7 +190,7 @@ public final class Inspector {
     Optional<BatchInfo> b = predictions.current(job);
     String message = b.isEmpty() ? "job '" + job + "' has no published batch"
         : "job '" + job + "' serves " + b.get().kind().text() + ", not recommendations";
-    return new Problem(larder.core.Printable.escape(message), hint);
+    return new Problem(Printable.escape(message), hint);
   }
 
   private static String minute(Instant t) {
