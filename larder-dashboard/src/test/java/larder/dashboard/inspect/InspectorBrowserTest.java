@@ -26,6 +26,8 @@ import larder.core.Progress;
 import larder.dashboard.DashboardTest;
 import larder.generate.ShopParams;
 import larder.generate.SyntheticShop;
+import larder.http.ApiKeys;
+import larder.http.LarderHttp;
 import larder.serve.PredictionReader;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +129,11 @@ class InspectorBrowserTest extends DashboardTest {
       v.page.reload();
       assertListEqualsApi(v, ".user-answer", api);
       assertThat(v.page.locator("#user-id").inputValue()).isEqualTo(user);
+      // and Back returns to the answer before the item was asked for
+      v.page.goBack();
+      v.page.waitForURL(base + "/jobs/recs/users?id=" + encode(user));
+      PlaywrightAssertions.assertThat(v.page.locator(".item-answer")).hasText("Type an item id to see the items similar to it.");
+      assertListEqualsApi(v, ".user-answer", api);
       assertThat(v.errors).as("console errors").isEmpty();
       assertThat(v.foreign).as("requests to anything but the server").isEmpty();
     }
@@ -251,6 +258,24 @@ class InspectorBrowserTest extends DashboardTest {
     assertThat(fragment.body()).contains("job 'no-such-job' has no published batch; known jobs: recs");
   }
 
+  @Test
+  void withKeysTheInspectorAndItsFragmentNeedAReadKey() throws Exception {
+    String readKey = "read-key-0123456789abcdef";
+    try (LarderHttp keyed = startServer(options().withKeys(new ApiKeys(List.of(readKey), List.of())))) {
+      String at = "http://127.0.0.1:" + keyed.port();
+      String user = firstUserWithAList();
+      String item = api("/v1/recommendations/recs/" + user).get("items").get(0).get("item_id").asText();
+      for (String path : List.of("/inspect", "/jobs/recs/users?id=" + user, "/fragments/jobs/recs/users?id=" + user)) {
+        HttpResponse<String> refused = get(at, path, null);
+        assertThat(refused.statusCode()).as(path).isEqualTo(401);
+        assertThat(refused.body()).as(path).doesNotContain(item);
+      }
+      HttpResponse<String> page = get(at, "/jobs/recs/users?id=" + user, readKey);
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains(">" + item + "</a>");
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** The ranked table in {@code section} equals the API's items: ranks, items, exact and shown scores, batch. */
@@ -291,8 +316,13 @@ class InspectorBrowserTest extends DashboardTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    return get(base, path, null);
+  }
+
+  private static HttpResponse<String> get(String at, String path, String key) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(at + path)).GET();
+    if (key != null) b.header("Authorization", "Bearer " + key);
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static String encode(String id) {
