@@ -2,6 +2,7 @@ package larder.dashboard;
 
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Clock;
+import larder.dashboard.inspect.Inspector;
 import larder.dashboard.jobs.JobsOverview;
 import larder.http.HttpExtension;
 import larder.http.ServeContext;
@@ -15,6 +16,8 @@ import larder.serve.Schedules;
  * <pre>
  * GET /                    jobs overview: every job's batch, age, headline, last failure, next run
  * GET /fragments/jobs      its table rows, which the page reloads every 30 s
+ * GET /inspect             recommendation inspector: pick a job; /jobs/{job}/users?id=USER&amp;item=ITEM shows a
+ *                          user's list, its source and segment, and an item's similar items (see {@link Inspector})
  * GET /assets/...          scripts, CSS and icon, under versioned paths (see {@link Assets})
  * </pre>
  * A screen is a template under {@code src/main/jte}, a page class building its model, and a route line below.
@@ -41,5 +44,10 @@ public final class Dashboard implements HttpExtension {
     JobsOverview jobs = new JobsOverview(served.store(), clock, served.options().maxAge(), schedules);
     pages.page("/", Nav.JOBS, "jobs/overview.jte", jobs::page);
     pages.fragment("/fragments/jobs", "jobs/table.jte", jobs::rows);
+
+    Inspector inspector = new Inspector(served.store(), clock, served.options().defaultLimit());
+    pages.page("/inspect", Nav.INSPECTOR, "inspect/choose.jte", inspector::choose);
+    pages.page("/jobs/{job}/users", Nav.INSPECTOR, "inspect/page.jte", inspector::page);
+    pages.fragment("/fragments/jobs/{job}/users", "inspect/view.jte", inspector::fragment);
   }
 }

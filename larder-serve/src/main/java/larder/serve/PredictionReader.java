@@ -166,6 +166,18 @@ public final class PredictionReader {
     });
   }
 
+  /**
+   * The segments job whose customers batch {@code batchId}'s segment fallback lists serve (its
+   * {@code segment_fallback}), so a caller can show a user's segment beside the list {@link #recommend} gave;
+   * empty when the batch has no segment fallback.
+   */
+  public Optional<String> segmentJob(long batchId) {
+    return store.read("read the segments job of batch " + batchId, c -> {
+      Batches.SegmentFallback sf = Batches.segmentFallback(c, batchId);
+      return sf == null ? Optional.<String>empty() : Optional.of(sf.segmentJob());
+    });
+  }
+
   /** Receives a job's lists row by row, in user id then rank order. */
   @FunctionalInterface
   public interface RowConsumer {

@@ -371,6 +371,9 @@ abstract class SegmentReaderContract {
     // a batch without segment lists does not look segments up
     publishRecommendations("plain", null, 2);
     assertThat(reader.recommend("plain", "c" + inSegment, 10).source()).isEqualTo(Recommendations.FALLBACK);
+    // where a list's segment is looked up, for showing it beside any list of the batch
+    assertThat(reader.segmentJob(rec.id())).contains("seg");
+    assertThat(reader.segmentJob(reader.current("plain").orElseThrow().id())).isEmpty();
   }
 
   static int firstCustomer(java.util.function.IntPredicate p, int from) {
