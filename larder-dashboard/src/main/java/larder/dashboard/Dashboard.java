@@ -3,6 +3,7 @@ package larder.dashboard;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Clock;
 import larder.dashboard.jobs.JobsOverview;
+import larder.dashboard.segments.SegmentsScreen;
 import larder.http.HttpExtension;
 import larder.http.ServeContext;
 import larder.serve.Schedules;
@@ -15,6 +16,10 @@ import larder.serve.Schedules;
  * <pre>
  * GET /                    jobs overview: every job's batch, age, headline, last failure, next run
  * GET /fragments/jobs      its table rows, which the page reloads every 30 s
+ * GET /segments            the segments jobs
+ * GET /segments/{job}      a segments job's segments, sizes, recency/spend sample, moves, choice of k
+ * GET /segments/{job}/{segment}               its members, paged; ?moved=1: those that moved in
+ * GET /segments/{job}/{segment}/members.csv   every member as CSV, named after its batch
  * GET /assets/...          scripts, CSS and icon, under versioned paths (see {@link Assets})
  * </pre>
  * A screen is a template under {@code src/main/jte}, a page class building its model, and a route line below.
@@ -41,5 +46,11 @@ public final class Dashboard implements HttpExtension {
     JobsOverview jobs = new JobsOverview(served.store(), clock, served.options().maxAge(), schedules);
     pages.page("/", Nav.JOBS, "jobs/overview.jte", jobs::page);
     pages.fragment("/fragments/jobs", "jobs/rows.jte", jobs::rows);
+
+    SegmentsScreen segments = new SegmentsScreen(served.store(), clock);
+    pages.page("/segments", Nav.SEGMENTS, "segments/index.jte", segments::index);
+    pages.page("/segments/{job}", Nav.SEGMENTS, "segments/segments.jte", segments::segments);
+    pages.page("/segments/{job}/{segment}", Nav.SEGMENTS, "segments/members.jte", segments::members);
+    routes.get("/segments/{job}/{segment}/members.csv", segments::export);
   }
 }

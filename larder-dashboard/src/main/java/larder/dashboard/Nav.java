@@ -2,7 +2,8 @@ package larder.dashboard;
 
 /** The header's links, in order. A screen reached from the header adds itself here. */
 public enum Nav {
-  JOBS("Jobs", "/");
+  JOBS("Jobs", "/"),
+  SEGMENTS("Segments", "/segments");
 
   private final String label;
   private final String href;
