@@ -34,7 +34,8 @@ final class Charts {
         "tooltip", Map.of("trigger", "axis"),
         "xAxis", Map.of("type", "value", "name", "customers"),
         "yAxis", Map.of("type", "category", "data", names, "inverse", true),
-        "series", List.of(Map.of("type", "bar", "name", "customers", "data", sizes,
+        // one colour per segment, in the order the scatter's series take theirs
+        "series", List.of(Map.of("type", "bar", "name", "customers", "data", sizes, "colorBy", "data",
             "label", Map.of("show", true, "position", "right")))));
   }
 
@@ -77,7 +78,7 @@ final class Charts {
         "xAxis", Map.of("type", "category", "data", columns, "name", "this batch", "nameLocation", "middle",
             "nameGap", 28, "axisLabel", Map.of("interval", 0, "width", 110, "overflow", "truncate")),
         "yAxis", Map.of("type", "category", "data", rows, "inverse", true, "name", "previous batch",
-            "axisLabel", Map.of("width", 200, "overflow", "truncate")),
+            "nameLocation", "start", "axisLabel", Map.of("width", 200, "overflow", "truncate")),
         "visualMap", Map.of("min", 0, "max", max, "calculable", false, "orient", "horizontal", "left", "center",
             "bottom", 0, "itemHeight", 120, "inRange", Map.of("color", List.of("#f4f7f6", "#2f5d50"))),
         "series", List.of(Map.of("type", "heatmap", "name", "customers", "data", data,
