@@ -21,6 +21,18 @@ final class Charts {
 
   private Charts() {}
 
+  /**
+   * Okabe and Ito's colours, told apart with any colour vision, then four of Tol's muted ones for the eleven
+   * classic RFM segments; a segment keeps its colour across charts.
+   */
+  private static final List<String> PALETTE = List.of("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
+      "#D55E00", "#F0E442", "#000000", "#882255", "#44AA99", "#999933", "#AA4499");
+
+  /** The colour of the segment at {@code position} in the table. */
+  static String colour(int position) {
+    return PALETTE.get(position % PALETTE.size());
+  }
+
   /** Segment sizes as bars, one per segment. */
   static String sizes(List<SegmentLine> lines) {
     List<String> names = new ArrayList<>();
@@ -29,10 +41,13 @@ final class Charts {
       names.add(l.id() + " \u00b7 " + l.label());
       sizes.add(l.size());
     }
+    List<String> colours = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) colours.add(colour(i));
     return json(Map.of(
+        "color", colours,
         "grid", Map.of("left", 60, "right", 20, "top", 20, "bottom", 20, "containLabel", true),
         "tooltip", Map.of("trigger", "axis"),
-        "xAxis", Map.of("type", "value", "name", "customers"),
+        "xAxis", Map.of("type", "value", "name", "customers", "nameLocation", "middle", "nameGap", 25),
         "yAxis", Map.of("type", "category", "data", names, "inverse", true),
         // one colour per segment, in the order the scatter's series take theirs
         "series", List.of(Map.of("type", "bar", "name", "customers", "data", sizes, "colorBy", "data",
@@ -41,6 +56,7 @@ final class Charts {
 
   /** Recency against spend of the sampled customers, one series (colour) per segment. */
   static String scatter(List<CustomerSample.Point> points, Map<Integer, String> names) {
+    List<Integer> order = new ArrayList<>(names.keySet());
     Map<Integer, List<List<Object>>> bySegment = new LinkedHashMap<>();
     for (CustomerSample.Point p : points) {
       if (p.recencyDays() == null || p.monetary() == null) continue;
@@ -48,11 +64,17 @@ final class Charts {
           .add(List.of(p.recencyDays(), Math.max(MIN_SPEND, p.monetary()), p.customerId()));
     }
     List<Object> series = new ArrayList<>();
-    bySegment.forEach((id, data) -> series.add(Map.of("type", "scatter", "name", names.getOrDefault(id, id.toString()),
-        "symbolSize", 5, "data", data, "large", false)));
+    List<String> colours = new ArrayList<>();
+    bySegment.forEach((id, data) -> {
+      series.add(Map.of("type", "scatter", "name", names.getOrDefault(id, id.toString()), "symbolSize", 5, "data", data));
+      colours.add(colour(order.indexOf(id) < 0 ? order.size() : order.indexOf(id)));
+    });
+    // a legend line holds about three segment names; the plot starts below the legend
+    int legendLines = (series.size() + 2) / 3;
     return json(Map.of(
-        "grid", Map.of("left", 60, "right", 30, "top", 50, "bottom", 50),
-        "legend", Map.of("top", 0, "type", "scroll"),
+        "color", colours,
+        "grid", Map.of("left", 60, "right", 30, "top", 30 + 22 * legendLines, "bottom", 50),
+        "legend", Map.of("top", 0),
         "tooltip", Map.of("trigger", "item"),
         "xAxis", Map.of("type", "value", "name", "recency (days)", "nameLocation", "middle", "nameGap", 28),
         "yAxis", Map.of("type", "log", "name", "spend", "logBase", 10, "min", MIN_SPEND),
@@ -99,7 +121,7 @@ final class Charts {
         "grid", Map.of("left", 60, "right", 80, "top", 40, "bottom", 40),
         "legend", Map.of("top", 0),
         "tooltip", Map.of("trigger", "axis"),
-        "xAxis", Map.of("type", "category", "data", ks, "name", "k"),
+        "xAxis", Map.of("type", "category", "data", ks, "name", "k", "nameLocation", "middle", "nameGap", 25),
         "yAxis", List.of(Map.of("type", "value", "name", "silhouette"), Map.of("type", "value", "name", "inertia")),
         "series", List.of(Map.of("type", "line", "name", "silhouette", "data", silhouettes),
             Map.of("type", "line", "name", "inertia", "yAxisIndex", 1, "data", inertias))));
