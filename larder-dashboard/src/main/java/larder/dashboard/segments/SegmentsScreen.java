@@ -18,6 +18,7 @@ import larder.core.BatchInfo;
 import larder.core.BatchKind;
 import larder.core.DurationText;
 import larder.core.InputException;
+import larder.core.NotFoundException;
 import larder.core.segment.SegmentProfile;
 import larder.dashboard.Frame;
 import larder.serve.CustomerSample;
@@ -69,7 +70,7 @@ public final class SegmentsScreen {
    * @param previous the previous batch in words, or empty for a first batch
    * @param sampleNote how the scatter's customers were chosen
    */
-  public record Segments(Frame frame, String job, long batchId, String batch, String previous, List<SegmentLine> lines,
+  public record Segments(String job, long batchId, String batch, String previous, List<SegmentLine> lines,
       long customers, String sizesChart, List<CustomerSample.Point> sample, String sampleNote, String scatterChart,
       TransitionMatrix transitions, String heatmapChart, KChoice kChoice, String kChoiceChart) {}
 
@@ -79,7 +80,7 @@ public final class SegmentsScreen {
    * @param size the segment's members; {@code movedIn} of them came from another segment or are new (-1: unknown)
    * @param next the link to the next page, or empty on the last
    */
-  public record Members(Frame frame, String job, SegmentLine segment, MovedMembers page, Map<Integer, String> names,
+  public record Members(String job, SegmentLine segment, MovedMembers page, Map<Integer, String> names,
       long size, long movedIn, String previous, String csv, String all, String movedOnly, String next) {
     public String previousOf(MovedMember m) {
       if (!page.previousKept()) return "unknown";
@@ -96,8 +97,30 @@ public final class SegmentsScreen {
     return new Index(frame, jobs);
   }
 
-  public Segments segments(Context ctx, Frame frame) {
+  /** A page: its view, or the problem that kept it from being shown. */
+  public record Page<V>(Frame frame, String job, Problem problem, V view) {}
+
+  public Page<Segments> segments(Context ctx, Frame frame) {
     String job = ctx.pathParam("job");
+    return shown(ctx, frame, job, () -> segments(job));
+  }
+
+  public Page<Members> members(Context ctx, Frame frame) {
+    String job = ctx.pathParam("job");
+    return shown(ctx, frame, job, () -> members(ctx, job));
+  }
+
+  private static <V> Page<V> shown(Context ctx, Frame frame, String job, java.util.function.Supplier<V> view) {
+    try {
+      return new Page<>(frame, job, null, view.get());
+    } catch (NotFoundException | InputException e) {
+      Problem p = Problem.of(e);
+      ctx.status(p.status());
+      return new Page<>(frame, job, p, null);
+    }
+  }
+
+  private Segments segments(String job) {
     View v = view(job);
     List<SegmentLine> lines = new ArrayList<>();
     for (SegmentProfile p : v.profiles.profiles()) lines.add(SegmentLine.of(p, v.matrix));
@@ -107,23 +130,24 @@ public final class SegmentsScreen {
         ? String.format(Locale.ROOT, "%,d of %,d customers, the same ones on every visit (chosen by a hash of the id)",
             s.points().size(), s.customers())
         : String.format(Locale.ROOT, "all %,d customers", s.customers());
-    return new Segments(frame, job, v.batch.id(), describe(v.batch, v.profiles.age()), previous(v.batch), lines, customers,
+    return new Segments(job, v.batch.id(), describe(v.batch, v.profiles.age()), previous(v.batch), lines, customers,
         Charts.sizes(lines), s.points(), note, Charts.scatter(s.points(), v.names), v.matrix,
         v.matrix.isEmpty() ? "" : Charts.heatmap(v.matrix), v.kChoice, v.kChoice.isEmpty() ? "" : Charts.kChoice(v.kChoice));
   }
 
-  public Members members(Context ctx, Frame frame) {
-    String job = ctx.pathParam("job");
+  private Members members(Context ctx, String job) {
     int segment = segmentId(ctx);
     boolean movedOnly = "1".equals(ctx.queryParam("moved"));
     MovedMembers page = moves.members(job, segment, ctx.queryParam("after"), PAGE, movedOnly);
     View v = view(job);
-    SegmentProfile profile = v.profiles.profiles().stream().filter(p -> p.segmentId() == segment).findFirst()
-        .orElse(new SegmentProfile(segment, "", 0, 0, null, null, null, null, null, null, null));
+    Optional<SegmentProfile> known = v.profiles.profiles().stream().filter(p -> p.segmentId() == segment).findFirst();
+    // the API's answer for a segment the batch does not have (NotFoundException naming the batch's segments)
+    if (known.isEmpty()) segments.members(job, segment, null, 1);
+    SegmentProfile profile = known.orElse(new SegmentProfile(segment, "", 0, 0, null, null, null, null, null, null, null));
     String base = "/segments/" + job + "/" + segment;
     String next = page.nextAfter() == null ? ""
         : base + "?" + (movedOnly ? "moved=1&" : "") + "after=" + java.net.URLEncoder.encode(page.nextAfter(), StandardCharsets.UTF_8);
-    return new Members(frame, job, SegmentLine.of(profile, v.matrix), page, v.names, profile.size(),
+    return new Members(job, SegmentLine.of(profile, v.matrix), page, v.names, profile.size(),
         page.previousKept() ? v.matrix.movedInto(segment) : -1, previous(v.batch), base + "/members.csv", base,
         base + "?moved=1", next);
   }

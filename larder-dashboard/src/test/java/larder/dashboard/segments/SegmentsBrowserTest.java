@@ -270,6 +270,31 @@ class SegmentsBrowserTest extends DashboardTest {
     }
   }
 
+  @Test
+  void whatCannotBeShownIsSaidInOneLineWithItsStatusAndEscaped() throws Exception {
+    Map<String, List<String>> cases = new LinkedHashMap<>();
+    cases.put("/segments/nope", List.of("404", "job 'nope' has no published batch; known segments jobs: rfm, seg"));
+    cases.put("/segments/seg/99", List.of("404", "segment 99 is not in batch " + currentBatch + " of job 'seg'"));
+    cases.put("/segments/seg/abc", List.of("400", "'abc' is not a segment id"));
+    cases.put("/segments/rfm/1?moved=1", List.of("400", "the job's first: no customer moved in"));
+    cases.put("/segments/%3Cscript%3Ewindow.pwned=1%3C%2Fscript%3E",
+        List.of("404", "job '<script>window.pwned=1</script>' has no published batch"));
+    for (var c : cases.entrySet()) {
+      try (Visit v = open(c.getKey())) {
+        Locator problem = v.page.locator("p.problem");
+        assertThat(problem.innerText()).as(c.getKey()).contains(c.getValue().get(1));
+        assertThat(v.page.locator("main script").count()).isZero();
+        assertThat(v.page.evaluate("() => window.pwned === undefined")).isEqualTo(true);
+        assertThat(v.errors).as(c.getKey()).allSatisfy(e -> assertThat(e).contains("status of " + c.getValue().get(0)));
+      }
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + c.getKey()))
+          .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(c.getKey()).isEqualTo(Integer.parseInt(c.getValue().get(0)));
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+      assertThat(r.body()).doesNotContain("<script>window.pwned");
+    }
+  }
+
   /** The members table as [customer id, previous segment ("none" for a new customer)]. */
   private static List<List<String>> rows(Visit v) {
     List<List<String>> out = new ArrayList<>();
