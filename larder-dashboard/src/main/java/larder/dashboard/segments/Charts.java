@@ -69,10 +69,10 @@ final class Charts {
       series.add(Map.of("type", "scatter", "name", names.getOrDefault(id, id.toString()), "symbolSize", 5, "data", data));
       colours.add(colour(order.indexOf(id) < 0 ? order.size() : order.indexOf(id)));
     });
-    // the plot starts below the legend, which wraps: about 6.5 px a character and 35 px a mark in 560 px lines
+    // the plot starts below the legend, which wraps: about 6 px a character and 30 px a mark in 600 px lines
     double legendWidth = 0;
-    for (Integer id : bySegment.keySet()) legendWidth += 35 + 6.5 * names.getOrDefault(id, id.toString()).length();
-    int legendLines = Math.max(1, (int) Math.ceil(legendWidth / 560));
+    for (Integer id : bySegment.keySet()) legendWidth += 30 + 6 * names.getOrDefault(id, id.toString()).length();
+    int legendLines = Math.max(1, (int) Math.ceil(legendWidth / 600));
     return json(Map.of(
         "color", colours,
         "grid", Map.of("left", 60, "right", 30, "top", 30 + 22 * legendLines, "bottom", 50),

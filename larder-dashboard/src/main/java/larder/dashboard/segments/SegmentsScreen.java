@@ -52,6 +52,8 @@ public final class SegmentsScreen {
   private final SegmentMoves moves;
   private final CustomerSample sample;
   private final PredictionReader batches;
+  /** Each job's sample while it serves the same batch: drawing one reads every customer of the batch. */
+  private final Map<String, CustomerSample.Sample> samples = new java.util.concurrent.ConcurrentHashMap<>();
 
   public SegmentsScreen(Store store, Clock clock) {
     this.segments = new SegmentReader(store, clock);
@@ -125,7 +127,11 @@ public final class SegmentsScreen {
     List<SegmentLine> lines = new ArrayList<>();
     for (SegmentProfile p : v.profiles.profiles()) lines.add(SegmentLine.of(p, v.matrix));
     long customers = v.batch.keys();
-    CustomerSample.Sample s = sample.read(job, SAMPLE);
+    CustomerSample.Sample s = samples.get(job);
+    if (s == null || s.batchId() != v.batch.id()) {
+      s = sample.read(job, SAMPLE);
+      samples.put(job, s);
+    }
     String note = s.points().size() < s.customers()
         ? String.format(Locale.ROOT, "%,d of %,d customers, the same ones on every visit (chosen by a hash of the id)",
             s.points().size(), s.customers())
