@@ -23,6 +23,9 @@ import larder.core.Progress;
 import larder.dashboard.DashboardTest;
 import larder.generate.CustomerParams;
 import larder.generate.SyntheticCustomers;
+import larder.http.ApiKeys;
+import larder.http.HttpOptions;
+import larder.http.LarderHttp;
 import larder.serve.MembersCsv;
 import larder.serve.PredictionReader;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,7 @@ class SegmentsBrowserTest extends DashboardTest {
   static final int NEW_LATER = 100;
   static final int DEPARTED = 50;
   static final long SEED = 20240901L;
+  static final String READ_KEY = "read-key-0123456789abcdef";
 
   long previousBatch;
   long currentBatch;
@@ -241,6 +245,19 @@ class SegmentsBrowserTest extends DashboardTest {
         .hasValue("attachment; filename=\"seg-segment-1-batch-" + currentBatch + ".csv\"");
     assertThat(r.headers().firstValue("Larder-Batch")).hasValue(Long.toString(currentBatch));
     assertThat(r.body().lines().count()).isEqualTo(count + 1);
+
+    // with keys, the export is a read like any other: refused without one
+    try (LarderHttp keyed = startServer(HttpOptions.defaults().withKeys(new ApiKeys(List.of(READ_KEY), List.of())))) {
+      String at = "http://127.0.0.1:" + keyed.port() + "/segments/seg/1/members.csv";
+      HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(at)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(refused.body()).doesNotContain("customer_id");
+      HttpResponse<String> read = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(at))
+          .header("Authorization", "Bearer " + READ_KEY).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(read.statusCode()).isEqualTo(200);
+      assertThat(read.body().lines().count()).isEqualTo(count + 1);
+    }
   }
 
   @Test
