@@ -31,6 +31,10 @@ public record BatchMetrics(Map<String, Object> values) {
   public static final String STAYED_SHARE = "stayed_share";
   /** Segments: the highest id the job has handed out, so a fresh id never reuses a retired one. */
   public static final String HIGHEST_SEGMENT_ID = "highest_segment_id";
+  /** Segments: the batch the transitions were counted from (the job's current batch when the run began). */
+  public static final String PREVIOUS_BATCH = "previous_batch";
+  /** Segments with {@code k: auto}: a list of {@code {k, inertia, silhouette}}, one per k tried. */
+  public static final String K_CHOICE = "k_choice";
   /** Imports: the lowest score. */
   public static final String SCORE_MIN = "score_min";
   /** Imports: the mean score. */
@@ -84,6 +88,9 @@ public record BatchMetrics(Map<String, Object> values) {
 
   /** The highest segment id the job had handed out by this batch. */
   public OptionalLong highestSegmentId() { return whole(HIGHEST_SEGMENT_ID); }
+
+  /** The batch a segments batch's transitions come from (none for a first batch, or one stored before it was recorded). */
+  public OptionalLong previousBatch() { return whole(PREVIOUS_BATCH); }
 
   /** An import's lowest score. */
   public OptionalDouble scoreMin() { return number(SCORE_MIN); }

@@ -4,6 +4,7 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Clock;
 import larder.dashboard.inspect.Inspector;
 import larder.dashboard.jobs.JobsOverview;
+import larder.dashboard.segments.SegmentsScreen;
 import larder.http.HttpExtension;
 import larder.http.ServeContext;
 import larder.serve.Schedules;
@@ -18,6 +19,10 @@ import larder.serve.Schedules;
  * GET /fragments/jobs      its table rows, which the page reloads every 30 s
  * GET /inspect             recommendation inspector: pick a job; /jobs/{job}/users?id=USER&amp;item=ITEM shows a
  *                          user's list, its source and segment, and an item's similar items (see {@link Inspector})
+ * GET /segments            the segments jobs
+ * GET /segments/{job}      a segments job's segments, sizes, recency/spend sample, moves, choice of k
+ * GET /segments/{job}/{segment}               its members, paged; ?moved=1: those that moved in
+ * GET /segments/{job}/{segment}/members.csv   every member as CSV, named after its batch
  * GET /assets/...          scripts, CSS and icon, under versioned paths (see {@link Assets})
  * </pre>
  * A screen is a template under {@code src/main/jte}, a page class building its model, and a route line below.
@@ -49,5 +54,11 @@ public final class Dashboard implements HttpExtension {
     pages.page("/inspect", Nav.INSPECTOR, "inspect/choose.jte", inspector::choose);
     pages.page("/jobs/{job}/users", Nav.INSPECTOR, "inspect/page.jte", inspector::page);
     pages.fragment("/fragments/jobs/{job}/users", "inspect/view.jte", inspector::fragment);
+
+    SegmentsScreen segments = new SegmentsScreen(served.store(), clock);
+    pages.page("/segments", Nav.SEGMENTS, "segments/index.jte", segments::index);
+    pages.page("/segments/{job}", Nav.SEGMENTS, "segments/segments.jte", segments::segments);
+    pages.page("/segments/{job}/{segment}", Nav.SEGMENTS, "segments/members.jte", segments::members);
+    routes.get("/segments/{job}/{segment}/members.csv", segments::export);
   }
 }

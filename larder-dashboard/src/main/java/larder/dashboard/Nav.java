@@ -3,7 +3,8 @@ package larder.dashboard;
 /** The header's links, in order. A screen reached from the header adds itself here. */
 public enum Nav {
   JOBS("Jobs", "/"),
-  INSPECTOR("Inspector", "/inspect");
+  INSPECTOR("Inspector", "/inspect"),
+  SEGMENTS("Segments", "/segments");
 
   private final String label;
   private final String href;

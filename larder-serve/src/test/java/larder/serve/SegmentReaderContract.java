@@ -90,6 +90,10 @@ abstract class SegmentReaderContract {
   }
 
   BatchInfo publishSegments(String job, int gen, boolean rfm, int keep) {
+    return publishSegments(job, gen, rfm, keep, larder.core.BatchMetrics.NONE);
+  }
+
+  BatchInfo publishSegments(String job, int gen, boolean rfm, int keep, larder.core.BatchMetrics metrics) {
     int[] seg = new int[CUSTOMERS];
     float[] dist = new float[CUSTOMERS];
     double[] r = new double[CUSTOMERS];
@@ -112,6 +116,7 @@ abstract class SegmentReaderContract {
           rfm ? 9.0 * s : null, null, null, rfm ? 1.5 : null, rfm ? 1.25 : null, centroid(s, gen)));
     }
     try (BatchLoader w = pub.begin(job, BatchKind.SEGMENTS, "kmeans", BatchParams.NONE)) {
+      if (!metrics.isEmpty()) w.setMetrics(metrics);
       w.segments().writeAssignment(new SegmentAssignment(customers, seg, dist, rfm ? new SegmentAssignment.Rfm(r, f, m, score) : null));
       w.segments().writeProfiles(profiles);
       w.segments().writeTransitions(List.of(new SegmentTransition(2, 1, 7), new SegmentTransition(null, 3, gen),
@@ -223,6 +228,101 @@ abstract class SegmentReaderContract {
     SegmentMembers beyond = segments.members("seg", 1, last, 10);
     assertThat(beyond.members()).isEmpty();
     assertThat(beyond.nextAfter()).isNull();
+  }
+
+  /** Metrics of a batch counted against {@code previous} (null: as stored before previous_batch was recorded). */
+  static larder.core.BatchMetrics comparedWith(Long previous) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(larder.core.BatchMetrics.STAYED_SHARE, 0.5);
+    if (previous != null) m.put(larder.core.BatchMetrics.PREVIOUS_BATCH, previous);
+    return larder.core.BatchMetrics.of(m);
+  }
+
+  @Test void membersComeWithTheirPreviousSegmentAndTheMovedInFilterKeepsThoseWhoChangedIt() {
+    openStore();
+    SegmentMoves moves = new SegmentMoves(store);
+    BatchInfo first = publishSegments("seg", 0, true, 3);
+    MovedMembers alone = moves.members("seg", 1, null, 1000, false);
+    assertThat(alone.previousBatchId()).isNull();
+    assertThat(alone.previousKept()).isFalse();
+    assertThat(alone.members()).extracting(MovedMember::previousSegment).containsOnlyNulls();
+    assertThatThrownBy(() -> moves.members("seg", 1, null, 10, true)).isInstanceOf(InputException.class)
+        .hasMessageContaining("the job's first");
+
+    // generation 1 puts every customer one segment further: everyone moved
+    BatchInfo second = publishSegments("seg", 1, true, 3, comparedWith(first.id()));
+    for (int s = 1; s <= K; s++) {
+      List<String> walked = new ArrayList<>();
+      String after = null;
+      do {
+        MovedMembers page = moves.members("seg", s, after, 37, false);
+        assertThat(page.batchId()).isEqualTo(second.id());
+        assertThat(page.previousBatchId()).isEqualTo(first.id());
+        assertThat(page.segmentLabel()).isEqualTo(label(s, 1));
+        for (MovedMember m : page.members()) {
+          int c = Integer.parseInt(m.member().customerId().substring(1));
+          assertThat(m.previousSegment()).isEqualTo(segment(c, 0));
+          assertThat(m.movedIn(s)).isTrue();
+          assertThat(m.member().monetary()).isEqualTo(c * 2.25);
+          walked.add(m.member().customerId());
+        }
+        after = page.nextAfter();
+      } while (after != null);
+      assertThat(walked).containsExactlyElementsOf(expectedMembers(s, 1));
+      assertThat(moves.members("seg", s, null, 1000, true).members()).hasSize(walked.size());
+    }
+
+    // generation 4 puts them back where generation 0 had them, but it is counted against generation 1
+    BatchInfo third = publishSegments("seg", 4, true, 3, comparedWith(second.id()));
+    MovedMembers back = moves.members("seg", 2, null, 1000, false);
+    assertThat(back.previousBatchId()).isEqualTo(second.id());
+    assertThat(back.members()).isNotEmpty().allSatisfy(m -> assertThat(m.previousSegment()).isEqualTo(3));
+    // against generation 0 nobody moved: a batch stored before previous_batch was recorded is compared with the
+    // latest published batch before it
+    publishSegments("seg", 0, true, 3, comparedWith(null));
+    BatchInfo fourth = reader.current("seg").orElseThrow();
+    MovedMembers still = moves.members("seg", 2, null, 1000, false);
+    assertThat(still.previousBatchId()).isEqualTo(third.id());
+    assertThat(still.members()).isNotEmpty().allSatisfy(m -> assertThat(m.previousSegment()).isEqualTo(2));
+    MovedMembers none = moves.members("seg", 2, null, 1000, true);
+    assertThat(none.members()).isEmpty();
+    assertThat(none.movedInOnly()).isTrue();
+    assertThat(none.nextAfter()).isNull();
+
+    // keep: 1 retires the previous batch: previous segments are unknown, not "new"
+    publishSegments("seg", 1, true, 1, comparedWith(fourth.id()));
+    MovedMembers unknown = moves.members("seg", 1, null, 10, false);
+    assertThat(unknown.previousBatchId()).isEqualTo(fourth.id());
+    assertThat(unknown.previousKept()).isFalse();
+    assertThatThrownBy(() -> moves.members("seg", 1, null, 10, true)).isInstanceOf(InputException.class)
+        .hasMessageContaining("no longer kept");
+    assertThatThrownBy(() -> moves.members("seg", 1, null, 0, false)).isInstanceOf(InputException.class);
+    assertThatThrownBy(() -> moves.members("nope", 1, null, 10, false)).isInstanceOf(NotFoundException.class);
+  }
+
+  @Test void aSampleOfCustomersIsCappedTheSameOnEveryReadAndFromTheCurrentBatch() {
+    openStore();
+    publishSegments("seg", 0, true, 2);
+    BatchInfo b = publishSegments("seg", 1, true, 2);
+    CustomerSample sampler = new CustomerSample(store);
+    CustomerSample.Sample s = sampler.read("seg", 100);
+    assertThat(s.batchId()).isEqualTo(b.id());
+    assertThat(s.customers()).isEqualTo(CUSTOMERS);
+    assertThat(s.points()).hasSize(100).doesNotHaveDuplicates();
+    assertThat(sampler.read("seg", 100)).isEqualTo(s);
+    for (CustomerSample.Point p : s.points()) {
+      int c = Integer.parseInt(p.customerId().substring(1));
+      assertThat(p.segmentId()).isEqualTo(segment(c, 1));
+      assertThat(p.recencyDays()).isEqualTo(c + 0.5);
+      assertThat(p.monetary()).isEqualTo(c * 2.25);
+    }
+    // spread over the ids, not the first 100 in any order
+    assertThat(s.points().stream().mapToInt(p -> Integer.parseInt(p.customerId().substring(1))).max().getAsInt())
+        .isGreaterThan(300);
+    assertThat(s.points()).extracting(CustomerSample.Point::segmentId).isSorted();
+    // a larger sample keeps the smaller one's customers
+    assertThat(sampler.read("seg", 300).points()).containsAll(s.points());
+    assertThat(sampler.read("seg", 10_000).points()).hasSize(CUSTOMERS);
   }
 
   @Test void streamingGivesEveryMemberInOrderFromOneSnapshot() {

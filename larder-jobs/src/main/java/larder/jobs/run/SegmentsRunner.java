@@ -93,7 +93,8 @@ final class SegmentsRunner {
       batch.setInputRows(rowsKept);
 
       long readNanos = System.nanoTime() - start;
-      Previous previous = previous(job, features.customers());
+      Optional<PreviousSegments> current = new SegmentReader(publisher.store()).previousForStability(job.name());
+      Previous previous = previous(job, features.customers(), current);
       Segmenter segmenter = job.segmenter();
       listener.step(job.name(), segmenter.describe());
       if (spark != null && job.method() == SegmentsJob.Method.KMEANS) {
@@ -115,7 +116,7 @@ final class SegmentsRunner {
       for (String line : shown.split("\\R")) if (!line.isBlank()) listener.step(job.name(), line);
 
       double stayed = previous == null ? Double.NaN : Transitions.stayedShare(result.transitions());
-      batch.setMetrics(metrics(result, previous, stayed));
+      batch.setMetrics(metrics(result, previous, stayed, current.map(PreviousSegments::batchId).orElse(null)));
       long t1 = System.nanoTime();
       SegmentWriter segments = batch.segments();
       segments.writeAssignment(result.assignment());
@@ -141,8 +142,7 @@ final class SegmentsRunner {
    * The job's current batch as the matcher needs it: profiles with centroids, each current customer's
    * previous segment, and the highest id the job has handed out (so a fresh id never reuses a retired one).
    */
-  private Previous previous(SegmentsJob job, IdMap customers) {
-    Optional<PreviousSegments> current = new SegmentReader(publisher.store()).previousForStability(job.name());
+  private Previous previous(SegmentsJob job, IdMap customers, Optional<PreviousSegments> current) {
     if (current.isEmpty()) {
       listener.step(job.name(), "first batch of this job: segment ids are numbered by size");
       return null;
@@ -172,7 +172,7 @@ final class SegmentsRunner {
     return BatchParams.of(p);
   }
 
-  private static BatchMetrics metrics(SegmentationResult r, Previous previous, double stayed) {
+  private static BatchMetrics metrics(SegmentationResult r, Previous previous, double stayed, Long previousBatch) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put(BatchMetrics.SEGMENTS, r.segments());
     m.put("customers", r.assignment().size());
@@ -181,6 +181,8 @@ final class SegmentsRunner {
     for (SegmentProfile p : r.profiles()) highest = Math.max(highest, p.segmentId());
     m.put(BatchMetrics.HIGHEST_SEGMENT_ID, highest);
     if (!Double.isNaN(stayed)) m.put(BatchMetrics.STAYED_SHARE, stayed);
+    // Named, so pages can show each member's previous segment from the batch the transitions were counted from.
+    if (previousBatch != null) m.put(BatchMetrics.PREVIOUS_BATCH, previousBatch);
     KChooser.Choice c = r.kChoice();
     if (c != null) {
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -191,7 +193,7 @@ final class SegmentsRunner {
         x.put("silhouette", row.silhouette());
         rows.add(x);
       }
-      m.put("k_choice", rows);
+      m.put(BatchMetrics.K_CHOICE, rows);
     }
     return BatchMetrics.of(m);
   }

@@ -179,6 +179,7 @@ abstract class SegmentsRunnerTest {
     assertThat(m.get("highest_segment_id").asInt()).isEqualTo(5);
     assertThat(m.has("k_choice")).isFalse();
     assertThat(m.has("stayed_share")).isFalse();
+    assertThat(m.has("previous_batch")).isFalse();
 
     assertThat(report.kTable()).isNull();
     assertThat(report.stayed()).isNaN();
@@ -318,6 +319,8 @@ abstract class SegmentsRunnerTest {
     assertThat(report.stayed()).isCloseTo((double) kept / both, within(1e-12));
     assertThat(JSON.readTree(b2.metrics().toJson()).get("stayed_share").asDouble()).isCloseTo((double) kept / both, within(1e-12));
     assertThat(report.summary()).contains("stability");
+    // the batch names the one its transitions were counted from, for pages showing each member's previous segment
+    assertThat(b2.metrics().previousBatch()).hasValue(b1.id());
 
     // the transitions are exactly the cross-table of the two batches, NULL for new and departed customers
     Map<String, Long> expected = new TreeMap<>();
