@@ -248,12 +248,15 @@ final class Routes {
     return new Freshness(jobs, stale);
   }
 
-  /** Admin: serve an earlier kept batch again ({@code ?to=BATCH} for a given one), as {@code larder rollback} does. */
+  /**
+   * Admin: serve an earlier kept batch again ({@code ?to=BATCH} for a given one), as {@code larder rollback} does;
+   * the audit records the admin key's label ({@link ApiKeys#label}).
+   */
   private void rollback(Context ctx) {
     String job = ctx.pathParam("job");
     String to = ctx.queryParam("to");
-    BatchInfo b = to == null ? publisher.rollback(job)
-        : publisher.rollback(job, integer(to, "to", 1, Integer.MAX_VALUE));
+    String who = ApiKeys.label(LarderHttp.presentedKey(ctx));
+    BatchInfo b = publisher.rollback(job, to == null ? -1 : integer(to, "to", 1, Integer.MAX_VALUE), who);
     ctx.json(Map.of("job", job, "now_serving", batch(b, true)));
   }
 
