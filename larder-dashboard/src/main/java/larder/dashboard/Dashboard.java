@@ -2,6 +2,7 @@ package larder.dashboard;
 
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Clock;
+import larder.dashboard.history.JobHistory;
 import larder.dashboard.jobs.JobsOverview;
 import larder.http.HttpExtension;
 import larder.http.ServeContext;
@@ -15,6 +16,9 @@ import larder.serve.Schedules;
  * <pre>
  * GET /                    jobs overview: every job's batch, age, headline, last failure, next run
  * GET /fragments/jobs      its table rows, which the page reloads every 30 s
+ * GET /jobs/{job}          a job's history: kept and failed batches, chart, compare, rollbacks (JobHistory)
+ * GET /fragments/jobs/{job}/compare?a=&b=   two kept batches compared
+ * POST /jobs/{job}/rollback?to=BATCH        admin: roll back, answered with the history redrawn
  * GET /assets/...          scripts, CSS and icon, under versioned paths (see {@link Assets})
  * </pre>
  * A screen is a template under {@code src/main/jte}, a page class building its model, and a route line below.
@@ -41,5 +45,10 @@ public final class Dashboard implements HttpExtension {
     JobsOverview jobs = new JobsOverview(served.store(), clock, served.options().maxAge(), schedules);
     pages.page("/", Nav.JOBS, "jobs/overview.jte", jobs::page);
     pages.fragment("/fragments/jobs", "jobs/rows.jte", jobs::rows);
+
+    JobHistory history = new JobHistory(served.store(), served);
+    pages.page("/jobs/{job}", Nav.JOBS, "history/page.jte", history::page);
+    pages.fragment("/fragments/jobs/{job}/compare", "history/compare.jte", history::compare);
+    pages.action("/jobs/{job}/rollback", "history/section.jte", history::rollback);
   }
 }

@@ -1,0 +1,113 @@
+package larder.dashboard.history;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.function.Function;
+import larder.core.BatchInfo;
+import larder.core.BatchMetrics;
+import larder.serve.GateVerdict;
+import larder.serve.Headline;
+
+/**
+ * The history chart: the headline metrics against batch id (categories, oldest first, not time), with the gate's
+ * floor and the popularity baseline as dashed reference lines. Every batch of the history is a category, so the
+ * chart has one point per row of the table beneath it (null where a batch measured nothing), and the table shows
+ * the same numbers.
+ *
+ * @param batches the categories: batch ids, oldest first
+ * @param series each line, its values in category order
+ * @param description what the chart shows in words, its {@code aria-label}
+ */
+public record HistoryChart(List<String> batches, List<Series> series, String description) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One line; {@code reference} lines (baseline, floor) are dashed. */
+  public record Series(String name, List<Double> values, boolean reference) {
+    /** The value at category {@code i} as the table prints it ("" for none). */
+    public String text(int i) {
+      Double v = values.get(i);
+      return v == null ? "" : String.format(Locale.ROOT, "%.4f", v);
+    }
+  }
+
+  /** @param newestFirst the history's batches */
+  static HistoryChart of(List<BatchInfo> newestFirst) {
+    List<BatchInfo> batches = new ArrayList<>(newestFirst);
+    java.util.Collections.reverse(batches);
+    List<String> ids = batches.stream().map(b -> Long.toString(b.id())).toList();
+    List<Series> series = new ArrayList<>();
+    if (BatchLine.evaluated(batches)) {
+      String at = batches.stream().map(BatchInfo::metrics).filter(m -> m.k().isPresent()).findFirst()
+          .map(BatchLine::at).orElse("@k");
+      series.add(line("NDCG" + at, batches, BatchMetrics::ndcg, false));
+      series.add(line("P" + at, batches, m -> m.number(BatchMetrics.MODEL, "precision"), false));
+      series.add(line("MAP" + at, batches, m -> m.number(BatchMetrics.MODEL, "map"), false));
+      series.add(line("popularity NDCG" + at, batches, BatchMetrics::popularityNdcg, true));
+      Series floor = line("gate floor NDCG" + at, batches, m -> {
+        GateVerdict g = GateVerdict.of(m);
+        return g == null ? OptionalDouble.empty() : g.floor("ndcg", m);
+      }, true);
+      if (floor.values().stream().anyMatch(v -> v != null)) series.add(floor);
+    } else {
+      String name = batches.stream().map(b -> Headline.of(b).name()).filter(n -> !n.isEmpty()).findFirst().orElse("headline");
+      series.add(new Series(name, batches.stream().map(b -> value(Headline.of(b).value())).toList(), false));
+    }
+    String description = "Line chart of " + String.join(", ", series.stream().map(Series::name).toList())
+        + " for " + ids.size() + " batches (" + (ids.isEmpty() ? "none" : ids.get(0) + " to " + ids.get(ids.size() - 1))
+        + "); the table below has the same numbers.";
+    return new HistoryChart(ids, series, description);
+  }
+
+  private static Series line(String name, List<BatchInfo> batches, Function<BatchMetrics, OptionalDouble> f,
+      boolean reference) {
+    return new Series(name, batches.stream().map(b -> value(f.apply(b.metrics()))).toList(), reference);
+  }
+
+  private static Double value(OptionalDouble v) {
+    return v.isPresent() && Double.isFinite(v.getAsDouble()) ? v.getAsDouble() : null;
+  }
+
+  /**
+   * The ECharts option as JSON, for the page's script: SVG, no animation, aria on with this description; the
+   * reference lines dashed and without markers.
+   */
+  public String option() {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("animation", false);
+    o.put("aria", Map.of("enabled", true, "label", Map.of("description", description)));
+    o.put("tooltip", Map.of("trigger", "axis"));
+    o.put("legend", Map.of("top", 0));
+    o.put("grid", Map.of("left", 56, "right", 24, "top", 40, "bottom", 48));
+    o.put("xAxis", Map.of("type", "category", "name", "batch", "nameLocation", "middle", "nameGap", 28,
+        "data", batches));
+    o.put("yAxis", Map.of("type", "value", "scale", true));
+    List<Map<String, Object>> lines = new ArrayList<>();
+    for (Series s : series) {
+      Map<String, Object> l = new LinkedHashMap<>();
+      l.put("name", s.name());
+      l.put("type", "line");
+      l.put("data", s.values());
+      l.put("connectNulls", false);
+      if (s.reference()) {
+        l.put("lineStyle", Map.of("type", "dashed", "width", 1.5));
+        l.put("symbol", "none");
+        l.put("step", "middle");
+      } else {
+        l.put("symbolSize", 7);
+      }
+      lines.add(l);
+    }
+    o.put("series", lines);
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
