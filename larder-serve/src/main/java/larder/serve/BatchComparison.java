@@ -168,7 +168,11 @@ public final class BatchComparison {
   private static String text(Object v) {
     if (v == null) return "";
     if (v instanceof Double || v instanceof Float) {
-      return String.format(java.util.Locale.ROOT, "%.4f", ((Number) v).doubleValue());
+      // as written when short (a parameter's 0.05), else to 4 places (a measured 0.48163...)
+      double d = ((Number) v).doubleValue();
+      if (!Double.isFinite(d)) return String.valueOf(d);
+      java.math.BigDecimal plain = java.math.BigDecimal.valueOf(d).stripTrailingZeros();
+      return plain.scale() <= 4 ? plain.toPlainString() : String.format(java.util.Locale.ROOT, "%.4f", d);
     }
     if (v instanceof List<?> list) return String.join("; ", list.stream().map(String::valueOf).toList());
     return String.valueOf(v);

@@ -22,14 +22,14 @@ import larder.serve.Headline;
  *
  * @param id the batch id
  * @param states current / kept / failed, and "rolled back from" for a batch a rollback left
- * @param started when its run began, e.g. "2026-03-01 05:00 UTC"
+ * @param started when its run began (UTC), e.g. "2026-03-01 05:00"
  * @param finished when it was published; empty for a failed run
  * @param duration from start to publish ("12.4 s"); empty for a failed run
  * @param model the model's name; {@code params} its parameters as "key: value"
  * @param size rows and the keys they cover
  * @param precision P@k, {@code ndcg} NDCG@k, {@code map} MAP@k, as "0.1234"; empty when not evaluated
  * @param gate "passed" or "failed"; empty without a gate; {@code gateText} each condition as measured
- * @param message why it failed, or why it stopped serving
+ * @param message why it failed, unless its gate's verdict already says so; else empty
  * @param kept whether it still has its rows (it can be compared and rolled back to)
  * @param current whether it serves now
  */
@@ -39,6 +39,8 @@ public record BatchLine(long id, List<JobLine.State> states, String started, Str
 
   static final DateTimeFormatter UTC_MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
       .withZone(ZoneOffset.UTC);
+  /** In the table, whose headers say UTC: the date over the time, to keep the columns narrow. */
+  static final DateTimeFormatter CELL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
   static BatchLine of(BatchInfo b) {
     boolean current = BatchHistory.isCurrent(b), kept = BatchHistory.isKept(b);
@@ -58,7 +60,7 @@ public record BatchLine(long id, List<JobLine.State> states, String started, Str
         published ? took(Duration.between(b.createdAt(), b.publishedAt())) : "", b.model(), params, size(b),
         figure(m.number(BatchMetrics.MODEL, "precision")), figure(m.ndcg()), figure(m.number(BatchMetrics.MODEL, "map")),
         gate == null ? "" : gate.passed() ? "passed" : "failed", gate == null ? List.of() : gate.texts(),
-        b.message() == null ? "" : b.message().strip(), kept, current);
+        kept || b.message() == null || (gate != null && !gate.passed()) ? "" : b.message().strip(), kept, current);
   }
 
   /** The metric the chart and the table headers name: "@10" for an evaluation at k = 10, else "@k". */
@@ -71,7 +73,7 @@ public record BatchLine(long id, List<JobLine.State> states, String started, Str
   }
 
   static String minute(Instant t) {
-    return t == null ? "" : UTC_MINUTE.format(t);
+    return t == null ? "" : CELL.format(t);
   }
 
   /** A run's length: "0.42 s", "12.4 s", "3 min", "1.5 h". */

@@ -86,7 +86,11 @@ public record HistoryChart(List<String> batches, List<Series> series, String des
     o.put("grid", Map.of("left", 56, "right", 24, "top", 40, "bottom", 48));
     o.put("xAxis", Map.of("type", "category", "name", "batch", "nameLocation", "middle", "nameGap", 28,
         "data", batches));
-    o.put("yAxis", Map.of("type", "value", "scale", true));
+    // Metrics are shares: a floor above 1 (a min_lift no model can meet) is in the table, and clipped here
+    // rather than squashing every line to the bottom.
+    double top = series.stream().flatMap(s -> s.values().stream()).filter(v -> v != null).mapToDouble(v -> v)
+        .max().orElse(1);
+    o.put("yAxis", Map.of("type", "value", "min", 0, "max", Math.min(1.0, Math.ceil(top * 1.1 * 20) / 20)));
     List<Map<String, Object>> lines = new ArrayList<>();
     for (Series s : series) {
       Map<String, Object> l = new LinkedHashMap<>();
@@ -94,10 +98,10 @@ public record HistoryChart(List<String> batches, List<Series> series, String des
       l.put("type", "line");
       l.put("data", s.values());
       l.put("connectNulls", false);
+      l.put("clip", true);
       if (s.reference()) {
         l.put("lineStyle", Map.of("type", "dashed", "width", 1.5));
         l.put("symbol", "none");
-        l.put("step", "middle");
       } else {
         l.put("symbolSize", 7);
       }

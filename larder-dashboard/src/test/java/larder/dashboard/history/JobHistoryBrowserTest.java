@@ -217,9 +217,11 @@ class JobHistoryBrowserTest extends DashboardTest {
         Locator status = v.page.locator("#history p.message[role=status]");
         status.waitFor();
         assertThat(status.innerText()).isEqualTo("Job shop now serves batch 1 (rolled back from batch 3).");
-        assertThat(v.page.locator("#history tr[data-batch='1'] td.states").innerText().strip()).isEqualTo("current");
-        assertThat(v.page.locator("#history tr[data-batch='3'] td.states").innerText().strip())
-            .isEqualTo("kept rolled back from");
+        assertThat(v.page.locator("#history tr[data-batch='1'] td.states .state").allInnerTexts()).containsExactly("current");
+        assertThat(v.page.locator("#history tr[data-batch='3'] td.states .state").allInnerTexts())
+            .containsExactly("kept", "rolled back from");
+        assertThat(v.page.locator("button.rollback").count()).as("now batches 3 and 2").isEqualTo(2);
+        assertThat(v.page.locator("#history tr[data-batch='3'] button.rollback").count()).isEqualTo(1);
         Locator audit = v.page.locator("#history table.rollbacks tbody tr");
         assertThat(audit.count()).isEqualTo(1);
         assertThat(audit.locator("td.who").innerText()).isEqualTo(ApiKeys.label(ADMIN_KEY));
