@@ -700,6 +700,7 @@ abstract class HttpApiContract {
       // A new rfm batch, rolled back over HTTP, then forward again to where it was.
       long before = reader.current(RFM).orElseThrow().id();
       long newer = runner.run(recsOrSegments(RFM)).batch().id();
+      int audited = rollbacks(RFM).size();
       Answer back = send(at, "POST", "/v1/jobs/" + RFM + "/rollback", "Authorization", "Bearer " + ADMIN_KEY);
       assertThat(back.status).as(back.body).isEqualTo(200);
       assertThat(back.json().get("now_serving").get("batch_id").asLong()).isEqualTo(before);
@@ -709,7 +710,18 @@ abstract class HttpApiContract {
       assertThat(reader.current(RFM).orElseThrow().id()).isEqualTo(newer);
       assertProblem(send(at, "POST", "/v1/jobs/" + RFM + "/rollback?to=1", "X-Api-Key", ADMIN_KEY), 404, "not a kept batch");
       assertProblem(send(at, "POST", "/v1/jobs/nojob/rollback", "X-Api-Key", ADMIN_KEY), 404, "nojob");
+      // both audited with the admin key's label, never the key; the refused ones not at all
+      List<larder.store.Rollbacks.Entry> log = rollbacks(RFM);
+      assertThat(log).hasSize(audited + 2);
+      String label = ApiKeys.label(ADMIN_KEY);
+      assertThat(label).matches("key [0-9a-f]{12}");
+      assertThat(log.subList(0, 2)).extracting(e -> e.fromBatch() + ">" + e.toBatch() + " " + e.rolledBy())
+          .containsExactly(before + ">" + newer + " " + label, newer + ">" + before + " " + label);
     }
+  }
+
+  private List<larder.store.Rollbacks.Entry> rollbacks(String job) {
+    return store.read("read the rollback log", c -> larder.store.Rollbacks.ofJob(c, store.dialect(), job));
   }
 
   @Test
