@@ -44,7 +44,7 @@ public final class Dashboard implements HttpExtension {
 
     JobsOverview jobs = new JobsOverview(served.store(), clock, served.options().maxAge(), schedules);
     pages.page("/", Nav.JOBS, "jobs/overview.jte", jobs::page);
-    pages.fragment("/fragments/jobs", "jobs/rows.jte", jobs::rows);
+    pages.fragment("/fragments/jobs", "jobs/table.jte", jobs::rows);
 
     JobHistory history = new JobHistory(served.store(), served);
     pages.page("/jobs/{job}", Nav.JOBS, "history/page.jte", history::page);
