@@ -345,11 +345,12 @@ public final class Publisher {
   void markFailed(long batchId, String message, BatchMetrics metrics) {
     store.write("mark batch " + batchId + " failed", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'failed', message = ?,"
-          + " metrics = COALESCE(?, metrics), rec_rows = 0, similar_rows = 0, users = 0, segments = 0"
-          + " WHERE batch_id = ? AND status = 'staging'")) {
+          + " metrics = COALESCE(?, metrics), rec_rows = 0, similar_rows = 0, users = 0, segments = 0,"
+          + " finished_at = ? WHERE batch_id = ? AND status = 'staging'")) {
         ps.setString(1, message);
         ps.setString(2, metrics == null ? null : metrics.toJson());
-        ps.setLong(3, batchId);
+        store.dialect().setInstant(ps, 3, Schema.now());
+        ps.setLong(4, batchId);
         ps.executeUpdate();
       }
       return null;

@@ -72,11 +72,14 @@ final class ServingHistory {
         ps.executeUpdate();
       }
     }
+    // a run ends when it is first published; a rollback to it later does not change when it finished
     try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'published', message = NULL,"
-        + " served_until = NULL, published_at = COALESCE(published_at, ?) WHERE batch_id = ?"
+        + " served_until = NULL, published_at = COALESCE(published_at, ?),"
+        + " finished_at = CASE WHEN status = 'staging' THEN ? ELSE finished_at END WHERE batch_id = ?"
         + " AND status IN ('staging', 'superseded')")) {
       d.setInstant(ps, 1, now);
-      ps.setLong(2, to);
+      d.setInstant(ps, 2, now);
+      ps.setLong(3, to);
       if (ps.executeUpdate() != 1) {
         throw new SQLException("batch " + to + " was retired or changed by another process while switching to it");
       }

@@ -1,6 +1,8 @@
 package larder.serve;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import larder.core.BatchInfo;
 import larder.core.NotFoundException;
 import larder.store.Batches;
@@ -22,8 +24,19 @@ public final class BatchHistory {
   /**
    * @param batches kept (current or superseded) and failed batches, newest first
    * @param rollbacks the job's rollbacks, newest first
+   * @param finishedAt when each ended run finished, by batch id (runs that ended before schema version 6 absent)
    */
-  public record Report(String job, List<BatchInfo> batches, List<Rollbacks.Entry> rollbacks) {
+  public record Report(String job, List<BatchInfo> batches, List<Rollbacks.Entry> rollbacks,
+      Map<Long, Instant> finishedAt) {
+    /**
+     * When {@code b}'s run ended: recorded since schema version 6; for an older published batch, when it was
+     * published; else null.
+     */
+    public Instant finished(BatchInfo b) {
+      Instant at = finishedAt.get(b.id());
+      return at != null ? at : b.publishedAt();
+    }
+
     /** The batch the job serves, or null. */
     public BatchInfo current() {
       return batches.stream().filter(BatchHistory::isCurrent).findFirst().orElse(null);
@@ -39,7 +52,8 @@ public final class BatchHistory {
             "check the job name");
       }
       List<BatchInfo> shown = all.stream().filter(b -> isKept(b) || Batches.FAILED.equals(b.status())).toList();
-      return new Report(job, shown, Rollbacks.ofJob(c, store.dialect(), job));
+      return new Report(job, shown, Rollbacks.ofJob(c, store.dialect(), job),
+          Batches.finishedAt(c, store.dialect(), job));
     });
   }
 

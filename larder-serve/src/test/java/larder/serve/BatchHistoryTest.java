@@ -73,6 +73,11 @@ class BatchHistoryTest {
       assertThat(h.batches()).extracting(BatchInfo::id).containsExactly(failed, b, a);
       assertThat(h.current().id()).isEqualTo(b);
       assertThat(h.rollbacks()).isEmpty();
+      for (BatchInfo batch : h.batches()) {
+        assertThat(h.finished(batch)).as("batch %d ended", batch.id()).isNotNull().isAfterOrEqualTo(batch.createdAt());
+      }
+      assertThat(h.finishedAt()).containsOnlyKeys(a, b, failed);
+      java.time.Instant aFinished = h.finishedAt().get(a);
 
       // every rollback is audited where it happens, whoever asks; one that changes nothing is not
       pub.rollback("shop", a, "key 0123456789ab");
@@ -88,6 +93,8 @@ class BatchHistoryTest {
       assertThat(Publisher.osUser()).isEqualTo("user " + System.getProperty("user.name"));
       assertThat(log.get(0).at()).isAfterOrEqualTo(log.get(2).at());
       assertThat(new BatchHistory(store).read("shop").current().id()).isEqualTo(a);
+      assertThat(new BatchHistory(store).read("shop").finishedAt().get(a)).as("a rollback is not a finish")
+          .isEqualTo(aFinished);
       assertThatThrownBy(() -> new BatchHistory(store).read("nope")).isInstanceOf(NotFoundException.class);
     }
   }

@@ -16,7 +16,7 @@ import larder.core.StoreException;
  * table and a view), version 4 each batch's input rows and crash recovery and retention (the lock's
  * process and lease, a batch's {@code served_until}), version 5 the ledger of partitioned loads
  * ({@code larder_batch_parts}, see {@link PartitionedLoad}), version 6 the audit of rollbacks
- * ({@code larder_rollback_log}, see {@link Rollbacks}); an older store is upgraded in place on open, its
+ * ({@code larder_rollback_log}, see {@link Rollbacks}) and when each run finished; an older store is upgraded in place on open, its
  * batches serving throughout.
  *
  * <h2>Tables</h2>
@@ -42,6 +42,8 @@ import larder.core.StoreException;
  *                         batch published before version 4 (its checks then compare keys only) or never published
  *   served_until          when it last stopped being current (superseded or rolled back from); NULL while
  *                         current, for a batch that never served, and for batches superseded before version 4
+ *   finished_at           when its run ended: published or failed (read by {@link Batches#finishedAt}); NULL while
+ *                         it runs and for runs that ended before version 6
  *   index (job, batch_id)
  * larder_current        job PK, batch_id (FK larder_batch), switched_at: the batch each job serves
  * larder_rec_rows       (batch_id, user_id, rank, item_id, score)        PK (batch_id, user_id, rank)

@@ -23,8 +23,9 @@ import larder.serve.Headline;
  * @param id the batch id
  * @param states current / kept / failed, and "rolled back from" for a batch a rollback left
  * @param started when its run began (UTC), e.g. "2026-03-01 05:00"
- * @param finished when it was published; empty for a failed run
- * @param duration from start to publish ("12.4 s"); empty for a failed run
+ * @param finished when its run ended, published or failed; empty when not recorded (a run that failed before
+ *     schema version 6)
+ * @param duration from start to end ("12.4 s"); empty when the end is not known
  * @param model the model's name; {@code params} its parameters as "key: value"
  * @param size rows and the keys they cover
  * @param precision P@k, {@code ndcg} NDCG@k, {@code map} MAP@k, as "0.1234"; empty when not evaluated
@@ -42,7 +43,8 @@ public record BatchLine(long id, List<JobLine.State> states, String started, Str
   /** In the table, whose headers say UTC: the date over the time, to keep the columns narrow. */
   static final DateTimeFormatter CELL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
-  static BatchLine of(BatchInfo b) {
+  /** @param finished when its run ended, or null when not known */
+  static BatchLine of(BatchInfo b, Instant finished) {
     boolean current = BatchHistory.isCurrent(b), kept = BatchHistory.isKept(b);
     List<JobLine.State> states = new ArrayList<>();
     if (current) states.add(new JobLine.State("current", "ok"));
@@ -55,9 +57,9 @@ public record BatchLine(long id, List<JobLine.State> states, String started, Str
     GateVerdict gate = GateVerdict.of(m);
     List<String> params = new ArrayList<>();
     new TreeMap<>(b.params().yaml()).forEach((k, v) -> params.add(k + ": " + v));
-    boolean published = b.publishedAt() != null;
-    return new BatchLine(b.id(), states, minute(b.createdAt()), published ? minute(b.publishedAt()) : "",
-        published ? took(Duration.between(b.createdAt(), b.publishedAt())) : "", b.model(), params, size(b),
+    boolean ended = finished != null;
+    return new BatchLine(b.id(), states, minute(b.createdAt()), ended ? minute(finished) : "",
+        ended ? took(Duration.between(b.createdAt(), finished)) : "", b.model(), params, size(b),
         figure(m.number(BatchMetrics.MODEL, "precision")), figure(m.ndcg()), figure(m.number(BatchMetrics.MODEL, "map")),
         gate == null ? "" : gate.passed() ? "passed" : "failed", gate == null ? List.of() : gate.texts(),
         kept || b.message() == null || (gate != null && !gate.passed()) ? "" : b.message().strip(), kept, current);

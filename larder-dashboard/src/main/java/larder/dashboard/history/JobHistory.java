@@ -120,7 +120,7 @@ public final class JobHistory {
   }
 
   private static Section section(BatchHistory.Report r, Frame frame, String message, boolean failed) {
-    List<BatchLine> lines = r.batches().stream().map(BatchLine::of).toList();
+    List<BatchLine> lines = r.batches().stream().map(b -> BatchLine.of(b, r.finished(b))).toList();
     List<AuditLine> audit = r.rollbacks().stream().map(JobHistory::audit).toList();
     String at = r.batches().stream().map(BatchInfo::metrics).filter(m -> m.k().isPresent()).findFirst()
         .map(BatchLine::at).orElse("@k");

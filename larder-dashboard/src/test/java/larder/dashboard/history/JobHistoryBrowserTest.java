@@ -59,7 +59,22 @@ class JobHistoryBrowserTest extends DashboardTest {
     for (int v = 1; v <= 3; v++) runJobs(config(yaml("interactions-" + v + ".csv", 10 * v, "0.5")), "shop");
     assertThatThrownBy(() -> runJobs(config(yaml("interactions-3.csv", 40, "50")), "shop"))
         .isInstanceOf(LarderException.class).hasMessageContaining("quality gate failed");
-    for (long id = 1; id <= 4; id++) backdate(id, NOW.minus(Duration.ofHours(50 - 12 * id)), NOW.minus(Duration.ofHours(50 - 12 * id)).plusSeconds(42));
+    for (long id = 1; id <= 4; id++) {
+      java.time.Instant started = NOW.minus(Duration.ofHours(50 - 12 * id));
+      backdate(id, started, started.plusSeconds(42));
+      finished(id, started.plusSeconds(42));
+    }
+  }
+
+  /** Sets when batch {@code id}'s run ended, as {@link #backdate} sets when it began. */
+  private void finished(long id, java.time.Instant at) {
+    store.write("backdate the end of batch " + id, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET finished_at = ? WHERE batch_id = ?")) {
+        store.dialect().setInstant(ps, 1, at);
+        ps.setLong(2, id);
+        return ps.executeUpdate();
+      }
+    });
   }
 
   private static String yaml(String interactions, int neighbors, String minLift) {
@@ -100,6 +115,8 @@ class JobHistoryBrowserTest extends DashboardTest {
           Map.entry(1L, "kept"));
       Locator failed = v.page.locator("#history tr[data-batch='4']");
       assertThat(failed.locator("td.gate").innerText()).startsWith("failed").contains("is below min_lift 50");
+      assertThat(failed.locator("td.finished").innerText()).isEqualTo("2026-03-02 10:00");
+      assertThat(failed.locator("td.took").innerText()).isEqualTo("42.0 s");
       assertThat(v.page.locator("#history tr[data-batch='3'] td.gate").innerText()).startsWith("passed");
       assertThat(v.page.locator("#history tr[data-batch='1'] td.model").innerText()).contains("neighbors: 10");
       assertThat(v.page.locator("#history tr[data-batch='1'] td.took").innerText()).isEqualTo("42.0 s");

@@ -111,7 +111,7 @@ public final class SqliteDialect implements Dialect {
         return List.of("CREATE TABLE " + Schema.ROLLBACK_LOG + " (rollback_id INTEGER PRIMARY KEY AUTOINCREMENT,"
                 + " job TEXT NOT NULL, from_batch INTEGER NOT NULL, to_batch INTEGER NOT NULL,"
                 + " rolled_by TEXT NOT NULL, rolled_at TEXT NOT NULL)",
-            Schema.V6_ROLLBACK_LOG_INDEX);
+            Schema.V6_ROLLBACK_LOG_INDEX, "ALTER TABLE larder_batch ADD COLUMN finished_at TEXT");
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
