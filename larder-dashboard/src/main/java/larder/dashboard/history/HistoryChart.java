@@ -21,10 +21,11 @@ import larder.serve.Headline;
  * the same numbers.
  *
  * @param batches the categories: batch ids, oldest first
+ * @param failed whether each batch's run failed (its points are triangles: measured, never served)
  * @param series each line, its values in category order
  * @param description what the chart shows in words, its {@code aria-label}
  */
-public record HistoryChart(List<String> batches, List<Series> series, String description) {
+public record HistoryChart(List<String> batches, List<Boolean> failed, List<Series> series, String description) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One line; {@code reference} lines (baseline, floor) are dashed. */
@@ -41,6 +42,7 @@ public record HistoryChart(List<String> batches, List<Series> series, String des
     List<BatchInfo> batches = new ArrayList<>(newestFirst);
     java.util.Collections.reverse(batches);
     List<String> ids = batches.stream().map(b -> Long.toString(b.id())).toList();
+    List<Boolean> failed = batches.stream().map(b -> !larder.serve.BatchHistory.isKept(b)).toList();
     List<Series> series = new ArrayList<>();
     if (BatchLine.evaluated(batches)) {
       String at = batches.stream().map(BatchInfo::metrics).filter(m -> m.k().isPresent()).findFirst()
@@ -60,8 +62,14 @@ public record HistoryChart(List<String> batches, List<Series> series, String des
     }
     String description = "Line chart of " + String.join(", ", series.stream().map(Series::name).toList())
         + " for " + ids.size() + " batches (" + (ids.isEmpty() ? "none" : ids.get(0) + " to " + ids.get(ids.size() - 1))
-        + "); the table below has the same numbers.";
-    return new HistoryChart(ids, series, description);
+        + ")" + failedText(ids, failed) + "; the table below has the same numbers.";
+    return new HistoryChart(ids, failed, series, description);
+  }
+
+  private static String failedText(List<String> ids, List<Boolean> failed) {
+    List<String> f = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) if (failed.get(i)) f.add(ids.get(i));
+    return f.isEmpty() ? "" : "; failed runs, drawn as triangles: " + String.join(", ", f);
   }
 
   private static Series line(String name, List<BatchInfo> batches, Function<BatchMetrics, OptionalDouble> f,
@@ -96,7 +104,13 @@ public record HistoryChart(List<String> batches, List<Series> series, String des
       Map<String, Object> l = new LinkedHashMap<>();
       l.put("name", s.name());
       l.put("type", "line");
-      l.put("data", s.values());
+      List<Object> data = new ArrayList<>();
+      for (int i = 0; i < s.values().size(); i++) {
+        Double v = s.values().get(i);
+        data.add(!s.reference() && failed.get(i) && v != null
+            ? Map.of("value", v, "symbol", "triangle", "symbolSize", 11) : v);
+      }
+      l.put("data", data);
       l.put("connectNulls", false);
       l.put("clip", true);
       if (s.reference()) {

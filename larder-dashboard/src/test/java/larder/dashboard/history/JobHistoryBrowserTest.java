@@ -123,7 +123,7 @@ class JobHistoryBrowserTest extends DashboardTest {
 
       Locator chart = v.page.locator("#history-chart");
       assertThat(chart.getAttribute("aria-label")).startsWith("Line chart of NDCG@10, P@10, MAP@10")
-          .contains("4 batches (1 to 4)");
+          .contains("4 batches (1 to 4); failed runs, drawn as triangles: 4;");
       v.page.waitForFunction("() => echarts.getInstanceByDom(document.getElementById('history-chart')) !== undefined");
       Object points = v.page.evaluate("() => echarts.getInstanceByDom(document.getElementById('history-chart'))"
           + ".getOption().series[0].data.length");
@@ -134,8 +134,11 @@ class JobHistoryBrowserTest extends DashboardTest {
       assertThat(names).isEqualTo(List.of("NDCG@10", "P@10", "MAP@10", "popularity NDCG@10", "gate floor NDCG@10"));
       assertThat(chart.locator("svg").count()).as("SVG renderer").isEqualTo(1);
       // the table under the chart has the same numbers, oldest first
-      List<String> chartNdcg = v.page.locator("table.chart-data tbody tr td:nth-of-type(1)").allInnerTexts();
+      List<String> chartNdcg = v.page.locator("table.chart-data tbody tr td:nth-of-type(2)").allInnerTexts();
       assertThat(chartNdcg).containsExactly(ndcg.get(1L), ndcg.get(2L), ndcg.get(3L), ndcg.get(4L));
+      Object symbol = v.page.evaluate("() => echarts.getInstanceByDom(document.getElementById('history-chart'))"
+          + ".getOption().series[0].data[3].symbol");
+      assertThat(symbol).as("the failed run's point").isEqualTo("triangle");
       assertThat(v.page.locator("button.rollback").count()).as("no admin key, no rollback").isZero();
       assertThat(v.page.locator("#history table.rollbacks").count()).isZero();
       assertThat(v.page.locator("#history p.none").innerText()).isEqualTo("No rollbacks of this job.");
