@@ -24,8 +24,10 @@ import larder.serve.Headline;
  * @param failed whether each batch's run failed (its points are triangles: measured, never served)
  * @param series each line, its values in category order
  * @param description what the chart shows in words, its {@code aria-label}
+ * @param shares whether every line is a share (evaluation metrics), so the axis stops at 1
  */
-public record HistoryChart(List<String> batches, List<Boolean> failed, List<Series> series, String description) {
+public record HistoryChart(List<String> batches, List<Boolean> failed, List<Series> series, String description,
+    boolean shares) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One line; {@code reference} lines (baseline, floor) are dashed. */
@@ -57,13 +59,25 @@ public record HistoryChart(List<String> batches, List<Boolean> failed, List<Seri
       }, true);
       if (floor.values().stream().anyMatch(v -> v != null)) series.add(floor);
     } else {
-      String name = batches.stream().map(b -> Headline.of(b).name()).filter(n -> !n.isEmpty()).findFirst().orElse("headline");
-      series.add(new Series(name, batches.stream().map(b -> value(Headline.of(b).value())).toList(), false));
+      // one line per headline, newest batch's first: a segments job's first batch measures its segment count,
+      // the later ones the share that kept their id; one line mixing the two would compare unlike figures
+      List<String> names = new ArrayList<>();
+      for (int i = batches.size() - 1; i >= 0; i--) {
+        String name = Headline.of(batches.get(i)).name();
+        if (!name.isEmpty() && !names.contains(name)) names.add(name);
+      }
+      if (names.isEmpty()) names.add("headline");
+      for (String name : names) {
+        series.add(new Series(name, batches.stream().map(b -> {
+          Headline h = Headline.of(b);
+          return h.name().equals(name) ? value(h.value()) : null;
+        }).toList(), false));
+      }
     }
     String description = "Line chart of " + String.join(", ", series.stream().map(Series::name).toList())
         + " for " + ids.size() + " batches (" + (ids.isEmpty() ? "none" : ids.get(0) + " to " + ids.get(ids.size() - 1))
         + ")" + failedText(ids, failed) + "; the table below has the same numbers.";
-    return new HistoryChart(ids, failed, series, description);
+    return new HistoryChart(ids, failed, series, description, BatchLine.evaluated(batches));
   }
 
   private static String failedText(List<String> ids, List<Boolean> failed) {
@@ -98,7 +112,8 @@ public record HistoryChart(List<String> batches, List<Boolean> failed, List<Seri
     // rather than squashing every line to the bottom.
     double top = series.stream().flatMap(s -> s.values().stream()).filter(v -> v != null).mapToDouble(v -> v)
         .max().orElse(1);
-    o.put("yAxis", Map.of("type", "value", "min", 0, "max", Math.min(1.0, Math.ceil(top * 1.1 * 20) / 20)));
+    o.put("yAxis", shares ? Map.of("type", "value", "min", 0, "max", Math.min(1.0, Math.ceil(top * 1.1 * 20) / 20))
+        : Map.of("type", "value", "min", 0));
     List<Map<String, Object>> lines = new ArrayList<>();
     for (Series s : series) {
       Map<String, Object> l = new LinkedHashMap<>();
