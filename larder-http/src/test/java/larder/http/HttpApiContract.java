@@ -725,6 +725,30 @@ abstract class HttpApiContract {
   }
 
   @Test
+  void compareAndRollbacksAnswerFromTheStore() {
+    long before = reader.current(RECS).orElseThrow().id();
+    long again = runner.run(recsVariants.get(2)).batch().id(); // the same data and model: the same lists
+    Answer c = get("/v1/jobs/" + RECS + "/compare?a=" + before + "&b=" + again);
+    assertThat(c.status).as(c.body).isEqualTo(200);
+    JsonNode churn = c.json().get("churn");
+    assertThat(churn.get("users_in_both").asLong()).isEqualTo(reader.current(RECS).orElseThrow().keys()).isPositive();
+    assertThat(churn.get("users_changed").asLong()).isZero();
+    assertThat(churn.get("mean_jaccard").asDouble()).isEqualTo(1.0);
+    assertThat(churn.get("users_only_in_a").asLong() + churn.get("users_only_in_b").asLong()).isZero();
+    assertThat(c.json().get("a").get("batch_id").asLong()).isEqualTo(before);
+    assertThat(c.json().get("b").get("is_current").asBoolean()).isTrue();
+    for (JsonNode p : c.json().get("params")) assertThat(p.get("changed").asBoolean()).as(p.toString()).isFalse();
+    assertProblem(get("/v1/jobs/" + RECS + "/compare?a=" + before), 400, "b");
+    long rfm = reader.current(RFM).orElseThrow().id();
+    assertProblem(get("/v1/jobs/" + RECS + "/compare?a=" + before + "&b=" + rfm), 404, "is job '" + RFM + "'");
+
+    Answer log = get("/v1/jobs/" + RFM + "/rollbacks");
+    assertThat(log.status).isEqualTo(200);
+    assertThat(log.json().get("rollbacks").size()).isEqualTo(rollbacks(RFM).size());
+    assertProblem(get("/v1/jobs/nojob/rollbacks"), 404, "nojob");
+  }
+
+  @Test
   void adminEndpointsAreOffWithoutAdminKeysAndShortKeysAreRefused() {
     long current = reader.current(RFM).orElseThrow().id();
     assertProblem(send(base, "POST", "/v1/jobs/" + RFM + "/rollback"), 403, "admin endpoints are off");
