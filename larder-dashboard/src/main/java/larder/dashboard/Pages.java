@@ -42,11 +42,13 @@ public final class Pages {
 
   /** A page: GET {@code path} renders {@code template} (which wraps itself in the layout) with the model. */
   public void page(String path, Nav current, String template, Model model) {
+    check(template);
     routes.get(path, ctx -> render(ctx, template, model.of(ctx, frame(ctx, current))));
   }
 
   /** A fragment for htmx to swap in: GET {@code path} renders {@code template} alone. */
   public void fragment(String path, String template, Model model) {
+    check(template);
     routes.get(path, ctx -> {
       ctx.header("Cache-Control", "no-store");
       render(ctx, template, model.of(ctx, frame(ctx, null)));
@@ -59,6 +61,7 @@ public final class Pages {
    * the model, for htmx to swap in. Refused: 403 with a line of text, before the model runs.
    */
   public void action(String path, String template, Model model) {
+    check(template);
     routes.post(path, ctx -> {
       if (!served.mayAdmin(ctx)) {
         refuse(ctx, "this action needs an admin key: open the dashboard with ?key=ADMIN_KEY");
@@ -68,6 +71,13 @@ public final class Pages {
         render(ctx, template, model.of(ctx, frame(ctx, null)));
       }
     });
+  }
+
+  /** A misspelt template fails the server's start, not the first request that needs it. */
+  private static void check(String template) {
+    if (!TEMPLATES.hasTemplate(template)) {
+      throw new IllegalStateException("no template " + template + " under larder-dashboard/src/main/jte");
+    }
   }
 
   private Frame frame(Context ctx, Nav current) {

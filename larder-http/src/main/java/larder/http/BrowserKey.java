@@ -74,9 +74,9 @@ final class BrowserKey {
     ctx.status(status).contentType("text/html; charset=utf-8").result("<!DOCTYPE html><html lang=\"en\"><head>"
         + "<meta charset=\"utf-8\"><title>Larder: " + html(message) + "</title>"
         + "<link rel=\"icon\" href=\"data:,\"></head><body style=\"font-family: system-ui, sans-serif; margin: 2rem\">"
-        + "<h1>" + html(message) + "</h1><p>" + html(hint) + "</p>"
-        + "<p>Open this page once as <code>" + html(ctx.path()) + "?key=YOUR_KEY</code>; the key is then kept in a"
-        + " cookie for this site only.</p></body></html>");
+        + "<h1>" + html(message) + "</h1><p>" + (status != 401 ? html(hint)
+            : "Open this page once as <code>" + html(ctx.path()) + "?key=YOUR_KEY</code> (a key from LARDER_API_KEYS);"
+                + " the key is then kept in a cookie for this site only.") + "</p></body></html>");
   }
 
   private static String html(String text) {

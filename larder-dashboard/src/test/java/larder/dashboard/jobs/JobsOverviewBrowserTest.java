@@ -122,7 +122,7 @@ class JobsOverviewBrowserTest extends DashboardTest {
       Map<String, List<String>> shown = new TreeMap<>();
       Map<String, String> status = new LinkedHashMap<>();
       for (Locator row : v.page.locator("#jobs tbody tr").all()) {
-        String job = row.locator("th.job").innerText();
+        String job = row.locator("th.job .name").innerText();
         status.put(job, row.locator("td.status").innerText().strip());
         if (!row.locator("td.batch").innerText().isBlank()) {
           shown.put(job, List.of(row.locator("td.batch").innerText(), row.locator("td.age").innerText()));
@@ -137,7 +137,13 @@ class JobsOverviewBrowserTest extends DashboardTest {
       assertThat(shop.locator("td.change").innerText()).as("ndcg change from batch 1").matches("[+\u2212\u00b1]\\d\\.\\d{3}");
       assertThat(shop.locator("td.next").innerText()).isEqualTo("2026-03-03 03:00 UTC, in 15.0 h");
       assertThat(v.page.locator("#jobs tbody tr[data-job=seg] td.next").innerText()).isEqualTo("not scheduled");
+      assertThat(shop.locator(".kind").innerText()).isEqualTo("recommendations");
       assertThat(v.page.title()).isEqualTo("Jobs · Larder");
+      assertThat(v.page.evaluate("() => document.documentElement.scrollWidth")).as("fits the window's width")
+          .isEqualTo(WIDTH);
+      Object overflow = v.page.evaluate("() => { const s = document.querySelector('#jobs .scroll');"
+          + " return s.scrollWidth - s.clientWidth; }");
+      assertThat(((Number) overflow).intValue()).as("px the table needs scrolling at 1280 px").isNotPositive();
       v.screenshot("jobs-overview");
       assertThat(v.errors).as("console errors").isEmpty();
       assertThat(v.foreign).as("requests to anything but the server").isEmpty();
