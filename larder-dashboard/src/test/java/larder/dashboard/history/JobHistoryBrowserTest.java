@@ -211,6 +211,17 @@ class JobHistoryBrowserTest extends DashboardTest {
 
   @Test
   @Order(3)
+  void theOverviewLinksEachJobToItsHistory() {
+    try (Visit v = open("/")) {
+      v.page.click("#jobs tr[data-job=shop] th.job a");
+      v.page.waitForURL(base + "/jobs/shop");
+      assertThat(v.page.locator("h1").innerText()).isEqualTo("History of shop");
+      assertThat(v.errors).isEmpty();
+    }
+  }
+
+  @Test
+  @Order(3)
   void anUnknownJobIsA404PageSayingSo() throws Exception {
     HttpResponse<String> r = send(base, "GET", "/jobs/nope", null, null);
     assertThat(r.statusCode()).isEqualTo(404);
