@@ -28,7 +28,8 @@ final class RollbackCommand implements Callable<Integer> {
     }
     try (Store s = Store.openExisting(store.resolve())) {
       Publisher p = new Publisher(s);
-      BatchInfo now = to == null ? p.rollback(job) : p.rollback(job, to);
+      // recorded in the rollback audit as the OS user running the command
+      BatchInfo now = p.rollback(job, to == null ? -1 : to, Publisher.osUser());
       System.out.printf("job %s now serves batch %d (%s, created %s)%n", job, now.id(), now.model(), now.createdAt());
     }
     return 0;

@@ -2,6 +2,7 @@ package larder.dashboard;
 
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.time.Clock;
+import larder.dashboard.history.JobHistory;
 import larder.dashboard.inspect.Inspector;
 import larder.dashboard.jobs.JobsOverview;
 import larder.dashboard.segments.SegmentsScreen;
@@ -23,6 +24,9 @@ import larder.serve.Schedules;
  * GET /segments/{job}      a segments job's segments, sizes, recency/spend sample, moves, choice of k
  * GET /segments/{job}/{segment}               its members, paged; ?moved=1: those that moved in
  * GET /segments/{job}/{segment}/members.csv   every member as CSV, named after its batch
+ * GET /jobs/{job}          a job's history: kept and failed batches, chart, compare, rollbacks (JobHistory)
+ * GET /fragments/jobs/{job}/compare?a=&b=   two kept batches compared
+ * POST /jobs/{job}/rollback?to=BATCH        admin: roll back, answered with the history redrawn
  * GET /assets/...          scripts, CSS and icon, under versioned paths (see {@link Assets})
  * </pre>
  * A screen is a template under {@code src/main/jte}, a page class building its model, and a route line below.
@@ -60,5 +64,9 @@ public final class Dashboard implements HttpExtension {
     pages.page("/segments/{job}", Nav.SEGMENTS, "segments/segments.jte", segments::segments);
     pages.page("/segments/{job}/{segment}", Nav.SEGMENTS, "segments/members.jte", segments::members);
     routes.get("/segments/{job}/{segment}/members.csv", segments::export);
+    JobHistory history = new JobHistory(served.store(), served);
+    pages.page("/jobs/{job}", Nav.JOBS, "history/page.jte", history::page);
+    pages.fragment("/fragments/jobs/{job}/compare", "history/compare.jte", history::compare);
+    pages.action("/jobs/{job}/rollback", "history/section.jte", history::rollback);
   }
 }

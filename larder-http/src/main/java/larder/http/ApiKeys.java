@@ -44,6 +44,20 @@ public record ApiKeys(List<String> read, List<String> admin) {
 
   boolean mayAdmin(String key) { return key != null && matches(admin, key); }
 
+  /**
+   * A label for a key that says which key acted without revealing it, for the rollback audit: "key " and the
+   * first 12 hex digits of its SHA-256 ({@code printf %s KEY | sha256sum | cut -c1-12} finds which one).
+   */
+  public static String label(String key) {
+    if (key == null) return "no key";
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return "key " + java.util.HexFormat.of().formatHex(d).substring(0, 12);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static boolean matches(List<String> keys, String key) {
     byte[] given = key.getBytes(StandardCharsets.UTF_8);
     boolean found = false;

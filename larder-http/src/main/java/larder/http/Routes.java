@@ -16,6 +16,8 @@ import java.util.Optional;
 import larder.core.BatchInfo;
 import larder.core.ConfigException;
 import larder.core.DurationText;
+import larder.serve.BatchComparison;
+import larder.serve.BatchHistory;
 import larder.serve.JobStatus;
 import larder.serve.MemberConsumer;
 import larder.serve.MembersCsv;
@@ -24,6 +26,7 @@ import larder.serve.PredictionReader;
 import larder.serve.ScoreReader;
 import larder.serve.SegmentReader;
 import larder.publish.Publisher;
+import larder.store.Rollbacks;
 import larder.store.Store;
 
 /** The endpoints, each a thin mapping from a request to one reader call; see {@link LarderHttp} for the list. */
@@ -36,6 +39,8 @@ final class Routes {
   private final PredictionReader predictions;
   private final SegmentReader segments;
   private final ScoreReader scores;
+  private final BatchHistory history;
+  private final BatchComparison comparison;
   private final RequestMetrics metrics;
   private final HttpOptions options;
   private final Disclosure disclosure;
@@ -47,6 +52,8 @@ final class Routes {
     this.predictions = predictions;
     this.segments = segments;
     this.scores = new ScoreReader(store);
+    this.history = new BatchHistory(store);
+    this.comparison = new BatchComparison(store);
     this.metrics = metrics;
     this.options = options;
     this.disclosure = disclosure;
@@ -132,6 +139,8 @@ final class Routes {
       ctx.status(f.stale() > 0 ? 503 : 200).json(body);
     });
     r.post("/v1/jobs/{job}/rollback", this::rollback);
+    r.get("/v1/jobs/{job}/rollbacks", this::rollbacks);
+    r.get("/v1/jobs/{job}/compare", this::compare);
     r.get("/metrics", this::metrics);
     r.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi()));
   }
@@ -248,13 +257,77 @@ final class Routes {
     return new Freshness(jobs, stale);
   }
 
-  /** Admin: serve an earlier kept batch again ({@code ?to=BATCH} for a given one), as {@code larder rollback} does. */
+  /**
+   * Admin: serve an earlier kept batch again ({@code ?to=BATCH} for a given one), as {@code larder rollback} does;
+   * the audit records the admin key's label ({@link ApiKeys#label}).
+   */
   private void rollback(Context ctx) {
     String job = ctx.pathParam("job");
     String to = ctx.queryParam("to");
-    BatchInfo b = to == null ? publisher.rollback(job)
-        : publisher.rollback(job, integer(to, "to", 1, Integer.MAX_VALUE));
+    String who = ApiKeys.label(LarderHttp.presentedKey(ctx));
+    BatchInfo b = publisher.rollback(job, to == null ? -1 : integer(to, "to", 1, Integer.MAX_VALUE), who);
     ctx.json(Map.of("job", job, "now_serving", batch(b, true)));
+  }
+
+  /** Every rollback of a job, newest first: who (a key's label or an OS user), when, from, to. */
+  private void rollbacks(Context ctx) {
+    String job = ctx.pathParam("job");
+    BatchHistory.Report h = history.read(job);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Rollbacks.Entry e : h.rollbacks()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rollback_id", e.id());
+      m.put("from_batch", e.fromBatch());
+      m.put("to_batch", e.toBatch());
+      m.put("rolled_by", e.rolledBy());
+      m.put("rolled_at", e.at());
+      out.add(m);
+    }
+    ctx.json(Map.of("job", job, "rollbacks", out));
+  }
+
+  /**
+   * Two kept batches of a job compared ({@code ?a=BATCH&b=BATCH}), as the dashboard shows them: parameters and
+   * metrics (a, b, changed, and b - a for numbers), and for recommendations the list churn.
+   */
+  private void compare(Context ctx) {
+    String job = ctx.pathParam("job");
+    String a = ctx.queryParam("a"), b = ctx.queryParam("b");
+    BatchComparison.Report r = comparison.compare(job, integer(a == null ? "" : a, "a", 1, Integer.MAX_VALUE),
+        integer(b == null ? "" : b, "b", 1, Integer.MAX_VALUE));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("job", job);
+    out.put("a", batch(r.a(), "published".equals(r.a().status())));
+    out.put("b", batch(r.b(), "published".equals(r.b().status())));
+    out.put("params", diffs(r.params()));
+    out.put("metrics", diffs(r.metrics()));
+    if (r.churn() != null) {
+      BatchComparison.Churn c = r.churn();
+      Map<String, Object> churn = new LinkedHashMap<>();
+      churn.put("top_n", c.topN());
+      churn.put("users_in_both", c.common());
+      churn.put("users_changed", c.changed());
+      churn.put("changed_share", c.changedShare());
+      churn.put("mean_jaccard", c.meanJaccard());
+      churn.put("users_only_in_a", c.onlyA());
+      churn.put("users_only_in_b", c.onlyB());
+      out.put("churn", churn);
+    }
+    ctx.json(out);
+  }
+
+  private static List<Map<String, Object>> diffs(List<BatchComparison.Diff> diffs) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (BatchComparison.Diff d : diffs) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("key", d.key());
+      m.put("a", d.a());
+      m.put("b", d.b());
+      m.put("changed", d.changed());
+      if (d.delta().isPresent()) m.put("delta", d.delta().getAsDouble());
+      out.add(m);
+    }
+    return out;
   }
 
   /** Request metrics, and each job's batch id and age so a stale job can be alerted on. */

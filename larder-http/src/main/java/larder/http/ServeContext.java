@@ -21,4 +21,9 @@ public final class ServeContext {
   public boolean mayAdmin(Context ctx) {
     return options.keys().adminEnabled() && options.keys().mayAdmin(BrowserKey.presented(ctx));
   }
+
+  /** Who the request is, as the rollback audit records it: the presented key's label ({@link ApiKeys#label}). */
+  public String actor(Context ctx) {
+    return ApiKeys.label(BrowserKey.presented(ctx));
+  }
 }

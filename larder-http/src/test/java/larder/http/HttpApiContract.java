@@ -700,6 +700,7 @@ abstract class HttpApiContract {
       // A new rfm batch, rolled back over HTTP, then forward again to where it was.
       long before = reader.current(RFM).orElseThrow().id();
       long newer = runner.run(recsOrSegments(RFM)).batch().id();
+      int audited = rollbacks(RFM).size();
       Answer back = send(at, "POST", "/v1/jobs/" + RFM + "/rollback", "Authorization", "Bearer " + ADMIN_KEY);
       assertThat(back.status).as(back.body).isEqualTo(200);
       assertThat(back.json().get("now_serving").get("batch_id").asLong()).isEqualTo(before);
@@ -709,7 +710,42 @@ abstract class HttpApiContract {
       assertThat(reader.current(RFM).orElseThrow().id()).isEqualTo(newer);
       assertProblem(send(at, "POST", "/v1/jobs/" + RFM + "/rollback?to=1", "X-Api-Key", ADMIN_KEY), 404, "not a kept batch");
       assertProblem(send(at, "POST", "/v1/jobs/nojob/rollback", "X-Api-Key", ADMIN_KEY), 404, "nojob");
+      // both audited with the admin key's label, never the key; the refused ones not at all
+      List<larder.store.Rollbacks.Entry> log = rollbacks(RFM);
+      assertThat(log).hasSize(audited + 2);
+      String label = ApiKeys.label(ADMIN_KEY);
+      assertThat(label).matches("key [0-9a-f]{12}");
+      assertThat(log.subList(0, 2)).extracting(e -> e.fromBatch() + ">" + e.toBatch() + " " + e.rolledBy())
+          .containsExactly(before + ">" + newer + " " + label, newer + ">" + before + " " + label);
     }
+  }
+
+  private List<larder.store.Rollbacks.Entry> rollbacks(String job) {
+    return store.read("read the rollback log", c -> larder.store.Rollbacks.ofJob(c, store.dialect(), job));
+  }
+
+  @Test
+  void compareAndRollbacksAnswerFromTheStore() {
+    long before = reader.current(RECS).orElseThrow().id();
+    long again = runner.run(recsVariants.get(2)).batch().id(); // the same data and model: the same lists
+    Answer c = get("/v1/jobs/" + RECS + "/compare?a=" + before + "&b=" + again);
+    assertThat(c.status).as(c.body).isEqualTo(200);
+    JsonNode churn = c.json().get("churn");
+    assertThat(churn.get("users_in_both").asLong()).isEqualTo(reader.current(RECS).orElseThrow().keys()).isPositive();
+    assertThat(churn.get("users_changed").asLong()).isZero();
+    assertThat(churn.get("mean_jaccard").asDouble()).isEqualTo(1.0);
+    assertThat(churn.get("users_only_in_a").asLong() + churn.get("users_only_in_b").asLong()).isZero();
+    assertThat(c.json().get("a").get("batch_id").asLong()).isEqualTo(before);
+    assertThat(c.json().get("b").get("is_current").asBoolean()).isTrue();
+    for (JsonNode p : c.json().get("params")) assertThat(p.get("changed").asBoolean()).as(p.toString()).isFalse();
+    assertProblem(get("/v1/jobs/" + RECS + "/compare?a=" + before), 400, "b");
+    long rfm = reader.current(RFM).orElseThrow().id();
+    assertProblem(get("/v1/jobs/" + RECS + "/compare?a=" + before + "&b=" + rfm), 404, "is job '" + RFM + "'");
+
+    Answer log = get("/v1/jobs/" + RFM + "/rollbacks");
+    assertThat(log.status).isEqualTo(200);
+    assertThat(log.json().get("rollbacks").size()).isEqualTo(rollbacks(RFM).size());
+    assertProblem(get("/v1/jobs/nojob/rollbacks"), 404, "nojob");
   }
 
   @Test

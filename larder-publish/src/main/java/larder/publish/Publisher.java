@@ -218,22 +218,41 @@ public final class Publisher {
   }
 
   /**
-   * Points {@code job} back at the newest kept batch older than its current one.
+   * Points {@code job} back at the newest kept batch older than its current one, recorded as done by the
+   * process's OS user ({@link #osUser}).
    *
    * @throws NotFoundException when the job has no current batch or nothing older is kept
    */
   public BatchInfo rollback(String job) {
-    return rollback(job, -1);
+    return rollback(job, -1, osUser());
+  }
+
+  /** {@link #rollback(String, long, String)} recorded as done by the process's OS user ({@link #osUser}). */
+  public BatchInfo rollback(String job, long batchId) {
+    return rollback(job, batchId, osUser());
+  }
+
+  /**
+   * Who a rollback made in this process is recorded as when no one else is named: "user " and the OS user
+   * ({@code larder rollback} on a terminal).
+   */
+  public static String osUser() {
+    String name = System.getProperty("user.name");
+    return "user " + (name == null || name.isBlank() ? "unknown" : name);
   }
 
   /**
    * Points {@code job} at kept batch {@code batchId} (a 'superseded' batch of that job, older or newer
-   * than the current one). Returns the batch unchanged when it is already current.
+   * than the current one; -1 for the newest kept batch older than the current one), and records who did it,
+   * when, from and to in the rollback audit ({@link larder.store.Rollbacks}) in the same transaction. Returns
+   * the batch unchanged, and records nothing, when it is already current.
    *
+   * @param rolledBy a non-secret label of who asked, e.g. "key 1a2b3c4d5e6f" or "user alice"
    * @throws NotFoundException when the batch is not a kept batch of the job
    */
-  public BatchInfo rollback(String job, long batchId) {
+  public BatchInfo rollback(String job, long batchId, String rolledBy) {
     checkJobName(job);
+    if (rolledBy == null || rolledBy.isBlank()) throw new IllegalArgumentException("a rollback names who asked for it");
     Dialect d = store.dialect();
     long target = store.write("roll back job '" + job + "'", c -> {
       Long current = null;
@@ -265,7 +284,7 @@ public final class Publisher {
             + "' (current: " + current + ", kept: " + (kept.isEmpty() ? "none" : kept) + ")",
             "list the job's batches and pick a 'superseded' one");
       }
-      ServingHistory.switchCurrent(c, d, job, current, to, "rolled back to batch " + to);
+      ServingHistory.rollBack(c, d, job, current, to, rolledBy);
       return to;
     });
     return info(target);
@@ -326,11 +345,12 @@ public final class Publisher {
   void markFailed(long batchId, String message, BatchMetrics metrics) {
     store.write("mark batch " + batchId + " failed", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'failed', message = ?,"
-          + " metrics = COALESCE(?, metrics), rec_rows = 0, similar_rows = 0, users = 0, segments = 0"
-          + " WHERE batch_id = ? AND status = 'staging'")) {
+          + " metrics = COALESCE(?, metrics), rec_rows = 0, similar_rows = 0, users = 0, segments = 0,"
+          + " finished_at = ? WHERE batch_id = ? AND status = 'staging'")) {
         ps.setString(1, message);
         ps.setString(2, metrics == null ? null : metrics.toJson());
-        ps.setLong(3, batchId);
+        store.dialect().setInstant(ps, 3, Schema.now());
+        ps.setLong(4, batchId);
         ps.executeUpdate();
       }
       return null;

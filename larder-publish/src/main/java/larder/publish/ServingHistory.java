@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import larder.store.Dialect;
+import larder.store.Rollbacks;
 import larder.store.Schema;
 
 /**
@@ -27,7 +28,8 @@ import larder.store.Schema;
  *   <li><b>Rollback.</b> Without a target, rollback goes to the newest kept batch older (by id) than the
  *       current one; the batch rolled back from stays kept. Repeated rollbacks walk back through the kept
  *       batches one at a time and never flip between two, and {@code --to} reaches any kept batch, newer
- *       ones included. Nothing is retired by a rollback.
+ *       ones included. Nothing is retired by a rollback. Every rollback is recorded (who, when, from, to) in
+ *       the same transaction ({@link Rollbacks}).
  * </ul>
  */
 final class ServingHistory {
@@ -45,7 +47,22 @@ final class ServingHistory {
    */
   static void switchCurrent(Connection c, Dialect d, String job, Long from, long to, String fromMessage)
       throws SQLException {
+    switchCurrent(c, d, job, from, to, fromMessage, Schema.now());
+  }
+
+  /**
+   * Rolls {@code job} back from {@code from} to kept batch {@code to} inside the caller's write transaction, and
+   * records who did it in the audit ({@link Rollbacks}), stamped with the same instant as the switch: every
+   * rollback, whoever asks (CLI, API, dashboard), comes through here.
+   */
+  static void rollBack(Connection c, Dialect d, String job, long from, long to, String rolledBy) throws SQLException {
     var now = Schema.now();
+    switchCurrent(c, d, job, from, to, "rolled back to batch " + to, now);
+    Rollbacks.record(c, d, job, from, to, rolledBy, now);
+  }
+
+  private static void switchCurrent(Connection c, Dialect d, String job, Long from, long to, String fromMessage,
+      java.time.Instant now) throws SQLException {
     if (from != null) {
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE larder_batch SET status = 'superseded', message = ?, served_until = ? WHERE batch_id = ?")) {
@@ -55,11 +72,14 @@ final class ServingHistory {
         ps.executeUpdate();
       }
     }
+    // a run ends when it is first published; a rollback to it later does not change when it finished
     try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'published', message = NULL,"
-        + " served_until = NULL, published_at = COALESCE(published_at, ?) WHERE batch_id = ?"
+        + " served_until = NULL, published_at = COALESCE(published_at, ?),"
+        + " finished_at = CASE WHEN status = 'staging' THEN ? ELSE finished_at END WHERE batch_id = ?"
         + " AND status IN ('staging', 'superseded')")) {
       d.setInstant(ps, 1, now);
-      ps.setLong(2, to);
+      d.setInstant(ps, 2, now);
+      ps.setLong(3, to);
       if (ps.executeUpdate() != 1) {
         throw new SQLException("batch " + to + " was retired or changed by another process while switching to it");
       }

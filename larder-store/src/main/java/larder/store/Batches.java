@@ -83,6 +83,23 @@ public final class Batches {
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
+  /**
+   * When each run of {@code job} that has ended finished (published or failed), by batch id: schema version 6
+   * records it (a column of larder_batch, not of the view, whose columns applications rely on); runs that ended
+   * before are absent.
+   */
+  public static Map<Long, Instant> finishedAt(Connection c, Dialect d, String job) throws SQLException {
+    Map<Long, Instant> out = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT batch_id, finished_at FROM larder_batch WHERE job = ? AND finished_at IS NOT NULL")) {
+      ps.setString(1, job);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.put(rs.getLong(1), d.getInstant(rs, "finished_at"));
+      }
+    }
+    return out;
+  }
+
   /** Jobs that have a current batch, sorted. */
   public static List<String> servingJobs(Connection c) throws SQLException {
     List<String> jobs = new ArrayList<>();

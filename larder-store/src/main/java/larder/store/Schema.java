@@ -15,7 +15,8 @@ import larder.core.StoreException;
  * Version 2 added segments (tables, views, and two columns of {@code larder_batch}), version 3 scores (a
  * table and a view), version 4 each batch's input rows and crash recovery and retention (the lock's
  * process and lease, a batch's {@code served_until}), version 5 the ledger of partitioned loads
- * ({@code larder_batch_parts}, see {@link PartitionedLoad}); an older store is upgraded in place on open, its
+ * ({@code larder_batch_parts}, see {@link PartitionedLoad}), version 6 the audit of rollbacks
+ * ({@code larder_rollback_log}, see {@link Rollbacks}) and when each run finished; an older store is upgraded in place on open, its
  * batches serving throughout.
  *
  * <h2>Tables</h2>
@@ -41,6 +42,8 @@ import larder.core.StoreException;
  *                         batch published before version 4 (its checks then compare keys only) or never published
  *   served_until          when it last stopped being current (superseded or rolled back from); NULL while
  *                         current, for a batch that never served, and for batches superseded before version 4
+ *   finished_at           when its run ended: published or failed (read by {@link Batches#finishedAt}); NULL while
+ *                         it runs and for runs that ended before version 6
  *   index (job, batch_id)
  * larder_current        job PK, batch_id (FK larder_batch), switched_at: the batch each job serves
  * larder_rec_rows       (batch_id, user_id, rank, item_id, score)        PK (batch_id, user_id, rank)
@@ -77,6 +80,11 @@ import larder.core.StoreException;
  *   the ledger of a batch loaded in parts by several processes ({@link PartitionedLoad}): one row per part
  *   of a row table, inserted by the attempt that loaded it in the same transaction as its rows (attempt is
  *   the loader's id for itself, rows and keys what it wrote); removed with the batch's rows
+ * larder_rollback_log   (rollback_id, job, from_batch, to_batch, rolled_by, rolled_at)  PK rollback_id
+ *   index (job, rollback_id)
+ *   one row per rollback, written in the transaction that switches the job ({@link Rollbacks}): who (a
+ *   non-secret label: "key 1a2b3c4d5e6f" for an admin key over HTTP, "user alice" for the CLI), when, from
+ *   which batch to which. Kept when the batches are retired: it is the job's record of what served when
  * </pre>
  * Ranks start at 1; ranked-list scores and distances are 32-bit floats, R/F/M figures and the scores of
  * larder_score_rows 64-bit; timestamps are UTC instants (ISO-8601 text with microseconds on SQLite,
@@ -151,7 +159,7 @@ import larder.core.StoreException;
  */
 public final class Schema {
   /** The schema version this code creates and reads. */
-  public static final int VERSION = 5;
+  public static final int VERSION = 6;
 
   /** Per-batch tables small enough to write in one ordinary transaction and delete by batch id. */
   public static final List<String> SMALL_ROW_TABLES =
@@ -159,6 +167,13 @@ public final class Schema {
 
   /** The ledger of batches loaded in parts ({@link PartitionedLoad}); its rows go with the batch's rows. */
   public static final String LEDGER = "larder_batch_parts";
+
+  /** Version 6: the audit of rollbacks ({@link Rollbacks}). */
+  public static final String ROLLBACK_LOG = "larder_rollback_log";
+
+  /** Version 6's index, the same on both stores: a job's rollbacks in order. */
+  public static final String V6_ROLLBACK_LOG_INDEX =
+      "CREATE INDEX larder_rollback_log_job ON larder_rollback_log (job, rollback_id)";
 
   /**
    * A user's recommendations in one query, with the segment-aware fallback: the user's own list; else,

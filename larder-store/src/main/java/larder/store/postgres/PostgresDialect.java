@@ -96,6 +96,11 @@ public final class PostgresDialect implements Dialect {
             + " part INTEGER NOT NULL, attempt TEXT NOT NULL, rows BIGINT NOT NULL DEFAULT 0,"
             + " keys BIGINT NOT NULL DEFAULT 0, committed_at TIMESTAMPTZ NOT NULL,"
             + " PRIMARY KEY (batch_id, row_table, part))");
+      case 6:
+        return List.of("CREATE TABLE " + Schema.ROLLBACK_LOG + " (rollback_id BIGINT GENERATED ALWAYS AS IDENTITY"
+                + " PRIMARY KEY, job TEXT NOT NULL, from_batch BIGINT NOT NULL, to_batch BIGINT NOT NULL,"
+                + " rolled_by TEXT NOT NULL, rolled_at TIMESTAMPTZ NOT NULL)",
+            Schema.V6_ROLLBACK_LOG_INDEX, "ALTER TABLE larder_batch ADD COLUMN finished_at TIMESTAMPTZ");
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }

@@ -107,6 +107,11 @@ public final class SqliteDialect implements Dialect {
             + " part INTEGER NOT NULL, attempt TEXT NOT NULL, rows INTEGER NOT NULL DEFAULT 0,"
             + " keys INTEGER NOT NULL DEFAULT 0, committed_at TEXT NOT NULL,"
             + " PRIMARY KEY (batch_id, row_table, part)) WITHOUT ROWID");
+      case 6:
+        return List.of("CREATE TABLE " + Schema.ROLLBACK_LOG + " (rollback_id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                + " job TEXT NOT NULL, from_batch INTEGER NOT NULL, to_batch INTEGER NOT NULL,"
+                + " rolled_by TEXT NOT NULL, rolled_at TEXT NOT NULL)",
+            Schema.V6_ROLLBACK_LOG_INDEX, "ALTER TABLE larder_batch ADD COLUMN finished_at TEXT");
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
