@@ -46,7 +46,8 @@ public record RunReport(
     if (similarRows > 0) s.append(String.format(Locale.ROOT, "  similar    %,d rows%n", similarRows));
     if (segmentLists > 0) s.append(String.format(Locale.ROOT, "  fallback   %d per-segment lists%n", segmentLists));
     if (metrics != null && metrics.get("model") instanceof Map<?, ?> m && metrics.get("popularity") instanceof Map<?, ?> p) {
-      s.append(String.format(Locale.ROOT, "  evaluation @%s on %s held-out users:%n", metrics.get("k"), m.get("users")));
+      Object users = m.get("users") instanceof Number n ? String.format(Locale.ROOT, "%,d", n.longValue()) : m.get("users");
+      s.append(String.format(Locale.ROOT, "  evaluation @%s on %s held-out users:%n", metrics.get("k"), users));
       for (String key : new String[] {"precision", "recall", "ndcg", "map", "hit_rate", "coverage"}) {
         double model = ((Number) m.get(key)).doubleValue(), base = ((Number) p.get(key)).doubleValue();
         s.append(String.format(Locale.ROOT, "    %-10s %.4f   popularity %.4f   %s%n", key, model, base,
