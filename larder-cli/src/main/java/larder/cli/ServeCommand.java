@@ -9,9 +9,6 @@ import larder.dashboard.Dashboard;
 import larder.http.ApiKeys;
 import larder.http.HttpOptions;
 import larder.http.LarderHttp;
-import larder.jobs.config.LarderConfig;
-import larder.jobs.schedule.ConfigSchedules;
-import larder.serve.Schedules;
 import larder.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,16 +49,10 @@ final class ServeCommand implements Callable<Integer> {
     ApiKeys keys = ApiKeys.parse(System.getenv("LARDER_API_KEYS"), System.getenv("LARDER_ADMIN_KEYS"));
     HttpOptions options = new HttpOptions(host, port, defaultLimit, threads,
         maxAge == null ? null : DurationText.parse("--max-age", maxAge), keys);
-    Schedules schedules = Schedules.NONE;
-    String fromConfig = null;
-    if (config != null) {
-      LarderConfig cfg = LarderConfig.load(config);
-      fromConfig = cfg.store();
-      schedules = new ConfigSchedules(cfg);
-    }
+    ConfigJobs jobs = ConfigJobs.of(config);
     CountDownLatch stopped = new CountDownLatch(1);
-    try (Store s = Store.openExisting(store.resolve(fromConfig));
-        LarderHttp http = LarderHttp.start(s, options, new Dashboard(Clock.systemUTC(), schedules))) {
+    try (Store s = Store.openExisting(store.resolve(jobs.store()));
+        LarderHttp http = LarderHttp.start(s, options, new Dashboard(Clock.systemUTC(), jobs.schedules()))) {
       String base = "http://" + (host.equals("0.0.0.0") ? "localhost" : host) + ":" + http.port();
       System.out.printf("serving %s on %s (Ctrl-C to stop)%s%n", s.name(), base,
           !keys.readProtected() ? "" : keys.adminEnabled() ? "; API keys required, admin endpoints on" : "; API keys required");

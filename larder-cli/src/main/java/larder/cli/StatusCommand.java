@@ -14,11 +14,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import larder.core.BatchInfo;
 import larder.core.DurationText;
-import larder.jobs.config.LarderConfig;
-import larder.jobs.schedule.ConfigSchedules;
 import larder.serve.JobOverview;
 import larder.serve.JobStatus;
-import larder.serve.Schedules;
 import larder.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,17 +46,11 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Schedules schedules = Schedules.NONE;
-    String fromConfig = null;
-    if (config != null) {
-      LarderConfig cfg = LarderConfig.load(config);
-      fromConfig = cfg.store();
-      schedules = new ConfigSchedules(cfg);
-    }
+    ConfigJobs jobs = ConfigJobs.of(config);
     Duration limit = maxAge == null ? null : DurationText.parse("--max-age", maxAge);
     JobOverview.Report report;
-    try (Store s = Store.openExisting(store.resolve(fromConfig))) {
-      report = new JobOverview(s, Clock.systemUTC()).read(limit, schedules);
+    try (Store s = Store.openExisting(store.resolve(jobs.store()))) {
+      report = new JobOverview(s, Clock.systemUTC()).read(limit, jobs.schedules());
     }
     if (report.size() == 0) {
       out.println("no jobs have run yet; run one with 'larder run CONFIG'");

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import larder.core.BatchKind;
 import larder.core.Progress;
 import larder.http.HttpOptions;
@@ -27,6 +26,7 @@ import larder.publish.BatchLoader;
 import larder.publish.Publisher;
 import larder.serve.Schedules;
 import larder.store.Store;
+import larder.testkit.TempTree;
 import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,11 +102,7 @@ public abstract class DashboardTest {
       if (server != null) server.close();
     } finally {
       if (db != null) db.close();
-      if (dir != null) {
-        try (Stream<Path> files = Files.walk(dir)) {
-          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
+      TempTree.delete(dir);
     }
   }
 

@@ -41,7 +41,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import larder.core.BatchInfo;
 import larder.core.BatchKind;
 import larder.core.BatchParams;
@@ -65,6 +64,7 @@ import larder.serve.SegmentProfiles;
 import larder.serve.SegmentReader;
 import larder.serve.SimilarItems;
 import larder.store.Store;
+import larder.testkit.TempTree;
 import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,11 +172,7 @@ abstract class HttpApiContract {
       if (server != null) server.close();
     } finally {
       if (db != null) db.close();
-      if (dir != null) {
-        try (Stream<Path> files = Files.walk(dir)) {
-          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
+      TempTree.delete(dir);
     }
   }
 
