@@ -253,6 +253,17 @@ class AlsFoldInTest {
   }
 
   @Test
+  void rejectsASingularSystemInsteadOfReturningNoise() {
+    // Three items span at most 3 of 5 dimensions, and λ = 0 leaves the other two unconstrained.
+    Problem p = Problem.random(5, 3, 4L);
+    AlsFoldIn foldIn = AlsFoldIn.ofItemFactors(3, p.y(), p.params().withRegularization(0f));
+    assertThatThrownBy(() -> foldIn.solve(new int[] {0, 2}, new float[] {1, 4}))
+        .isInstanceOf(ModelException.class)
+        .hasMessageStartingWith("als fold-in: the history gives a system that is not positive definite (pivot 3");
+    assertThat(p.foldIn().solve(new int[] {0, 2}, new float[] {1, 4})).doesNotContain(Float.NaN);
+  }
+
+  @Test
   void rejectsParametersOfAnotherRank() {
     AlsModel model = AlsModel.of(1, 3, 2, new float[2], new float[6]);
     assertThatThrownBy(() -> new AlsFoldIn(model, AlsTest.SMALL)).isInstanceOf(ModelException.class)
