@@ -9,7 +9,6 @@ import larder.core.SparseMatrix;
 import larder.generate.ShopParams;
 import larder.generate.SyntheticShop;
 import larder.train.eval.Holdout;
-import larder.train.kernel.TopN;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

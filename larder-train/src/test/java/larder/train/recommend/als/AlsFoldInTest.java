@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import java.util.Random;
-import larder.core.IdMap;
-import larder.core.Interactions;
 import larder.core.ModelException;
-import larder.core.Progress;
 import larder.core.SparseMatrix;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
