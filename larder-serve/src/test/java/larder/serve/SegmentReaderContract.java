@@ -447,7 +447,8 @@ abstract class SegmentReaderContract {
         ps.setString(3, user);
         ps.setString(4, "shop");
         ps.setString(5, "shop");
-        ps.setInt(6, 10);
+        ps.setString(6, user);
+        ps.setInt(7, 10);
         List<RankedItem> got = new ArrayList<>();
         String level = null;
         try (ResultSet rs = ps.executeQuery()) {
