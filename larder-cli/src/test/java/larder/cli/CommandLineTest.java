@@ -129,6 +129,35 @@ class CommandLineTest {
     assertThat(export.err()).contains("-o = " + nowhere).contains("cannot be written").doesNotContain("internal error");
   }
 
+  @Test
+  void recommendLeavesOutItemsTheUserInteractedWithAfterTheBatch() throws Exception {
+    StringBuilder csv = new StringBuilder("user_id,item_id\n");
+    for (int u = 0; u < 30; u++) for (int i = 0; i <= u % 5; i++) csv.append('u').append(u).append(",i").append(i).append('\n');
+    Files.writeString(dir.resolve("events.csv"), csv);
+    Path config = dir.resolve("larder.yaml");
+    Files.writeString(config, "jobs:\n  pop:\n    source: { file: events.csv }\n    model: { type: popularity }\n");
+    String db = dir.resolve("larder.db").toString();
+    assertThat(larder("run", config.toString(), "--db", db, "--quiet").exit()).isZero();
+    List<String> before;
+    try (Store s = Store.openExisting(db)) {
+      before = new PredictionReader(s).recommend("pop", "u0", 10).items().stream().map(i -> i.itemId()).toList();
+      assertThat(before).hasSizeGreaterThan(1);
+      larder.store.Events.record(s, List.of(new larder.store.Events.Event("pop", "u0", before.get(0), java.time.Instant.now())));
+    }
+    // the list printer writes to standard output
+    java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    Result r;
+    try {
+      System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+      r = larder("recommend", "--job", "pop", "--user", "u0", "--format", "json", "--db", db);
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out() + printed.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("\"" + before.get(0) + "\"").contains("\"" + before.get(1) + "\"");
+  }
+
   private static long currentBatch(String db) {
     try (Store s = Store.openExisting(db)) {
       return new PredictionReader(s).current("pop").orElseThrow().id();

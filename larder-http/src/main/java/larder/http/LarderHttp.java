@@ -18,7 +18,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The HTTP API: the same answers as the CLI and the SQL views, as JSON over HTTP, for applications that would
  * rather call a URL than hold a database connection. Every answer comes from one batch, read in one snapshot;
- * the API only reads, so any number of servers can run against one store while jobs publish.
+ * the API only reads (but for the admin endpoints), so any number of servers can run against one store while jobs publish.
  *
  * <pre>
  * GET /v1/recommendations/{job}/{user}?limit=10     a user's list (their segment's or the fallback list when unknown)
@@ -34,6 +34,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * GET /v1/status?max_age=26h                        freshness: 503 when a job's batch is older
  * GET /health   GET /ready   GET /metrics           liveness; store reachable and (with max age) fresh; metrics
  * GET /openapi.yaml                                 this list as an OpenAPI 3 document
+ * POST /v1/events                                   admin: record interactions, left out of lists until a run
  * POST /v1/jobs/{job}/rollback?to=BATCH             admin: serve an earlier kept batch again
  * </pre>
  * {@link HttpExtension}s add routes beside these (the dashboard's pages), behind the same key check.

@@ -138,6 +138,7 @@ final class Routes {
       }
       ctx.status(f.stale() > 0 ? 503 : 200).json(body);
     });
+    r.post("/v1/events", this::events);
     r.post("/v1/jobs/{job}/rollback", this::rollback);
     r.get("/v1/jobs/{job}/rollbacks", this::rollbacks);
     r.get("/v1/jobs/{job}/compare", this::compare);
@@ -267,6 +268,16 @@ final class Routes {
     String who = ApiKeys.label(LarderHttp.presentedKey(ctx));
     BatchInfo b = publisher.rollback(job, to == null ? -1 : integer(to, "to", 1, Integer.MAX_VALUE), who);
     ctx.json(Map.of("job", job, "now_serving", batch(b, true)));
+  }
+
+  /**
+   * Admin: records interactions (one event or an array, {@link EventsBody}) in one transaction; from then on the
+   * job's lists leave the item out for that user until a run covers it ({@link larder.store.Events}).
+   */
+  private void events(Context ctx) {
+    List<larder.store.Events.Event> events = EventsBody.parse(ctx.body(), larder.store.Schema.now());
+    larder.store.Events.record(store, events);
+    ctx.json(Map.of("recorded", events.size()));
   }
 
   /** Every rollback of a job, newest first: who (a key's label or an OS user), when, from, to. */

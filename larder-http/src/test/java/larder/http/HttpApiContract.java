@@ -716,6 +716,87 @@ abstract class HttpApiContract {
     }
   }
 
+  @Test
+  void postedEventsLeaveItemsOutOfThatUsersListsAndBadBodiesNameTheField() {
+    try (LarderHttp guarded = LarderHttp.start(store, HttpOptions.defaults().withPort(0)
+        .withKeys(ApiKeys.parse(READ_KEY, ADMIN_KEY)))) {
+      String at = "http://127.0.0.1:" + guarded.port();
+      String user = "u31", other = "u32";
+      List<RankedItem> stored = reader.recommend(RECS, user, TOP_N).items();
+      List<RankedItem> othersBefore = reader.recommend(RECS, other, TOP_N).items();
+      assertThat(stored).as("a list long enough to show the limit kept").hasSize(TOP_N);
+      String first = stored.get(0).itemId(), third = stored.get(2).itemId(), fourth = stored.get(3).itemId();
+      String event = "{\"job\": \"" + RECS + "\", \"user\": \"" + user + "\", \"item\": \"" + first + "\"}";
+
+      assertProblem(post(at, "/v1/events", event), 401, "needs a key");
+      assertProblem(post(at, "/v1/events", event, "X-Api-Key", READ_KEY), 403, "may read but not administer");
+      assertProblem(post(base, "/v1/events", event, "X-Api-Key", ADMIN_KEY), 403, "admin endpoints are off");
+      String future = Instant.now().plus(Duration.ofHours(1)).toString();
+      Map<String, String> bad = new java.util.LinkedHashMap<>();
+      bad.put("{\"job\": \"" + RECS + "\", \"item\": \"i1\"}", "'user'");
+      bad.put("[" + event + ", {\"job\": \"" + RECS + "\", \"user\": \"\", \"item\": \"i1\"}]", "'events[1].user'");
+      bad.put("{\"job\": \"" + RECS + "\", \"user\": \"u\\u0007\", \"item\": \"i1\"}", "'user'");
+      bad.put("{\"job\": \"" + RECS + "\", \"user\": \"u\", \"item\": \"" + "x".repeat(513) + "\"}", "'item'");
+      bad.put("{\"job\": 7, \"user\": \"u\", \"item\": \"i1\"}", "'job'");
+      bad.put("{\"job\": \"" + RECS + "\", \"user\": \"u\", \"item\": \"i1\", \"at\": \"" + future + "\"}", "'at'");
+      bad.put("{\"job\": \"" + RECS + "\", \"user\": \"u\", \"item\": \"i1\", \"at\": \"yesterday\"}", "'at'");
+      bad.put("{\"job\": \"" + RECS + "\", \"user_id\": \"u\", \"item\": \"i1\"}", "'user_id'");
+      bad.put("[]", "'events'");
+      bad.put("[" + event + ", 3]", "'events[1]'");
+      bad.put("{\"job\": ", "not JSON");
+      for (var b : bad.entrySet()) {
+        assertProblem(post(at, "/v1/events", b.getKey(), "X-Api-Key", ADMIN_KEY), 400, b.getValue());
+      }
+      assertThat(eventCount()).as("a refused body writes nothing, not even its good events").isZero();
+
+      Instant beforeBatch = reader.current(RECS).orElseThrow().createdAt().minusSeconds(3600);
+      Answer ok = post(at, "/v1/events", "[" + event + ", {\"job\": \"" + RECS + "\", \"user\": \"" + user
+          + "\", \"item\": \"" + third + "\", \"at\": \"" + Instant.now() + "\"}, {\"job\": \"" + RECS
+          + "\", \"user\": \"" + user + "\", \"item\": \"" + fourth + "\", \"at\": \"" + beforeBatch
+          + "\"}, {\"job\": \"" + RECS + "\", \"user\": \"" + other + "\", \"item\": \""
+          + othersBefore.get(0).itemId() + "\", \"at\": \"" + beforeBatch + "\"}]", "Authorization", "Bearer " + ADMIN_KEY);
+      assertThat(ok.status).as(ok.body).isEqualTo(200);
+      assertThat(ok.json().get("recorded").asInt()).isEqualTo(4);
+
+      Answer fresh = send(at, "GET", "/v1/recommendations/" + RECS + "/" + user + "?limit=5", "X-Api-Key", READ_KEY);
+      List<RankedItem> want = new ArrayList<>(stored);
+      want.removeIf(i -> i.itemId().equals(first) || i.itemId().equals(third)); // the fourth was before the batch
+      assertThat(items(fresh.json())).as("left out, stored ranks kept, still 5").isEqualTo(want.subList(0, 5));
+      assertThat(freshView(user)).as("the view for SQL readers agrees").isEqualTo(want);
+      assertThat(items(send(at, "GET", "/v1/recommendations/" + RECS + "/" + other + "?limit=" + TOP_N, "X-Api-Key",
+          READ_KEY).json())).as("an event before the batch changes nothing").isEqualTo(othersBefore);
+    } finally {
+      store.write("forget the test's events", c -> {
+        larder.store.Store.execute(c, "DELETE FROM larder_events");
+        return null;
+      });
+    }
+  }
+
+  private int eventCount() {
+    return store.read("count events", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM larder_events"); ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    });
+  }
+
+  private List<RankedItem> freshView(String user) {
+    return store.read("read the fresh view", c -> {
+      List<RankedItem> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT rank, item_id, score FROM larder_recommendations_fresh"
+          + " WHERE job = ? AND user_id = ? ORDER BY rank")) {
+        ps.setString(1, RECS);
+        ps.setString(2, user);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(new RankedItem(rs.getInt(1), rs.getString(2), rs.getFloat(3)));
+        }
+      }
+      return out;
+    });
+  }
+
   private List<larder.store.Rollbacks.Entry> rollbacks(String job) {
     return store.read("read the rollback log", c -> larder.store.Rollbacks.ofJob(c, store.dialect(), job));
   }
@@ -851,6 +932,21 @@ abstract class HttpApiContract {
   /** The config's job of that name, as published in set-up. */
   JobConfig recsOrSegments(String name) {
     return config("interactions.csv").jobs().get(name);
+  }
+
+  Answer post(String server, String path, String json, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + path)).timeout(Duration.ofSeconds(20))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+    for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new Answer(r.statusCode(), new HttpHeadersView(r.headers()), r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   Answer send(String server, String method, String pathAndQuery, String... headers) {

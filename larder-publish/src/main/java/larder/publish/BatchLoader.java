@@ -13,6 +13,7 @@ import larder.core.LarderException;
 import larder.core.Progress;
 import larder.core.StoreException;
 import larder.store.Dialect;
+import larder.store.Events;
 import larder.store.PartitionedLoad;
 import larder.store.RowTable;
 import larder.store.Store;
@@ -306,6 +307,8 @@ public final class BatchLoader implements AutoCloseable {
       }
       content.writeInSwitch(c, batchId);
       ServingHistory.switchCurrent(c, d, job, previous, batchId, "superseded by batch " + batchId);
+      // events no kept batch needs any more go with the switch, so the table stays as small as the runs allow
+      if (kind == BatchKind.RECOMMENDATIONS) Events.prune(c, job);
       return null;
     });
   }

@@ -35,8 +35,17 @@ import larder.store.Store;
  * Segments jobs are read by {@link SegmentReader}, scores jobs by {@link ScoreReader}.
  */
 public final class PredictionReader {
-  private static final String OWN_LIST = "SELECT rank, item_id, score, batch_id FROM larder_recommendations"
+  /**
+   * A user's own list without the items they interacted with after the batch ({@code larder_events}): the view
+   * leaves them out before the LIMIT, so the answer has {@code limit} items whenever enough remain.
+   */
+  private static final String OWN_LIST = "SELECT rank, item_id, score, batch_id FROM larder_recommendations_fresh"
       + " WHERE job = ? AND user_id = ? ORDER BY rank LIMIT ?";
+  /** The job's fallback list without the items the user interacted with after the batch. */
+  private static final String FALLBACK_LIST = "SELECT f.rank, f.item_id, f.score, f.batch_id FROM larder_fallback f"
+      + " JOIN larder_batch b ON b.batch_id = f.batch_id WHERE f.job = ? AND NOT EXISTS (SELECT 1 FROM larder_events e"
+      + " WHERE e.job = f.job AND e.user_id = ? AND e.item_id = f.item_id AND e.at > b.created_at)"
+      + " ORDER BY f.rank LIMIT ?";
   private static final String SIMILAR_LIST = "SELECT rank, similar_item_id, score, batch_id"
       + " FROM larder_similar_items WHERE job = ? AND item_id = ? ORDER BY rank LIMIT ?";
 
@@ -62,7 +71,10 @@ public final class PredictionReader {
    * The top {@code limit} items for {@code userId} in {@code job}'s current batch. When the batch has no
    * list for the user: the fallback list of the user's segment, when the batch has segment fallback lists
    * and the user is a customer in the current batch of its segment job; else the job's fallback list.
-   * The same look-up as one SQL query is {@link larder.store.Schema#RECOMMEND_SQL}.
+   * Each list leaves out the items the user interacted with after the batch was created ({@code larder_events},
+   * see {@link larder.store.Events}), keeping the stored ranks (a gap shows where one was left out) and still
+   * giving {@code limit} items when the stored list has enough; a user whose own list is all left out gets the
+   * fallback. The same look-up as one SQL query is {@link larder.store.Schema#RECOMMEND_SQL}.
    *
    * @throws NotFoundException when the job has no current batch (names the jobs that have one), or it
    *     serves another kind (segments, scores)
@@ -89,8 +101,7 @@ public final class PredictionReader {
         Recommendations r = segmentList(c, b, sf.segmentJob(), userId, limit);
         if (r != null) return r;
       }
-      items = ranked(c, b.id(), "SELECT rank, item_id, score, batch_id FROM larder_fallback"
-          + " WHERE job = ? ORDER BY rank LIMIT ?", job, limit);
+      items = ranked(c, b.id(), FALLBACK_LIST, job, userId, limit);
       return new Recommendations(job, userId, b.id(), b.publishedAt(), age(b), Recommendations.FALLBACK, items,
           null, null);
     });
@@ -125,7 +136,10 @@ public final class PredictionReader {
     String label = null;
     try (PreparedStatement ps = c.prepareStatement("SELECT f.rank, f.item_id, f.score, f.batch_id, s.segment_id,"
         + " s.segment_label FROM larder_segments s JOIN larder_segment_fallback f ON f.segment_id = s.segment_id"
-        + " WHERE s.job = ? AND s.customer_id = ? AND f.job = ? ORDER BY f.rank LIMIT ?")) {
+        + " JOIN larder_batch b ON b.batch_id = f.batch_id"
+        + " WHERE s.job = ? AND s.customer_id = ? AND f.job = ? AND NOT EXISTS (SELECT 1 FROM larder_events e"
+        + " WHERE e.job = f.job AND e.user_id = s.customer_id AND e.item_id = f.item_id AND e.at > b.created_at)"
+        + " ORDER BY f.rank LIMIT ?")) {
       ps.setString(1, segmentJob);
       ps.setString(2, userId);
       ps.setString(3, b.job());

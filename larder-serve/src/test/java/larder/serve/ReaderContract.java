@@ -21,6 +21,7 @@ import larder.core.InputException;
 import larder.core.NotFoundException;
 import larder.publish.BatchLoader;
 import larder.publish.Publisher;
+import larder.store.Events;
 import larder.store.Store;
 import larder.testkit.TestStore;
 import org.junit.jupiter.api.AfterEach;
@@ -95,6 +96,62 @@ abstract class ReaderContract {
     for (int rank = 1; rank <= 5; rank++) expected.add(new RankedItem(rank, "item-" + item(17, rank, 3), score(rank, 3)));
     assertThat(r.items()).containsExactlyElementsOf(expected);
     assertThat(reader.recommend("shop", "user-17", 100).items()).hasSize(N);
+  }
+
+  @Test void itemsTheUserInteractedWithAfterTheBatchAreLeftOutAndTheLimitStillMet() {
+    BatchInfo b = publish("shop", 3, false, 2);
+    Instant after = Instant.now(), before = b.createdAt().minusSeconds(3600);
+    String first = "item-" + item(17, 1, 3), third = "item-" + item(17, 3, 3), fourth = "item-" + item(17, 4, 3);
+    Events.record(store, List.of(new Events.Event("shop", "user-17", first, after),
+        new Events.Event("shop", "user-17", third, after),
+        new Events.Event("shop", "user-17", "item-" + item(17, 2, 3), before),  // before the batch: its own business
+        new Events.Event("shop", "user-18", fourth, after),                    // another user's
+        new Events.Event("news", "user-17", "item-" + item(17, 5, 3), after))); // another job's
+    Recommendations r = reader.recommend("shop", "user-17", 5);
+    assertThat(r.source()).isEqualTo(Recommendations.USER);
+    assertThat(r.items()).as("ranks 1 and 3 left out, stored ranks kept, still 5 items")
+        .extracting(RankedItem::rank).containsExactly(2, 4, 5, 6, 7);
+    assertThat(r.items()).extracting(RankedItem::itemId).doesNotContain(first, third).contains(fourth);
+    assertThat(reader.recommend("shop", "user-17", 100).items()).hasSize(N - 2);
+    assertThat(reader.recommend("shop", "user-16", N).items()).as("user-16 has no events").hasSize(N);
+
+    // the fallback list too, for that user only
+    Events.record(store, List.of(new Events.Event("shop", "someone-new", "item-3", after)));
+    assertThat(reader.recommend("shop", "someone-new", 10).items()).containsExactly(new RankedItem(2, "item-4", 301f));
+    assertThat(reader.recommend("shop", "stranger", 10).items()).hasSize(2);
+
+    // a user whose own list is all left out gets the fallback list
+    List<Events.Event> all = new ArrayList<>();
+    for (int rank = 1; rank <= N; rank++) all.add(new Events.Event("shop", "user-20", "item-" + item(20, rank, 3), after));
+    Events.record(store, all);
+    assertThat(reader.recommend("shop", "user-20", 10).source()).isEqualTo(Recommendations.FALLBACK);
+  }
+
+  @Test void aNewRunCoversEarlierEventsAndPublishPrunesThoseNoKeptBatchNeeds() {
+    BatchInfo b1 = publish("shop", 1, false, 1);
+    Events.record(store, List.of(new Events.Event("shop", "user-1", "item-" + item(1, 1, 2), Instant.now()),
+        new Events.Event("shop", "user-2", "item-x", b1.createdAt().minusSeconds(60)),
+        new Events.Event("news", "user-2", "item-x", b1.createdAt().minusSeconds(60))));
+    assertThat(events("shop")).isEqualTo(2);
+    publish("shop", 2, false, 1);
+    assertThat(events("shop")).as("the event before batch 1, the oldest kept, is gone").isEqualTo(1);
+    assertThat(reader.recommend("shop", "user-1", N).items()).as("batch 2 was created after the event: it covers it")
+        .hasSize(N).extracting(RankedItem::itemId).contains("item-" + item(1, 1, 2));
+    publish("shop", 3, false, 1);
+    assertThat(events("shop")).as("batch 1 retired: the oldest kept is batch 2, created after the event").isZero();
+    assertThat(events("news")).as("another job's events stay").isEqualTo(1);
+  }
+
+  private int events(String job) {
+    return store.read("count events", c -> {
+      try (var ps = c.prepareStatement("SELECT COUNT(*) FROM larder_events WHERE job = ?")) {
+        ps.setString(1, job);
+        try (var rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getInt(1);
+        }
+      }
+    });
   }
 
   @Test void theExportStreamsEveryListOfTheCurrentBatchInUserThenRankOrder() {

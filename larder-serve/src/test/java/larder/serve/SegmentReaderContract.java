@@ -426,6 +426,12 @@ abstract class SegmentReaderContract {
     assertThat(r.batchId()).isEqualTo(rec.id());
     assertThat(r.items()).containsExactly(new RankedItem(1, "i20", 2f), new RankedItem(2, "i21", 0.5f));
     assertThat(reader.recommend("shop", "c" + inSegment, 1).items()).hasSize(1);
+    // items the user interacted with after the batch leave the segment's list and the own list, for that user only
+    larder.store.Events.record(store, List.of(
+        new larder.store.Events.Event("shop", "c" + inSegment, "i20", java.time.Instant.now()),
+        new larder.store.Events.Event("shop", "c" + own, "i5", java.time.Instant.now())));
+    assertThat(reader.recommend("shop", "c" + inSegment, 10).items()).containsExactly(new RankedItem(2, "i21", 0.5f));
+    assertThat(reader.recommend("shop", "c" + own, 10).items()).extracting(RankedItem::itemId).containsExactly("i4", "i6");
 
     int inListless = firstCustomer(c -> c >= 10 && segment(c, 1) == K, 1);
     r = reader.recommend("shop", "c" + inListless, 10);
@@ -447,7 +453,8 @@ abstract class SegmentReaderContract {
         ps.setString(3, user);
         ps.setString(4, "shop");
         ps.setString(5, "shop");
-        ps.setInt(6, 10);
+        ps.setString(6, user);
+        ps.setInt(7, 10);
         List<RankedItem> got = new ArrayList<>();
         String level = null;
         try (ResultSet rs = ps.executeQuery()) {

@@ -16,7 +16,8 @@ import larder.core.StoreException;
  * table and a view), version 4 each batch's input rows and crash recovery and retention (the lock's
  * process and lease, a batch's {@code served_until}), version 5 the ledger of partitioned loads
  * ({@code larder_batch_parts}, see {@link PartitionedLoad}), version 6 the audit of rollbacks
- * ({@code larder_rollback_log}, see {@link Rollbacks}) and when each run finished; an older store is upgraded in place on open, its
+ * ({@code larder_rollback_log}, see {@link Rollbacks}) and when each run finished, version 7 the events
+ * recorded after a batch ({@code larder_events} and {@code larder_recommendations_fresh}, see {@link Events}); an older store is upgraded in place on open, its
  * batches serving throughout.
  *
  * <h2>Tables</h2>
@@ -85,6 +86,20 @@ import larder.core.StoreException;
  *   one row per rollback, written in the transaction that switches the job ({@link Rollbacks}): who (a
  *   non-secret label: "key 1a2b3c4d5e6f" for an admin key over HTTP, "user alice" for the CLI), when, from
  *   which batch to which. Kept when the batches are retired: it is the job's record of what served when
+ * larder_events         (job, user_id, item_id, at)                      PK (job, user_id, item_id)
+ *   index larder_events_at (job, at)
+ *   interactions recorded after a batch ({@link Events}): a recommendations job's lists leave out an item the
+ *   user interacted with after the serving batch's created_at, at read time, until a run covers it. One row per
+ *   (job, user, item) with the latest time. Written by POST /v1/events, or by any application:
+ *     PostgreSQL: INSERT INTO larder_events (job, user_id, item_id, at) VALUES ('shop', 'u42', 'i7', now())
+ *                   ON CONFLICT (job, user_id, item_id) DO UPDATE SET at = GREATEST(larder_events.at, EXCLUDED.at)
+ *     SQLite:     INSERT INTO larder_events (job, user_id, item_id, at)
+ *                   VALUES ('shop', 'u42', 'i7', strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z')
+ *                   ON CONFLICT (job, user_id, item_id) DO UPDATE SET at = MAX(larder_events.at, excluded.at)
+ *   On SQLite, at must be UTC in Larder's fixed-width text, 2026-12-05T14:30:00.123456Z (six fraction digits,
+ *   then Z), so that text order is time order. Each publish of a recommendations job deletes the job's events
+ *   at or before the created_at of its oldest kept batch (current or superseded): no batch a rollback can
+ *   reach needs them.
  * </pre>
  * Ranks start at 1; ranked-list scores and distances are 32-bit floats, R/F/M figures and the scores of
  * larder_score_rows 64-bit; timestamps are UTC instants (ISO-8601 text with microseconds on SQLite,
@@ -148,6 +163,18 @@ import larder.core.StoreException;
  *     the entities with a label, e.g. to export the 'high risk' customers: the batch's rows in primary
  *     key order on SQLite, one partition scanned and its label's rows sorted on PostgreSQL (no index on
  *     label: a label is a large share of the entities, not a few).
+ * larder_recommendations_fresh(job, user_id, rank, item_id, score, batch_id)
+ *   SELECT item_id, score FROM larder_recommendations_fresh WHERE job = ? AND user_id = ? ORDER BY rank LIMIT 10
+ *   larder_recommendations without the rows whose (job, user_id, item_id) has a larder_events row with at after
+ *   the batch's created_at (when its run began reading the source, so later interactions may be missing from
+ *   it). Ranks keep their stored numbers, gaps and all: rank says where the item stood in the batch, and
+ *   ORDER BY rank LIMIT n still gives the top n that remain (use ROW_NUMBER() OVER (ORDER BY rank) for 1..n).
+ *     CREATE VIEW larder_recommendations_fresh AS SELECT c.job, r.user_id, r.rank, r.item_id, r.score, r.batch_id
+ *       FROM larder_current c JOIN larder_batch b ON b.batch_id = c.batch_id
+ *       JOIN larder_rec_rows r ON r.batch_id = c.batch_id
+ *      WHERE NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = c.job AND e.user_id = r.user_id
+ *                           AND e.item_id = r.item_id AND e.at > b.created_at)
+ *   index: as larder_recommendations, plus one probe of the events' primary key per row.
  * larder_batches(batch_id, job, kind, model, params, metrics, created_at, published_at, status,
  *                rec_rows, similar_rows, users, is_current, message, segments, segment_job, input_rows,
  *                served_until)
@@ -159,7 +186,7 @@ import larder.core.StoreException;
  */
 public final class Schema {
   /** The schema version this code creates and reads. */
-  public static final int VERSION = 6;
+  public static final int VERSION = 7;
 
   /** Per-batch tables small enough to write in one ordinary transaction and delete by batch id. */
   public static final List<String> SMALL_ROW_TABLES =
@@ -178,22 +205,31 @@ public final class Schema {
   /**
    * A user's recommendations in one query, with the segment-aware fallback: the user's own list; else,
    * when the batch names a segment_job and the user is a customer of that job's current batch with a
-   * fallback list for their segment, that list; else the job's fallback list. Parameters, in order:
-   * job, user, user, job, job, limit. Columns: level (1 own, 2 segment, 3 fallback), segment_id (level
-   * 2 only), rank, item_id, score, batch_id. Each branch is an indexed look-up; the three are small.
+   * fallback list for their segment, that list; else the job's fallback list. Every level leaves out the
+   * items the user interacted with after the batch was created ({@code larder_events}, see {@link Events}),
+   * before the LIMIT, so the answer still has {@code limit} items when the stored list is long enough; ranks keep
+   * their stored numbers. A user whose own list is all left out gets the next level. Parameters, in order:
+   * job, user, user, job, job, user, limit. Columns: level (1 own, 2 segment, 3 fallback), segment_id (level
+   * 2 only), rank, item_id, score, batch_id. Each branch is an indexed look-up (the exclusion a probe of the
+   * events' primary key per row); the three are small.
    * <pre>
    * WITH own_list AS (
    *   SELECT 1 AS level, CAST(NULL AS INTEGER) AS segment_id, rank, item_id, score, batch_id
-   *     FROM larder_recommendations WHERE job = :job AND user_id = :user),
+   *     FROM larder_recommendations_fresh WHERE job = :job AND user_id = :user),
    * segment_list AS (
    *   SELECT 2 AS level, f.segment_id, f.rank, f.item_id, f.score, f.batch_id
    *     FROM larder_batches b
    *     JOIN larder_segments s ON s.job = b.segment_job AND s.customer_id = :user
    *     JOIN larder_segment_fallback f ON f.job = b.job AND f.segment_id = s.segment_id
-   *    WHERE b.job = :job AND b.is_current),
+   *    WHERE b.job = :job AND b.is_current
+   *      AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = b.job AND e.user_id = s.customer_id
+   *                         AND e.item_id = f.item_id AND e.at > b.created_at)),
    * fallback_list AS (
-   *   SELECT 3 AS level, CAST(NULL AS INTEGER) AS segment_id, rank, item_id, score, batch_id
-   *     FROM larder_fallback WHERE job = :job),
+   *   SELECT 3 AS level, CAST(NULL AS INTEGER) AS segment_id, f.rank, f.item_id, f.score, f.batch_id
+   *     FROM larder_fallback f JOIN larder_batch b ON b.batch_id = f.batch_id
+   *    WHERE f.job = :job
+   *      AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = f.job AND e.user_id = :user
+   *                         AND e.item_id = f.item_id AND e.at > b.created_at)),
    * lists AS (SELECT * FROM own_list UNION ALL SELECT * FROM segment_list UNION ALL SELECT * FROM fallback_list)
    * SELECT level, segment_id, rank, item_id, score, batch_id FROM lists
    *  WHERE level = (SELECT MIN(level) FROM lists) ORDER BY rank LIMIT :limit
@@ -201,16 +237,20 @@ public final class Schema {
    */
   public static final String RECOMMEND_SQL = "WITH own_list AS ("
       + " SELECT 1 AS level, CAST(NULL AS INTEGER) AS segment_id, rank, item_id, score, batch_id"
-      + " FROM larder_recommendations WHERE job = ? AND user_id = ?),"
+      + " FROM larder_recommendations_fresh WHERE job = ? AND user_id = ?),"
       + " segment_list AS ("
       + " SELECT 2 AS level, f.segment_id, f.rank, f.item_id, f.score, f.batch_id"
       + " FROM larder_batches b"
       + " JOIN larder_segments s ON s.job = b.segment_job AND s.customer_id = ?"
       + " JOIN larder_segment_fallback f ON f.job = b.job AND f.segment_id = s.segment_id"
-      + " WHERE b.job = ? AND b.is_current),"
+      + " WHERE b.job = ? AND b.is_current"
+      + " AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = b.job AND e.user_id = s.customer_id"
+      + " AND e.item_id = f.item_id AND e.at > b.created_at)),"
       + " fallback_list AS ("
-      + " SELECT 3 AS level, CAST(NULL AS INTEGER) AS segment_id, rank, item_id, score, batch_id"
-      + " FROM larder_fallback WHERE job = ?),"
+      + " SELECT 3 AS level, CAST(NULL AS INTEGER) AS segment_id, f.rank, f.item_id, f.score, f.batch_id"
+      + " FROM larder_fallback f JOIN larder_batch b ON b.batch_id = f.batch_id WHERE f.job = ?"
+      + " AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = f.job AND e.user_id = ?"
+      + " AND e.item_id = f.item_id AND e.at > b.created_at)),"
       + " lists AS (SELECT * FROM own_list UNION ALL SELECT * FROM segment_list UNION ALL SELECT * FROM fallback_list)"
       + " SELECT level, segment_id, rank, item_id, score, batch_id FROM lists"
       + " WHERE level = (SELECT MIN(level) FROM lists) ORDER BY rank LIMIT ?";

@@ -101,6 +101,8 @@ public final class PostgresDialect implements Dialect {
                 + " PRIMARY KEY, job TEXT NOT NULL, from_batch BIGINT NOT NULL, to_batch BIGINT NOT NULL,"
                 + " rolled_by TEXT NOT NULL, rolled_at TIMESTAMPTZ NOT NULL)",
             Schema.V6_ROLLBACK_LOG_INDEX, "ALTER TABLE larder_batch ADD COLUMN finished_at TIMESTAMPTZ");
+      case 7:
+        return larder.store.Events.V7_POSTGRES;
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }

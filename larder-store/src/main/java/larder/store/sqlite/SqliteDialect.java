@@ -112,6 +112,8 @@ public final class SqliteDialect implements Dialect {
                 + " job TEXT NOT NULL, from_batch INTEGER NOT NULL, to_batch INTEGER NOT NULL,"
                 + " rolled_by TEXT NOT NULL, rolled_at TEXT NOT NULL)",
             Schema.V6_ROLLBACK_LOG_INDEX, "ALTER TABLE larder_batch ADD COLUMN finished_at TEXT");
+      case 7:
+        return larder.store.Events.V7_SQLITE;
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }

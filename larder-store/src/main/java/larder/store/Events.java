@@ -1,0 +1,96 @@
+package larder.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Interactions recorded after a batch ({@code larder_events}), dropped from served recommendation lists at read time
+ * until a run covers them (issue 10, read-time exclusion). One row per (job, user, item) keeps the latest time;
+ * {@code POST /v1/events} writes here, and so may any application (the INSERT is in {@link Schema}'s Javadoc).
+ *
+ * <p>A row hides an item from the user's lists only when its {@code at} is after the batch's as-of time, its
+ * {@code created_at}: the run read its source after it began, so an interaction before that is the batch's to
+ * handle (with {@code exclude_seen: false} it may rightly recommend an item seen before), and an interaction after
+ * it may not have been read. {@code published_at} would be too late (events during the run would show again), and
+ * batches do not record a data high-water mark yet; when they do, it replaces {@code created_at} here.
+ */
+public final class Events {
+  private Events() {}
+
+  /** Version 7's events table, its index and the fresh view, on SQLite. */
+  public static final List<String> V7_SQLITE = List.of(
+      "CREATE TABLE larder_events (job TEXT NOT NULL, user_id TEXT NOT NULL, item_id TEXT NOT NULL,"
+          + " at TEXT NOT NULL, PRIMARY KEY (job, user_id, item_id)) WITHOUT ROWID",
+      "CREATE INDEX larder_events_at ON larder_events (job, at)",
+      freshView());
+
+  /** Version 7's events table, its index and the fresh view, on PostgreSQL (ids in byte order, as the row tables). */
+  public static final List<String> V7_POSTGRES = List.of(
+      "CREATE TABLE larder_events (job TEXT NOT NULL, user_id TEXT COLLATE \"C\" NOT NULL,"
+          + " item_id TEXT COLLATE \"C\" NOT NULL, at TIMESTAMPTZ NOT NULL, PRIMARY KEY (job, user_id, item_id))",
+      "CREATE INDEX larder_events_at ON larder_events (job, at)",
+      freshView());
+
+  /**
+   * {@code larder_recommendations_fresh}: {@code larder_recommendations} without the rows whose (job, user, item)
+   * has an event after the batch's creation. Ranks keep their stored numbers, so a gap shows where an item was
+   * dropped; {@code ORDER BY rank LIMIT n} still gives the top n that remain.
+   */
+  static String freshView() {
+    return "CREATE VIEW larder_recommendations_fresh AS SELECT c.job, r.user_id, r.rank, r.item_id, r.score, r.batch_id"
+        + " FROM larder_current c JOIN larder_batch b ON b.batch_id = c.batch_id"
+        + " JOIN larder_rec_rows r ON r.batch_id = c.batch_id"
+        + " WHERE NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = c.job AND e.user_id = r.user_id"
+        + " AND e.item_id = r.item_id AND e.at > b.created_at)";
+  }
+
+  /**
+   * One interaction.
+   *
+   * @param at when it happened, at microsecond precision
+   */
+  public record Event(String job, String userId, String itemId, Instant at) {}
+
+  /** The upsert, keeping the later time when the (job, user, item) is already there. */
+  static String upsert(Dialect d) {
+    String later = d.kind() == Dialect.Kind.POSTGRES ? "GREATEST(larder_events.at, EXCLUDED.at)"
+        : "MAX(larder_events.at, excluded.at)";
+    return "INSERT INTO larder_events (job, user_id, item_id, at) VALUES (?, ?, ?, ?)"
+        + " ON CONFLICT (job, user_id, item_id) DO UPDATE SET at = " + later;
+  }
+
+  /** Records {@code events} in one transaction: all of them or, on an error, none. */
+  public static void record(Store store, List<Event> events) {
+    Dialect d = store.dialect();
+    store.write("record " + events.size() + " events", c -> {
+      try (PreparedStatement ps = c.prepareStatement(upsert(d))) {
+        for (Event e : events) {
+          ps.setString(1, e.job());
+          ps.setString(2, e.userId());
+          ps.setString(3, e.itemId());
+          d.setInstant(ps, 4, e.at());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Deletes {@code job}'s events no kept batch needs, inside the caller's publish transaction: those at or before
+   * the creation of the oldest batch that can still serve (current or kept for rollback), so that rolling back
+   * still hides what happened after the batch rolled back to. Returns the events deleted.
+   */
+  public static int prune(Connection c, String job) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM larder_events WHERE job = ? AND at <= (SELECT"
+        + " MIN(created_at) FROM larder_batch WHERE job = ? AND status IN ('published', 'superseded'))")) {
+      ps.setString(1, job);
+      ps.setString(2, job);
+      return ps.executeUpdate();
+    }
+  }
+}
