@@ -16,7 +16,8 @@ import larder.core.StoreException;
  * table and a view), version 4 each batch's input rows and crash recovery and retention (the lock's
  * process and lease, a batch's {@code served_until}), version 5 the ledger of partitioned loads
  * ({@code larder_batch_parts}, see {@link PartitionedLoad}), version 6 the audit of rollbacks
- * ({@code larder_rollback_log}, see {@link Rollbacks}) and when each run finished; an older store is upgraded in place on open, its
+ * ({@code larder_rollback_log}, see {@link Rollbacks}) and when each run finished, version 7 what a batch
+ * keeps to score users again ({@code larder_batch_artifacts}, see {@link Artifacts}); an older store is upgraded in place on open, its
  * batches serving throughout.
  *
  * <h2>Tables</h2>
@@ -85,6 +86,10 @@ import larder.core.StoreException;
  *   one row per rollback, written in the transaction that switches the job ({@link Rollbacks}): who (a
  *   non-secret label: "key 1a2b3c4d5e6f" for an admin key over HTTP, "user alice" for the CLI), when, from
  *   which batch to which. Kept when the batches are retired: it is the job's record of what served when
+ * larder_batch_artifacts (batch_id, name, chunk, bytes)                 PK (batch_id, name, chunk)
+ *   named binary artifacts of a batch (its kept model, the users' merged histories, the id dictionaries), each
+ *   cut into chunks of a few MB numbered from 0 (BLOB on SQLite, BYTEA on PostgreSQL); written before the
+ *   batch is published and removed with its rows (a failed or retired batch keeps none)
  * </pre>
  * Ranks start at 1; ranked-list scores and distances are 32-bit floats, R/F/M figures and the scores of
  * larder_score_rows 64-bit; timestamps are UTC instants (ISO-8601 text with microseconds on SQLite,
@@ -159,7 +164,7 @@ import larder.core.StoreException;
  */
 public final class Schema {
   /** The schema version this code creates and reads. */
-  public static final int VERSION = 6;
+  public static final int VERSION = 7;
 
   /** Per-batch tables small enough to write in one ordinary transaction and delete by batch id. */
   public static final List<String> SMALL_ROW_TABLES =
@@ -170,6 +175,9 @@ public final class Schema {
 
   /** Version 6: the audit of rollbacks ({@link Rollbacks}). */
   public static final String ROLLBACK_LOG = "larder_rollback_log";
+
+  /** Version 7: what each batch keeps to score users again later ({@link Artifacts}). */
+  public static final String ARTIFACTS = "larder_batch_artifacts";
 
   /** Version 6's index, the same on both stores: a job's rollbacks in order. */
   public static final String V6_ROLLBACK_LOG_INDEX =
