@@ -42,6 +42,7 @@ public final class BatchLoader implements AutoCloseable {
   private final String job;
   private final BatchKind kind;
   private final long batchId;
+  private final java.util.List<Runnable> beforeSwitch = new java.util.ArrayList<>();
   private final JobLock lock;
   private final Progress progress;
   private final BatchRows rows;
@@ -223,6 +224,16 @@ public final class BatchLoader implements AutoCloseable {
   }
 
   /**
+   * Runs {@code work} when {@link #publish} has finished loading the rows and before it switches the job: for what
+   * the batch writes to the store besides its rows (its kept model), which cannot be written while the rows load
+   * because SQLite's load holds the write lock throughout. A failure in it fails the batch, as a failed load does.
+   */
+  public synchronized void beforeSwitch(Runnable work) {
+    checkWritable();
+    beforeSwitch.add(work);
+  }
+
+  /**
    * Finishes the rows, switches the job to this batch in one transaction, retires batches beyond the
    * current one and the newest {@code keep - 1} others, and releases the job's lock.
    *
@@ -239,6 +250,7 @@ public final class BatchLoader implements AutoCloseable {
     }
     try {
       BatchTotals totals = content.totals(withParts(rows.finish()));
+      for (Runnable work : beforeSwitch) work.run();
       switchTo(totals);
       state = State.PUBLISHED;
     } catch (RuntimeException e) {

@@ -42,7 +42,7 @@ public interface Dialect {
 
   /**
    * Removes every row of {@code batchId} from the row tables (and its partitions on PostgreSQL), then its
-   * ledger rows ({@link Schema#LEDGER}).
+   * ledger rows ({@link Schema#LEDGER}) and its artifacts ({@link Schema#ARTIFACTS}).
    */
   void dropRows(Store store, long batchId);
 

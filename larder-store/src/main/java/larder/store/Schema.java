@@ -17,7 +17,8 @@ import larder.core.StoreException;
  * process and lease, a batch's {@code served_until}), version 5 the ledger of partitioned loads
  * ({@code larder_batch_parts}, see {@link PartitionedLoad}), version 6 the audit of rollbacks
  * ({@code larder_rollback_log}, see {@link Rollbacks}) and when each run finished, version 7 the events
- * recorded after a batch ({@code larder_events} and {@code larder_recommendations_fresh}, see {@link Events}); an older store is upgraded in place on open, its
+ * recorded after a batch ({@code larder_events} and {@code larder_recommendations_fresh}, see {@link Events}),
+ * version 8 what a batch keeps to score users again ({@code larder_batch_artifacts}, see {@link Artifacts}); an older store is upgraded in place on open, its
  * batches serving throughout.
  *
  * <h2>Tables</h2>
@@ -100,6 +101,10 @@ import larder.core.StoreException;
  *   then Z), so that text order is time order. Each publish of a recommendations job deletes the job's events
  *   at or before the created_at of its oldest kept batch (current or superseded): no batch a rollback can
  *   reach needs them.
+ * larder_batch_artifacts (batch_id, name, chunk, bytes)                 PK (batch_id, name, chunk)
+ *   named binary artifacts of a batch (its kept model, the users' merged histories, the id dictionaries), each
+ *   cut into chunks of a few MB numbered from 0 (BLOB on SQLite, BYTEA on PostgreSQL); written before the
+ *   batch is published and removed with its rows (a failed or retired batch keeps none)
  * </pre>
  * Ranks start at 1; ranked-list scores and distances are 32-bit floats, R/F/M figures and the scores of
  * larder_score_rows 64-bit; timestamps are UTC instants (ISO-8601 text with microseconds on SQLite,
@@ -186,7 +191,7 @@ import larder.core.StoreException;
  */
 public final class Schema {
   /** The schema version this code creates and reads. */
-  public static final int VERSION = 7;
+  public static final int VERSION = 8;
 
   /** Per-batch tables small enough to write in one ordinary transaction and delete by batch id. */
   public static final List<String> SMALL_ROW_TABLES =
@@ -197,6 +202,9 @@ public final class Schema {
 
   /** Version 6: the audit of rollbacks ({@link Rollbacks}). */
   public static final String ROLLBACK_LOG = "larder_rollback_log";
+
+  /** Version 7: what each batch keeps to score users again later ({@link Artifacts}). */
+  public static final String ARTIFACTS = "larder_batch_artifacts";
 
   /** Version 6's index, the same on both stores: a job's rollbacks in order. */
   public static final String V6_ROLLBACK_LOG_INDEX =

@@ -69,6 +69,7 @@ final class JobConfigs {
     int similar = n.integer("similar_items", 10);
     boolean fallback = n.bool("fallback", true);
     int keep = n.integer("keep", 3);
+    boolean keepModel = n.bool("keep_model", true);
     String segmentFallback = n.string("segment_fallback", null);
     Duration fallbackHalfLife = fallbackHalfLife(n, model);
     ConfigNode f = n.childOrNull("filters");
@@ -84,7 +85,7 @@ final class JobConfigs {
     }
     n.finish();
     return new RecommendationsJob(name, source, model, topN, excludeSeen, similar, fallback, keep, threads, eval,
-        segmentFallback, filters, fallbackHalfLife, checks);
+        segmentFallback, filters, fallbackHalfLife, checks, keepModel);
   }
 
   /**

@@ -32,6 +32,8 @@ import larder.train.recommend.popularity.PopularityParams;
  * @param fallbackHalfLife the decay of the fallback lists' popularity (global and per segment), or null for
  *     none; needs timestamps
  * @param checks whole-batch checks on the users with a list, made before training
+ * @param keepModel keep the fitted model, the merged histories and the ids with the batch ({@code keep_model},
+ *     default true), so that its users can be scored again later
  */
 public record RecommendationsJob(
     String name,
@@ -47,7 +49,8 @@ public record RecommendationsJob(
     String segmentFallback,
     ItemFilters filters,
     Duration fallbackHalfLife,
-    BatchChecks checks) implements JobConfig {
+    BatchChecks checks,
+    boolean keepModel) implements JobConfig {
 
   public RecommendationsJob {
     String at = "jobs." + name;
@@ -94,6 +97,14 @@ public record RecommendationsJob(
 
   private static Column timestampColumn(InteractionSource source) {
     return source instanceof CsvSource c ? c.spec().timestamp() : ((JdbcSource) source).spec().timestamp();
+  }
+
+  /** Keeping the model with the batch, the default. */
+  public RecommendationsJob(String name, InteractionSource source, Recommender model, int topN, boolean excludeSeen,
+      int similarItems, boolean fallback, int keep, int threads, EvaluationConfig evaluation, String segmentFallback,
+      ItemFilters filters, Duration fallbackHalfLife, BatchChecks checks) {
+    this(name, source, model, topN, excludeSeen, similarItems, fallback, keep, threads, evaluation, segmentFallback,
+        filters, fallbackHalfLife, checks, true);
   }
 
   /** Without segment-aware fallback, filters or decay of the fallback. */

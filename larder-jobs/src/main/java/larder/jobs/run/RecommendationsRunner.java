@@ -21,6 +21,8 @@ import larder.serve.PreviousSegments;
 import larder.serve.SegmentReader;
 import java.util.Optional;
 import larder.publish.BatchLoader;
+import larder.store.Artifacts;
+import larder.train.recommend.kept.KeptModel;
 import larder.publish.Publisher;
 import larder.publish.RecommendationWriter;
 import larder.train.eval.Evaluation;
@@ -135,6 +137,7 @@ final class RecommendationsRunner {
         lists.writeFallback(top.items(), top.scores(), top.items().length, data.items());
       }
       if (job.segmentFallback() != null) report.segmentLists(writeSegmentFallback(job, data, allowed, lists));
+      if (job.keepModel()) keepModel(job, spark, batch, model, data);
       BatchInfo published = batch.publish(job.keep());
       return report.published(published, System.nanoTime() - start);
     } catch (RuntimeException e) {
@@ -144,6 +147,26 @@ final class RecommendationsRunner {
     } finally {
       batch.close();
     }
+  }
+
+  /**
+   * Keeps the model, the merged histories and the ids with the batch (see {@link KeptBatch}) once its rows are
+   * loaded, before it is switched to. Spark runs hold only
+   * the item side on the driver, which is not enough to score the batch's users again, so they keep nothing yet.
+   */
+  private void keepModel(RecommendationsJob job, SparkEngine spark, BatchLoader batch, TrainedModel model,
+      Interactions data) {
+    if (spark != null || model == null || !KeptModel.canKeep(model)) {
+      listener.step(job.name(), "keep_model: not kept" + (spark != null ? " (not yet on Spark)" : ""));
+      return;
+    }
+    batch.beforeSwitch(() -> {
+      long t0 = System.nanoTime();
+      Artifacts artifacts = new Artifacts(publisher.store());
+      new KeptBatch(artifacts).write(batch.batchId(), job.model(), model, data);
+      listener.step(job.name(), String.format("kept the model and %,d histories: %,d bytes in %,d ms",
+          data.userCount(), artifacts.size(batch.batchId()), (System.nanoTime() - t0) / 1_000_000));
+    });
   }
 
   /** The model's parameters, with the job's filter sizes and fallback decay when it has them. */

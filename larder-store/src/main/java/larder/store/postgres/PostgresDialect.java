@@ -103,6 +103,11 @@ public final class PostgresDialect implements Dialect {
             Schema.V6_ROLLBACK_LOG_INDEX, "ALTER TABLE larder_batch ADD COLUMN finished_at TIMESTAMPTZ");
       case 7:
         return larder.store.Events.V7_POSTGRES;
+      case 8:
+        return List.of("CREATE TABLE " + Schema.ARTIFACTS + " (batch_id BIGINT NOT NULL, name TEXT NOT NULL,"
+            + " chunk INTEGER NOT NULL, bytes BYTEA NOT NULL, PRIMARY KEY (batch_id, name, chunk))",
+            // Floats barely compress: out of line and uncompressed skips pglz trying on every chunk.
+            "ALTER TABLE " + Schema.ARTIFACTS + " ALTER COLUMN bytes SET STORAGE EXTERNAL");
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
@@ -160,6 +165,7 @@ public final class PostgresDialect implements Dialect {
       for (RowTable t : RowTable.values()) Partitions.drop(c, t, batchId);
       for (String t : Schema.SMALL_ROW_TABLES) delete(c, t, batchId);
       delete(c, Schema.LEDGER, batchId);
+      delete(c, Schema.ARTIFACTS, batchId);
       return null;
     });
   }

@@ -114,6 +114,9 @@ public final class SqliteDialect implements Dialect {
             Schema.V6_ROLLBACK_LOG_INDEX, "ALTER TABLE larder_batch ADD COLUMN finished_at TEXT");
       case 7:
         return larder.store.Events.V7_SQLITE;
+      case 8:
+        return List.of("CREATE TABLE " + Schema.ARTIFACTS + " (batch_id INTEGER NOT NULL, name TEXT NOT NULL,"
+            + " chunk INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (batch_id, name, chunk)) WITHOUT ROWID");
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
@@ -160,6 +163,7 @@ public final class SqliteDialect implements Dialect {
       for (RowTable t : RowTable.values()) delete(c, t.table(), batchId);
       for (String t : Schema.SMALL_ROW_TABLES) delete(c, t, batchId);
       delete(c, Schema.LEDGER, batchId);
+      delete(c, Schema.ARTIFACTS, batchId);
       return null;
     });
   }

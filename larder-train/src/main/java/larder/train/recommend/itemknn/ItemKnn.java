@@ -147,7 +147,7 @@ public final class ItemKnn implements Recommender {
   }
 
   /** The interaction values the model works with. */
-  static SparseMatrix weighted(SparseMatrix m, ItemKnnParams.Weighting weighting) {
+  public static SparseMatrix weighted(SparseMatrix m, ItemKnnParams.Weighting weighting) {
     return switch (weighting) {
       case BINARY -> m.mapValues(v -> 1f);
       case WEIGHTS -> m;

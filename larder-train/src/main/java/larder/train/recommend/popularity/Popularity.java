@@ -169,9 +169,14 @@ public final class Popularity implements Recommender {
   }
 
   /** Scores every user with the same popularity vector. */
-  static final class Model implements TrainedModel {
+  public static final class Model implements TrainedModel {
     private final int users;
     private final float[] scores;
+
+    /** The model that gives each of {@code users} users these item scores (not copied). */
+    public static Model of(int users, float[] scores) {
+      return new Model(users, scores);
+    }
 
     Model(int users, float[] scores) {
       this.users = users;
