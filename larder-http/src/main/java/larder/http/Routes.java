@@ -391,6 +391,7 @@ final class Routes {
     m.put("status", b.status());
     m.put("is_current", current);
     m.put("created_at", b.createdAt());
+    m.put("data_until", b.dataUntil()); // null when unknown: the source had no timestamps
     if (b.publishedAt() != null) {
       m.put("published_at", b.publishedAt());
       m.put("age", Duration.between(b.publishedAt(), Instant.now()));
