@@ -28,12 +28,12 @@ final class BatchesCommand implements Callable<Integer> {
         case json -> System.out.println(Json.write(batches));
         case csv -> {
           System.out.println("batch_id,job,kind,model,status,created_at,published_at,rec_rows,similar_rows,users,params,"
-              + "metrics,message,input_rows");
+              + "metrics,message,input_rows,data_until");
           for (BatchInfo b : batches) {
-            System.out.printf(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s,%s%n", b.id(), CsvFields.quote(b.job()), b.kind(),
+            System.out.printf(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s,%s,%s%n", b.id(), CsvFields.quote(b.job()), b.kind(),
                 b.model(), b.status(), b.createdAt(), b.publishedAt() == null ? "" : b.publishedAt(), b.rows(),
                 b.secondaryRows(), b.keys(), CsvFields.quote(b.params().toJson()), CsvFields.quote(b.metrics().toJson()), CsvFields.quote(b.message()),
-                b.inputRows() == null ? "" : b.inputRows());
+                b.inputRows() == null ? "" : b.inputRows(), b.dataUntil() == null ? "" : b.dataUntil());
           }
         }
         case table -> {
@@ -41,11 +41,12 @@ final class BatchesCommand implements Callable<Integer> {
             System.out.println(job == null ? "no batches yet; run a job with 'larder run CONFIG'" : "no batches for job " + job);
             return 0;
           }
-          System.out.printf("%6s  %-20s %-16s %-11s %-20s %12s %12s  %s%n", "batch", "job", "kind/model", "status", "created",
-              "input rows", "rows", "covers");
+          System.out.printf("%6s  %-20s %-16s %-11s %-20s %-20s %12s %12s  %s%n", "batch", "job", "kind/model", "status",
+              "created", "data until", "input rows", "rows", "covers");
           for (BatchInfo b : batches) {
-            System.out.printf(Locale.ROOT, "%6d  %-20s %-16s %-11s %-20s %12s %,12d  %s%n", b.id(), b.job(),
-                shortKind(b) + "/" + b.model(), b.status(), b.createdAt().toString().replace('T', ' ').replaceAll("\\.\\d+", ""),
+            System.out.printf(Locale.ROOT, "%6d  %-20s %-16s %-11s %-20s %-20s %12s %,12d  %s%n", b.id(), b.job(),
+                shortKind(b) + "/" + b.model(), b.status(), shortTime(b.createdAt()),
+                b.dataUntil() == null ? "-" : shortTime(b.dataUntil()),
                 b.inputRows() == null ? "-" : String.format(Locale.ROOT, "%,d", b.inputRows()), b.rows(), covers(b));
             if (b.message() != null && !b.message().isBlank()) System.out.println("        " + b.message());
           }
@@ -53,6 +54,11 @@ final class BatchesCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** An instant as "2026-12-05 14:30:00", UTC, without fractions. */
+  private static String shortTime(java.time.Instant t) {
+    return t.toString().replace('T', ' ').replaceAll("\\.\\d+", "");
   }
 
   private static String shortKind(BatchInfo b) {

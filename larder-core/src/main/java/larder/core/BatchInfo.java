@@ -20,6 +20,8 @@ import java.time.Instant;
  * @param message why it failed, or null
  * @param inputRows rows read and kept from the job's source, set on publish; null for a batch published before
  *     the store recorded it (schema version 4), or never published
+ * @param dataUntil the newest interaction time the batch was built from (its data high-water mark), set on
+ *     publish; null when its source has no timestamps, for other kinds, or before schema version 9
  */
 public record BatchInfo(
     long id,
@@ -35,4 +37,5 @@ public record BatchInfo(
     long secondaryRows,
     long keys,
     String message,
-    Long inputRows) {}
+    Long inputRows,
+    Instant dataUntil) {}

@@ -1,5 +1,6 @@
 package larder.extract;
 
+import java.time.Instant;
 import java.util.List;
 import larder.core.Interactions;
 
@@ -28,6 +29,17 @@ public record ExtractResult(Interactions interactions, long rowsRead, long rowsK
   public ExtractResult(Interactions interactions, long rowsRead, long rowsKept, long badRows,
       long belowMinWeight, long duplicatesMerged, List<String> badRowSamples) {
     this(interactions, rowsRead, rowsKept, badRows, belowMinWeight, duplicatesMerged, badRowSamples, null);
+  }
+
+  /**
+   * The latest time of the rows kept, to the second: the data high-water mark of a batch built from them. Null
+   * when the source gave no timestamps. One pass over {@link #lastSeen}, small beside reading the rows.
+   */
+  public Instant newest() {
+    if (lastSeen == null) return null;
+    long max = InteractionsBuilder.NO_TIME;
+    for (long t : lastSeen) max = Math.max(max, t);
+    return max == InteractionsBuilder.NO_TIME ? null : Instant.ofEpochSecond(max);
   }
 
   /** True when the source gave at least one timestamp. */

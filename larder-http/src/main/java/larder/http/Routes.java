@@ -391,6 +391,9 @@ final class Routes {
     m.put("status", b.status());
     m.put("is_current", current);
     m.put("created_at", b.createdAt());
+    // an explicit null (the API leaves Java nulls out): the batch's source had no timestamps, so events are bounded
+    // by created_at; absent would read as a server that does not know the field
+    m.put("data_until", b.dataUntil() == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : b.dataUntil());
     if (b.publishedAt() != null) {
       m.put("published_at", b.publishedAt());
       m.put("age", Duration.between(b.publishedAt(), Instant.now()));

@@ -471,6 +471,9 @@ abstract class HttpApiContract {
       assertThat(j.get("metrics")).isEqualTo(JSON.readTree(current.metrics().toJson()));
       assertThat(Instant.parse(j.get("published_at").asText())).isEqualTo(current.publishedAt());
       assertThat(j.get("age").isNumber()).isTrue();
+      assertThat(j.has("data_until")).as("data_until of %s, null when unknown", job).isTrue();
+      if (current.dataUntil() == null) assertThat(j.get("data_until").isNull()).as("data_until of %s", job).isTrue();
+      else assertThat(Instant.parse(j.get("data_until").asText())).isEqualTo(current.dataUntil());
     }
     // the status test may have added its probe job
     assertThat(names.stream().filter(n -> !n.equals(STATUS_PROBE))).containsExactlyInAnyOrder(RECS, SEG, RFM, CHURN);

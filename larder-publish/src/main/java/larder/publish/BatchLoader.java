@@ -1,6 +1,8 @@
 package larder.publish;
 
 import java.sql.Types;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -53,6 +55,7 @@ public final class BatchLoader implements AutoCloseable {
   private volatile State state = State.OPEN;
   private volatile BatchMetrics metrics;
   private volatile Long inputRows;
+  private volatile Instant dataUntil;
   // row tables loaded in parts by other processes (loadInParts), verified and attached by publish; the set is
   // read on every queued chunk, so it is replaced, never changed in place
   private final Map<RowTable, PartitionedLoad> inParts = new EnumMap<>(RowTable.class);
@@ -136,6 +139,15 @@ public final class BatchLoader implements AutoCloseable {
   public void setInputRows(long rows) {
     if (rows < 0) throw new IllegalArgumentException("input rows " + rows + " is below 0");
     this.inputRows = rows;
+  }
+
+  /**
+   * The newest interaction time the batch was built from, stored with it on publish ({@code data_until}, its data
+   * high-water mark): an event after it is left out of the batch's lists at read time, one at or before it is not
+   * ({@link Events#AS_OF}). Unset (null) when the source has no timestamps.
+   */
+  public void setDataUntil(Instant newest) {
+    this.dataUntil = newest == null ? null : newest.truncatedTo(ChronoUnit.MICROS);
   }
 
   /**
@@ -305,7 +317,8 @@ public final class BatchLoader implements AutoCloseable {
         }
       }
       try (var ps = c.prepareStatement("UPDATE larder_batch SET rec_rows = ?, similar_rows = ?, users = ?,"
-          + " segments = ?, segment_job = ?, metrics = COALESCE(?, metrics), input_rows = ? WHERE batch_id = ?")) {
+          + " segments = ?, segment_job = ?, metrics = COALESCE(?, metrics), input_rows = ?, data_until = ?"
+          + " WHERE batch_id = ?")) {
         ps.setLong(1, t.recRows());
         ps.setLong(2, t.similarRows());
         ps.setLong(3, t.keys());
@@ -314,7 +327,8 @@ public final class BatchLoader implements AutoCloseable {
         ps.setString(6, m == null ? null : m.toJson());
         if (inputRows == null) ps.setNull(7, Types.BIGINT);
         else ps.setLong(7, inputRows);
-        ps.setLong(8, batchId);
+        d.setInstant(ps, 8, dataUntil);
+        ps.setLong(9, batchId);
         ps.executeUpdate();
       }
       content.writeInSwitch(c, batchId);

@@ -18,6 +18,7 @@ import larder.core.NotFoundException;
 import larder.core.StoreException;
 import larder.store.Batches;
 import larder.store.Dialect;
+import larder.store.Events;
 import larder.store.Store;
 
 /**
@@ -44,7 +45,7 @@ public final class PredictionReader {
   /** The job's fallback list without the items the user interacted with after the batch. */
   private static final String FALLBACK_LIST = "SELECT f.rank, f.item_id, f.score, f.batch_id FROM larder_fallback f"
       + " JOIN larder_batch b ON b.batch_id = f.batch_id WHERE f.job = ? AND NOT EXISTS (SELECT 1 FROM larder_events e"
-      + " WHERE e.job = f.job AND e.user_id = ? AND e.item_id = f.item_id AND e.at > b.created_at)"
+      + " WHERE e.job = f.job AND e.user_id = ? AND e.item_id = f.item_id AND e.at > " + Events.AS_OF + ")"
       + " ORDER BY f.rank LIMIT ?";
   private static final String SIMILAR_LIST = "SELECT rank, similar_item_id, score, batch_id"
       + " FROM larder_similar_items WHERE job = ? AND item_id = ? ORDER BY rank LIMIT ?";
@@ -138,7 +139,7 @@ public final class PredictionReader {
         + " s.segment_label FROM larder_segments s JOIN larder_segment_fallback f ON f.segment_id = s.segment_id"
         + " JOIN larder_batch b ON b.batch_id = f.batch_id"
         + " WHERE s.job = ? AND s.customer_id = ? AND f.job = ? AND NOT EXISTS (SELECT 1 FROM larder_events e"
-        + " WHERE e.job = f.job AND e.user_id = s.customer_id AND e.item_id = f.item_id AND e.at > b.created_at)"
+        + " WHERE e.job = f.job AND e.user_id = s.customer_id AND e.item_id = f.item_id AND e.at > " + Events.AS_OF + ")"
         + " ORDER BY f.rank LIMIT ?")) {
       ps.setString(1, segmentJob);
       ps.setString(2, userId);

@@ -62,6 +62,8 @@ class ParquetReaderTest {
     assertThat(data.size()).isEqualTo(3); // (u2,b), (u1,a), (u1,b)
     assertThat(r.hasTimestamps()).isTrue();
     assertThat(r.lastSeen()).contains(java.time.Instant.parse("2026-01-02T03:04:05Z").getEpochSecond());
+    assertThat(r.newest()).as("the batch's data_until; the row without a time counts for nothing")
+        .isEqualTo(java.time.Instant.parse("2026-01-02T03:04:05Z"));
   }
 
   @Test void aMissingColumnOrPathIsNamed() {

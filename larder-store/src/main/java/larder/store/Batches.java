@@ -24,8 +24,8 @@ public final class Batches {
 
   /** The view's columns, in the order of {@link BatchInfo}'s components (plus is_current, segments). */
   public static final String SELECT = "SELECT batch_id, job, kind, model, params, metrics, created_at, published_at,"
-      + " status, rec_rows, similar_rows, users, is_current, message, segments, segment_job, input_rows"
-      + " FROM larder_batches";
+      + " status, rec_rows, similar_rows, users, is_current, message, segments, segment_job, input_rows,"
+      + " data_until FROM larder_batches";
 
   private Batches() {}
 
@@ -46,7 +46,8 @@ public final class Batches {
     return new BatchInfo(rs.getLong("batch_id"), rs.getString("job"), kind, rs.getString("model"),
         BatchParams.fromJson(rs.getString("params")), BatchMetrics.fromJson(rs.getString("metrics")), d.getInstant(rs, "created_at"),
         d.getInstant(rs, "published_at"), rs.getString("status"), rowPerKey ? keys : rs.getLong("rec_rows"),
-        rowPerKey ? rs.getLong("segments") : rs.getLong("similar_rows"), keys, rs.getString("message"), input);
+        rowPerKey ? rs.getLong("segments") : rs.getLong("similar_rows"), keys, rs.getString("message"), input,
+        d.getInstant(rs, "data_until"));
   }
 
   /**
@@ -154,7 +155,7 @@ public final class Batches {
       }
       out.add(new BatchInfo(b.id(), b.job(), b.kind(), b.model(), b.params(), b.metrics(), b.createdAt(),
           b.publishedAt(), FAILED, b.rows(), b.secondaryRows(), b.keys(),
-          "crashed: " + why + "; the job's next run removes its rows", b.inputRows()));
+          "crashed: " + why + "; the job's next run removes its rows", b.inputRows(), b.dataUntil()));
     }
     return out;
   }

@@ -18,7 +18,8 @@ import larder.core.StoreException;
  * ({@code larder_batch_parts}, see {@link PartitionedLoad}), version 6 the audit of rollbacks
  * ({@code larder_rollback_log}, see {@link Rollbacks}) and when each run finished, version 7 the events
  * recorded after a batch ({@code larder_events} and {@code larder_recommendations_fresh}, see {@link Events}),
- * version 8 what a batch keeps to score users again ({@code larder_batch_artifacts}, see {@link Artifacts}); an older store is upgraded in place on open, its
+ * version 8 what a batch keeps to score users again ({@code larder_batch_artifacts}, see {@link Artifacts}),
+ * version 9 each batch's data high-water mark ({@code data_until}); an older store is upgraded in place on open, its
  * batches serving throughout.
  *
  * <h2>Tables</h2>
@@ -46,6 +47,10 @@ import larder.core.StoreException;
  *                         current, for a batch that never served, and for batches superseded before version 4
  *   finished_at           when its run ended: published or failed (read by {@link Batches#finishedAt}); NULL while
  *                         it runs and for runs that ended before version 6
+ *   data_until            the newest interaction time the batch was built from (the latest timestamp of the rows
+ *                         its source gave, to the second), set on publish; NULL when the source has no timestamp
+ *                         column, for batches published before version 9, and for other kinds. Its as-of time
+ *                         for larder_events is COALESCE(data_until, created_at) ({@link Events#AS_OF})
  *   index (job, batch_id)
  * larder_current        job PK, batch_id (FK larder_batch), switched_at: the batch each job serves
  * larder_rec_rows       (batch_id, user_id, rank, item_id, score)        PK (batch_id, user_id, rank)
@@ -90,8 +95,8 @@ import larder.core.StoreException;
  * larder_events         (job, user_id, item_id, at)                      PK (job, user_id, item_id)
  *   index larder_events_at (job, at)
  *   interactions recorded after a batch ({@link Events}): a recommendations job's lists leave out an item the
- *   user interacted with after the serving batch's created_at, at read time, until a run covers it. One row per
- *   (job, user, item) with the latest time. Written by POST /v1/events, or by any application:
+ *   user interacted with after the serving batch's as-of time, COALESCE(data_until, created_at), at read time,
+ *   until a run covers it. One row per (job, user, item) with the latest time. Written by POST /v1/events, or by any application:
  *     PostgreSQL: INSERT INTO larder_events (job, user_id, item_id, at) VALUES ('shop', 'u42', 'i7', now())
  *                   ON CONFLICT (job, user_id, item_id) DO UPDATE SET at = GREATEST(larder_events.at, EXCLUDED.at)
  *     SQLite:     INSERT INTO larder_events (job, user_id, item_id, at)
@@ -99,7 +104,7 @@ import larder.core.StoreException;
  *                   ON CONFLICT (job, user_id, item_id) DO UPDATE SET at = MAX(larder_events.at, excluded.at)
  *   On SQLite, at must be UTC in Larder's fixed-width text, 2026-12-05T14:30:00.123456Z (six fraction digits,
  *   then Z), so that text order is time order. Each publish of a recommendations job deletes the job's events
- *   at or before the created_at of its oldest kept batch (current or superseded): no batch a rollback can
+ *   at or before the earliest as-of time of its kept batches (current or superseded): no batch a rollback can
  *   reach needs them.
  * larder_batch_artifacts (batch_id, name, chunk, bytes)                 PK (batch_id, name, chunk)
  *   named binary artifacts of a batch (its kept model, the users' merged histories, the id dictionaries), each
@@ -171,27 +176,29 @@ import larder.core.StoreException;
  * larder_recommendations_fresh(job, user_id, rank, item_id, score, batch_id)
  *   SELECT item_id, score FROM larder_recommendations_fresh WHERE job = ? AND user_id = ? ORDER BY rank LIMIT 10
  *   larder_recommendations without the rows whose (job, user_id, item_id) has a larder_events row with at after
- *   the batch's created_at (when its run began reading the source, so later interactions may be missing from
- *   it). Ranks keep their stored numbers, gaps and all: rank says where the item stood in the batch, and
+ *   the batch's as-of time, COALESCE(data_until, created_at): an interaction after the newest one the batch was
+ *   built from is not in it, even when recorded before its run began (a source exported or replicated earlier);
+ *   without a timestamp column the batch knows no such time, and created_at, when its run began reading the
+ *   source, stands in (version 9; before it, created_at always). Ranks keep their stored numbers, gaps and all: rank says where the item stood in the batch, and
  *   ORDER BY rank LIMIT n still gives the top n that remain (use ROW_NUMBER() OVER (ORDER BY rank) for 1..n).
  *     CREATE VIEW larder_recommendations_fresh AS SELECT c.job, r.user_id, r.rank, r.item_id, r.score, r.batch_id
  *       FROM larder_current c JOIN larder_batch b ON b.batch_id = c.batch_id
  *       JOIN larder_rec_rows r ON r.batch_id = c.batch_id
  *      WHERE NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = c.job AND e.user_id = r.user_id
- *                           AND e.item_id = r.item_id AND e.at > b.created_at)
+ *                           AND e.item_id = r.item_id AND e.at > COALESCE(b.data_until, b.created_at))
  *   index: as larder_recommendations, plus one probe of the events' primary key per row.
  * larder_batches(batch_id, job, kind, model, params, metrics, created_at, published_at, status,
  *                rec_rows, similar_rows, users, is_current, message, segments, segment_job, input_rows,
- *                served_until)
+ *                served_until, data_until)
  *   every batch of every job, is_current true (1 on SQLite) for the one being served:
  *   SELECT * FROM larder_batches WHERE job = ? ORDER BY batch_id DESC;  index (job, batch_id).
- *   Version 2 added segments and segment_job, version 4 input_rows and served_until; the others kept
+ *   Version 2 added segments and segment_job, version 4 input_rows and served_until, version 9 data_until; the others kept
  *   their names, order and meaning.
  * </pre>
  */
 public final class Schema {
   /** The schema version this code creates and reads. */
-  public static final int VERSION = 8;
+  public static final int VERSION = 9;
 
   /** Per-batch tables small enough to write in one ordinary transaction and delete by batch id. */
   public static final List<String> SMALL_ROW_TABLES =
@@ -214,7 +221,7 @@ public final class Schema {
    * A user's recommendations in one query, with the segment-aware fallback: the user's own list; else,
    * when the batch names a segment_job and the user is a customer of that job's current batch with a
    * fallback list for their segment, that list; else the job's fallback list. Every level leaves out the
-   * items the user interacted with after the batch was created ({@code larder_events}, see {@link Events}),
+   * items the user interacted with after the batch's as-of time ({@code larder_events}, see {@link Events#AS_OF}),
    * before the LIMIT, so the answer still has {@code limit} items when the stored list is long enough; ranks keep
    * their stored numbers. A user whose own list is all left out gets the next level. Parameters, in order:
    * job, user, user, job, job, user, limit. Columns: level (1 own, 2 segment, 3 fallback), segment_id (level
@@ -231,13 +238,13 @@ public final class Schema {
    *     JOIN larder_segment_fallback f ON f.job = b.job AND f.segment_id = s.segment_id
    *    WHERE b.job = :job AND b.is_current
    *      AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = b.job AND e.user_id = s.customer_id
-   *                         AND e.item_id = f.item_id AND e.at > b.created_at)),
+   *                         AND e.item_id = f.item_id AND e.at > COALESCE(b.data_until, b.created_at))),
    * fallback_list AS (
    *   SELECT 3 AS level, CAST(NULL AS INTEGER) AS segment_id, f.rank, f.item_id, f.score, f.batch_id
    *     FROM larder_fallback f JOIN larder_batch b ON b.batch_id = f.batch_id
    *    WHERE f.job = :job
    *      AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = f.job AND e.user_id = :user
-   *                         AND e.item_id = f.item_id AND e.at > b.created_at)),
+   *                         AND e.item_id = f.item_id AND e.at > COALESCE(b.data_until, b.created_at))),
    * lists AS (SELECT * FROM own_list UNION ALL SELECT * FROM segment_list UNION ALL SELECT * FROM fallback_list)
    * SELECT level, segment_id, rank, item_id, score, batch_id FROM lists
    *  WHERE level = (SELECT MIN(level) FROM lists) ORDER BY rank LIMIT :limit
@@ -253,12 +260,12 @@ public final class Schema {
       + " JOIN larder_segment_fallback f ON f.job = b.job AND f.segment_id = s.segment_id"
       + " WHERE b.job = ? AND b.is_current"
       + " AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = b.job AND e.user_id = s.customer_id"
-      + " AND e.item_id = f.item_id AND e.at > b.created_at)),"
+      + " AND e.item_id = f.item_id AND e.at > COALESCE(b.data_until, b.created_at))),"
       + " fallback_list AS ("
       + " SELECT 3 AS level, CAST(NULL AS INTEGER) AS segment_id, f.rank, f.item_id, f.score, f.batch_id"
       + " FROM larder_fallback f JOIN larder_batch b ON b.batch_id = f.batch_id WHERE f.job = ?"
       + " AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = f.job AND e.user_id = ?"
-      + " AND e.item_id = f.item_id AND e.at > b.created_at)),"
+      + " AND e.item_id = f.item_id AND e.at > COALESCE(b.data_until, b.created_at))),"
       + " lists AS (SELECT * FROM own_list UNION ALL SELECT * FROM segment_list UNION ALL SELECT * FROM fallback_list)"
       + " SELECT level, segment_id, rank, item_id, score, batch_id FROM lists"
       + " WHERE level = (SELECT MIN(level) FROM lists) ORDER BY rank LIMIT ?";
@@ -305,6 +312,24 @@ public final class Schema {
           + " (c.batch_id IS NOT NULL) AS is_current, b.message, b.segments, b.segment_job, b.input_rows,"
           + " b.served_until"
           + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id");
+
+  /**
+   * Version 9, the same SQL on both stores but the column's type ({@code TEXT} on SQLite, {@code TIMESTAMPTZ} on
+   * PostgreSQL): each batch's data high-water mark, larder_batches again with it appended, and the fresh view
+   * comparing events with it ({@link Events#V9_VIEWS}).
+   */
+  public static List<String> v9(String timestampType) {
+    List<String> all = new java.util.ArrayList<>();
+    all.add("ALTER TABLE larder_batch ADD COLUMN data_until " + timestampType);
+    all.add("DROP VIEW larder_batches");
+    all.add("CREATE VIEW larder_batches AS SELECT b.batch_id, b.job, b.kind, b.model, b.params, b.metrics,"
+        + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
+        + " (c.batch_id IS NOT NULL) AS is_current, b.message, b.segments, b.segment_job, b.input_rows,"
+        + " b.served_until, b.data_until"
+        + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job AND c.batch_id = b.batch_id");
+    all.addAll(Events.V9_VIEWS);
+    return List.copyOf(all);
+  }
 
   /** A migration's statements followed by its views. */
   public static List<String> withViews(List<String> statements, List<String> views) {

@@ -90,6 +90,7 @@ final class RecommendationsRunner {
       // Before any training: a truncated extract must not replace a full batch.
       checks.check(job.name(), job.checks(), extracted.rowsKept(), data.userCount(), job.source().label());
       batch.setInputRows(extracted.rowsKept());
+      batch.setDataUntil(extracted.newest()); // events after it are left out of the lists until the next run
       if (extracted.hasTimestamps()) data = data.withTimes(extracted.lastSeen());
       BitSet allowed = filter.apply(data.items(), message -> listener.step(job.name(), message));
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -44,6 +45,7 @@ import larder.publish.Publisher;
 import larder.serve.PredictionReader;
 import larder.serve.RankedItem;
 import larder.serve.Recommendations;
+import larder.store.Events;
 import larder.store.Store;
 import larder.testkit.TestStore;
 import larder.train.recommend.Recommender;
@@ -667,6 +669,49 @@ abstract class JobRunnerTest {
 
   private RecommendationsJob with30dHalfLife() {
     return with30dHalfLife("");
+  }
+
+  // ---------------------------------------------------------------- data high-water mark
+
+  /**
+   * A run on a file with timestamps records the newest of them as the batch's data_until; an event after it is
+   * left out of the served list though recorded long before the run began, one at or before it changes nothing.
+   */
+  @Test
+  void aRunOnTimedRowsRecordsTheNewestAndEventsAfterItAreLeftOut() throws Exception {
+    String text = yaml(model("popularity"), 0, "").replace("weight: quantity }", "weight: quantity, timestamp: timestamp }");
+    BatchInfo b = runner.run((RecommendationsJob) YamlConfig.job(dir.resolve("larder.yaml"), text, JOB)).batch();
+    long newest = pairs.values().stream().flatMap(m -> m.values().stream()).mapToLong(p -> (long) p[1]).max().orElseThrow();
+    Instant dataUntil = Instant.ofEpochSecond(newest);
+    assertThat(b.dataUntil()).isEqualTo(dataUntil).isBefore(b.createdAt());
+    assertThat(reader.batches(JOB).get(0).dataUntil()).isEqualTo(dataUntil);
+
+    String user = seen.keySet().iterator().next();
+    List<String> before = items(reader.recommend(JOB, user, TOP_N));
+    Events.record(store, List.of(new Events.Event(JOB, user, before.get(0), dataUntil.plusSeconds(1)),
+        new Events.Event(JOB, user, before.get(1), dataUntil)));
+    List<String> after = items(reader.recommend(JOB, user, TOP_N));
+    assertThat(after).as("the first after data_until (before created_at) is out; the second, at it, stays")
+        .doesNotContain(before.get(0)).contains(before.get(1)).containsExactlyElementsOf(before.subList(1, before.size()));
+  }
+
+  /** Without a timestamp column the batch knows no high-water mark, and created_at bounds the events. */
+  @Test
+  void aRunOnUntimedRowsRecordsNoHighWaterMark() throws Exception {
+    BatchInfo b = runner.run(config(model("popularity"), 0, "")).batch();
+    assertThat(b.dataUntil()).isNull();
+    assertThat(reader.current(JOB).orElseThrow().dataUntil()).isNull();
+    String user = seen.keySet().iterator().next();
+    List<String> before = items(reader.recommend(JOB, user, TOP_N));
+    Instant newest = Instant.ofEpochSecond(pairs.values().stream().flatMap(m -> m.values().stream())
+        .mapToLong(p -> (long) p[1]).max().orElseThrow());
+    Events.record(store, List.of(new Events.Event(JOB, user, before.get(0), newest.plusSeconds(1))));
+    assertThat(items(reader.recommend(JOB, user, TOP_N))).as("before created_at: the batch's to handle")
+        .containsExactlyElementsOf(before);
+  }
+
+  private static List<String> items(Recommendations r) {
+    return r.items().stream().map(RankedItem::itemId).toList();
   }
 
   private RecommendationsJob with30dHalfLife(String extra) {

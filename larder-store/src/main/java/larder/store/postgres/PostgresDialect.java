@@ -108,6 +108,8 @@ public final class PostgresDialect implements Dialect {
             + " chunk INTEGER NOT NULL, bytes BYTEA NOT NULL, PRIMARY KEY (batch_id, name, chunk))",
             // Floats barely compress: out of line and uncompressed skips pglz trying on every chunk.
             "ALTER TABLE " + Schema.ARTIFACTS + " ALTER COLUMN bytes SET STORAGE EXTERNAL");
+      case 9:
+        return Schema.v9("TIMESTAMPTZ");
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }

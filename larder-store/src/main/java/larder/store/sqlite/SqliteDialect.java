@@ -117,6 +117,8 @@ public final class SqliteDialect implements Dialect {
       case 8:
         return List.of("CREATE TABLE " + Schema.ARTIFACTS + " (batch_id INTEGER NOT NULL, name TEXT NOT NULL,"
             + " chunk INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (batch_id, name, chunk)) WITHOUT ROWID");
+      case 9:
+        return Schema.v9("TEXT");
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
