@@ -165,7 +165,9 @@ class AlsFoldInTest {
     Problem p = Problem.random(f, items, seed);
     double[] x = widen(p.foldIn().solve(p.history(), p.values()));
     double[][] ab = p.system();
-    // ½∇ = A x - b; float rounding of x leaves at most ‖A‖·6e-8·‖x‖ of it.
+    // ½∇ = A x - b against the test's double system; the kernel, like training, rounds x to float and takes
+    // repeated values and confidences as floats (2^-24 relative each), which leaves up to about 1e-6 of
+    // ‖b‖ + ‖A‖·‖x‖ on the worst random cases seen (1.07e-6 once): 1e-5 holds them with room.
     double[] grad = new double[f];
     double aNorm = 0;
     double[] b = new double[f];
@@ -177,7 +179,7 @@ class AlsFoldInTest {
       grad[a] -= ab[a][f];
       b[a] = ab[a][f];
     }
-    assertThat(norm(grad)).isLessThanOrEqualTo(1e-6 * (norm(b) + Math.sqrt(aNorm) * norm(x)) + 1e-12);
+    assertThat(norm(grad)).isLessThanOrEqualTo(1e-5 * (norm(b) + Math.sqrt(aNorm) * norm(x)) + 1e-12);
     Random r = new Random(seed);
     double at = p.objective(x);
     for (int t = 0; t < 5; t++) {
