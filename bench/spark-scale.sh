@@ -28,14 +28,12 @@ command -v /usr/bin/time >/dev/null || (apt-get update -qq && apt-get install -y
 # Larder's own modules from this checkout's classes, not from ~/.m2 (another checkout may install there meanwhile)
 cp="$root/larder-spark/target/test-classes:$root/larder-spark/target/classes:$(tr ':' '\n' <"$out/spark-cp.txt" \
   | sed -E "s#^.*/org/larder/(larder-[a-z]+)/[^/]+/[^/]+\.jar\$#$root/\1/target/classes#" | paste -sd:)"
-opens=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true)
+# Spark's --add-opens list, as the Spark engine's manifest carries it (the pom's spark.add.opens), plus the two
+# properties spark-submit would set.
+mapfile -t opens < <(unzip -p "$root/larder-spark/target/larder-spark-local.jar" META-INF/MANIFEST.MF | tr -d '\r' \
+  | awk '/^Add-Opens:/ { f = 1; sub(/^Add-Opens: /, ""); s = $0; next } f && /^ / { s = s substr($0, 2); next } { f = 0 }
+         END { print s }' | tr ' ' '\n' | sed 's/^/--add-opens=/; s/$/=ALL-UNNAMED/')
+opens+=(-Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true)
 jvm() { /usr/bin/time -f "TIME wall=%e s user=%U s sys=%S s peak_rss=%M KiB" java -Xmx"$xmx" -XX:+UseParallelGC "${opens[@]}" -cp "$cp" "$@"; }
 
 csv="$data/events.csv"; parquet="$data/events.parquet"
