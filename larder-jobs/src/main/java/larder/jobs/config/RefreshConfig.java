@@ -1,6 +1,5 @@
 package larder.jobs.config;
 
-import java.util.Locale;
 import larder.core.ConfigException;
 import larder.extract.InteractionSource;
 import larder.jobs.schedule.Schedule;
@@ -33,16 +32,16 @@ public record RefreshConfig(Schedule schedule, InteractionSource source, MaxChan
    * How many users a refresh may re-score: beyond that many, the changes are better taken by a full run (a
    * refresh re-scores against item factors and neighbours fitted on older data).
    *
-   * @param count an absolute limit, or 0 when {@code share} sets it
-   * @param share a share of the serving batch's users (0.1 for 10%), or 0 when {@code count} sets it
+   * @param count an absolute limit, or 0 when {@code percent} sets it
+   * @param percent a percentage of the serving batch's users (10 for 10%), or 0 when {@code count} sets it
    */
-  public record MaxChangedUsers(long count, double share) {
+  public record MaxChangedUsers(long count, double percent) {
     public static final String KEY = "max_changed_users";
-    public static final MaxChangedUsers DEFAULT = new MaxChangedUsers(0, 0.10);
+    public static final MaxChangedUsers DEFAULT = new MaxChangedUsers(0, 10);
 
     public MaxChangedUsers {
-      if ((count > 0) == (share > 0) || count < 0 || !(share >= 0 && share <= 1)) {
-        throw new IllegalArgumentException("one of count >= 1 or share in (0, 1], got " + count + ", " + share);
+      if ((count > 0) == (percent > 0) || count < 0 || !(percent >= 0 && percent <= 100)) {
+        throw new IllegalArgumentException("one of count >= 1 or percent in (0, 100], got " + count + ", " + percent);
       }
     }
 
@@ -58,7 +57,7 @@ public record RefreshConfig(Schedule schedule, InteractionSource source, MaxChan
         if (t.endsWith("%")) {
           double pct = Double.parseDouble(t.substring(0, t.length() - 1).strip());
           if (!(pct > 0 && pct <= 100)) throw new ConfigException(key, text, "must be a share above 0% and at most 100%", hint);
-          return new MaxChangedUsers(0, pct / 100);
+          return new MaxChangedUsers(0, pct);
         }
         long n = Long.parseLong(t.replace("_", ""));
         if (n < 1) throw new ConfigException(key, text, "must be >= 1 (a refresh changes at least one user)", hint);
@@ -71,7 +70,8 @@ public record RefreshConfig(Schedule schedule, InteractionSource source, MaxChan
     /** The most users a refresh may change when the serving batch has lists for {@code servingUsers}; at least 1. */
     public long limit(long servingUsers) {
       if (count > 0) return count;
-      return Math.max(1, (long) Math.ceil(share * servingUsers - 1e-9)); // 10% of 30 is 3, not 4 after rounding
+      // A whole percentage times a user count is exact in a double, and so is the quotient when it is whole.
+      return Math.max(1, (long) Math.ceil(percent * servingUsers / 100));
     }
 
     /** True when {@code changedUsers} may be refreshed against a serving batch of {@code servingUsers}. */
@@ -82,8 +82,7 @@ public record RefreshConfig(Schedule schedule, InteractionSource source, MaxChan
     /** As written in a config: {@code 20000} or {@code 10%}. */
     public String text() {
       if (count > 0) return Long.toString(count);
-      double pct = share * 100;
-      return (pct == Math.rint(pct) ? Long.toString((long) pct) : String.format(Locale.ROOT, "%s", pct)) + "%";
+      return (percent == Math.rint(percent) ? Long.toString((long) percent) : Double.toString(percent)) + "%";
     }
 
     @Override public String toString() { return text(); }
