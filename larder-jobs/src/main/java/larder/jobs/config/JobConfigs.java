@@ -26,7 +26,10 @@ import larder.train.segment.rfm.Monetary;
 import larder.train.segment.stable.IdMatcher;
 import larder.train.segment.transform.Transform;
 
-/** Reads one job's mapping into a {@link JobConfig}: {@code type: recommendations} (the default) or {@code segments}. */
+/**
+ * Reads one job's mapping into a {@link JobConfig}: {@code type: recommendations} (the default), {@code segments}
+ * or {@code import}. A recommendations job may have a {@code refresh:} section ({@link RefreshConfig}).
+ */
 final class JobConfigs {
   /**
    * {@code k: auto} tries 3..8 unless told otherwise: silhouette often prefers 2 on customer data (buyers who

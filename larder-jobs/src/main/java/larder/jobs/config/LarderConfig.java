@@ -24,6 +24,7 @@ import larder.jobs.schedule.Schedule;
  *     source: { file: interactions.csv.gz, columns: { user: user_id, item: item_id, weight: quantity } }
  *     model: { type: als, factors: 64 }
  *     top_n: 10
+ *     refresh: { schedule: "*&#47;15 * * * *", max_changed_users: 10% }  # optional: see RefreshConfig
  * </pre>
  */
 public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs, Map<String, Schedule> schedules,
