@@ -8,6 +8,7 @@ import larder.jobs.config.JobConfig;
 import java.util.concurrent.Callable;
 import larder.jobs.config.Engine;
 import larder.jobs.config.LarderConfig;
+import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.SparkSupport;
 import larder.jobs.run.SparkEngine;
 import larder.jobs.run.JobRunner;
@@ -20,15 +21,24 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "run", description = "Run the jobs a YAML config describes: extract, train, score, publish.")
+@Command(name = "run", description = {"Run the jobs a YAML config describes: extract, train, score, publish.",
+    "With --refresh, re-score only the users with interactions newer than the serving batch's data (see refresh: in",
+    "the README)."})
 final class RunCommand implements Callable<Integer> {
   @Mixin StoreOption store;
 
   @Parameters(paramLabel = "CONFIG", description = "The YAML config file (see README).")
   Path config;
 
-  @Option(names = "--job", paramLabel = "JOB", description = "Run only this job (repeatable). Default: all jobs in the file.")
+  @Option(names = "--job", paramLabel = "JOB", description = "Run only this job (repeatable). Default: all jobs in the file"
+      + " (with --refresh: all recommendations jobs).")
   List<String> jobs;
+
+  @Option(names = "--refresh", description = {"Refresh instead of a full run: re-score only the users with interactions"
+      + " newer than the serving batch's high-water mark, with its kept model, reading the job's refresh.source (else"
+      + " its source). Recommendations jobs only. Refused above refresh.max_changed_users (default 10%% of the"
+      + " serving users); the current lists keep serving."})
+  boolean refresh;
 
   @Option(names = {"-q", "--quiet"}, description = "No progress lines; only the summary.")
   boolean quiet;
@@ -41,8 +51,16 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     LarderConfig cfg = LarderConfig.load(config);
-    List<JobConfig> selected = cfg.select(jobs);
     String db = store.resolve(cfg.store());
+    if (refresh) {
+      if (acceptShrink) {
+        throw new larder.core.ConfigException("--accept-shrink", null, "applies to full runs, not to --refresh",
+            "a refresh is bounded by refresh.max_changed_users instead; drop one of the two options");
+      }
+      refreshJobs(cfg, refreshSelection(cfg, jobs), db, quiet);
+      return 0;
+    }
+    List<JobConfig> selected = cfg.select(jobs);
     if (!cfg.usesSpark(selected)) {
       runJobs(cfg, selected, db, quiet, acceptShrink);
       return 0;
@@ -56,6 +74,42 @@ final class RunCommand implements Callable<Integer> {
       runJobs(cfg, selected, db, quiet, acceptShrink, job -> cfg.engine(job) == Engine.SPARK ? engine : null);
     }
     return 0;
+  }
+
+  /**
+   * The jobs {@code --refresh} refreshes: the named ones, or every recommendations job of the file. A job of
+   * another kind is refused, named: only recommendations are refreshed.
+   */
+  static List<RecommendationsJob> refreshSelection(LarderConfig cfg, List<String> names) {
+    List<RecommendationsJob> out = new ArrayList<>();
+    if (names == null || names.isEmpty()) {
+      for (JobConfig j : cfg.jobs().values()) if (j instanceof RecommendationsJob r) out.add(r);
+      if (out.isEmpty()) {
+        throw new larder.core.ConfigException("--refresh", null, cfg.file() + " has no recommendations job to refresh",
+            "refresh applies to jobs of type: recommendations; run the others in full without --refresh");
+      }
+      return out;
+    }
+    for (JobConfig j : cfg.select(names)) {
+      if (!names.contains(j.name())) continue; // a segments job select() adds for segment fallback
+      if (!(j instanceof RecommendationsJob r)) {
+        throw new larder.core.ConfigException("--job", j.name(), "is a " + j.kind().name().toLowerCase(java.util.Locale.ROOT)
+            + " job; only recommendations jobs can be refreshed", "drop --refresh to run it in full, or name a"
+            + " recommendations job");
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
+  /**
+   * Refreshes the jobs one after the other, like {@link #runJobs}: a failure does not stop the others, and
+   * the last one is the command's error. Refreshes run in this process on the local engine whatever the job's
+   * engine: they re-score a few users with the kept model.
+   */
+  static List<JobReport> refreshJobs(LarderConfig cfg, List<RecommendationsJob> selected, String db, boolean quiet) {
+    return each(new ArrayList<>(selected), db, quiet, false, job -> null,
+        (runner, job) -> runner.refresh((RecommendationsJob) job), "refresh");
   }
 
   /**
@@ -91,6 +145,13 @@ final class RunCommand implements Callable<Integer> {
   /** @param sparkFor the Spark engine of a job that runs on Spark, null for the local engine */
   static List<JobReport> runJobs(LarderConfig cfg, List<JobConfig> selected, String db, boolean quiet,
       boolean acceptShrink, java.util.function.Function<JobConfig, SparkEngine> sparkFor) {
+    return each(selected, db, quiet, acceptShrink, sparkFor, JobRunner::run, "job");
+  }
+
+  /** @param what "job" or "refresh", for the closing line */
+  private static List<JobReport> each(List<JobConfig> selected, String db, boolean quiet, boolean acceptShrink,
+      java.util.function.Function<JobConfig, SparkEngine> sparkFor,
+      java.util.function.BiFunction<JobRunner, JobConfig, JobReport> action, String what) {
     List<JobReport> reports = new ArrayList<>();
     List<LarderException> failures = new ArrayList<>();
     List<String> failed = new ArrayList<>();
@@ -103,7 +164,7 @@ final class RunCommand implements Callable<Integer> {
       try {
         for (JobConfig job : selected) {
           try {
-            JobReport report = runner.run(job);
+            JobReport report = action.apply(runner, job);
             System.out.print(report.summary());
             System.out.flush();
             reports.add(report);
@@ -121,7 +182,8 @@ final class RunCommand implements Callable<Integer> {
     }
     if (failures.isEmpty()) return reports;
     if (selected.size() > 1) {
-      System.err.printf("%d of %d jobs failed (%s); %s%n", failures.size(), selected.size(), String.join(", ", failed),
+      System.err.printf("%d of %d %s failed (%s); %s%n", failures.size(), selected.size(),
+          what.equals("job") ? "jobs" : "refreshes", String.join(", ", failed),
           reports.isEmpty() ? "nothing was published" : "the others published");
     }
     throw failures.get(failures.size() - 1);

@@ -28,13 +28,16 @@ import picocli.CommandLine.Parameters;
 @Command(name = "schedule", description = {"Run the config's jobs at their schedule: times until stopped, one run at a time.",
     "A job whose run outlasts its interval skips the times that passed; a failed run leaves its previous batch",
     "serving and is tried again at its next time; a batch refused as smaller than the serving one stays refused",
-    "until 'larder run CONFIG --job J --accept-shrink' publishes it. With --serve, also answers HTTP like 'larder serve'."})
+    "until 'larder run CONFIG --job J --accept-shrink' publishes it. A job's refresh.schedule: refreshes it at those",
+    "times ('larder run CONFIG --refresh'); a refresh due with the job's full run is skipped, the full run covers it.",
+    "With --serve, also answers HTTP like 'larder serve'."})
 final class ScheduleCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
 
   @Mixin StoreOption store;
 
-  @Parameters(paramLabel = "CONFIG", description = "The YAML config; jobs with schedule: \"0 3 * * *\" run.")
+  @Parameters(paramLabel = "CONFIG", description = "The YAML config; jobs with schedule: \"0 3 * * *\" run, jobs with"
+      + " refresh: {schedule: \"*/15 * * * *\"} are refreshed.")
   Path config;
 
   @Option(names = "--serve", description = "Also serve the HTTP API and the dashboard from the same process.")
@@ -61,7 +64,7 @@ final class ScheduleCommand implements Callable<Integer> {
       Publisher publisher = new Publisher(s);
       JobRunner runner = new JobRunner(publisher, new ConsoleProgress(System.err, quiet),
           quiet ? RunReport.Listener.NONE : (job, msg) -> System.err.println("[" + job + "] " + msg));
-      Scheduler scheduler = new Scheduler(cfg, runner::run, Scheduler.Clock.SYSTEM, new Printer());
+      Scheduler scheduler = new Scheduler(cfg, runner::run, runner::refresh, Scheduler.Clock.SYSTEM, new Printer());
       LarderHttp http = null;
       if (serve) {
         HttpOptions options = new HttpOptions(host, port, 10, 32,
@@ -70,12 +73,7 @@ final class ScheduleCommand implements Callable<Integer> {
         http = LarderHttp.start(s, options, new Dashboard(java.time.Clock.systemUTC(), new ConfigSchedules(cfg)));
         System.out.printf("serving %s on http://%s:%d%n", s.name(), host, http.port());
       }
-      System.out.printf("scheduling %d jobs of %s into %s (Ctrl-C to stop; a run in progress is marked failed):%n",
-          cfg.schedules().size(), config, s.name());
-      for (var d : scheduler.upcoming(Instant.now())) {
-        System.out.printf("  %-24s %-20s %s; next %s%n", d.job(), d.schedule().text(), d.schedule().describe(),
-            TIME.format(d.at()));
-      }
+      System.out.print(timetable(scheduler, config, s.name(), Instant.now()));
       System.out.flush();
       // A stop signal fails the run in progress (see StopSignals) and ends the loop; the JVM exits with 130 or 143.
       StopSignals.Guard guard = StopSignals.guard(publisher, () -> stop.set(true));
@@ -87,6 +85,23 @@ final class ScheduleCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * What will run: one line per entry, soonest first, a refresh named {@code "JOB refresh"}, e.g.
+   * {@code   shop refresh   *&#47;15 * * * *   every 15 minutes; next 2025-01-01 03:15 UTC}.
+   */
+  static String timetable(Scheduler scheduler, Path config, String store, Instant now) {
+    long runs = scheduler.timetable().keySet().stream().filter(e -> !e.refresh()).count();
+    long refreshes = scheduler.timetable().size() - runs;
+    StringBuilder out = new StringBuilder(String.format("scheduling %d %s%s of %s into %s (Ctrl-C to stop; a run in"
+        + " progress is marked failed):%n", runs, runs == 1 ? "job" : "jobs",
+        refreshes == 0 ? "" : " and " + refreshes + (refreshes == 1 ? " refresh" : " refreshes"), config, store));
+    for (var d : scheduler.upcoming(now)) {
+      out.append(String.format("  %-24s %-20s %s; next %s%n", d.label(), d.schedule().text(), d.schedule().describe(),
+          TIME.format(d.at())));
+    }
+    return out.toString();
   }
 
   /** One line per event, timestamped, on standard output (a log collector's input). */
@@ -111,6 +126,10 @@ final class ScheduleCommand implements Callable<Integer> {
       String hint = e instanceof LarderException le && le.hint() != null && !le.hint().isBlank() ? "; " + le.hint() : "";
       System.out.printf("%s %s: FAILED: %s%s%n", now(), job, e.getMessage(), hint);
       System.out.flush();
+    }
+
+    @Override public void covered(String refresh, String fullRun) {
+      System.out.printf("%s %s: skipped; the full run of %s, due at the same time, covers it%n", now(), refresh, fullRun);
     }
 
     @Override public void skipped(String job, int occurrences) {

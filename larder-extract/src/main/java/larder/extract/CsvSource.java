@@ -17,6 +17,10 @@ public final class CsvSource implements InteractionSource {
 
   @Override public String label() { return spec.file().label(); }
 
+  @Override public CsvSource after(java.time.Instant hwm) {
+    return new CsvSource(spec.withOptions(spec.options().withAfter(hwm)));
+  }
+
   @Override public ExtractResult read(Progress p) {
     InteractionRows rows = new InteractionRows(label(), spec.user(), spec.item(), spec.weight(), spec.timestamp(),
         spec.options(), p);

@@ -9,7 +9,7 @@ import larder.core.Interactions;
  *
  * @param interactions the aggregated interactions (duplicates summed)
  * @param rowsRead data rows seen (header and empty lines not counted)
- * @param rowsKept rows added to the interactions ({@code rowsRead - badRows - belowMinWeight})
+ * @param rowsKept rows added to the interactions ({@code rowsRead - badRows - belowMinWeight - rowsBefore})
  * @param badRows rows skipped as malformed (at most the source's {@code maxBadRows})
  * @param belowMinWeight rows dropped because their weight was below the minimum
  * @param duplicatesMerged kept rows that repeated a (user, item) pair already seen
@@ -17,18 +17,26 @@ import larder.core.Interactions;
  * @param lastSeen per stored interaction, aligned with {@code interactions.byUser().cols()}, the latest
  *     epoch second of its rows ({@link InteractionsBuilder#NO_TIME} when none); null when the source has no
  *     timestamps
+ * @param rowsBefore rows skipped because they were not after {@link ReadOptions#after()}: covered by the serving
+ *     batch (or, without a time, left for the next full run); 0 when every row was read
  */
 public record ExtractResult(Interactions interactions, long rowsRead, long rowsKept, long badRows,
-    long belowMinWeight, long duplicatesMerged, List<String> badRowSamples, long[] lastSeen) {
+    long belowMinWeight, long duplicatesMerged, List<String> badRowSamples, long[] lastSeen, long rowsBefore) {
 
   public ExtractResult {
     badRowSamples = List.copyOf(badRowSamples);
   }
 
+  /** A result of every row. */
+  public ExtractResult(Interactions interactions, long rowsRead, long rowsKept, long badRows,
+      long belowMinWeight, long duplicatesMerged, List<String> badRowSamples, long[] lastSeen) {
+    this(interactions, rowsRead, rowsKept, badRows, belowMinWeight, duplicatesMerged, badRowSamples, lastSeen, 0);
+  }
+
   /** A result without timestamps. */
   public ExtractResult(Interactions interactions, long rowsRead, long rowsKept, long badRows,
       long belowMinWeight, long duplicatesMerged, List<String> badRowSamples) {
-    this(interactions, rowsRead, rowsKept, badRows, belowMinWeight, duplicatesMerged, badRowSamples, null);
+    this(interactions, rowsRead, rowsKept, badRows, belowMinWeight, duplicatesMerged, badRowSamples, null, 0);
   }
 
   /**

@@ -1,5 +1,7 @@
 package larder.extract;
 
+import java.time.Instant;
+import larder.core.ConfigException;
 import larder.core.Progress;
 import larder.extract.formats.Weights;
 import larder.extract.table.BadRowCollector;
@@ -16,6 +18,9 @@ final class InteractionRows implements RowHandler {
   private final Column timestamp;
   private final BadRowCollector rows;
   private final InteractionsBuilder builder;
+  /** Epoch second a row must be after, or {@link InteractionsBuilder#NO_TIME} to keep every row. */
+  private final long after;
+  private long rowsBefore;
   private FieldRef u;
   private FieldRef i;
   private FieldRef w;
@@ -29,6 +34,17 @@ final class InteractionRows implements RowHandler {
     this.timestamp = timestamp;
     this.rows = new BadRowCollector(source, options.maxBadRows(), options.timeWindow(), progress);
     this.builder = options.newBuilder();
+    this.after = options.after() == null ? InteractionsBuilder.NO_TIME : options.after().getEpochSecond();
+    if (options.after() != null && timestamp == null) {
+      throw ConfigException.of(source, "has no timestamp column: a refresh reads only the rows after "
+          + options.after() + " and needs a timestamp column to tell them",
+          "name the time column in the source's columns.timestamp, or give refresh: its own source with one", null);
+    }
+  }
+
+  /** Whether {@code epochSecond} (or no time) lies after {@link ReadOptions#after()}; true when reading all. */
+  private boolean isAfter(long epochSecond) {
+    return after == InteractionsBuilder.NO_TIME || (epochSecond != InteractionsBuilder.NO_TIME && epochSecond > after);
   }
 
   @Override public void start(Header header) {
@@ -66,13 +82,22 @@ final class InteractionRows implements RowHandler {
       time = rows.time(line, f, t); // empty or NULL: no time
       if (time == BadRowCollector.BAD_TIME) return;
     }
+    if (!isAfter(time)) {
+      rowsBefore++; // covered by the serving batch; a row without a time waits for the next full run
+      return;
+    }
     builder.add(userId, itemId, value, time);
   }
 
+  /**
+   * The interactions read. Reading after an instant, no new row is an answer (nothing changed since), not a
+   * failure: the result is then empty.
+   */
   ExtractResult finish() {
-    rows.finish("interactions", builder.rows(), "min_weight");
+    if (after == InteractionsBuilder.NO_TIME) rows.finish("interactions", builder.rows(), "min_weight");
+    else rows.finishAllowingNone();
     var interactions = builder.build();
     return new ExtractResult(interactions, rows.rowsRead(), builder.rows(), rows.badRows(), builder.belowMinWeight(),
-        builder.duplicatesMerged(), rows.samples(), builder.lastSeen());
+        builder.duplicatesMerged(), rows.samples(), builder.lastSeen(), rowsBefore);
   }
 }

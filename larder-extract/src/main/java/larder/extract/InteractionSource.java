@@ -1,5 +1,7 @@
 package larder.extract;
 
+import java.time.Instant;
+import larder.core.ConfigException;
 import larder.core.Progress;
 
 /** Where interactions come from: a file, a query. One call reads everything, streamed, into memory-lean arrays. */
@@ -14,4 +16,15 @@ public interface InteractionSource {
 
   /** Short name for messages: the file name or the query label. */
   String label();
+
+  /**
+   * The same source reading only the rows strictly after {@code hwm} ({@link ReadOptions#after()}); a query's
+   * {@code :since} is bound to it. Null reads every row again.
+   *
+   * @throws ConfigException when the source cannot tell (no timestamp column: when read)
+   */
+  default InteractionSource after(Instant hwm) {
+    throw ConfigException.of(label(), "cannot be read for only the rows after " + hwm,
+        "give the refresh a file or SQL source with a timestamp column", null);
+  }
 }

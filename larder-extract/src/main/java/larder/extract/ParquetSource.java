@@ -17,6 +17,10 @@ import larder.core.Progress;
 public record ParquetSource(String path, String user, String item, String weight, String timestamp,
     ReadOptions options) implements InteractionSource {
 
+  @Override public ParquetSource after(java.time.Instant hwm) {
+    return new ParquetSource(path, user, item, weight, timestamp, (options == null ? ReadOptions.DEFAULT : options).withAfter(hwm));
+  }
+
   @Override public ExtractResult read(Progress p) {
     throw new ConfigException("source.parquet", path, "Parquet is read by the Spark engine only",
         "set engine: spark for this job, or give the interactions as a CSV/TSV file");

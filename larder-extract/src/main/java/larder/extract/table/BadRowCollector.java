@@ -158,6 +158,11 @@ public final class BadRowCollector {
         droppedBelow == null ? "check the bad rows" : "check " + droppedBelow + " and the bad rows");
   }
 
+  /** Ends a read where no row kept is an answer (nothing new since a refresh's high-water mark): reports the count. */
+  public void finishAllowingNone() {
+    progress.update("read", rowsRead, rowsRead, "rows");
+  }
+
   public long rowsRead() { return rowsRead; }
 
   /** The first bad row, as recorded (without the count), or null. */

@@ -8,6 +8,14 @@ import larder.extract.Column;
  * fetch size opens a cursor instead of loading the whole result). Read-only: the transaction is rolled back
  * at the end. Columns are found by label or 1-based position.
  *
+ * <p>The SQL may name the time its rows must be after, so that one query serves a full run and a refresh:
+ * {@code :since} is bound as a timestamp in UTC ({@code setTimestamp} with a UTC calendar: on PostgreSQL it
+ * compares with {@code timestamp} and {@code timestamptz} columns alike), {@code :since_epoch} as whole epoch
+ * seconds (a {@code BIGINT}, for integer time columns; on SQLite, whose driver binds a timestamp as
+ * milliseconds, use this one). A full run binds 1970-01-01T00:00:00Z, a
+ * refresh the serving batch's high-water mark: {@code WHERE ts > :since}. The names are found by a simple
+ * scan outside quotes and comments ({@link SinceParameter}); a query without them runs as written.
+ *
  * @param label short name for messages, e.g. "orders query"; blank means "query"
  * @param url JDBC url
  * @param username database user, or null
@@ -34,8 +42,14 @@ public record JdbcQuery(String label, String url, String username, String passwo
     return new JdbcQuery("query", url, null, null, sql, DEFAULT_FETCH_SIZE);
   }
 
+  /** Reads every row: {@code :since} is bound to the start of 1970. */
   @Override public void read(RowHandler handler, BadRowCollector rows) {
-    QueryReader.read(this, handler, rows);
+    read(handler, rows, null);
+  }
+
+  /** @param since what {@code :since} and {@code :since_epoch} are bound to; null for the start of 1970 */
+  public void read(RowHandler handler, BadRowCollector rows, java.time.Instant since) {
+    QueryReader.read(this, handler, rows, since == null ? java.time.Instant.EPOCH : since);
   }
 
   /** Every label or position may be in the result; the query's metadata decides when it runs. */

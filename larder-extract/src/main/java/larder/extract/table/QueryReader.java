@@ -2,6 +2,7 @@ package larder.extract.table;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -24,15 +25,18 @@ import larder.extract.formats.Timestamps;
 final class QueryReader {
   private QueryReader() {}
 
-  static void read(JdbcQuery q, RowHandler handler, BadRowCollector rows) {
+  private static final java.util.Calendar UTC = java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC"));
+
+  static void read(JdbcQuery q, RowHandler handler, BadRowCollector rows, java.time.Instant since) {
+    SinceParameter params = SinceParameter.scan(q.sql());
     try (Connection c = connect(q)) {
       long row = 0;
       try {
         // PostgreSQL only honours the fetch size inside a transaction; elsewhere it is harmless.
         c.setAutoCommit(false);
-        try (Statement st = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+        try (Statement st = statement(c, params, since)) {
           st.setFetchSize(q.fetchSize());
-          try (ResultSet rs = st.executeQuery(q.sql())) {
+          try (ResultSet rs = st instanceof PreparedStatement ps ? ps.executeQuery() : st.executeQuery(q.sql())) {
             RowFields fields = new RowFields(rs);
             handler.start(Header.ofQuery(q.label(), fields.labels));
             while (rs.next()) {
@@ -53,6 +57,25 @@ final class QueryReader {
     } catch (SQLException e) {
       throw new InputException(q.label(), 0, null, "closing the connection failed: " + e.getMessage(),
           "check the database log", e);
+    }
+  }
+
+  /** A plain statement for a query without parameters (run as written), else a prepared one with them bound. */
+  private static Statement statement(Connection c, SinceParameter params, java.time.Instant since) throws SQLException {
+    if (!params.present()) return c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+    PreparedStatement ps = c.prepareStatement(params.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+    try {
+      for (int k = 0; k < params.kinds().size(); k++) {
+        if (params.kinds().get(k) == SinceParameter.Kind.SINCE_EPOCH) {
+          ps.setLong(k + 1, since.getEpochSecond());
+        } else {
+          ps.setTimestamp(k + 1, java.sql.Timestamp.from(since), (java.util.Calendar) UTC.clone());
+        }
+      }
+      return ps;
+    } catch (SQLException e) {
+      ps.close();
+      throw e;
     }
   }
 

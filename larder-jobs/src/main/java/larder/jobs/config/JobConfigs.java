@@ -3,12 +3,15 @@ package larder.jobs.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import larder.core.ConfigException;
 import larder.core.DurationText;
 import larder.extract.FeatureSource;
+import larder.extract.InteractionSource;
+import larder.jobs.schedule.Schedule;
 import larder.extract.ListSource;
 import larder.extract.ScoreSource;
 import larder.extract.TransactionSource;
@@ -23,7 +26,10 @@ import larder.train.segment.rfm.Monetary;
 import larder.train.segment.stable.IdMatcher;
 import larder.train.segment.transform.Transform;
 
-/** Reads one job's mapping into a {@link JobConfig}: {@code type: recommendations} (the default) or {@code segments}. */
+/**
+ * Reads one job's mapping into a {@link JobConfig}: {@code type: recommendations} (the default), {@code segments}
+ * or {@code import}. A recommendations job may have a {@code refresh:} section ({@link RefreshConfig}).
+ */
 final class JobConfigs {
   /**
    * {@code k: auto} tries 3..8 unless told otherwise: silhouette often prefers 2 on customer data (buyers who
@@ -35,12 +41,17 @@ final class JobConfigs {
 
   private JobConfigs() {}
 
-  static JobConfig parse(String name, ConfigNode n, Path baseDir) {
+  /** @param zone the config's time zone, for a refresh's schedule */
+  static JobConfig parse(String name, ConfigNode n, Path baseDir, ZoneId zone) {
     String type = n.choice("type", "recommendations", "recommendations", "segments", "import");
+    if (!type.equals("recommendations") && n.has("refresh")) {
+      throw new ConfigException(n.key("refresh"), null, "only a recommendations job can be refreshed, and this one"
+          + " has type: " + type, "remove refresh:, or move it to a recommendations job");
+    }
     return switch (type) {
       case "segments" -> segments(name, n, baseDir);
       case "import" -> imports(name, n, baseDir);
-      default -> recommendations(name, n, baseDir);
+      default -> recommendations(name, n, baseDir, zone);
     };
   }
 
@@ -60,7 +71,7 @@ final class JobConfigs {
     }
   }
 
-  private static RecommendationsJob recommendations(String name, ConfigNode n, Path baseDir) {
+  private static RecommendationsJob recommendations(String name, ConfigNode n, Path baseDir, ZoneId zone) {
     int threads = n.integer("threads", Runtime.getRuntime().availableProcessors());
     var source = SourceConfigs.parse(n.child("source"), baseDir);
     var model = ModelConfigs.parse(n.child("model"), threads);
@@ -83,9 +94,27 @@ final class JobConfigs {
     } catch (ConfigException ce) {
       throw ce.under(n.path());
     }
+    ConfigNode r = n.childOrNull("refresh");
+    RefreshConfig refresh = r == null ? null : refresh(r, baseDir, zone);
     n.finish();
     return new RecommendationsJob(name, source, model, topN, excludeSeen, similar, fallback, keep, threads, eval,
-        segmentFallback, filters, fallbackHalfLife, checks, keepModel);
+        segmentFallback, filters, fallbackHalfLife, checks, keepModel, refresh);
+  }
+
+  /**
+   * {@code refresh: { schedule, source, max_changed_users }}: each optional; the source has the syntax of the
+   * job's own. Errors name the key under the job ({@code jobs.shop.refresh.max_changed_users}).
+   */
+  private static RefreshConfig refresh(ConfigNode r, Path baseDir, ZoneId zone) {
+    String cron = r.string("schedule", null);
+    Schedule schedule = cron == null ? null : Schedule.parse(r.key("schedule"), cron, zone);
+    ConfigNode src = r.childOrNull("source");
+    InteractionSource source = src == null ? null : SourceConfigs.parse(src, baseDir);
+    String key = RefreshConfig.MaxChangedUsers.KEY;
+    RefreshConfig.MaxChangedUsers max = r.has(key)
+        ? RefreshConfig.MaxChangedUsers.parse(r.key(key), r.string(key)) : RefreshConfig.MaxChangedUsers.DEFAULT;
+    r.finish();
+    return new RefreshConfig(schedule, source, max);
   }
 
   /**

@@ -24,6 +24,7 @@ import larder.jobs.schedule.Schedule;
  *     source: { file: interactions.csv.gz, columns: { user: user_id, item: item_id, weight: quantity } }
  *     model: { type: als, factors: 64 }
  *     top_n: 10
+ *     refresh: { schedule: "*&#47;15 * * * *", max_changed_users: 10% }  # optional: see RefreshConfig
  * </pre>
  */
 public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs, Map<String, Schedule> schedules,
@@ -74,7 +75,7 @@ public record LarderConfig(Path file, String store, Map<String, JobConfig> jobs,
       engines.put(name, Engine.parse(job, defaultEngine)); // read here, like schedule, so the job parser accepts it
       String cron = job.string("schedule", null); // read on the job's node, so the job parser accepts the key
       if (cron != null) schedules.put(name, Schedule.parse(job.key("schedule"), cron, zone));
-      jobs.put(name, JobConfigs.parse(name, job, base));
+      jobs.put(name, JobConfigs.parse(name, job, base, zone));
     }
     if (jobs.isEmpty()) {
       throw ConfigException.of(file.toString(), "'jobs:' is empty", "describe at least one job", null);

@@ -34,6 +34,8 @@ import larder.train.recommend.popularity.PopularityParams;
  * @param checks whole-batch checks on the users with a list, made before training
  * @param keepModel keep the fitted model, the merged histories and the ids with the batch ({@code keep_model},
  *     default true), so that its users can be scored again later
+ * @param refresh the {@code refresh:} section ({@link RefreshConfig}), or null when absent: {@code larder run
+ *     --refresh} then uses {@link RefreshConfig#DEFAULT} (see {@link #refreshOrDefault()})
  */
 public record RecommendationsJob(
     String name,
@@ -50,7 +52,8 @@ public record RecommendationsJob(
     ItemFilters filters,
     Duration fallbackHalfLife,
     BatchChecks checks,
-    boolean keepModel) implements JobConfig {
+    boolean keepModel,
+    RefreshConfig refresh) implements JobConfig {
 
   public RecommendationsJob {
     String at = "jobs." + name;
@@ -83,6 +86,56 @@ public record RecommendationsJob(
           + " column, and " + at + ".source has none", "name it in " + at + ".source.columns.timestamp, or remove"
           + " fallback_half_life");
     }
+    if (refresh != null) checkRefresh(at, source, modelHalfLife, keepModel, refresh);
+  }
+
+  /**
+   * A refresh re-scores changed users with the batch's kept model from their kept histories merged with the
+   * new rows; what it cannot do is refused here rather than at the first refresh.
+   */
+  private static void checkRefresh(String at, InteractionSource source, Duration modelHalfLife, boolean keepModel,
+      RefreshConfig refresh) {
+    if (modelHalfLife != null) {
+      throw new ConfigException(at + ".refresh", null, "cannot refresh a model with half_life ("
+          + DurationText.format(modelHalfLife) + "): the kept histories hold no times to decay",
+          "remove refresh: (full runs recompute the decay), or remove " + at + ".model.half_life");
+    }
+    if (!keepModel) {
+      throw new ConfigException(at + ".refresh", null, "needs the model kept with the batch, and keep_model is false",
+          "remove keep_model: false, or remove refresh:");
+    }
+    InteractionSource from = refresh.source() != null ? refresh.source() : source;
+    if (knowsTimestampColumn(from) && timestampColumn(from) == null) {
+      String where = refresh.source() != null ? at + ".refresh.source" : at + ".source";
+      throw new ConfigException(where, null, "has no timestamp column, and a refresh reads only the rows after the"
+          + " serving batch's high-water mark", "name it in " + where + ".columns.timestamp"
+          + (refresh.source() != null ? "" : ", or give refresh: a source of its own with one"));
+    }
+  }
+
+  /** The {@code refresh:} section, or the defaults when there is none: the job's source, at most 10% changed users. */
+  public RefreshConfig refreshOrDefault() {
+    return refresh != null ? refresh : RefreshConfig.DEFAULT;
+  }
+
+  /** Where a refresh reads its new rows: the refresh's own source, else the job's. */
+  public InteractionSource refreshSource() {
+    InteractionSource s = refreshOrDefault().source();
+    return s != null ? s : source;
+  }
+
+  /** Without a refresh: section. */
+  public RecommendationsJob(String name, InteractionSource source, Recommender model, int topN, boolean excludeSeen,
+      int similarItems, boolean fallback, int keep, int threads, EvaluationConfig evaluation, String segmentFallback,
+      ItemFilters filters, Duration fallbackHalfLife, BatchChecks checks, boolean keepModel) {
+    this(name, source, model, topN, excludeSeen, similarItems, fallback, keep, threads, evaluation, segmentFallback,
+        filters, fallbackHalfLife, checks, keepModel, null);
+  }
+
+  /** A copy with {@code v} as its refresh: section (null for none). */
+  public RecommendationsJob withRefresh(RefreshConfig v) {
+    return new RecommendationsJob(name, source, model, topN, excludeSeen, similarItems, fallback, keep, threads,
+        evaluation, segmentFallback, filters, fallbackHalfLife, checks, keepModel, v);
   }
 
   /** The half-life of a popularity model that decays, else null. */

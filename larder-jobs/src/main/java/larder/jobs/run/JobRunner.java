@@ -9,13 +9,15 @@ import larder.publish.Publisher;
 
 /**
  * Runs jobs end to end into one store, each kind by its own runner: recommendations (extract, evaluate,
- * train, score, publish), segments (extract, features, segment, publish) and imports (read, validate, publish). Every run takes its job's
+ * train, score, publish), segments (extract, features, segment, publish) and imports (read, validate, publish); a
+ * refresh re-scores a recommendations job's changed users ({@link #refresh}). Every run takes its job's
  * lock first and, when anything fails, marks its batch failed and leaves the previous batch serving.
  */
 public final class JobRunner {
   private final RecommendationsRunner recommendations;
   private final SegmentsRunner segments;
   private final ImportRunner imports;
+  private final RefreshRunner refreshes;
   private final java.util.function.Function<JobConfig, SparkEngine> sparkFor;
 
   public JobRunner(Publisher publisher, Progress progress, RunReport.Listener listener) {
@@ -39,6 +41,7 @@ public final class JobRunner {
     this.recommendations = new RecommendationsRunner(publisher, progress, listener, checks);
     this.segments = new SegmentsRunner(publisher, progress, listener, checks);
     this.imports = new ImportRunner(publisher, progress, listener, checks);
+    this.refreshes = new RefreshRunner(publisher, progress, listener, checks);
   }
 
   public JobReport run(JobConfig job) {
@@ -49,6 +52,15 @@ public final class JobRunner {
 
   public RunReport run(RecommendationsJob job) {
     return recommendations.run(job, sparkFor.apply(job));
+  }
+
+  /**
+   * Re-scores only the users with interactions newer than the serving batch's high-water mark, with its kept
+   * model ({@code larder run --refresh}); the job's {@code refresh:} section, or its defaults, say where the
+   * new rows come from and how many users may change.
+   */
+  public RunReport refresh(RecommendationsJob job) {
+    return refreshes.run(job);
   }
 
   public SegmentsReport run(SegmentsJob job) {

@@ -48,7 +48,7 @@ class SchedulerTest {
   }
 
   /** Records every event as text, with the simulated time. */
-  static final class Log implements Scheduler.Events {
+  static class Log implements Scheduler.Events {
     final SimClock clock;
     final List<String> lines = new ArrayList<>();
 
@@ -128,6 +128,85 @@ class SchedulerTest {
     assertThat(simulate(cfg, "2025-01-01T00:00:00Z", 2, Map.of(), null)).containsExactly(
         "2025-01-01T04:00:00Z start segs", "2025-01-01T04:01:00Z done segs",
         "2025-01-01T04:01:00Z start recs", "2025-01-01T04:02:00Z done recs");
+  }
+
+  /** A job with a timestamp column, its full run at {@code schedule} (or none), its refresh at {@code refresh}. */
+  static String refreshed(String name, String schedule, String refresh) {
+    return "  " + name + ":\n    source: { file: x.csv, columns: { user: u, item: i, timestamp: t } }\n"
+        + "    model: { type: als }\n" + (schedule == null ? "" : "    schedule: \"" + schedule + "\"\n")
+        + "    refresh: { schedule: \"" + refresh + "\" }\n";
+  }
+
+  /** Like {@link #simulate}, with refreshes: a refresh takes 10 seconds, a full run 1 minute. */
+  static List<String> simulateRefreshes(LarderConfig cfg, String start, int runs, String failingRefresh) throws Exception {
+    SimClock clock = new SimClock(start);
+    Log log = new Log(clock) {
+      @Override public void covered(String refresh, String fullRun) { lines.add(clock.now + " covered " + refresh + " by " + fullRun); }
+    };
+    int[] started = {0};
+    Scheduler s = new Scheduler(cfg, job -> {
+      started[0]++;
+      clock.now = clock.now.plus(Duration.ofMinutes(1));
+      return null;
+    }, job -> {
+      started[0]++;
+      clock.now = clock.now.plusSeconds(10);
+      if (job.name().equals(failingRefresh)) {
+        throw new larder.core.StoreException("job '" + job.name() + "' is already running", "planted", null);
+      }
+      return null;
+    }, clock, log);
+    s.run(() -> started[0] >= runs);
+    return log.lines;
+  }
+
+  @Test
+  void aRefreshScheduleAddsASecondEntryBesideTheFullRun() {
+    LarderConfig cfg = config("jobs:\n" + refreshed("shop", "0 3 * * *", "*/20 * * * *")
+        + refreshed("only-refresh", null, "@hourly") + job("plain", "@daily"));
+    Scheduler s = new Scheduler(cfg, j -> null, j -> null, Scheduler.Clock.SYSTEM, null);
+    assertThat(s.timetable().keySet()).extracting(Scheduler.Entry::label)
+        .containsExactly("shop", "shop refresh", "only-refresh refresh", "plain");
+    List<Scheduler.Due> next = s.upcoming(Instant.parse("2025-01-01T02:50:00Z"));
+    // at equal times full runs come first
+    assertThat(next).extracting(d -> d.label() + " " + d.at().toInstant()).containsExactly(
+        "shop 2025-01-01T03:00:00Z", "shop refresh 2025-01-01T03:00:00Z",
+        "only-refresh refresh 2025-01-01T03:00:00Z", "plain 2025-01-02T00:00:00Z");
+    assertThat(s.upcoming(Instant.parse("2025-01-01T03:05:00Z"))).extracting(d -> d.label() + " " + d.at().toInstant())
+        .startsWith("shop refresh 2025-01-01T03:20:00Z", "only-refresh refresh 2025-01-01T04:00:00Z");
+    assertThat(next.get(1).refresh()).isTrue();
+    assertThat(next.get(1).schedule().text()).isEqualTo("*/20 * * * *");
+  }
+
+  @Test
+  void refreshesRunAtTheirTimesAndOneDueWithItsFullRunIsCoveredByIt() throws Exception {
+    LarderConfig cfg = config("jobs:\n" + refreshed("shop", "0 3 * * *", "*/30 * * * *"));
+    assertThat(simulateRefreshes(cfg, "2025-01-01T02:10:00Z", 3, null)).containsExactly(
+        "2025-01-01T02:30:00Z start shop refresh", "2025-01-01T02:30:10Z done shop refresh",
+        "2025-01-01T03:00:00Z start shop", "2025-01-01T03:01:00Z done shop",
+        "2025-01-01T03:01:00Z covered shop refresh by shop",
+        "2025-01-01T03:30:00Z start shop refresh", "2025-01-01T03:30:10Z done shop refresh");
+  }
+
+  @Test
+  void aFailedRefreshIsReportedAndTheScheduleGoesOn() throws Exception {
+    LarderConfig cfg = config("jobs:\n" + refreshed("shop", null, "*/10 * * * *"));
+    assertThat(simulateRefreshes(cfg, "2025-01-01T00:05:00Z", 2, "shop")).containsExactly(
+        "2025-01-01T00:10:00Z start shop refresh",
+        "2025-01-01T00:10:10Z failed shop refresh: job 'shop' is already running",
+        "2025-01-01T00:20:00Z start shop refresh",
+        "2025-01-01T00:20:10Z failed shop refresh: job 'shop' is already running");
+  }
+
+  @Test
+  void aSchedulerWithoutRefreshesSaysSoWhenOneIsDue() throws Exception {
+    LarderConfig cfg = config("jobs:\n" + refreshed("shop", null, "@hourly"));
+    SimClock clock = new SimClock("2025-01-01T00:30:00Z");
+    Log log = new Log(clock);
+    new Scheduler(cfg, j -> null, clock, log).run(() -> log.lines.size() >= 2);
+    assertThat(log.lines).containsExactly("2025-01-01T01:00:00Z start shop refresh",
+        "2025-01-01T01:00:00Z failed shop refresh: jobs.shop.refresh.schedule: this scheduler was started without"
+            + " refreshes");
   }
 
   @Test
