@@ -17,6 +17,8 @@ public final class CsvSource implements InteractionSource {
 
   @Override public String label() { return spec.file().label(); }
 
+  @Override public boolean binary() { return spec.options().binary(); }
+
   @Override public CsvSource after(java.time.Instant hwm) {
     return new CsvSource(spec.withOptions(spec.options().withAfter(hwm)));
   }

@@ -27,4 +27,9 @@ public interface InteractionSource {
     throw ConfigException.of(label(), "cannot be read for only the rows after " + hwm,
         "give the refresh a file or SQL source with a timestamp column", null);
   }
+
+  /** True when every stored (user, item) gets weight 1 ({@code binary: true}): a later merge of rows keeps 1. */
+  default boolean binary() {
+    return false;
+  }
 }

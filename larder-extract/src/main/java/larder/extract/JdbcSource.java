@@ -20,6 +20,8 @@ public final class JdbcSource implements InteractionSource {
 
   @Override public String label() { return spec.label(); }
 
+  @Override public boolean binary() { return spec.options().binary(); }
+
   @Override public JdbcSource after(java.time.Instant hwm) {
     return new JdbcSource(spec.withOptions(spec.options().withAfter(hwm)));
   }

@@ -26,6 +26,8 @@ public record ParquetSource(String path, String user, String item, String weight
         "set engine: spark for this job, or give the interactions as a CSV/TSV file");
   }
 
+  @Override public boolean binary() { return options != null && options.binary(); }
+
   @Override public String label() {
     String p = path.replaceAll("/+$", "");
     return p.substring(p.lastIndexOf('/') + 1);

@@ -59,7 +59,7 @@ public final class JobRunner {
    * model ({@code larder run --refresh}); the job's {@code refresh:} section, or its defaults, say where the
    * new rows come from and how many users may change.
    */
-  public RunReport refresh(RecommendationsJob job) {
+  public RefreshReport refresh(RecommendationsJob job) {
     return refreshes.run(job);
   }
 

@@ -58,8 +58,8 @@ final class RefreshRunner {
       throw new ConfigException("jobs." + name + ".model", job.model().name(), "cannot be refreshed: " + refusal,
           "run the job in full (larder run without --refresh)");
     }
-    RefreshConfig config = job.refresh() != null ? job.refresh() : RefreshConfig.DEFAULT;
-    InteractionSource source = config.source() != null ? config.source() : job.source();
+    RefreshConfig config = job.refreshOrDefault();
+    InteractionSource source = job.refreshSource();
 
     // Where the serving state's data ends, read before the lock: a refresh with nothing new publishes nothing.
     Batches.Serving serving = publisher.store().read("read the serving state of job '" + name + "'",
@@ -74,7 +74,7 @@ final class RefreshRunner {
     listener.step(name, "reading " + source.label() + " after " + hwm + " (batch " + serving.baseBatchId()
         + (serving.refreshId() == null ? "" : ", refresh " + serving.refreshId()) + ")");
     long t0 = System.nanoTime();
-    ExtractResult fresh = source.readAfter(hwm, progress);
+    ExtractResult fresh = source.after(hwm).read(progress);
     long readNanos = System.nanoTime() - t0;
     Interactions rows = fresh.interactions();
     RefreshReport.Builder report = new RefreshReport.Builder(name, job.model().name(), serving.baseBatchId());
@@ -84,7 +84,7 @@ final class RefreshRunner {
       listener.step(name, String.format("nothing newer than %s: %,d rows read, all covered", hwm, fresh.rowsRead()));
       return report.nothingNew(System.nanoTime() - start);
     }
-    long limit = config.maxChangedUsers(serving.baseUsers());
+    long limit = config.maxChangedUsers().limit(serving.baseUsers());
     if (rows.userCount() > limit) {
       throw new InputException(source.label() + ": " + String.format("%,d users have new interactions, above"
           + " jobs.%s.refresh.max_changed_users (%,d of the %,d users of batch %d); nothing was refreshed",
@@ -115,7 +115,7 @@ final class RefreshRunner {
       List<String> users = new ArrayList<>(rows.userCount());
       for (int u = 0; u < rows.userCount(); u++) users.add(rows.users().name(u));
       Map<String, byte[]> kept = new UserHistories(publisher.store()).read(base, users);
-      List<byte[]> merged = merge(rows, items, kept, job.binaryWeights(), report);
+      List<byte[]> merged = merge(rows, items, kept, job.source().binary(), report);
       SparseMatrix histories = UserHistory.matrix(merged, items.size());
       report.loaded(kept.size(), System.nanoTime() - t0);
       listener.step(name, String.format("%,d users changed (%,d new to batch %d), %,d new interactions;"
