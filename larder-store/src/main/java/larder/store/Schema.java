@@ -198,7 +198,11 @@ import larder.core.StoreException;
  */
 public final class Schema {
   /** The schema version this code creates and reads. */
-  public static final int VERSION = 9;
+  public static final int VERSION = 10;
+
+  /** Version 10's index, the same on both stores: the refreshes of a base batch. */
+  public static final String V10_BATCH_BASE_INDEX =
+      "CREATE INDEX larder_batch_base ON larder_batch (base_batch_id)";
 
   /** Per-batch tables small enough to write in one ordinary transaction and delete by batch id. */
   public static final List<String> SMALL_ROW_TABLES =
@@ -236,7 +240,7 @@ public final class Schema {
    *     FROM larder_batches b
    *     JOIN larder_segments s ON s.job = b.segment_job AND s.customer_id = :user
    *     JOIN larder_segment_fallback f ON f.job = b.job AND f.segment_id = s.segment_id
-   *    WHERE b.job = :job AND b.is_current
+   *    WHERE b.job = :job AND b.is_current AND b.base_batch_id IS NULL
    *      AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = b.job AND e.user_id = s.customer_id
    *                         AND e.item_id = f.item_id AND e.at > COALESCE(b.data_until, b.created_at))),
    * fallback_list AS (
@@ -258,7 +262,7 @@ public final class Schema {
       + " FROM larder_batches b"
       + " JOIN larder_segments s ON s.job = b.segment_job AND s.customer_id = ?"
       + " JOIN larder_segment_fallback f ON f.job = b.job AND f.segment_id = s.segment_id"
-      + " WHERE b.job = ? AND b.is_current"
+      + " WHERE b.job = ? AND b.is_current AND b.base_batch_id IS NULL"
       + " AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = b.job AND e.user_id = s.customer_id"
       + " AND e.item_id = f.item_id AND e.at > COALESCE(b.data_until, b.created_at))),"
       + " fallback_list AS ("
