@@ -369,11 +369,13 @@ abstract class RefreshContract {
     assertThat(count("SELECT count(*) FROM larder_job_lock")).isZero();
     publishBase(1, 3, null);
     try (BatchLoader full = pub.begin(JOB, BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      assertThat(full.batchId()).isPositive();
       assertThatThrownBy(() -> pub.beginRefresh(JOB, "test", BatchParams.NONE)).isInstanceOf(StoreException.class)
           .hasMessageContaining("job '" + JOB + "' is already running")
           .hasMessageContaining("owner " + PublishOptions.DEFAULTS.owner());
     }
     try (RefreshLoader r = pub.beginRefresh(JOB, "test", BatchParams.NONE)) {
+      assertThat(r.refreshId()).isNull();
       assertThatThrownBy(() -> pub.begin(JOB, BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE))
           .isInstanceOf(StoreException.class).hasMessageContaining("is already running");
       assertThatThrownBy(() -> pub.beginRefresh(JOB, "test", BatchParams.NONE))

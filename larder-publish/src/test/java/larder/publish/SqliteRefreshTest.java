@@ -33,7 +33,6 @@ class SqliteRefreshTest extends RefreshContract {
   }
 
   @Override void assertIndexed(String plan) {
-    System.out.println(plan);
     assertThat(plan).contains("SEARCH r USING PRIMARY KEY (batch_id=? AND user_id=?)")
         .contains("SEARCH d USING PRIMARY KEY (base_batch_id=? AND user_id=?")
         .contains("SEARCH m USING PRIMARY KEY (base_batch_id=? AND user_id=? AND rank=?)")
