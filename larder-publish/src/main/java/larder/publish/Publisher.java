@@ -68,6 +68,12 @@ import larder.store.Store;
  * batch, newer ones included. A batch's {@code published_at} is when it first became current; rollback
  * does not change it.
  *
+ * <h2>Refreshes</h2>
+ * {@link #beginRefresh} re-scores only the users with new interactions: under the job's lock, against the batch
+ * the job serves (its base), it publishes their new lists in one transaction ({@link RefreshLoader}) without
+ * copying anyone else's. The base keeps serving with its latest refresh; a full run starts a new base with none;
+ * rollback and keep count full batches only ({@link ServingHistory}).
+ *
  * <h2>Crashes and stops</h2>
  * A run's lock names its process and carries a lease that the run renews ({@link JobLock}): the next run
  * takes over at once the lock of a process that is gone from this machine, and after
