@@ -68,6 +68,12 @@ import larder.store.Store;
  * batch, newer ones included. A batch's {@code published_at} is when it first became current; rollback
  * does not change it.
  *
+ * <h2>Refreshes</h2>
+ * {@link #beginRefresh} re-scores only the users with new interactions: under the job's lock, against the batch
+ * the job serves (its base), it publishes their new lists in one transaction ({@link RefreshLoader}) without
+ * copying anyone else's. The base keeps serving with its latest refresh; a full run starts a new base with none;
+ * rollback and keep count full batches only ({@link ServingHistory}).
+ *
  * <h2>Crashes and stops</h2>
  * A run's lock names its process and carries a lease that the run renews ({@link JobLock}): the next run
  * takes over at once the lock of a process that is gone from this machine, and after
@@ -162,6 +168,45 @@ public final class Publisher {
       throw stopped(job, stop);
     }
     return batch;
+  }
+
+  /**
+   * Starts a refresh of {@code job} (schema version 10): takes the job's lock as a full run does, reads the batch
+   * the job serves (the base) and its current refresh, and records a 'staging' recommendations batch against that
+   * base. The refresh then takes the new lists of the users it re-scored and publishes them over the base
+   * ({@link RefreshLoader}).
+   *
+   * @param params what the refresh ran with, with the YAML's key names (null = none)
+   * @throws StoreException when another run of the job holds its lock (the message names the holder), or the job
+   *     serves no recommendations batch to refresh
+   */
+  public RefreshLoader beginRefresh(String job, String model, BatchParams params) {
+    checkJobName(job);
+    if (model == null || model.isBlank()) throw new ConfigException("model", model, "must not be empty");
+    String stop = stopReason;
+    if (stop != null) throw stopped(job, stop);
+    JobLock lock = JobLock.acquire(store, job, options.owner() + "#" + RUNS.incrementAndGet(), options.lockLease());
+    if (lock.takenOver() != null) progress.note("publish", "job '" + job + "': took over the lock of " + lock.takenOver());
+    RefreshLoader.Start start;
+    List<Long> abandoned;
+    try {
+      Dialect d = store.dialect();
+      start = store.write("record a refresh of job '" + job + "'", c -> RefreshLoader.record(c, d, job, model,
+          params == null ? BatchParams.NONE : params));
+      abandoned = store.read("find abandoned runs of job '" + job + "'", c -> ServingHistory.ids(c,
+          "SELECT batch_id FROM larder_batch WHERE job = ? AND status = 'staging' AND batch_id < ?", job,
+          start.batchId()));
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    String whose = lock.takenOver() == null ? "" : " (" + lock.takenOver() + ")";
+    for (long id : abandoned) {
+      store.dropRows(id);
+      markFailed(id, "crashed: its run" + whose + " ended without publishing; batch " + start.batchId()
+          + " took over the job's lock", null);
+    }
+    return new RefreshLoader(this, job, start, lock);
   }
 
   /**
@@ -267,6 +312,7 @@ public final class Publisher {
             + known(Batches.servingJobs(c)), "check the job name");
       }
       List<Long> kept = ServingHistory.kept(c, job);
+      Long base = batchId < 0 ? null : Batches.baseOf(c, batchId);
       long to;
       if (batchId < 0) {
         long from = current;
@@ -277,6 +323,9 @@ public final class Publisher {
                 : "roll forward to a newer kept batch by id, or publish a new batch"));
       } else if (batchId == current) {
         return current;
+      } else if (base != null) {
+        throw new NotFoundException("batch " + batchId + " is a refresh of batch " + base + "; roll back to " + base
+            + ", which serves with its latest refresh", "a refresh serves only with its base: name the base batch");
       } else if (kept.contains(batchId)) {
         to = batchId;
       } else {
@@ -317,8 +366,15 @@ public final class Publisher {
         try (PreparedStatement ps = c.prepareStatement(
             "UPDATE larder_batch SET status = 'retired' WHERE batch_id = ? AND status = 'superseded'")) {
           ps.setLong(1, id);
-          return ps.executeUpdate() == 1;
+          if (ps.executeUpdate() != 1) return false;
         }
+        // its refreshes' lists are its delta rows, which go with its rows
+        try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'retired'"
+            + " WHERE base_batch_id = ? AND status IN ('superseded', 'published')")) {
+          ps.setLong(1, id);
+          ps.executeUpdate();
+        }
+        return true;
       });
       if (mine) {
         store.dropRows(id);

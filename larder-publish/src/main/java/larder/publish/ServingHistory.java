@@ -30,12 +30,18 @@ import larder.store.Schema;
  *       batches one at a time and never flip between two, and {@code --to} reaches any kept batch, newer
  *       ones included. Nothing is retired by a rollback. Every rollback is recorded (who, when, from, to) in
  *       the same transaction ({@link Rollbacks}).
+ *   <li><b>Refreshes</b> (schema version 10, {@link RefreshLoader}). A refresh serves together with its base:
+ *       {@code larder_current.refresh_id} names the newest, whose lists (and its predecessors' for users it did
+ *       not re-score) are the base's delta. Switching to another base takes the refresh along: a new base starts
+ *       with no refresh (the delta is empty, so a full run is the compaction), a base rolled back to serves again
+ *       with its latest kept refresh. Retention and rollback count and pick full batches only; a refresh cannot
+ *       be rolled back to on its own, and is retired with its base.
  * </ul>
  */
 final class ServingHistory {
-  /** Superseded batches of a job, the most recently serving first: the order retention keeps them in. */
+  /** Superseded full batches of a job, the most recently serving first: the order retention keeps them in. */
   private static final String KEPT_BY_RECENCY = "SELECT batch_id FROM larder_batch WHERE job = ?"
-      + " AND status = 'superseded' ORDER BY CASE WHEN served_until IS NULL THEN 1 ELSE 0 END,"
+      + " AND status = 'superseded' AND base_batch_id IS NULL ORDER BY CASE WHEN served_until IS NULL THEN 1 ELSE 0 END,"
       + " served_until DESC, batch_id DESC";
 
   private ServingHistory() {}
@@ -64,6 +70,14 @@ final class ServingHistory {
   private static void switchCurrent(Connection c, Dialect d, String job, Long from, long to, String fromMessage,
       java.time.Instant now) throws SQLException {
     if (from != null) {
+      // the old base's refresh stops serving with it, and stays kept with it
+      try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'superseded', message = ?,"
+          + " served_until = ? WHERE base_batch_id = ? AND status = 'published'")) {
+        ps.setString(1, fromMessage);
+        d.setInstant(ps, 2, now);
+        ps.setLong(3, from);
+        ps.executeUpdate();
+      }
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE larder_batch SET status = 'superseded', message = ?, served_until = ? WHERE batch_id = ?")) {
         ps.setString(1, fromMessage);
@@ -84,12 +98,61 @@ final class ServingHistory {
         throw new SQLException("batch " + to + " was retired or changed by another process while switching to it");
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_current (job, batch_id, switched_at)"
-        + " VALUES (?, ?, ?) ON CONFLICT (job) DO UPDATE SET batch_id = excluded.batch_id,"
-        + " switched_at = excluded.switched_at")) {
+    // a new base serves with an empty delta; a base rolled back to serves with its latest refresh
+    Long refresh = latestRefresh(c, to);
+    if (refresh != null) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'published', message = NULL,"
+          + " served_until = NULL WHERE batch_id = ?")) {
+        ps.setLong(1, refresh);
+        ps.executeUpdate();
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_current (job, batch_id, switched_at, refresh_id)"
+        + " VALUES (?, ?, ?, ?) ON CONFLICT (job) DO UPDATE SET batch_id = excluded.batch_id,"
+        + " switched_at = excluded.switched_at, refresh_id = excluded.refresh_id")) {
       ps.setString(1, job);
       ps.setLong(2, to);
       d.setInstant(ps, 3, now);
+      if (refresh == null) ps.setNull(4, java.sql.Types.BIGINT);
+      else ps.setLong(4, refresh);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The newest kept refresh of base {@code base}: the one whose lists its delta holds, or null. */
+  static Long latestRefresh(Connection c, long base) throws SQLException {
+    List<Long> ids = ids(c, "SELECT MAX(batch_id) FROM larder_batch WHERE base_batch_id = ?"
+        + " AND status IN ('published', 'superseded')", base);
+    return ids.isEmpty() || ids.get(0) == 0 ? null : ids.get(0);
+  }
+
+  /**
+   * Makes refresh {@code to} of {@code job}'s current base the one serving with it, inside the caller's write
+   * transaction (whose delta rows it has just replaced): the previous refresh ({@code from}, may be null) becomes
+   * 'superseded' (its rows are gone from the delta, so no rollback can pick it: rollback goes to bases), and
+   * {@code larder_current.refresh_id} points at {@code to}.
+   */
+  static void switchRefresh(Connection c, Dialect d, String job, Long from, long to) throws SQLException {
+    var now = Schema.now();
+    if (from != null) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'superseded', message = ?,"
+          + " served_until = ? WHERE batch_id = ?")) {
+        ps.setString(1, "superseded by refresh " + to);
+        d.setInstant(ps, 2, now);
+        ps.setLong(3, from);
+        ps.executeUpdate();
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'published', message = NULL,"
+        + " published_at = ?, finished_at = ? WHERE batch_id = ? AND status = 'staging'")) {
+      d.setInstant(ps, 1, now);
+      d.setInstant(ps, 2, now);
+      ps.setLong(3, to);
+      if (ps.executeUpdate() != 1) throw new SQLException("refresh " + to + " was changed by another process");
+    }
+    try (PreparedStatement ps = c.prepareStatement("UPDATE larder_current SET refresh_id = ? WHERE job = ?")) {
+      ps.setLong(1, to);
+      ps.setString(2, job);
       ps.executeUpdate();
     }
   }
@@ -100,10 +163,10 @@ final class ServingHistory {
     return kept.size() < keep ? List.of() : List.copyOf(kept.subList(keep - 1, kept.size()));
   }
 
-  /** The kept (superseded) batches of {@code job}, newest id first. */
+  /** The kept (superseded) full batches of {@code job}, newest id first: what rollback may go to. */
   static List<Long> kept(Connection c, String job) throws SQLException {
-    return ids(c, "SELECT batch_id FROM larder_batch WHERE job = ? AND status = 'superseded' ORDER BY batch_id DESC",
-        job);
+    return ids(c, "SELECT batch_id FROM larder_batch WHERE job = ? AND status = 'superseded'"
+        + " AND base_batch_id IS NULL ORDER BY batch_id DESC", job);
   }
 
   /** Where rollback without a target goes: the newest kept batch older than {@code current}, if any. */

@@ -47,7 +47,7 @@ final class Current {
   private static String known(Connection c, BatchKind kind) throws SQLException {
     List<String> jobs = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT job FROM larder_batches WHERE is_current AND kind = ? ORDER BY job")) {
+        "SELECT job FROM larder_batches WHERE is_current AND base_batch_id IS NULL AND kind = ? ORDER BY job")) {
       ps.setString(1, kind.text());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) jobs.add(rs.getString(1));

@@ -92,9 +92,18 @@ public final class PredictionReader {
     Dialect d = store.dialect();
     return store.read("read recommendations of user '" + userId + "' in job '" + job + "'", c -> {
       BatchInfo b = Current.of(c, d, job, BatchKind.RECOMMENDATIONS);
-      List<RankedItem> items = ranked(c, b.id(), OWN_LIST, job, userId, limit);
+      // a refreshed user's list comes from the refresh that wrote it (schema version 10), not from b
+      long[] from = {-1};
+      List<RankedItem> items = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(OWN_LIST)) {
+        ps.setString(1, job);
+        ps.setString(2, userId);
+        ps.setInt(3, limit);
+        readRanked(ps, from, items);
+      }
       if (!items.isEmpty()) {
-        return new Recommendations(job, userId, b.id(), b.publishedAt(), age(b), Recommendations.USER, items,
+        BatchInfo lb = from[0] == b.id() ? b : Batches.byId(c, d, from[0]).orElse(b);
+        return new Recommendations(job, userId, lb.id(), lb.publishedAt(), age(lb), Recommendations.USER, items,
             null, null);
       }
       Batches.SegmentFallback sf = Batches.segmentFallback(c, b.id());

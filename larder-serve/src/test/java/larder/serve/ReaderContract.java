@@ -21,6 +21,7 @@ import larder.core.InputException;
 import larder.core.NotFoundException;
 import larder.publish.BatchLoader;
 import larder.publish.Publisher;
+import larder.publish.RefreshLoader;
 import larder.store.Events;
 import larder.store.Store;
 import larder.testkit.TestStore;
@@ -81,6 +82,28 @@ abstract class ReaderContract {
       }
       return w.publish(keep);
     }
+  }
+
+  @Test void aRefreshedUsersListComesFromTheRefreshAndTheJobStillServesItsBase() {
+    BatchInfo base = publish("shop", 3, false, 2);
+    BatchInfo refresh;
+    try (RefreshLoader r = pub.beginRefresh("shop", "test", BatchParams.NONE)) {
+      r.putList("user-5", new int[] {7, 9}, new float[] {2f, 1f}, 2, items);
+      r.putList("user-6", new int[0], new float[0], 0, items);
+      refresh = r.publish();
+    }
+    Recommendations own = reader.recommend("shop", "user-5", 5);
+    assertThat(own.batchId()).isEqualTo(refresh.id());
+    assertThat(own.publishedAt()).isEqualTo(refresh.publishedAt());
+    assertThat(own.items()).extracting(RankedItem::itemId).containsExactly("item-7", "item-9");
+    Recommendations untouched = reader.recommend("shop", "user-17", 5);
+    assertThat(untouched.batchId()).isEqualTo(base.id());
+    assertThat(untouched.items()).hasSize(5);
+    Recommendations emptied = reader.recommend("shop", "user-6", 5);
+    assertThat(emptied.source()).isEqualTo(Recommendations.FALLBACK);
+    assertThat(emptied.batchId()).isEqualTo(base.id());
+    assertThat(reader.current("shop").orElseThrow().id()).isEqualTo(base.id());
+    assertThat(reader.jobs()).containsExactly("shop");
   }
 
   @Test void aKnownUserGetsTheirListFromTheCurrentBatch() {

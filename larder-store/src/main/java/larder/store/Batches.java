@@ -78,10 +78,34 @@ public final class Batches {
     return job == null ? query(c, d, " ORDER BY batch_id DESC") : query(c, d, " WHERE job = ? ORDER BY batch_id DESC", job);
   }
 
-  /** The current batch of {@code job}, if any. */
+  /**
+   * The current batch of {@code job}, if any: the full batch {@code larder_current.batch_id} points at (the base of
+   * the job's refreshes, see {@link #currentRefresh}).
+   */
   public static Optional<BatchInfo> current(Connection c, Dialect d, String job) throws SQLException {
-    List<BatchInfo> found = query(c, d, " WHERE job = ? AND is_current", job);
+    List<BatchInfo> found = query(c, d, " WHERE job = ? AND is_current AND base_batch_id IS NULL", job);
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /**
+   * The refresh of {@code job}'s current batch that serves with it ({@code larder_current.refresh_id}, schema
+   * version 10), if any: the newest lists of the users it re-scored, and their as-of time.
+   */
+  public static Optional<BatchInfo> currentRefresh(Connection c, Dialect d, String job) throws SQLException {
+    List<BatchInfo> found = query(c, d, " WHERE job = ? AND is_current AND base_batch_id IS NOT NULL", job);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /** The base batch of refresh {@code batchId}, or null when it is a full batch or does not exist. */
+  public static Long baseOf(Connection c, long batchId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT base_batch_id FROM larder_batch WHERE batch_id = ?")) {
+      ps.setLong(1, batchId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return null;
+        long base = rs.getLong(1);
+        return rs.wasNull() ? null : base;
+      }
+    }
   }
 
   /**
@@ -104,7 +128,7 @@ public final class Batches {
   /** Jobs that have a current batch, sorted. */
   public static List<String> servingJobs(Connection c) throws SQLException {
     List<String> jobs = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT job FROM larder_batches WHERE is_current ORDER BY job");
+    try (PreparedStatement ps = c.prepareStatement("SELECT job FROM larder_batches WHERE is_current AND base_batch_id IS NULL ORDER BY job");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) jobs.add(rs.getString(1));
     }

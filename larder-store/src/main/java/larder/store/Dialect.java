@@ -42,7 +42,8 @@ public interface Dialect {
 
   /**
    * Removes every row of {@code batchId} from the row tables (and its partitions on PostgreSQL), then its
-   * ledger rows ({@link Schema#LEDGER}) and its artifacts ({@link Schema#ARTIFACTS}).
+   * ledger rows ({@link Schema#LEDGER}), its artifacts ({@link Schema#ARTIFACTS}), its users' histories
+   * ({@link UserHistories}) and, as a base, its refreshed lists ({@link RecDelta}).
    */
   void dropRows(Store store, long batchId);
 

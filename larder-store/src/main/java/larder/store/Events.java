@@ -91,12 +91,14 @@ public final class Events {
 
   /**
    * Deletes {@code job}'s events no kept batch needs, inside the caller's publish transaction: those at or before
-   * the earliest as-of time ({@link #AS_OF}) of the batches that can still serve (current or kept for rollback), so that rolling back
+   * the earliest as-of time ({@link #AS_OF}) of the full batches that can still serve (current or kept for rollback; a
+   * refresh's as-of is later than its base's), so that rolling back
    * still hides what happened after the batch rolled back to. Returns the events deleted.
    */
   public static int prune(Connection c, String job) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM larder_events WHERE job = ? AND at <= (SELECT"
-        + " MIN(" + AS_OF + ") FROM larder_batch b WHERE job = ? AND status IN ('published', 'superseded'))")) {
+        + " MIN(" + AS_OF + ") FROM larder_batch b WHERE job = ? AND status IN ('published', 'superseded')"
+        + " AND base_batch_id IS NULL)")) {
       ps.setString(1, job);
       ps.setString(2, job);
       return ps.executeUpdate();

@@ -19,8 +19,10 @@ import larder.core.StoreException;
  * ({@code larder_rollback_log}, see {@link Rollbacks}) and when each run finished, version 7 the events
  * recorded after a batch ({@code larder_events} and {@code larder_recommendations_fresh}, see {@link Events}),
  * version 8 what a batch keeps to score users again ({@code larder_batch_artifacts}, see {@link Artifacts}),
- * version 9 each batch's data high-water mark ({@code data_until}); an older store is upgraded in place on open, its
- * batches serving throughout.
+ * version 9 each batch's data high-water mark ({@code data_until}), version 10 refreshes (a batch's
+ * {@code base_batch_id}, {@code larder_current.refresh_id}, {@code larder_rec_delta} and {@code larder_user_history},
+ * see {@link RecDelta} and {@link UserHistories}); an older store is upgraded in place on open, its batches serving
+ * throughout.
  *
  * <h2>Tables</h2>
  * <pre>
@@ -51,8 +53,16 @@ import larder.core.StoreException;
  *                         its source gave, to the second), set on publish; NULL when the source has no timestamp
  *                         column, for batches published before version 9, and for other kinds. Its as-of time
  *                         for larder_events is COALESCE(data_until, created_at) ({@link Events#AS_OF})
- *   index (job, batch_id)
+ *   base_batch_id         NULL for a full run; for a refresh (version 10), the full batch it re-scored users of
+ *                         (its base): a refresh's lists serve only with its base, in larder_rec_delta. A refresh's
+ *                         rec_rows and users count the lists it wrote (an emptied list is not counted); it is
+ *                         'published' while it serves with its base, 'superseded' once a newer refresh or another
+ *                         base serves (rollback never picks it: rolling back to its base brings back the base's
+ *                         latest refresh), 'retired' with its base
+ *   index (job, batch_id); index larder_batch_base (base_batch_id)
  * larder_current        job PK, batch_id (FK larder_batch), switched_at: the batch each job serves
+ *   refresh_id            (version 10) the base's refresh serving with it, FK larder_batch; NULL when none has
+ *                         been published since the base (a full run publishes with NULL: its delta starts empty)
  * larder_rec_rows       (batch_id, user_id, rank, item_id, score)        PK (batch_id, user_id, rank)
  * larder_similar_rows   (batch_id, item_id, rank, similar_item_id, score) PK (batch_id, item_id, rank)
  * larder_fallback_rows  (batch_id, rank, item_id, score)                  PK (batch_id, rank)
@@ -110,6 +120,19 @@ import larder.core.StoreException;
  *   named binary artifacts of a batch (its kept model, the users' merged histories, the id dictionaries), each
  *   cut into chunks of a few MB numbered from 0 (BLOB on SQLite, BYTEA on PostgreSQL); written before the
  *   batch is published and removed with its rows (a failed or retired batch keeps none)
+ * larder_rec_delta      (base_batch_id, user_id, rank, item_id, score, refresh_id)  PK (base_batch_id, user_id, rank)
+ *   (version 10, {@link RecDelta}) the latest list of each user a refresh re-scored since base_batch_id was
+ *   published (refresh_id: the refresh that wrote it), plus one marker row per such user, rank 0, item_id '',
+ *   score 0, which hides the base's list (an emptied list is the marker alone). A refresh deletes its users' rows
+ *   and inserts the new ones in its publishing transaction. One plain table on both stores (COLLATE "C" ids on
+ *   PostgreSQL; WITHOUT ROWID on SQLite), not partitioned: a refresh writes a few thousand rows with ordinary
+ *   statements, and a partition per base would put DDL into every first refresh. Deleted by base_batch_id with
+ *   the base's rows (retired or failed)
+ * larder_user_history   (batch_id, user_id, history)                     PK (batch_id, user_id)
+ *   (version 10, {@link UserHistories}) each user's merged history for a base batch, opaque bytes (BLOB/BYTEA)
+ *   whose format belongs to the train module; written in bulk before the base is published, upserted for the
+ *   changed users by each refresh; on PostgreSQL partitioned by batch like the row tables (loaded with binary
+ *   COPY, dropped with the batch), on SQLite deleted by batch id
  * </pre>
  * Ranks start at 1; ranked-list scores and distances are 32-bit floats, R/F/M figures and the scores of
  * larder_score_rows 64-bit; timestamps are UTC instants (ISO-8601 text with microseconds on SQLite,
@@ -124,12 +147,27 @@ import larder.core.StoreException;
  *
  * <h2>Views: the contract for applications</h2>
  * Each view shows, for every job, only the rows of its current batch (the one {@code larder_current}
- * points at), so a single query never mixes batches and never sees a batch being loaded.
+ * points at), so a single query never mixes batches and never sees a batch being loaded. A job that refreshes
+ * (version 10) serves its base batch with the latest lists of the users its refreshes re-scored: each user's
+ * list comes whole from one batch (the base or the refresh that last wrote it, as batch_id says).
  * <pre>
  * larder_recommendations(job, user_id, rank, item_id, score, batch_id)
  *   SELECT item_id, score FROM larder_recommendations WHERE job = ? AND user_id = ? ORDER BY rank
- *   index: larder_current PK (job), then the row PK (batch_id, user_id, rank): an indexed range read
- *   already in rank order.
+ *   The base's delta rows (rank > 0, batch_id = their refresh_id), UNION ALL the base's rows of users without
+ *   a delta marker:
+ *     CREATE VIEW larder_recommendations AS
+ *       SELECT c.job, d.user_id, d.rank, d.item_id, d.score, d.refresh_id AS batch_id
+ *         FROM larder_current c JOIN larder_rec_delta d ON d.base_batch_id = c.batch_id WHERE d.rank > 0
+ *       UNION ALL
+ *       SELECT c.job, r.user_id, r.rank, r.item_id, r.score, r.batch_id
+ *         FROM larder_current c JOIN larder_rec_rows r ON r.batch_id = c.batch_id
+ *        WHERE NOT EXISTS (SELECT 1 FROM larder_rec_delta m WHERE m.base_batch_id = c.batch_id
+ *                             AND m.user_id = r.user_id AND m.rank = 0)
+ *   index: larder_current PK (job), then the delta PK (base_batch_id, user_id, rank > 0), the row PK
+ *   (batch_id, user_id) and one probe of the delta PK (base_batch_id, user_id, 0) for the marker. Checked with
+ *   EXPLAIN (QUERY PLAN): PostgreSQL reads each branch by index (the base's one partition, pruned at run time),
+ *   the anti-join an Index Only Scan of larder_rec_delta_pkey; SQLite SEARCHes every table by its primary key,
+ *   no SCAN and no temporary B-tree (RefreshContract#theViewsReadByKey).
  * larder_similar_items(job, item_id, rank, similar_item_id, score, batch_id)
  *   SELECT similar_item_id, score FROM larder_similar_items WHERE job = ? AND item_id = ? ORDER BY rank
  *   index: larder_current PK (job), then (batch_id, item_id, rank).
@@ -181,24 +219,40 @@ import larder.core.StoreException;
  *   without a timestamp column the batch knows no such time, and created_at, when its run began reading the
  *   source, stands in (version 9; before it, created_at always). Ranks keep their stored numbers, gaps and all: rank says where the item stood in the batch, and
  *   ORDER BY rank LIMIT n still gives the top n that remain (use ROW_NUMBER() OVER (ORDER BY rank) for 1..n).
- *     CREATE VIEW larder_recommendations_fresh AS SELECT c.job, r.user_id, r.rank, r.item_id, r.score, r.batch_id
- *       FROM larder_current c JOIN larder_batch b ON b.batch_id = c.batch_id
- *       JOIN larder_rec_rows r ON r.batch_id = c.batch_id
- *      WHERE NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = c.job AND e.user_id = r.user_id
- *                           AND e.item_id = r.item_id AND e.at > COALESCE(b.data_until, b.created_at))
- *   index: as larder_recommendations, plus one probe of the events' primary key per row.
+ *   Each row uses the as-of time of the batch that produced it (version 10): a delta row its refresh's, a base
+ *   row the base's.
+ *     CREATE VIEW larder_recommendations_fresh AS
+ *       SELECT c.job, d.user_id, d.rank, d.item_id, d.score, d.refresh_id AS batch_id
+ *         FROM larder_current c JOIN larder_rec_delta d ON d.base_batch_id = c.batch_id
+ *         JOIN larder_batch b ON b.batch_id = d.refresh_id
+ *        WHERE d.rank > 0 AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = c.job
+ *          AND e.user_id = d.user_id AND e.item_id = d.item_id AND e.at > COALESCE(b.data_until, b.created_at))
+ *       UNION ALL
+ *       SELECT c.job, r.user_id, r.rank, r.item_id, r.score, r.batch_id
+ *         FROM larder_current c JOIN larder_batch b ON b.batch_id = c.batch_id
+ *         JOIN larder_rec_rows r ON r.batch_id = c.batch_id
+ *        WHERE NOT EXISTS (marker, as larder_recommendations) AND NOT EXISTS (SELECT 1 FROM larder_events e
+ *          WHERE e.job = c.job AND e.user_id = r.user_id AND e.item_id = r.item_id
+ *            AND e.at > COALESCE(b.data_until, b.created_at))
+ *   index: as larder_recommendations, plus the batch PK for the as-of time and one probe of the events' primary
+ *   key per row.
  * larder_batches(batch_id, job, kind, model, params, metrics, created_at, published_at, status,
  *                rec_rows, similar_rows, users, is_current, message, segments, segment_job, input_rows,
- *                served_until, data_until)
- *   every batch of every job, is_current true (1 on SQLite) for the one being served:
+ *                served_until, data_until, base_batch_id)
+ *   every batch of every job, is_current true (1 on SQLite) for the one being served and for the refresh serving
+ *   with it (larder_current.refresh_id): the job's full batch is the current row with base_batch_id NULL:
  *   SELECT * FROM larder_batches WHERE job = ? ORDER BY batch_id DESC;  index (job, batch_id).
- *   Version 2 added segments and segment_job, version 4 input_rows and served_until, version 9 data_until; the others kept
- *   their names, order and meaning.
+ *   Version 2 added segments and segment_job, version 4 input_rows and served_until, version 9 data_until, version
+ *   10 base_batch_id; the others kept their names, order and meaning.
  * </pre>
  */
 public final class Schema {
   /** The schema version this code creates and reads. */
-  public static final int VERSION = 9;
+  public static final int VERSION = 10;
+
+  /** Version 10's index, the same on both stores: the refreshes of a base batch. */
+  public static final String V10_BATCH_BASE_INDEX =
+      "CREATE INDEX larder_batch_base ON larder_batch (base_batch_id)";
 
   /** Per-batch tables small enough to write in one ordinary transaction and delete by batch id. */
   public static final List<String> SMALL_ROW_TABLES =
@@ -225,7 +279,8 @@ public final class Schema {
    * before the LIMIT, so the answer still has {@code limit} items when the stored list is long enough; ranks keep
    * their stored numbers. A user whose own list is all left out gets the next level. Parameters, in order:
    * job, user, user, job, job, user, limit. Columns: level (1 own, 2 segment, 3 fallback), segment_id (level
-   * 2 only), rank, item_id, score, batch_id. Each branch is an indexed look-up (the exclusion a probe of the
+   * 2 only), rank, item_id, score, batch_id (for a refreshed user's own list, the refresh's id; the segment branch
+   * reads the job's full batch, {@code base_batch_id IS NULL}, whose fallback lists a refresh does not change). Each branch is an indexed look-up (the exclusion a probe of the
    * events' primary key per row); the three are small.
    * <pre>
    * WITH own_list AS (
@@ -236,7 +291,7 @@ public final class Schema {
    *     FROM larder_batches b
    *     JOIN larder_segments s ON s.job = b.segment_job AND s.customer_id = :user
    *     JOIN larder_segment_fallback f ON f.job = b.job AND f.segment_id = s.segment_id
-   *    WHERE b.job = :job AND b.is_current
+   *    WHERE b.job = :job AND b.is_current AND b.base_batch_id IS NULL
    *      AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = b.job AND e.user_id = s.customer_id
    *                         AND e.item_id = f.item_id AND e.at > COALESCE(b.data_until, b.created_at))),
    * fallback_list AS (
@@ -258,7 +313,7 @@ public final class Schema {
       + " FROM larder_batches b"
       + " JOIN larder_segments s ON s.job = b.segment_job AND s.customer_id = ?"
       + " JOIN larder_segment_fallback f ON f.job = b.job AND f.segment_id = s.segment_id"
-      + " WHERE b.job = ? AND b.is_current"
+      + " WHERE b.job = ? AND b.is_current AND b.base_batch_id IS NULL"
       + " AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = b.job AND e.user_id = s.customer_id"
       + " AND e.item_id = f.item_id AND e.at > COALESCE(b.data_until, b.created_at))),"
       + " fallback_list AS ("

@@ -67,7 +67,7 @@ public record ServingSnapshot(long batchId, long rows, String sha256) {
     long batchId;
     String kind;
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT batch_id, kind FROM larder_batches WHERE job = ? AND is_current")) {
+        "SELECT batch_id, kind FROM larder_batches WHERE job = ? AND is_current AND base_batch_id IS NULL")) {
       ps.setString(1, job);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) return NONE;

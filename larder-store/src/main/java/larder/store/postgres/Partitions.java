@@ -12,20 +12,50 @@ import larder.store.Store;
 /**
  * The DDL of a batch's own partition of a row table, {@code <table>_<batch_id>}: created bare (no indexes,
  * so COPY appends without maintaining any), indexed once its rows are in, then attached. Shared by the
- * single-process load and the load in parts, so both publish the same tables.
+ * single-process load and the load in parts, so both publish the same tables, and by the users' histories
+ * ({@link larder.store.UserHistories}), partitioned the same way.
  */
-final class Partitions {
+public final class Partitions {
   private Partitions() {}
 
   static String name(RowTable table, long batchId) {
-    return table.table() + "_" + batchId;
+    return name(table.table(), batchId);
+  }
+
+  /** The partition of {@code table} (any table {@code PARTITION BY LIST (batch_id)}) holding {@code batchId}. */
+  public static String name(String table, long batchId) {
+    return table + "_" + batchId;
   }
 
   /** Creates the partition; its {@code CHECK (batch_id = id)} later proves the bound, so ATTACH does not scan. */
   static void create(Connection c, RowTable table, long batchId) throws SQLException {
+    create(c, table.table(), batchId);
+  }
+
+  /** {@link #create(Connection, RowTable, long)} for any table partitioned by batch id. */
+  public static void create(Connection c, String table, long batchId) throws SQLException {
     String name = name(table, batchId);
-    Store.execute(c, "CREATE TABLE " + name + " (LIKE " + table.table() + " INCLUDING DEFAULTS,"
+    Store.execute(c, "CREATE TABLE " + name + " (LIKE " + table + " INCLUDING DEFAULTS,"
         + " CONSTRAINT " + name + "_batch CHECK (batch_id = " + batchId + "))");
+  }
+
+  /** Gives the partition of {@code table} its primary key {@code (primaryKey)} and statistics. */
+  public static void index(Connection c, String table, String primaryKey, long batchId) throws SQLException {
+    String name = name(table, batchId);
+    Store.execute(c, "SET LOCAL maintenance_work_mem = '256MB'",
+        "ALTER TABLE " + name + " ADD CONSTRAINT " + name + "_pkey PRIMARY KEY (" + primaryKey + ")",
+        "ANALYZE " + name);
+  }
+
+  /** True when the partition of {@code table} holding {@code batchId} exists, attached or not. */
+  public static boolean exists(Connection c, String table, long batchId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      ps.setString(1, name(table, batchId));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
   }
 
   /**
@@ -57,7 +87,12 @@ final class Partitions {
 
   /** Attaches the partition; takes SHARE UPDATE EXCLUSIVE on the parent, so readers of the views go on. */
   static void attach(Connection c, RowTable table, long batchId) throws SQLException {
-    Store.execute(c, "ALTER TABLE " + table.table() + " ATTACH PARTITION " + name(table, batchId)
+    attach(c, table.table(), batchId);
+  }
+
+  /** {@link #attach(Connection, RowTable, long)} for any table partitioned by batch id. */
+  public static void attach(Connection c, String table, long batchId) throws SQLException {
+    Store.execute(c, "ALTER TABLE " + table + " ATTACH PARTITION " + name(table, batchId)
         + " FOR VALUES IN (" + batchId + ")");
   }
 
@@ -66,6 +101,11 @@ final class Partitions {
    * {@code table}, attached or not; nothing when there is none. Auto-commit: DETACH CONCURRENTLY runs alone.
    */
   static void drop(Connection c, RowTable table, long batchId) throws SQLException {
+    drop(c, table.table(), batchId);
+  }
+
+  /** {@link #drop(Connection, RowTable, long)} for any table partitioned by batch id. */
+  public static void drop(Connection c, String table, long batchId) throws SQLException {
     String part = name(table, batchId);
     List<Boolean> pending = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(
@@ -76,7 +116,7 @@ final class Partitions {
       }
     }
     if (!pending.isEmpty()) {
-      Store.execute(c, "ALTER TABLE " + table.table() + " DETACH PARTITION " + part
+      Store.execute(c, "ALTER TABLE " + table + " DETACH PARTITION " + part
           + (pending.get(0) ? " FINALIZE" : " CONCURRENTLY"));
     }
     Store.execute(c, "DROP TABLE IF EXISTS " + part);

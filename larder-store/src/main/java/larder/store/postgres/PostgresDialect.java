@@ -11,6 +11,8 @@ import java.util.List;
 import larder.store.BatchLoad;
 import larder.store.Dialect;
 import larder.store.PartitionedLoad;
+import larder.store.RecDelta;
+import larder.store.UserHistories;
 import larder.store.RowTable;
 import larder.store.Schema;
 import larder.store.Store;
@@ -110,6 +112,17 @@ public final class PostgresDialect implements Dialect {
             "ALTER TABLE " + Schema.ARTIFACTS + " ALTER COLUMN bytes SET STORAGE EXTERNAL");
       case 9:
         return Schema.v9("TIMESTAMPTZ");
+      case 10:
+        return Schema.withViews(List.of(
+            "ALTER TABLE larder_batch ADD COLUMN base_batch_id BIGINT REFERENCES larder_batch (batch_id)",
+            "ALTER TABLE larder_current ADD COLUMN refresh_id BIGINT REFERENCES larder_batch (batch_id)",
+            Schema.V10_BATCH_BASE_INDEX,
+            "CREATE TABLE " + RecDelta.TABLE + " (base_batch_id BIGINT NOT NULL, user_id TEXT COLLATE \"C\" NOT NULL,"
+                + " rank INTEGER NOT NULL, item_id TEXT COLLATE \"C\" NOT NULL, score REAL NOT NULL,"
+                + " refresh_id BIGINT NOT NULL, PRIMARY KEY (base_batch_id, user_id, rank))",
+            "CREATE TABLE " + UserHistories.TABLE + " (batch_id BIGINT NOT NULL, user_id TEXT COLLATE \"C\" NOT NULL,"
+                + " history BYTEA NOT NULL, PRIMARY KEY (batch_id, user_id)) PARTITION BY LIST (batch_id)"),
+            RecDelta.V10_VIEWS);
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
@@ -168,6 +181,8 @@ public final class PostgresDialect implements Dialect {
       for (String t : Schema.SMALL_ROW_TABLES) delete(c, t, batchId);
       delete(c, Schema.LEDGER, batchId);
       delete(c, Schema.ARTIFACTS, batchId);
+      Partitions.drop(c, UserHistories.TABLE, batchId);
+      RecDelta.deleteBase(c, batchId);
       return null;
     });
   }

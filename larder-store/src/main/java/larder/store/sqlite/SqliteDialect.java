@@ -12,6 +12,8 @@ import larder.store.BatchLoad;
 import larder.store.Dialect;
 import larder.store.PartWriter;
 import larder.store.PartitionedLoad;
+import larder.store.RecDelta;
+import larder.store.UserHistories;
 import larder.store.RowTable;
 import larder.store.Schema;
 import larder.store.Store;
@@ -119,6 +121,18 @@ public final class SqliteDialect implements Dialect {
             + " chunk INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (batch_id, name, chunk)) WITHOUT ROWID");
       case 9:
         return Schema.v9("TEXT");
+      case 10:
+        return Schema.withViews(List.of(
+            "ALTER TABLE larder_batch ADD COLUMN base_batch_id INTEGER REFERENCES larder_batch (batch_id)",
+            "ALTER TABLE larder_current ADD COLUMN refresh_id INTEGER REFERENCES larder_batch (batch_id)",
+            Schema.V10_BATCH_BASE_INDEX,
+            "CREATE TABLE " + RecDelta.TABLE + " (base_batch_id INTEGER NOT NULL, user_id TEXT NOT NULL,"
+                + " rank INTEGER NOT NULL, item_id TEXT NOT NULL, score REAL NOT NULL, refresh_id INTEGER NOT NULL,"
+                + " PRIMARY KEY (base_batch_id, user_id, rank)) WITHOUT ROWID",
+            // a rowid table: histories run to kilobytes, which WITHOUT ROWID stores poorly
+            "CREATE TABLE " + UserHistories.TABLE + " (batch_id INTEGER NOT NULL, user_id TEXT NOT NULL,"
+                + " history BLOB NOT NULL, PRIMARY KEY (batch_id, user_id))"),
+            RecDelta.V10_VIEWS);
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
@@ -166,6 +180,8 @@ public final class SqliteDialect implements Dialect {
       for (String t : Schema.SMALL_ROW_TABLES) delete(c, t, batchId);
       delete(c, Schema.LEDGER, batchId);
       delete(c, Schema.ARTIFACTS, batchId);
+      delete(c, UserHistories.TABLE, batchId);
+      RecDelta.deleteBase(c, batchId);
       return null;
     });
   }
