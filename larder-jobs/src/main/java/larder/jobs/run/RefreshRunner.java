@@ -23,6 +23,8 @@ import larder.publish.Publisher;
 import larder.publish.RefreshLoader;
 import larder.store.Artifacts;
 import larder.store.Batches;
+import larder.store.Store;
+import larder.core.BatchKind;
 import larder.store.UserHistories;
 import larder.train.recommend.TrainedModel;
 import larder.train.recommend.kept.KeptHistory;
@@ -62,40 +64,38 @@ final class RefreshRunner {
     InteractionSource source = job.refreshSource();
 
     // Where the serving state's data ends, read before the lock: a refresh with nothing new publishes nothing.
-    Batches.Serving serving = publisher.store().read("read the serving state of job '" + name + "'",
-        c -> Batches.serving(c, publisher.store().dialect(), name)).orElseThrow(() -> new NotFoundException(
-            "job '" + name + "' has no published batch to refresh", "run the job in full first: larder run CONFIG " + name));
+    Serving serving = serving(name);
     Instant hwm = serving.dataUntil();
     if (hwm == null) {
-      throw new ConfigException("jobs." + name + ".source", job.source().label(), "batch " + serving.baseBatchId()
+      throw new ConfigException("jobs." + name + ".source", job.source().label(), "batch " + serving.base().id()
           + " has no data high-water mark (its source gave no timestamps), so no interaction can be told newer",
           "give the source a timestamp column and run the job in full; then refresh");
     }
-    listener.step(name, "reading " + source.label() + " after " + hwm + " (batch " + serving.baseBatchId()
-        + (serving.refreshId() == null ? "" : ", refresh " + serving.refreshId()) + ")");
+    listener.step(name, "reading " + source.label() + " after " + hwm + " (batch " + serving.base().id()
+        + (serving.refresh() == null ? "" : ", refresh " + serving.refresh().id()) + ")");
     long t0 = System.nanoTime();
     ExtractResult fresh = source.after(hwm).read(progress);
     long readNanos = System.nanoTime() - t0;
     Interactions rows = fresh.interactions();
-    RefreshReport.Builder report = new RefreshReport.Builder(name, job.model().name(), serving.baseBatchId());
+    RefreshReport.Builder report = new RefreshReport.Builder(name, job.model().name(), serving.base().id());
     report.read(fresh, readNanos);
     for (String bad : fresh.badRowSamples()) listener.step(name, "skipped bad row: " + bad);
     if (rows.size() == 0) {
       listener.step(name, String.format("nothing newer than %s: %,d rows read, all covered", hwm, fresh.rowsRead()));
       return report.nothingNew(System.nanoTime() - start);
     }
-    long limit = config.maxChangedUsers().limit(serving.baseUsers());
+    long limit = config.maxChangedUsers().limit(serving.base().keys());
     if (rows.userCount() > limit) {
       throw new InputException(source.label() + ": " + String.format("%,d users have new interactions, above"
           + " jobs.%s.refresh.max_changed_users (%,d of the %,d users of batch %d); nothing was refreshed",
-          rows.userCount(), name, limit, serving.baseUsers(), serving.baseBatchId()),
+          rows.userCount(), name, limit, serving.base().keys(), serving.base().id()),
           "run the job in full, or raise refresh.max_changed_users if this many changes are expected");
     }
 
     ItemFilter filter = ItemFilter.read(name, job.filters());
     RefreshLoader refresh = publisher.beginRefresh(name, job.model().name(), BatchParams.of(job.model().params()));
     try {
-      if (refresh.baseBatchId() != serving.baseBatchId() || !hwm.equals(refresh.highWaterMark())) {
+      if (refresh.baseBatchId() != serving.base().id() || !hwm.equals(refresh.highWaterMark())) {
         throw new ModelException("job '" + name + "': another run published while this refresh read its source",
             "run the refresh again; it starts from the new state");
       }
@@ -153,6 +153,27 @@ final class RefreshRunner {
     } finally {
       refresh.close();
     }
+  }
+
+  /** The job's serving base batch and its current refresh (null when none since the base). */
+  private record Serving(BatchInfo base, BatchInfo refresh) {
+    /** The high-water mark a refresh reads after: the refresh's, else the base's; null without timestamps. */
+    Instant dataUntil() {
+      return refresh != null && refresh.dataUntil() != null ? refresh.dataUntil() : base.dataUntil();
+    }
+  }
+
+  private Serving serving(String job) {
+    Store store = publisher.store();
+    return store.read("read the serving state of job '" + job + "'", c -> {
+      BatchInfo base = Batches.current(c, store.dialect(), job).orElseThrow(() -> new NotFoundException(
+          "job '" + job + "' has no published batch to refresh", "run the job in full first: larder run CONFIG --job " + job));
+      if (base.kind() != BatchKind.RECOMMENDATIONS) {
+        throw new NotFoundException("job '" + job + "' serves " + base.kind().text() + ", not recommendations",
+            "refresh recommendations jobs only");
+      }
+      return new Serving(base, Batches.currentRefresh(c, store.dialect(), job).orElse(null));
+    });
   }
 
   /**
