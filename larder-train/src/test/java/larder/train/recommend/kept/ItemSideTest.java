@@ -102,7 +102,8 @@ class ItemSideTest {
     Random r = new Random(seed);
     Interactions data = RandomInteractions.of(users, items, 0.05 + 0.3 * r.nextDouble(), seed);
     Recommender rec = historyScored(r);
-    ItemSide side = keep(rec, rec.fit(data, Progress.NONE));
+    TrainedModel fitted = rec.fit(data, Progress.NONE);
+    ItemSide side = keep(rec, fitted);
     int u = r.nextInt(users);
     int rowsNew = 1 + r.nextInt(6);
     int[] newItems = r.ints(rowsNew, 0, items).toArray();
@@ -117,6 +118,18 @@ class ItemSideTest {
     assertThat(KeptModelTest.allScores(side.forUsers(row, 1, Progress.NONE))).as(side.kind())
         .containsExactly(bitsOf(want));
     assertThat(bitsOf(got)).containsExactly(bitsOf(want));
+    // And a fresh scorer of the fitted model's own item side over that history, nothing read back.
+    TrainedModel fresh;
+    if (fitted instanceof ItemKnn.Model k) {
+      fresh = ItemKnn.Model.of(ItemKnn.weighted(row, ((ItemKnn) rec).itemKnnParams().weighting()), k.neighbours());
+    } else if (fitted instanceof Ease.Model e) {
+      fresh = Ease.Model.of(row.mapValues(v -> 1f), e.weights());
+    } else {
+      fresh = Popularity.Model.of(1, ((Popularity.Model) fitted).itemScores());
+    }
+    float[] direct = new float[items];
+    fresh.newUserScorer().score(new int[] {0}, 1, direct);
+    assertThat(bitsOf(got)).containsExactly(bitsOf(direct));
   }
 
   /** The slow obvious score of every item for one history. */
