@@ -6,19 +6,24 @@ import larder.core.SparseMatrix;
 import larder.store.Artifacts;
 import larder.train.recommend.Recommender;
 import larder.train.recommend.TrainedModel;
+import larder.train.recommend.als.AlsModel;
+import larder.train.recommend.kept.ItemSide;
 import larder.train.recommend.kept.KeptHistory;
 import larder.train.recommend.kept.KeptModel;
 
 /**
- * What a recommendations batch keeps to score its users again later, as three artifacts of the batch
- * ({@link Artifacts}): {@value #MODEL} (the fitted model, {@link KeptModel}), {@value #IDS} (the external ids of
- * users and items in dense order) and {@value #HISTORY} (each user's merged history), both {@link KeptHistory}.
- * Written before the batch is published, so they go wherever the batch's rows go: a failed run, or a batch retired
- * beyond {@code keep}, keeps none.
+ * What a recommendations batch keeps to score its users again later, as artifacts of the batch ({@link Artifacts}):
+ * {@value #MODEL} (the model's item side, {@link KeptModel}), {@value #USER_FACTORS} (ALS only: the batch's users'
+ * factors, to rebuild its own model bit for bit), {@value #ITEMS} and {@value #USERS} (the external ids in dense
+ * order) and {@value #HISTORY} (each user's merged history), the last three {@link KeptHistory}. A refresh reads
+ * only the model and the items. Written before the batch is published, so they go wherever the batch's rows go: a
+ * failed run, or a batch retired beyond {@code keep}, keeps none.
  */
 public final class KeptBatch {
   public static final String MODEL = "model";
-  public static final String IDS = "ids";
+  public static final String USER_FACTORS = "user_factors";
+  public static final String ITEMS = "items";
+  public static final String USERS = "users";
   public static final String HISTORY = "history";
 
   private final Artifacts artifacts;
@@ -29,9 +34,25 @@ public final class KeptBatch {
 
   /** Keeps {@code model}, fitted by {@code recommender} on {@code data}, with batch {@code batchId}. */
   public void write(long batchId, Recommender recommender, TrainedModel model, Interactions data) {
-    KeptHistory.writeIds(data.users(), data.items(), artifacts.writer(batchId, IDS));
+    KeptHistory.writeItemIds(data.items(), artifacts.writer(batchId, ITEMS));
+    KeptHistory.writeUserIds(data.users(), artifacts.writer(batchId, USERS));
     KeptHistory.writeHistory(data.byUser(), artifacts.writer(batchId, HISTORY));
     KeptModel.write(recommender, model, artifacts.writer(batchId, MODEL));
+    if (model instanceof AlsModel als) KeptModel.writeUserFactors(als, artifacts.writer(batchId, USER_FACTORS));
+  }
+
+  /**
+   * The model's item side batch {@code batchId} kept: what scores any user from their history.
+   *
+   * @throws larder.core.NotFoundException when the batch kept none
+   */
+  public ItemSide itemSide(long batchId) {
+    return KeptModel.readItemSide(artifacts.reader(batchId, MODEL), "the kept model of batch " + batchId);
+  }
+
+  /** The external ids of the items batch {@code batchId} kept, by dense id (column of its histories). */
+  public IdMap items(long batchId) {
+    return KeptHistory.readItemIds(artifacts.reader(batchId, ITEMS), "the kept item ids of batch " + batchId);
   }
 
   /**
@@ -42,10 +63,13 @@ public final class KeptBatch {
    */
   public Loaded read(long batchId) {
     String of = " of batch " + batchId;
-    IdMap[] ids = KeptHistory.readIds(artifacts.reader(batchId, IDS), "the kept ids" + of);
+    IdMap users = KeptHistory.readUserIds(artifacts.reader(batchId, USERS), "the kept user ids" + of);
+    IdMap items = items(batchId);
     SparseMatrix history = KeptHistory.readHistory(artifacts.reader(batchId, HISTORY), "the kept histories" + of);
-    KeptModel.Kept model = KeptModel.read(artifacts.reader(batchId, MODEL), history, "the kept model" + of);
-    return new Loaded(ids[0], ids[1], history, model);
+    ItemSide side = itemSide(batchId);
+    KeptModel.Kept model = KeptModel.read(side, history,
+        side instanceof ItemSide.AlsSide ? artifacts.reader(batchId, USER_FACTORS) : null, "batch " + batchId);
+    return new Loaded(users, items, history, model);
   }
 
   /**

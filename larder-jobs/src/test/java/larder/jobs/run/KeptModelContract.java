@@ -106,8 +106,8 @@ abstract class KeptModelContract {
     long third = runner.run(job).batch().id();
     Artifacts artifacts = new Artifacts(store);
     assertThat(artifacts.names(first)).as("retired beyond keep: 2").isEmpty();
-    assertThat(artifacts.names(second)).containsExactly("history", "ids", "model");
-    assertThat(artifacts.names(third)).containsExactly("history", "ids", "model");
+    assertThat(artifacts.names(second)).containsExactly("history", "items", "model", "user_factors", "users");
+    assertThat(artifacts.names(third)).containsExactly("history", "items", "model", "user_factors", "users");
     assertThatThrownBy(() -> new KeptBatch(artifacts).read(first)).isInstanceOf(NotFoundException.class)
         .hasMessageContaining("batch " + first + " has no kept");
   }

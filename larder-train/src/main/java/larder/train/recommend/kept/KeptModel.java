@@ -3,6 +3,7 @@ package larder.train.recommend.kept;
 import java.io.InputStream;
 import java.io.OutputStream;
 import larder.core.ModelException;
+import larder.core.Progress;
 import larder.core.SparseMatrix;
 import larder.train.recommend.Recommender;
 import larder.train.recommend.TrainedModel;
@@ -16,8 +17,10 @@ import larder.train.recommend.popularity.Popularity;
 
 /**
  * A fitted model in the kept format ({@link KeptOutput}), and back: what a batch keeps so that users can be scored
- * again later against the same model. The kind in the header is the model's name; format version 1 of each kind is
- * (after the header, little-endian, arrays length-prefixed):
+ * again later against the same model. The model artifact holds only the item side ({@link ItemSide}), what scores
+ * any user from their history: a refresh reads it and nothing about the users it leaves alone. The kind in the
+ * header is the model's name; format version 2 of each kind is (after the header, little-endian, arrays
+ * length-prefixed):
  * <pre>
  * popularity  users int32, scores float32[items]
  * itemknn     weighting string (BINARY | WEIGHTS | LOG), neighbour rows int32, ptr int32[], cols int32[],
@@ -25,15 +28,18 @@ import larder.train.recommend.popularity.Popularity;
  * ease        items int32, then B's rows float32[items] each (B[j] = how item j votes for every item)
  * als         factors int32, iterations int32, regularization float32, alpha float32, confidence string
  *             (LINEAR | LOG), epsilon float32, cg_steps int32, seed int64: the solve parameters;
- *             users int32, items int32, user factors float32[users × factors], item factors
- *             float32[items × factors], both entity-major
+ *             items int32, item factors float32[items × factors], entity-major
  * </pre>
- * The histories the model scores are not in it: they are kept once for every kind ({@link KeptHistory}), as the
- * source merged them, and each kind derives its own from them on reading (item-kNN weights them, EASE binarises).
- * ALS keeps the user factors too, so that a reloaded model scores the batch's users exactly as it did.
+ * ALS's user factors are an artifact of their own ({@link #writeUserFactors}, kind {@code als-users} version 2:
+ * users int32, factors int32, user factors float32[users × factors], entity-major), so that the batch's own
+ * model can be rebuilt bit for bit ({@link #read}) while a refresh, which folds users in afresh, never reads them.
+ * The histories are not in either: they are kept once for every kind ({@link KeptHistory}, {@link UserHistory}),
+ * as the source merged them, and each kind derives its own from them (item-kNN weights them, EASE binarises).
+ * Version 1 (item and user side in one artifact) is no longer read.
  */
 public final class KeptModel {
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+  static final String USER_FACTORS = "als-users";
 
   private KeptModel() {}
 
@@ -44,7 +50,24 @@ public final class KeptModel {
   }
 
   /**
-   * Writes {@code model}, fitted by {@code recommender}, to {@code out} and closes it.
+   * Why a refresh cannot score users of {@code recommender}'s batches from their kept model and histories, or
+   * null when it can.
+   */
+  public static String refreshable(Recommender recommender) {
+    if (recommender instanceof Popularity p) {
+      if (p.parameters().halfLife() != null) {
+        return "model.half_life decays each interaction by its age, and a refresh keeps no times: it would serve the"
+            + " base run's decayed scores as if they were current; remove half_life or run the job in full";
+      }
+      return null;
+    }
+    if (recommender instanceof ItemKnn || recommender instanceof Ease || recommender instanceof Als) return null;
+    return "model " + recommender.name() + " keeps no model to refresh from; run the job in full";
+  }
+
+  /**
+   * Writes the item side of {@code model}, fitted by {@code recommender}, to {@code out} and closes it. ALS's user
+   * factors go apart, through {@link #writeUserFactors}.
    *
    * @throws IllegalArgumentException for a model this format has no kind for
    */
@@ -75,21 +98,28 @@ public final class KeptModel {
         o.float32(p.epsilon());
         o.int32(p.cgSteps());
         o.int64(p.seed());
-        o.int32(m.userCount());
         o.int32(m.itemCount());
-        o.floats(m.userFactors());
         o.floats(m.itemFactors());
       }
     }
   }
 
+  /** Writes ALS's user factors, the batch's users' side of {@code model}, to {@code out} and closes it. */
+  public static void writeUserFactors(AlsModel model, OutputStream out) {
+    try (KeptOutput o = new KeptOutput(out, USER_FACTORS, VERSION)) {
+      o.int32(model.userCount());
+      o.int32(model.factors());
+      o.floats(model.userFactors());
+    }
+  }
+
   /**
-   * Reads a model written by {@link #write} and closes the stream.
+   * Reads the item side written by {@link #write} and closes the stream.
    *
-   * @param history the users' merged histories as kept with the model ({@link KeptHistory}), user-major
-   * @param what names the artifact in errors
+   * @param what names the artifact in errors ("the kept model of batch 12")
+   * @throws ModelException when the bytes are not a kept model this Larder reads
    */
-  public static Kept read(InputStream in, SparseMatrix history, String what) {
+  public static ItemSide readItemSide(InputStream in, String what) {
     try (KeptInput i = new KeptInput(in, what)) {
       if (i.version() != VERSION) {
         throw new ModelException(what + " has format version " + i.version() + " of '" + i.kind()
@@ -98,7 +128,7 @@ public final class KeptModel {
       return switch (i.kind()) {
         case "popularity" -> {
           int users = i.int32();
-          yield new Kept(Popularity.Model.of(users, i.floats()), null);
+          yield new ItemSide.PopularitySide(users, i.floats());
         }
         case "itemknn" -> {
           ItemKnnParams.Weighting weighting = ItemKnnParams.Weighting.valueOf(i.string());
@@ -106,13 +136,12 @@ public final class KeptModel {
           int[] ptr = i.ints();
           int[] cols = i.ints();
           float[] vals = i.floats();
-          SparseMatrix neighbours = new SparseMatrix(rows, rows, ptr, cols, vals);
-          yield new Kept(ItemKnn.Model.of(ItemKnn.weighted(history, weighting), neighbours), null);
+          yield new ItemSide.ItemKnnSide(weighting, new SparseMatrix(rows, rows, ptr, cols, vals));
         }
         case "ease" -> {
           float[][] b = new float[i.int32()][];
           for (int j = 0; j < b.length; j++) b[j] = i.floats();
-          yield new Kept(Ease.Model.of(history.mapValues(v -> 1f), b), null);
+          yield new ItemSide.EaseSide(b);
         }
         case "als" -> {
           int factors = i.int32();
@@ -124,15 +153,67 @@ public final class KeptModel {
           int cgSteps = i.int32();
           long seed = i.int64();
           AlsParams params = new AlsParams(factors, iterations, lambda, alpha, confidence, epsilon, cgSteps, seed, 1);
-          int users = i.int32();
           int items = i.int32();
-          AlsModel model = AlsModel.of(users, items, factors, i.floats(), i.floats());
-          yield new Kept(model, params);
+          float[] y = i.floats();
+          if (y.length != (long) items * factors) {
+            throw new ModelException(what + " holds " + y.length + " item factor values for " + items + " items × "
+                + factors + " factors", "run the job again to keep a fresh model");
+          }
+          yield new ItemSide.AlsSide(params, items, y);
         }
         default -> throw new ModelException(what + " keeps a model of unknown kind '" + i.kind() + "'",
             "use the Larder version that wrote it, or run the job again");
       };
     }
+  }
+
+  /**
+   * Reads ALS's user factors written by {@link #writeUserFactors} and closes the stream.
+   *
+   * @return entity-major, {@code users × factors}
+   */
+  public static float[] readUserFactors(InputStream in, int users, int factors, String what) {
+    try (KeptInput i = new KeptInput(in, what)) {
+      if (!i.kind().equals(USER_FACTORS) || i.version() != VERSION) {
+        throw new ModelException(what + " holds '" + i.kind() + "' version " + i.version() + ", not '"
+            + USER_FACTORS + "' version " + VERSION, "run the job again to keep a fresh model");
+      }
+      int u = i.int32();
+      int f = i.int32();
+      if (u != users || f != factors) {
+        throw new ModelException(what + " holds " + u + " users × " + f + " factors, where the batch has " + users
+            + " users and its model " + factors + " factors", "run the job again to keep a fresh model");
+      }
+      return i.floats();
+    }
+  }
+
+  /**
+   * The batch's own model, scoring its users exactly as the one that produced it: the item side over the kept
+   * histories, and for ALS the kept user factors rather than a fold-in.
+   *
+   * @param history the batch's users' merged histories ({@link KeptHistory#readHistory}), user-major
+   * @param userFactors ALS's kept user factors ({@link #writeUserFactors}), read and closed; ignored (may be
+   *     null) for the other kinds
+   * @param batch names the batch in errors ("batch 12")
+   * @throws ModelException when the artifacts do not belong together
+   */
+  public static Kept read(ItemSide side, SparseMatrix history, InputStream userFactors, String batch) {
+    if (history.columns() != side.itemCount()) {
+      throw new ModelException("the kept histories of " + batch + " have " + history.columns() + " items, its kept "
+          + side.kind() + " model " + side.itemCount(), "run the job again to keep a fresh model");
+    }
+    if (side instanceof ItemSide.AlsSide als) {
+      if (userFactors == null) throw new IllegalArgumentException("an ALS model needs its user factors");
+      int f = als.params().factors();
+      float[] x = readUserFactors(userFactors, history.rows(), f, "the kept user factors of " + batch);
+      return new Kept(AlsModel.of(history.rows(), als.items(), f, x, als.itemFactors()), als.params());
+    }
+    if (side instanceof ItemSide.PopularitySide p && p.users() != history.rows()) {
+      throw new ModelException("the kept histories of " + batch + " have " + history.rows() + " users, its kept "
+          + "popularity model " + p.users(), "run the job again to keep a fresh model");
+    }
+    return new Kept(side.forUsers(history, 1, Progress.NONE), null);
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.List;
 import larder.core.IdMap;
 import larder.core.Interactions;
@@ -16,11 +17,13 @@ import larder.train.recommend.Recommender;
 import larder.train.recommend.TrainedModel;
 import larder.train.recommend.UserScorer;
 import larder.train.recommend.als.Als;
+import larder.train.recommend.als.AlsModel;
 import larder.train.recommend.als.AlsParams;
 import larder.train.recommend.ease.Ease;
 import larder.train.recommend.itemknn.ItemKnn;
 import larder.train.recommend.itemknn.ItemKnnParams;
 import larder.train.recommend.popularity.Popularity;
+import larder.train.recommend.popularity.PopularityParams;
 import org.junit.jupiter.api.Test;
 
 class KeptModelTest {
@@ -35,25 +38,65 @@ class KeptModelTest {
   @Test void everyKindScoresEveryUserBitForBitAfterARoundTrip() {
     for (Recommender r : kinds()) {
       TrainedModel fitted = r.fit(DATA, Progress.NONE);
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      KeptModel.write(r, fitted, bytes);
-      KeptModel.Kept back = KeptModel.read(new ByteArrayInputStream(bytes.toByteArray()), DATA.byUser(), "test");
+      KeptModel.Kept back = roundTrip(r, fitted, DATA.byUser());
       assertThat(back.model().getClass()).isEqualTo(fitted.getClass());
       assertThat(allScores(back.model())).as(r.name()).isEqualTo(allScores(fitted));
       if (r instanceof Als als) assertThat(back.alsParams()).isEqualTo(als.alsParams().withThreads(1));
     }
   }
 
+  @Test void theModelArtifactHoldsNoUserSide() {
+    Interactions twice = RandomInteractions.of(180, 40, 0.15, 12L);
+    for (Recommender r : kinds()) {
+      byte[] small = modelBytes(r, r.fit(DATA, Progress.NONE));
+      byte[] large = modelBytes(r, r.fit(twice, Progress.NONE));
+      // Twice the users, the same items: only the item side's own content (e.g. neighbour lists) may change.
+      assertThat((double) large.length).as(r.name()).isCloseTo(small.length, org.assertj.core.data.Percentage
+          .withPercentage(10));
+    }
+    Als als = (Als) kinds().get(3);
+    ItemSide side = KeptModel.readItemSide(new ByteArrayInputStream(modelBytes(als, als.fit(DATA, Progress.NONE))),
+        "m");
+    assertThat(side).isInstanceOf(ItemSide.AlsSide.class);
+    assertThat(side.itemCount()).isEqualTo(DATA.itemCount());
+    assertThat(((ItemSide.AlsSide) side).itemFactors()).hasSize(DATA.itemCount() * 6);
+  }
+
+  @Test void alsNeedsItsOwnBatchsUserFactors() {
+    Als als = (Als) kinds().get(3);
+    AlsModel fitted = als.fit(DATA, Progress.NONE);
+    ItemSide side = KeptModel.readItemSide(new ByteArrayInputStream(modelBytes(als, fitted)), "m");
+    ByteArrayOutputStream users = new ByteArrayOutputStream();
+    KeptModel.writeUserFactors(fitted, users);
+    SparseMatrix fewer = RandomInteractions.of(89, 40, 0.15, 11L).byUser();
+    assertThatThrownBy(() -> KeptModel.read(side, fewer, new ByteArrayInputStream(users.toByteArray()), "batch 4"))
+        .isInstanceOf(ModelException.class)
+        .hasMessage("the kept user factors of batch 4 holds 90 users × 6 factors, where the batch has 89 users and"
+            + " its model 6 factors");
+    assertThatThrownBy(() -> KeptModel.read(side, DATA.byUser(), new ByteArrayInputStream(modelBytes(als, fitted)),
+        "batch 4")).isInstanceOf(ModelException.class).hasMessageContaining("holds 'als' version 2, not 'als-users'");
+    SparseMatrix wider = RandomInteractions.of(90, 41, 0.15, 11L).byUser();
+    assertThatThrownBy(() -> KeptModel.read(side, wider, new ByteArrayInputStream(users.toByteArray()), "batch 4"))
+        .isInstanceOf(ModelException.class).hasMessageContaining("the kept histories of batch 4 have 41 items");
+  }
+
   @Test void idsAndHistoriesComeBackExactly() {
     IdMap users = new IdMap();
     for (String u : new String[] {"ada", "bö", "", "c,d"}) users.intern(u);
     IdMap items = IdMap.sequential(3);
-    ByteArrayOutputStream ids = new ByteArrayOutputStream();
-    KeptHistory.writeIds(users, items, ids);
-    IdMap[] back = KeptHistory.readIds(new ByteArrayInputStream(ids.toByteArray()), "ids");
-    assertThat(back[0].size()).isEqualTo(4);
-    for (int u = 0; u < 4; u++) assertThat(back[0].name(u)).isEqualTo(users.name(u));
-    assertThat(back[1].name(2)).isEqualTo("2");
+    ByteArrayOutputStream userIds = new ByteArrayOutputStream();
+    KeptHistory.writeUserIds(users, userIds);
+    IdMap back = KeptHistory.readUserIds(new ByteArrayInputStream(userIds.toByteArray()), "user ids");
+    assertThat(back.size()).isEqualTo(4);
+    for (int u = 0; u < 4; u++) assertThat(back.name(u)).isEqualTo(users.name(u));
+    ByteArrayOutputStream itemIds = new ByteArrayOutputStream();
+    KeptHistory.writeItemIds(items, itemIds);
+    IdMap itemsBack = KeptHistory.readItemIds(new ByteArrayInputStream(itemIds.toByteArray()), "item ids");
+    assertThat(itemsBack.size()).isEqualTo(3);
+    assertThat(itemsBack.name(2)).isEqualTo("2");
+    assertThatThrownBy(() -> KeptHistory.readItemIds(new ByteArrayInputStream(userIds.toByteArray()), "the item ids"))
+        .isInstanceOf(ModelException.class)
+        .hasMessage("the item ids holds 'user-ids' version 2, not 'item-ids' version 2");
 
     ByteArrayOutputStream history = new ByteArrayOutputStream();
     KeptHistory.writeHistory(DATA.byUser(), history);
@@ -66,13 +109,42 @@ class KeptModelTest {
   }
 
   @Test void bytesThatAreNotAKeptArtifactAreRefusedByName() {
-    assertThatThrownBy(() -> KeptModel.read(new ByteArrayInputStream("{\"json\": 1}".getBytes()), DATA.byUser(),
+    assertThatThrownBy(() -> KeptModel.readItemSide(new ByteArrayInputStream("{\"json\": 1}".getBytes()),
         "the kept model of batch 7"))
         .isInstanceOf(ModelException.class).hasMessageContaining("the kept model of batch 7 is not");
     ByteArrayOutputStream history = new ByteArrayOutputStream();
     KeptHistory.writeHistory(DATA.byUser(), history);
-    assertThatThrownBy(() -> KeptModel.read(new ByteArrayInputStream(history.toByteArray()), DATA.byUser(), "m"))
-        .isInstanceOf(ModelException.class).hasMessageContaining("unknown kind 'history'");
+    assertThatThrownBy(() -> KeptModel.readItemSide(new ByteArrayInputStream(history.toByteArray()), "m"))
+        .isInstanceOf(ModelException.class).hasMessageContaining("format version 1 of 'history'");
+    ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+    new KeptOutput(v1, "als", 1).close();
+    assertThatThrownBy(() -> KeptModel.readItemSide(new ByteArrayInputStream(v1.toByteArray()), "the kept model"))
+        .isInstanceOf(ModelException.class)
+        .hasMessage("the kept model has format version 1 of 'als'; this Larder reads version 2");
+  }
+
+  @Test void refreshRefusesADecayingPopularityAndNamesTheSetting() {
+    assertThat(KeptModel.refreshable(new Popularity(PopularityParams.defaults().withHalfLife(Duration.ofDays(14)))))
+        .startsWith("model.half_life decays each interaction by its age");
+    for (Recommender r : kinds()) assertThat(KeptModel.refreshable(r)).as(r.name()).isNull();
+  }
+
+  /** The model written and read back for the batch's own users, through its artifacts as a batch keeps them. */
+  static KeptModel.Kept roundTrip(Recommender r, TrainedModel fitted, SparseMatrix history) {
+    ItemSide side = KeptModel.readItemSide(new ByteArrayInputStream(modelBytes(r, fitted)), "test");
+    ByteArrayInputStream users = null;
+    if (fitted instanceof AlsModel als) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      KeptModel.writeUserFactors(als, out);
+      users = new ByteArrayInputStream(out.toByteArray());
+    }
+    return KeptModel.read(side, history, users, "test");
+  }
+
+  static byte[] modelBytes(Recommender r, TrainedModel fitted) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    KeptModel.write(r, fitted, bytes);
+    return bytes.toByteArray();
   }
 
   /** Every user's score of every item, as raw float bits: equal arrays mean the same lists and the same scores. */
