@@ -163,10 +163,9 @@ final class RecommendationsRunner {
     }
     batch.beforeSwitch(() -> {
       long t0 = System.nanoTime();
-      Artifacts artifacts = new Artifacts(publisher.store());
-      new KeptBatch(artifacts).write(batch.batchId(), job.model(), model, data);
-      listener.step(job.name(), String.format("kept the model and %,d histories: %,d bytes in %,d ms",
-          data.userCount(), artifacts.size(batch.batchId()), (System.nanoTime() - t0) / 1_000_000));
+      new KeptBatch(publisher.store()).write(batch.batchId(), job.model(), model, data);
+      listener.step(job.name(), String.format("kept the model (%,d bytes) and %,d histories in %,d ms",
+          new Artifacts(publisher.store()).size(batch.batchId()), data.userCount(), (System.nanoTime() - t0) / 1_000_000));
     });
   }
 

@@ -21,13 +21,12 @@ import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.RefreshConfig;
 import larder.publish.Publisher;
 import larder.publish.RefreshLoader;
-import larder.store.Artifacts;
 import larder.store.Batches;
 import larder.store.Store;
 import larder.core.BatchKind;
 import larder.store.UserHistories;
 import larder.train.recommend.TrainedModel;
-import larder.train.recommend.kept.KeptHistory;
+import larder.train.recommend.kept.ItemSide;
 import larder.train.recommend.kept.KeptModel;
 import larder.train.recommend.kept.UserHistory;
 import larder.train.score.TopNScoring;
@@ -86,9 +85,9 @@ final class RefreshRunner {
     }
     long limit = config.maxChangedUsers().limit(serving.base().keys());
     if (rows.userCount() > limit) {
-      throw new InputException(source.label() + ": " + String.format("%,d users have new interactions, above"
-          + " jobs.%s.refresh.max_changed_users (%,d of the %,d users of batch %d); nothing was refreshed",
-          rows.userCount(), name, limit, serving.base().keys(), serving.base().id()),
+      throw new InputException(source.label(), 0, null, String.format("%,d users have new interactions, above"
+          + " jobs.%s.refresh.max_changed_users (%,d of the %,d users of batch %d); nothing was refreshed and the"
+          + " serving lists stay", rows.userCount(), name, limit, serving.base().keys(), serving.base().id()),
           "run the job in full, or raise refresh.max_changed_users if this many changes are expected");
     }
 
@@ -101,13 +100,12 @@ final class RefreshRunner {
       }
       long base = refresh.baseBatchId();
       t0 = System.nanoTime();
-      Artifacts artifacts = new Artifacts(publisher.store());
-      String of = " of batch " + base;
       IdMap items;
-      KeptModel.ItemSide side;
+      ItemSide side;
       try {
-        items = KeptHistory.readItemIds(artifacts.reader(base, KeptBatch.ITEMS), "the kept items" + of);
-        side = KeptModel.readItemSide(artifacts.reader(base, KeptBatch.MODEL), "the kept model" + of);
+        KeptBatch keptBatch = new KeptBatch(publisher.store());
+        items = keptBatch.items(base);
+        side = keptBatch.itemSide(base);
       } catch (NotFoundException e) {
         throw new ModelException("batch " + base + " of job '" + name + "' kept no model to refresh with",
             "run the job in full with keep_model: true (the default; engine: spark keeps none yet)");

@@ -25,6 +25,7 @@ import larder.publish.BatchLoader;
 import larder.publish.Publisher;
 import larder.serve.PredictionReader;
 import larder.store.Artifacts;
+import larder.store.UserHistories;
 import larder.store.Store;
 import larder.testkit.TestStore;
 import larder.train.recommend.TrainedModel;
@@ -71,7 +72,7 @@ abstract class KeptModelContract {
   void aReloadedModelScoresEveryUserAsThePublishedBatchDid(String model) {
     RecommendationsJob job = job(model, "");
     BatchInfo batch = runner.run(job).batch();
-    KeptBatch.Loaded kept = new KeptBatch(new Artifacts(store)).read(batch.id());
+    KeptBatch.Loaded kept = new KeptBatch(store).read(batch.id());
 
     Interactions data = job.source().read(Progress.NONE).interactions();
     assertThat(kept.users().size()).isEqualTo(data.userCount());
@@ -106,9 +107,13 @@ abstract class KeptModelContract {
     long third = runner.run(job).batch().id();
     Artifacts artifacts = new Artifacts(store);
     assertThat(artifacts.names(first)).as("retired beyond keep: 2").isEmpty();
-    assertThat(artifacts.names(second)).containsExactly("history", "items", "model", "user_factors", "users");
-    assertThat(artifacts.names(third)).containsExactly("history", "items", "model", "user_factors", "users");
-    assertThatThrownBy(() -> new KeptBatch(artifacts).read(first)).isInstanceOf(NotFoundException.class)
+    assertThat(artifacts.names(second)).containsExactly("items", "model", "user_factors", "users");
+    assertThat(artifacts.names(third)).containsExactly("items", "model", "user_factors", "users");
+    var users = job.source().read(Progress.NONE).interactions().users();
+    List<String> two = List.of(users.name(0), users.name(1));
+    assertThat(new UserHistories(store).read(first, two)).as("histories retired too").isEmpty();
+    assertThat(new UserHistories(store).read(third, two)).hasSize(2);
+    assertThatThrownBy(() -> new KeptBatch(store).read(first)).isInstanceOf(NotFoundException.class)
         .hasMessageContaining("batch " + first + " has no kept");
   }
 
@@ -123,15 +128,16 @@ abstract class KeptModelContract {
       id = batch.batchId();
       batch.recommendations().writeFallback(new int[] {0}, new float[] {1f}, 1, data.items());
       batch.beforeSwitch(() -> {
-        new KeptBatch(small).write(id, job.model(), model, data);
+        new KeptBatch(small, new UserHistories(store)).write(id, job.model(), model, data);
         keptBytes[0] = small.size(id);
-        assertThat(allScores(new KeptBatch(small).read(id).trained())).isEqualTo(allScores(model));
+        assertThat(allScores(new KeptBatch(small, new UserHistories(store)).read(id).trained())).isEqualTo(allScores(model));
         throw new IllegalStateException("the disk filled up");
       });
       assertThatThrownBy(() -> batch.publish(3)).hasMessageContaining("the disk filled up");
     }
     assertThat(keptBytes[0]).as("written in several chunks first").isGreaterThan(3 * 512);
     assertThat(small.names(id)).isEmpty();
+    assertThat(new UserHistories(store).read(id, List.of(data.users().name(0)))).as("no histories either").isEmpty();
     assertThat(new PredictionReader(store).batches(JOB).get(0).status()).isEqualTo("failed");
   }
 
