@@ -52,7 +52,10 @@ public final class KeptBatch {
     SparseMatrix byUser = data.byUser();
     histories.write(batchId, data.userCount(), data.users()::name, u -> UserHistory.encode(byUser, u));
     KeptModel.write(recommender, model, artifacts.writer(batchId, MODEL));
-    if (model instanceof AlsModel als) KeptModel.writeUserFactors(als, artifacts.writer(batchId, USER_FACTORS));
+    // a Spark run's ALS holds no user factors on the driver: its batch keeps the item side only
+    if (model instanceof AlsModel als && als.userCount() > 0) {
+      KeptModel.writeUserFactors(als, artifacts.writer(batchId, USER_FACTORS));
+    }
   }
 
   /**

@@ -151,14 +151,15 @@ final class RecommendationsRunner {
   }
 
   /**
-   * Keeps the model, the merged histories and the ids with the batch (see {@link KeptBatch}) once its rows are
-   * loaded, before it is switched to. Spark runs hold only
-   * the item side on the driver, which is not enough to score the batch's users again, so they keep nothing yet.
+   * Keeps the model's item side, the ids and each user's merged history with the batch (see {@link KeptBatch}) once
+   * its rows are loaded, before it is switched to: what a refresh scores changed users with. A Spark run keeps what
+   * its driver holds: the item side (ALS item factors, item-kNN neighbours, EASE weights) and the interactions, but
+   * not ALS's user factors, which stay on the executors; popularity on Spark is counted there and keeps nothing yet.
    */
   private void keepModel(RecommendationsJob job, SparkEngine spark, BatchLoader batch, TrainedModel model,
       Interactions data) {
-    if (spark != null || model == null || !KeptModel.canKeep(model)) {
-      listener.step(job.name(), "keep_model: not kept" + (spark != null ? " (not yet on Spark)" : ""));
+    if (model == null || !KeptModel.canKeep(model)) {
+      listener.step(job.name(), "keep_model: not kept" + (spark != null ? " (popularity on Spark keeps nothing yet)" : ""));
       return;
     }
     batch.beforeSwitch(() -> {

@@ -108,7 +108,7 @@ final class RefreshRunner {
         side = keptBatch.itemSide(base);
       } catch (NotFoundException e) {
         throw new ModelException("batch " + base + " of job '" + name + "' kept no model to refresh with",
-            "run the job in full with keep_model: true (the default; engine: spark keeps none yet)");
+            "run the job in full with keep_model: true (the default; popularity on engine: spark keeps none yet)");
       }
       List<String> users = new ArrayList<>(rows.userCount());
       for (int u = 0; u < rows.userCount(); u++) users.add(rows.users().name(u));
