@@ -25,7 +25,7 @@ larder() { /usr/bin/time -f "TIME wall=%e s user=%U s sys=%S s peak_rss=%M KiB" 
 
 csv="$data/events.csv"
 [ -s "$csv" ] || "$root/larder" generate -o "$csv" --users "$users" --items "$items" --interactions "$interactions" --seed 1 -q
-newest=$(cut -d, -f3 "$csv" | sort | tail -1)
+newest=$(tail -n +2 "$csv" | cut -d, -f3 | sort | tail -1)
 echo "# data: $(($(wc -l <"$csv") - 1)) rows, $(du -h "$csv" | cut -f1), newest $newest"
 # Each refresh's file: CHANGED users, 3 events each, after everything before it; 90% of them known users picked at
 # random, 10% new; items skewed towards the popular ones (the generator names items i0.. by falling popularity).
