@@ -61,6 +61,34 @@ for store in $stores; do
           AND c.relkind = 'r'), (SELECT count(*) FROM $schema.larder_rec_delta)" ;;
     esac
   }
+  lookups() { # label: one user's top-10 through the views, random users, one client; the same way before and after
+    case $store in
+      sqlite) python3 - "$db" "$users" "$1" <<'PY'
+import random, sqlite3, sys, time
+db, users, label = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+c = sqlite3.connect(db)
+# the baseline: the base batch's rows alone, as larder_recommendations read them before refreshes existed
+BASE = "(SELECT c.job, r.user_id, r.rank, r.item_id, r.score, r.batch_id FROM larder_current c JOIN larder_rec_rows r ON r.batch_id = c.batch_id)"
+for view in ("base rows only", "larder_recommendations", "larder_recommendations_fresh"):
+    src = BASE if view == "base rows only" else view
+    q = f"SELECT rank, item_id, score, batch_id FROM {src} WHERE job = 'shop' AND user_id = ? ORDER BY rank LIMIT 10"
+    rnd = random.Random(7); n = 20000; rows = 0
+    for _ in range(2000): c.execute(q, ("u%d" % rnd.randrange(users),)).fetchall()  # warm
+    t = time.perf_counter()
+    for _ in range(n): rows += len(c.execute(q, ("u%d" % rnd.randrange(users),)).fetchall())
+    print(f"LOOKUP {label} {view}: {(time.perf_counter() - t) / n * 1e6:.1f} us per lookup ({rows / n:.1f} rows), sqlite3 module")
+PY
+        ;;
+      postgres) for view in base larder_recommendations larder_recommendations_fresh; do
+          from="$schema.$view"
+          [ "$view" = base ] && from="(SELECT c.job, r.user_id, r.rank, r.item_id, r.score, r.batch_id FROM $schema.larder_current c JOIN $schema.larder_rec_rows r ON r.batch_id = c.batch_id) b"
+          printf '\\set u random(0, %d)\nSELECT rank, item_id, score, batch_id FROM %s WHERE job = '"'"'shop'"'"' AND user_id = '"'"'u'"'"' || :u ORDER BY rank LIMIT 10;\n' \
+            $((users - 1)) "$from" >"$data/lookup.sql"
+          pgbench -h 127.0.0.1 -U postgres -n -M prepared -c 1 -T 10 -f "$data/lookup.sql" test 2>/dev/null \
+            | awk -v l="$1" -v v="$view" '/latency average/ { print "LOOKUP " l " " v ": " $4 * 1000 " us per lookup, pgbench -M prepared" }'
+        done ;;
+    esac
+  }
   for r in $(seq 1 "$refreshes"); do
     cat >"$data/$store-$r.yaml" <<EOF
 store: "$db"
@@ -80,6 +108,7 @@ EOF
   larder run "$data/$store-1.yaml" 2>&1 | grep -E '^(TIME|job|  )|kept' | grep -vE '^\s+(read|als|score|similar|load|publish) '
   read -r total hist delta <<<"$(size)"
   echo "SIZE base: store $total bytes, histories $hist bytes, delta $delta rows"
+  lookups "before any refresh"
   for r in $(seq 1 "$refreshes"); do
     echo "### refresh $r"
     larder run "$data/$store-$r.yaml" --refresh 2>&1 | grep -E '^(TIME|job|  )' | grep -vE '^\s+(read|score|als) '
@@ -87,4 +116,5 @@ EOF
     echo "SIZE after refresh $r: store +$((t2 - total)) bytes, histories +$((h2 - hist)) bytes, delta $d2 rows"
     total=$t2; hist=$h2
   done
+  lookups "after $refreshes refreshes"
 done
