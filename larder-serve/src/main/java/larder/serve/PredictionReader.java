@@ -26,7 +26,8 @@ import larder.store.Store;
  * {@code larder_similar_items}, {@code larder_fallback}, {@code larder_batches}), the same contract
  * applications use. Each answer is read in one snapshot, so its rows and its batch metadata come from one
  * batch even while a publish switches the job: a user's own list (the common case) is one statement, which is a
- * snapshot by itself, with its batch's metadata cached by batch id (it never changes once published); other
+ * snapshot by itself that also names the job's base and current refresh ({@link Serving}), with the batches'
+ * metadata cached by batch id (it never changes once published); other
  * answers are a read transaction. Thread-safe.
  *
  * <pre>{@code
