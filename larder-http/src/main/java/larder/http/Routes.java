@@ -349,23 +349,35 @@ final class Routes {
     return out;
   }
 
-  /** Request metrics, and each job's batch id and age so a stale job can be alerted on. */
+  /** Request metrics, and each job's batch id and age (and its refresh's) so a stale job can be alerted on. */
   private void metrics(Context ctx) {
     StringBuilder out = new StringBuilder(4096);
     metrics.write(out);
     out.append("# HELP larder_batch_age_seconds Seconds since each job's current batch was published.\n");
     out.append("# TYPE larder_batch_age_seconds gauge\n");
-    StringBuilder ids = new StringBuilder();
+    StringBuilder ids = new StringBuilder(), refreshAges = new StringBuilder(), refreshIds = new StringBuilder();
     Instant now = Instant.now();
     for (String job : predictions.jobs()) {
-      BatchInfo b = predictions.current(job).orElse(null);
-      if (b == null || b.publishedAt() == null) continue;
+      Serving s = predictions.serving(job).orElse(null);
+      if (s == null || s.base().publishedAt() == null) continue;
+      BatchInfo b = s.base();
       String labels = "{job=\"" + job.replace("\"", "\\\"") + "\",kind=\"" + b.kind() + "\"}";
       out.append("larder_batch_age_seconds").append(labels).append(' ')
           .append(Duration.between(b.publishedAt(), now).toMillis() / 1000.0).append('\n');
       ids.append("larder_batch_id").append(labels).append(' ').append(b.id()).append('\n');
+      BatchInfo r = s.refresh();
+      if (r != null && r.publishedAt() != null) {
+        refreshAges.append("larder_refresh_age_seconds").append(labels).append(' ')
+            .append(Duration.between(r.publishedAt(), now).toMillis() / 1000.0).append('\n');
+        refreshIds.append("larder_refresh_id").append(labels).append(' ').append(r.id()).append('\n');
+      }
     }
     out.append("# HELP larder_batch_id Each job's current batch id.\n# TYPE larder_batch_id gauge\n").append(ids);
+    // only jobs whose base has a refresh: alert on the smaller of the two ages to see how fresh the lists are
+    out.append("# HELP larder_refresh_age_seconds Seconds since the refresh serving with each job's batch was published.\n")
+        .append("# TYPE larder_refresh_age_seconds gauge\n").append(refreshAges);
+    out.append("# HELP larder_refresh_id The refresh serving with each job's batch.\n# TYPE larder_refresh_id gauge\n")
+        .append(refreshIds);
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(out.toString());
   }
 

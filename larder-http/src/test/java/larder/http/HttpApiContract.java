@@ -730,6 +730,14 @@ abstract class HttpApiContract {
     assertThat(status.get("refresh").get("batch_id").asLong()).isEqualTo(refresh.id());
     assertThat(status.get("stale").asBoolean()).isFalse();
     assertThat(status.get("state").asText()).isEqualTo("ok");
+
+    String metrics = get("/metrics").body;
+    String labels = "{job=\"" + REFRESHED + "\",kind=\"recommendations\"}";
+    assertThat(metric(metrics, "larder_batch_id" + labels)).isEqualTo(baseBatch.id());
+    assertThat(metric(metrics, "larder_refresh_id" + labels)).isEqualTo(refresh.id());
+    assertThat(decimal(metrics, "larder_refresh_age_seconds" + labels)).isNotNegative()
+        .isLessThan(decimal(metrics, "larder_batch_age_seconds" + labels) - 200);
+    assertThat(metrics).doesNotContain("larder_refresh_id{job=\"" + RECS + "\"");
   }
 
   // ---------------------------------------------------------------- imported scores
