@@ -28,12 +28,13 @@ final class BatchesCommand implements Callable<Integer> {
         case json -> System.out.println(Json.write(batches));
         case csv -> {
           System.out.println("batch_id,job,kind,model,status,created_at,published_at,rec_rows,similar_rows,users,params,"
-              + "metrics,message,input_rows,data_until");
+              + "metrics,message,input_rows,data_until,base_batch_id");
           for (BatchInfo b : batches) {
-            System.out.printf(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s,%s,%s%n", b.id(), CsvFields.quote(b.job()), b.kind(),
+            System.out.printf(Locale.ROOT, "%d,%s,%s,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s,%s,%s,%s%n", b.id(), CsvFields.quote(b.job()), b.kind(),
                 b.model(), b.status(), b.createdAt(), b.publishedAt() == null ? "" : b.publishedAt(), b.rows(),
                 b.secondaryRows(), b.keys(), CsvFields.quote(b.params().toJson()), CsvFields.quote(b.metrics().toJson()), CsvFields.quote(b.message()),
-                b.inputRows() == null ? "" : b.inputRows(), b.dataUntil() == null ? "" : b.dataUntil());
+                b.inputRows() == null ? "" : b.inputRows(), b.dataUntil() == null ? "" : b.dataUntil(),
+                b.isRefresh() ? b.baseBatchId() : "");
           }
         }
         case table -> {
@@ -68,11 +69,13 @@ final class BatchesCommand implements Callable<Integer> {
     };
   }
 
-  /** What the rows cover, in the words of the batch's kind. */
-  private static String covers(BatchInfo b) {
+  /** What the rows cover, in the words of the batch's kind; a refresh says which batch it re-scored users of. */
+  static String covers(BatchInfo b) {
+    String refresh = b.isRefresh() ? "refresh of batch " + b.baseBatchId() + ": " : "";
     if (b.rows() == 0 && (b.status().equals("failed") || b.status().equals("retired") || b.status().equals("staging"))) {
-      return "-"; // rows removed, or never written
+      return refresh + "-"; // rows removed, or never written
     }
+    if (b.isRefresh()) return String.format(Locale.ROOT, "%s%,d %s", refresh, b.keys(), b.keys() == 1 ? "user" : "users");
     return switch (b.kind()) {
       case SEGMENTS -> String.format(Locale.ROOT, "%,d customers in %,d segments", b.keys(), b.secondaryRows());
       case SCORES -> String.format(Locale.ROOT, "%,d entities", b.keys());

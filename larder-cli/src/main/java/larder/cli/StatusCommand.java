@@ -23,10 +23,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", description = {"Each job's current batch, its age, size and key metrics, and whether its"
-    + " latest run failed.",
+@Command(name = "status", description = {"Each job's current batch, its age, size and key metrics, the refresh serving"
+    + " with it and its age, and whether its latest run failed.",
     "Exits 1 when a job needs attention: it never published, its latest run failed (its previous batch still serves),"
-    + " or its batch is older than --max-age; so cron or monitoring can alert on it.",
+    + " or it was last published or refreshed longer than --max-age ago; so cron or monitoring can alert on it.",
     "With --config, also each scheduled job's next run, and the config's jobs that have no batch at all."})
 final class StatusCommand implements Callable<Integer> {
   private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
@@ -57,24 +57,24 @@ final class StatusCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    out.printf("%-20s %6s %-10s %12s %10s  %-16s  %-34s%s%n", "job", "batch", "model", "rows", "age", "state",
-        "metrics", config == null ? "" : "  next run");
+    out.printf("%-20s %6s %-10s %12s %10s  %-20s  %-16s  %-34s%s%n", "job", "batch", "model", "rows", "age",
+        "refreshed by", "state", "metrics", config == null ? "" : "  next run");
     List<String> problems = new ArrayList<>();
     for (JobOverview.Job j : report.jobs()) {
       BatchInfo cur = j.serving();
       String next = config == null ? "" : nextRun(j.nextRun(), j.inConfig());
       if (cur == null) {
-        out.printf(Locale.ROOT, "%-20s %6s %-10s %12s %10s  %-16s  %-34s%s%n", j.job(), "-", "-", "-", "-",
-            j.state(), "", next);
+        out.printf(Locale.ROOT, "%-20s %6s %-10s %12s %10s  %-20s  %-16s  %-34s%s%n", j.job(), "-", "-", "-", "-",
+            "-", j.state(), "", next);
       } else {
-        out.printf(Locale.ROOT, "%-20s %6d %-10s %,12d %10s  %-16s  %-34s%s%n", j.job(), cur.id(), cur.model(), cur.rows(),
-            Durations.human(j.age()), j.state(), j.headline().text(), next);
+        out.printf(Locale.ROOT, "%-20s %6d %-10s %,12d %10s  %-20s  %-16s  %-34s%s%n", j.job(), cur.id(), cur.model(),
+            cur.rows(), Durations.human(j.age()), refreshed(j), j.state(), j.headline().text(), next);
       }
       problems.addAll(problems(j));
     }
     for (JobOverview.NeverRun n : report.neverRun()) {
-      out.printf(Locale.ROOT, "%-20s %6s %-10s %12s %10s  %-16s  %-34s%s%n", n.job(), "-", "-", "-", "-", "NEVER RUN", "",
-          nextRun(n.nextRun(), true));
+      out.printf(Locale.ROOT, "%-20s %6s %-10s %12s %10s  %-20s  %-16s  %-34s%s%n", n.job(), "-", "-", "-", "-", "-",
+          "NEVER RUN", "", nextRun(n.nextRun(), true));
       problems.add(n.job() + ": never ran: it is in " + config + " but has no batch in the store");
     }
     if (!problems.isEmpty()) {
@@ -102,14 +102,28 @@ final class StatusCommand implements Callable<Integer> {
       return out;
     }
     if (f != null) {
-      out.add(j.job() + ": latest run failed: batch " + f.id() + " (" + when(f) + "): " + f.message() + "; batch "
-          + j.serving().id() + " keeps serving");
+      out.add(j.job() + ": latest " + (f.isRefresh() ? "refresh" : "run") + " failed: batch " + f.id() + " (" + when(f)
+          + "): " + f.message() + "; " + serving(row) + " keeps serving");
     }
     if (row.stale()) {
-      out.add(j.job() + ": stale: batch " + j.serving().id() + " was published "
-          + Durations.human(row.age()) + " ago, more than --max-age " + maxAge);
+      out.add(j.job() + ": stale: batch " + j.serving().id() + " was published " + Durations.human(row.age()) + " ago"
+          + (row.refresh() == null ? "" : " and last refreshed by batch " + row.refresh().id() + " "
+              + Durations.human(row.refreshAge()) + " ago")
+          + ", more than --max-age " + maxAge);
     }
     return out;
+  }
+
+  /** The current refresh and its age, as "15 (4 min ago)", or "-" when the base serves alone. */
+  private static String refreshed(JobOverview.Job j) {
+    return j.refresh() == null ? "-" : j.refresh().id() + " (" + Durations.human(j.refreshAge()) + " ago)";
+  }
+
+  /** What serves: "batch 12 (3.0 h old), refreshed by 15 (4 min ago)" or "batch 12". */
+  private static String serving(JobOverview.Job j) {
+    if (j.refresh() == null) return "batch " + j.serving().id();
+    return "batch " + j.serving().id() + " (" + Durations.human(j.age()) + " old), refreshed by " + j.refresh().id()
+        + " (" + Durations.human(j.refreshAge()) + " ago),";
   }
 
   private static String when(BatchInfo b) {

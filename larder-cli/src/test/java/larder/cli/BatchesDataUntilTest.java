@@ -37,9 +37,9 @@ class BatchesDataUntilTest {
 
     // the newest row: item i4 (day 5) of the users with u % 5 == 4 and the largest u % 10, u9 and u19 and u29
     List<String> csv = stdout("batches", "--db", db, "--format", "csv").lines().toList();
-    assertThat(csv.get(0)).endsWith(",input_rows,data_until");
-    assertThat(csv).anySatisfy(l -> assertThat(l).contains(",timed,").endsWith(",2024-03-05T10:00:09Z"));
-    assertThat(csv).anySatisfy(l -> assertThat(l).contains(",untimed,").endsWith(","));
+    assertThat(csv.get(0)).endsWith(",input_rows,data_until,base_batch_id");
+    assertThat(csv).anySatisfy(l -> assertThat(l).contains(",timed,").endsWith(",2024-03-05T10:00:09Z,"));
+    assertThat(csv).anySatisfy(l -> assertThat(l).contains(",untimed,").endsWith(",,"));
 
     List<String> table = stdout("batches", "--db", db).lines().toList();
     assertThat(table.get(0)).contains("data until");

@@ -14,9 +14,11 @@ import java.util.List;
 import larder.core.BatchInfo;
 import larder.core.BatchKind;
 import larder.core.BatchParams;
+import larder.core.IdMap;
 import larder.core.Scores;
 import larder.publish.BatchLoader;
 import larder.publish.Publisher;
+import larder.publish.RefreshLoader;
 import larder.store.Schema;
 import larder.store.Store;
 import larder.testkit.TestStore;
@@ -78,6 +80,72 @@ abstract class StatusCommandTest {
     BatchLoader w = publisher.begin(job, BatchKind.SCORES, "import", BatchParams.NONE);
     w.fail(why);
     return w.batchId();
+  }
+
+  /** A full recommendations batch of {@code job}: three users with one item each. */
+  BatchInfo publishLists(String job) {
+    IdMap users = new IdMap(), items = new IdMap();
+    for (String u : List.of("u1", "u2", "u3")) users.intern(u);
+    items.intern("i1");
+    try (BatchLoader w = publisher.begin(job, BatchKind.RECOMMENDATIONS, "als", BatchParams.NONE)) {
+      var sink = w.recommendations().userSink(users, items);
+      for (int u = 0; u < 3; u++) sink.accept(u, new int[] {0}, new float[] {1f}, 1);
+      return w.publish(3);
+    }
+  }
+
+  /** A refresh of {@code job}'s base giving {@code user} a new list. */
+  BatchInfo refresh(String job, String user) {
+    IdMap items = new IdMap();
+    items.intern("i2");
+    try (RefreshLoader r = publisher.beginRefresh(job, "als", BatchParams.NONE)) {
+      r.putList(user, new int[] {0}, new float[] {2f}, 1, items);
+      return r.publish();
+    }
+  }
+
+  void publishedAgo(long batchId, Duration ago) {
+    store.write("age the batch", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET published_at = ? WHERE batch_id = ?")) {
+        store.dialect().setInstant(ps, 1, Schema.now().minus(ago));
+        ps.setLong(2, batchId);
+        return ps.executeUpdate();
+      }
+    });
+  }
+
+  @Test
+  void aRefreshedJobShowsItsBaseAndRefreshAndIsAsFreshAsTheRefresh() {
+    BatchInfo base = publishLists("shop");
+    BatchInfo r1 = refresh("shop", "u1");
+    BatchInfo r2 = refresh("shop", "u2");
+    publishedAgo(base.id(), Duration.ofDays(3));
+    publishedAgo(r2.id(), Duration.ofHours(2));
+    Result ok = status("--max-age", "26h");
+    assertThat(ok.exit()).as("refreshed 2 h ago: fresh, though the base is 3 days old\n" + ok.out()).isZero();
+    assertThat(ok.out()).contains("refreshed by")
+        .containsPattern("shop +" + base.id() + " als .* 3\\.0 d +" + r2.id() + " \\(2\\.0 h ago\\) +ok")
+        .doesNotContain(" " + r1.id() + " (");
+
+    publishedAgo(r2.id(), Duration.ofDays(2));
+    Result stale = status("--max-age", "26h");
+    assertThat(stale.exit()).as(stale.out()).isEqualTo(1);
+    assertThat(stale.out()).contains("shop: stale: batch " + base.id() + " was published 3.0 d ago and last refreshed by"
+        + " batch " + r2.id() + " 2.0 d ago, more than --max-age 26h");
+
+    RefreshLoader refused = publisher.beginRefresh("shop", "als", BatchParams.NONE);
+    refused.fail("refresh of job 'shop': 900 changed users, more than max_changed_users 500");
+    Result failed = status();
+    assertThat(failed.exit()).as(failed.out()).isEqualTo(1);
+    assertThat(failed.out()).containsPattern("shop +" + base.id() + " .* FAILED")
+        .contains("shop: latest refresh failed: batch " + refused.batchId())
+        .contains("more than max_changed_users 500; batch " + base.id() + " (3.0 d old), refreshed by " + r2.id()
+            + " (2.0 d ago), keeps serving");
+
+    BatchInfo full = publishLists("shop"); // a full run serves alone
+    Result fresh = status("--max-age", "26h");
+    assertThat(fresh.exit()).as(fresh.out()).isZero();
+    assertThat(fresh.out()).containsPattern("shop +" + full.id() + " als .* - +ok");
   }
 
   @Test
@@ -146,7 +214,7 @@ abstract class StatusCommandTest {
     assertThat(status().exit()).isZero();
     Result r = status("--max-age", "26h");
     assertThat(r.exit()).as(r.out()).isEqualTo(1);
-    assertThat(r.out()).containsPattern("nightly +" + b.id() + " .* 3\\.0 d +STALE")
+    assertThat(r.out()).containsPattern("nightly +" + b.id() + " .* 3\\.0 d +- +STALE")
         .contains("nightly: stale: batch " + b.id() + " was published 3.0 d ago, more than --max-age 26h");
   }
 

@@ -1,5 +1,6 @@
 package larder.core;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 
 /**
@@ -22,6 +23,7 @@ import java.time.Instant;
  *     the store recorded it (schema version 4), or never published
  * @param dataUntil the newest interaction time the batch was built from (its data high-water mark), set on
  *     publish; null when its source has no timestamps, for other kinds, or before schema version 9
+ * @param baseBatchId for a refresh (schema version 10), the full batch whose users it re-scored; null for a full run
  */
 public record BatchInfo(
     long id,
@@ -38,4 +40,12 @@ public record BatchInfo(
     long keys,
     String message,
     Long inputRows,
-    Instant dataUntil) {}
+    Instant dataUntil,
+    Long baseBatchId) {
+
+  /** Whether this batch is a refresh of {@link #baseBatchId}: it holds lists of the users it re-scored, not all. */
+  @JsonIgnore // not a column: JSON shows baseBatchId, as the store does
+  public boolean isRefresh() {
+    return baseBatchId != null;
+  }
+}

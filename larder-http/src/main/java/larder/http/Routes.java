@@ -6,6 +6,7 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import larder.serve.SegmentMember;
 import larder.serve.PredictionReader;
 import larder.serve.ScoreReader;
 import larder.serve.SegmentReader;
+import larder.serve.Serving;
 import larder.publish.Publisher;
 import larder.store.Rollbacks;
 import larder.store.Store;
@@ -66,7 +68,7 @@ final class Routes {
     Registrar r = new Registrar(api, endpoints);
     r.get("/v1/recommendations/{job}/{user}", ctx -> {
       var recs = predictions.recommend(ctx.pathParam("job"), ctx.pathParam("user"), limit(ctx));
-      batchHeaders(ctx, recs.batchId(), recs.age());
+      batchHeaders(ctx, recs.batchId(), recs.age(), recs.serving());
       ctx.json(recs);
     });
     r.get("/v1/similar-items/{job}/{item}", ctx -> {
@@ -104,7 +106,7 @@ final class Routes {
     });
     r.get("/v1/jobs", ctx -> {
       List<Map<String, Object>> jobs = new ArrayList<>();
-      for (String job : predictions.jobs()) predictions.current(job).ifPresent(b -> jobs.add(batch(b, true)));
+      for (String job : predictions.jobs()) predictions.serving(job).ifPresent(s -> jobs.add(withRefresh(s.base(), s.refresh())));
       ctx.json(Map.of("jobs", jobs));
     });
     r.get("/v1/jobs/{job}/batches", ctx -> {
@@ -114,9 +116,11 @@ final class Routes {
         throw new larder.core.NotFoundException("job '" + job + "' has no batches; jobs serving: " + predictions.jobs(),
             "check the job name");
       }
-      Optional<BatchInfo> current = predictions.current(job);
+      // the base and its refresh both serve: each user's list comes from one of them
+      Optional<Serving> serving = predictions.serving(job);
       List<Map<String, Object>> out = new ArrayList<>();
-      for (BatchInfo b : all) out.add(batch(b, current.isPresent() && current.get().id() == b.id()));
+      for (BatchInfo b : all) out.add(batch(b, serving.isPresent() && (serving.get().base().id() == b.id()
+          || serving.get().refresh() != null && serving.get().refresh().id() == b.id())));
       ctx.json(Map.of("job", job, "batches", out));
     });
     r.get("/v1/status", this::status);
@@ -215,7 +219,8 @@ final class Routes {
     List<Map<String, Object>> jobs = new ArrayList<>();
     boolean stale = false, failing = false;
     for (JobStatus s : predictions.jobStatuses()) {
-      Map<String, Object> j = s.serving() == null ? new LinkedHashMap<>(Map.of("job", s.job())) : batch(s.serving(), true);
+      Map<String, Object> j = s.serving() == null ? new LinkedHashMap<>(Map.of("job", s.job()))
+          : withRefresh(s.serving(), s.refresh());
       boolean isStale = s.stale(maxAge, now);
       j.put("stale", isStale);
       j.put("state", s.neverPublished() ? "never_published" : s.failure() != null ? "failed" : isStale ? "stale" : "ok");
@@ -237,7 +242,10 @@ final class Routes {
     ctx.status(failing || stale ? 503 : 200).json(body);
   }
 
-  /** Each serving job's current batch, marked stale when older than {@code maxAge} (never when it is null). */
+  /**
+   * Each serving job's current batch, marked stale when it was last published or refreshed longer than
+   * {@code maxAge} ago (never when it is null), as {@link JobStatus#stale} judges.
+   */
   private record Freshness(List<Map<String, Object>> jobs, List<String> staleJobs) {
     int stale() { return staleJobs.size(); }
   }
@@ -247,10 +255,10 @@ final class Routes {
     List<String> stale = new ArrayList<>();
     Instant now = Instant.now();
     for (String job : predictions.jobs()) {
-      BatchInfo b = predictions.current(job).orElse(null);
-      if (b == null) continue;
-      Map<String, Object> j = batch(b, true);
-      boolean isStale = maxAge != null && b.publishedAt() != null && Duration.between(b.publishedAt(), now).compareTo(maxAge) > 0;
+      Serving s = predictions.serving(job).orElse(null);
+      if (s == null) continue;
+      Map<String, Object> j = withRefresh(s.base(), s.refresh());
+      boolean isStale = new JobStatus(job, s.base(), s.refresh(), null, null).stale(maxAge, now);
       j.put("stale", isStale);
       if (isStale) stale.add(job);
       jobs.add(j);
@@ -341,23 +349,35 @@ final class Routes {
     return out;
   }
 
-  /** Request metrics, and each job's batch id and age so a stale job can be alerted on. */
+  /** Request metrics, and each job's batch id and age (and its refresh's) so a stale job can be alerted on. */
   private void metrics(Context ctx) {
     StringBuilder out = new StringBuilder(4096);
     metrics.write(out);
     out.append("# HELP larder_batch_age_seconds Seconds since each job's current batch was published.\n");
     out.append("# TYPE larder_batch_age_seconds gauge\n");
-    StringBuilder ids = new StringBuilder();
+    StringBuilder ids = new StringBuilder(), refreshAges = new StringBuilder(), refreshIds = new StringBuilder();
     Instant now = Instant.now();
     for (String job : predictions.jobs()) {
-      BatchInfo b = predictions.current(job).orElse(null);
-      if (b == null || b.publishedAt() == null) continue;
+      Serving s = predictions.serving(job).orElse(null);
+      if (s == null || s.base().publishedAt() == null) continue;
+      BatchInfo b = s.base();
       String labels = "{job=\"" + job.replace("\"", "\\\"") + "\",kind=\"" + b.kind() + "\"}";
       out.append("larder_batch_age_seconds").append(labels).append(' ')
           .append(Duration.between(b.publishedAt(), now).toMillis() / 1000.0).append('\n');
       ids.append("larder_batch_id").append(labels).append(' ').append(b.id()).append('\n');
+      BatchInfo r = s.refresh();
+      if (r != null && r.publishedAt() != null) {
+        refreshAges.append("larder_refresh_age_seconds").append(labels).append(' ')
+            .append(Duration.between(r.publishedAt(), now).toMillis() / 1000.0).append('\n');
+        refreshIds.append("larder_refresh_id").append(labels).append(' ').append(r.id()).append('\n');
+      }
     }
     out.append("# HELP larder_batch_id Each job's current batch id.\n# TYPE larder_batch_id gauge\n").append(ids);
+    // only jobs whose base has a refresh: alert on the smaller of the two ages to see how fresh the lists are
+    out.append("# HELP larder_refresh_age_seconds Seconds since the refresh serving with each job's batch was published.\n")
+        .append("# TYPE larder_refresh_age_seconds gauge\n").append(refreshAges);
+    out.append("# HELP larder_refresh_id The refresh serving with each job's batch.\n# TYPE larder_refresh_id gauge\n")
+        .append(refreshIds);
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(out.toString());
   }
 
@@ -376,10 +396,37 @@ final class Routes {
     throw new ConfigException(name, text, "must be a whole number from " + min + " to " + max);
   }
 
-  /** Which batch answered and how old it is, for caches and for seeing staleness without reading the body. */
+  /**
+   * Which batch answered and how old it is, for caches and for seeing staleness without reading the body; the
+   * job's base is that batch (answers of segments, scores and similar items never come from a refresh).
+   */
   private static void batchHeaders(Context ctx, long batchId, Duration age) {
     ctx.header("Larder-Batch", Long.toString(batchId));
     ctx.header("Larder-Batch-Age", Long.toString(age.toSeconds()));
+    ctx.header("Larder-Base-Batch", Long.toString(batchId));
+    ctx.header("Larder-Base-Age", Long.toString(age.toSeconds()));
+  }
+
+  /**
+   * {@link #batchHeaders} for an answer of a refreshable job: the batch that produced the list (a refresh for a
+   * refreshed user), the job's serving base, and its current refresh when it has one, read in the list's snapshot.
+   */
+  private static void batchHeaders(Context ctx, long batchId, Duration age, Serving serving) {
+    ctx.header("Larder-Batch", Long.toString(batchId));
+    ctx.header("Larder-Batch-Age", Long.toString(age.toSeconds()));
+    ctx.header("Larder-Base-Batch", Long.toString(serving.base().id()));
+    ctx.header("Larder-Base-Age", Long.toString(serving.baseAge(Clock.systemUTC()).toSeconds()));
+    if (serving.refresh() != null) {
+      ctx.header("Larder-Refresh", Long.toString(serving.refresh().id()));
+      ctx.header("Larder-Refresh-Age", Long.toString(serving.refreshAge(Clock.systemUTC()).toSeconds()));
+    }
+  }
+
+  /** A job's current base as {@link #batch}, with its current refresh as {@code refresh} (null when none). */
+  private static Map<String, Object> withRefresh(BatchInfo base, BatchInfo refresh) {
+    Map<String, Object> m = batch(base, true);
+    m.put("refresh", refresh == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : batch(refresh, true));
+    return m;
   }
 
   private static Map<String, Object> batch(BatchInfo b, boolean current) {
@@ -390,6 +437,8 @@ final class Routes {
     m.put("model", b.model());
     m.put("status", b.status());
     m.put("is_current", current);
+    // explicit null for a full run, as data_until: absent would read as a server that does not know refreshes
+    m.put("base_batch_id", b.isRefresh() ? b.baseBatchId() : com.fasterxml.jackson.databind.node.NullNode.getInstance());
     m.put("created_at", b.createdAt());
     // an explicit null (the API leaves Java nulls out): the batch's source had no timestamps, so events are bounded
     // by created_at; absent would read as a server that does not know the field

@@ -476,7 +476,8 @@ abstract class HttpApiContract {
       else assertThat(Instant.parse(j.get("data_until").asText())).isEqualTo(current.dataUntil());
     }
     // the status test may have added its probe job
-    assertThat(names.stream().filter(n -> !n.equals(STATUS_PROBE))).containsExactlyInAnyOrder(RECS, SEG, RFM, CHURN);
+    assertThat(names.stream().filter(n -> !n.equals(STATUS_PROBE) && !n.equals(REFRESHED)))
+        .containsExactlyInAnyOrder(RECS, SEG, RFM, CHURN);
     assertThat(names).isEqualTo(reader.jobs());
     JsonNode seg = jobs.get(names.indexOf(SEG));
     assertThat(seg.get("params").get("k").asInt()).isEqualTo(3);
@@ -642,6 +643,101 @@ abstract class HttpApiContract {
     spec.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
         .forEachRemaining(method -> described.add(method.toUpperCase(java.util.Locale.ROOT) + " " + p.getKey())));
     assertThat(described).containsExactlyInAnyOrderElementsOf(server.endpoints());
+  }
+
+  // ---------------------------------------------------------------- refreshes
+
+  /** A recommendations job of the refresh test's own: a base of three users, then a refresh of one of them. */
+  private static final String REFRESHED = "refreshed";
+
+  @Test
+  void aRefreshedJobNamesItsBaseAndRefreshInHeadersJobsBatchesAndStatus() throws Exception {
+    Publisher pub = new Publisher(store);
+    larder.core.IdMap users = new larder.core.IdMap(), items = new larder.core.IdMap();
+    for (String u : List.of("r1", "r2", "r3")) users.intern(u);
+    for (String i : List.of("i1", "i2", "i3")) items.intern(i);
+    BatchInfo baseBatch;
+    try (larder.publish.BatchLoader w = pub.begin(REFRESHED, BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      var sink = w.recommendations().userSink(users, items);
+      for (int u = 0; u < 3; u++) sink.accept(u, new int[] {0, 1}, new float[] {2f, 1f}, 2);
+      w.recommendations().writeFallback(new int[] {2}, new float[] {1f}, 1, items);
+      baseBatch = w.publish(2);
+    }
+    // the base 5 minutes old before anyone reads it, so its age and the refresh's differ
+    store.write("age the base", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET published_at = ? WHERE batch_id = ?")) {
+        store.dialect().setInstant(ps, 1, baseBatch.publishedAt().minus(Duration.ofMinutes(5)));
+        ps.setLong(2, baseBatch.id());
+        return ps.executeUpdate();
+      }
+    });
+    BatchInfo refresh;
+    try (larder.publish.RefreshLoader r = pub.beginRefresh(REFRESHED, "test", BatchParams.NONE)) {
+      r.putList("r1", new int[] {2}, new float[] {3f}, 1, items);
+      refresh = r.publish();
+    }
+    String b = Long.toString(baseBatch.id()), f = Long.toString(refresh.id());
+
+    Answer own = get("/v1/recommendations/" + REFRESHED + "/r1");
+    Answer untouched = get("/v1/recommendations/" + REFRESHED + "/r2");
+    Answer unknown = get("/v1/recommendations/" + REFRESHED + "/nobody");
+    assertThat(own.header("Larder-Batch")).as("the list's batch").isEqualTo(f).isEqualTo(own.json().get("batch_id").asText());
+    assertThat(untouched.header("Larder-Batch")).isEqualTo(b);
+    assertThat(unknown.json().get("source").asText()).isEqualTo("fallback");
+    assertThat(unknown.header("Larder-Batch")).isEqualTo(b);
+    for (Answer a : List.of(own, untouched, unknown)) {
+      assertThat(a.status).isEqualTo(200);
+      assertThat(a.header("Larder-Base-Batch")).isEqualTo(b);
+      assertThat(a.header("Larder-Refresh")).isEqualTo(f);
+      long baseAge = Long.parseLong(a.header("Larder-Base-Age")), refreshAge = Long.parseLong(a.header("Larder-Refresh-Age"));
+      assertThat(baseAge).isBetween(300L, 600L);
+      assertThat(refreshAge).isNotNegative().isLessThan(baseAge - 200);
+      assertThat(a.json().has("serving")).as("headers only").isFalse();
+    }
+    assertThat(Long.parseLong(own.header("Larder-Batch-Age"))).isEqualTo(Long.parseLong(own.header("Larder-Refresh-Age")));
+
+    // a job without refresh: its base is the answering batch, and no refresh headers
+    Answer plain = get("/v1/recommendations/" + RECS + "/u0");
+    assertThat(plain.header("Larder-Base-Batch")).isEqualTo(plain.header("Larder-Batch"));
+    assertThat(plain.header("Larder-Refresh")).isNull();
+    assertThat(plain.header("Larder-Refresh-Age")).isNull();
+    Answer similar = get("/v1/similar-items/" + RECS + "/i1");
+    assertThat(similar.header("Larder-Base-Batch")).isEqualTo(similar.header("Larder-Batch"));
+
+    Map<String, JsonNode> jobs = new HashMap<>();
+    get("/v1/jobs").json().get("jobs").forEach(j -> jobs.put(j.get("job").asText(), j));
+    JsonNode job = jobs.get(REFRESHED);
+    assertThat(job.get("batch_id").asLong()).isEqualTo(baseBatch.id());
+    assertThat(job.get("base_batch_id").isNull()).isTrue();
+    assertThat(job.get("refresh").get("batch_id").asLong()).isEqualTo(refresh.id());
+    assertThat(job.get("refresh").get("base_batch_id").asLong()).isEqualTo(baseBatch.id());
+    assertThat(job.get("refresh").get("is_current").asBoolean()).isTrue();
+    assertThat(job.get("refresh").get("keys").asLong()).isEqualTo(1);
+    assertThat(jobs.get(RECS).get("refresh").isNull()).as("present, null: the base serves alone").isTrue();
+    assertThat(jobs.get(RECS).get("base_batch_id").isNull()).isTrue();
+
+    List<Long> current = new ArrayList<>();
+    for (JsonNode x : get("/v1/jobs/" + REFRESHED + "/batches").json().get("batches")) {
+      if (x.get("is_current").asBoolean()) current.add(x.get("batch_id").asLong());
+      if (x.get("batch_id").asLong() == refresh.id()) assertThat(x.get("base_batch_id").asLong()).isEqualTo(baseBatch.id());
+    }
+    assertThat(current).containsExactly(refresh.id(), baseBatch.id());
+
+    // stale judges the newer of base and refresh: the 5-minute-old base alone would be stale at 4 minutes
+    JsonNode status = null;
+    for (JsonNode j : get("/v1/status?max_age=4m").json().get("jobs")) if (j.get("job").asText().equals(REFRESHED)) status = j;
+    assertThat(status.get("batch_id").asLong()).isEqualTo(baseBatch.id());
+    assertThat(status.get("refresh").get("batch_id").asLong()).isEqualTo(refresh.id());
+    assertThat(status.get("stale").asBoolean()).isFalse();
+    assertThat(status.get("state").asText()).isEqualTo("ok");
+
+    String metrics = get("/metrics").body;
+    String labels = "{job=\"" + REFRESHED + "\",kind=\"recommendations\"}";
+    assertThat(metric(metrics, "larder_batch_id" + labels)).isEqualTo(baseBatch.id());
+    assertThat(metric(metrics, "larder_refresh_id" + labels)).isEqualTo(refresh.id());
+    assertThat(decimal(metrics, "larder_refresh_age_seconds" + labels)).isNotNegative()
+        .isLessThan(decimal(metrics, "larder_batch_age_seconds" + labels) - 200);
+    assertThat(metrics).doesNotContain("larder_refresh_id{job=\"" + RECS + "\"");
   }
 
   // ---------------------------------------------------------------- imported scores

@@ -37,9 +37,9 @@ public final class BatchHistory {
       return at != null ? at : b.publishedAt();
     }
 
-    /** The batch the job serves, or null. */
+    /** The full batch the job serves (its base, not the refresh serving with it), or null. */
     public BatchInfo current() {
-      return batches.stream().filter(BatchHistory::isCurrent).findFirst().orElse(null);
+      return batches.stream().filter(b -> isCurrent(b) && !b.isRefresh()).findFirst().orElse(null);
     }
   }
 
@@ -62,7 +62,15 @@ public final class BatchHistory {
     return "published".equals(b.status());
   }
 
-  /** Whether {@code b} still has its rows: current, or superseded and kept for rollback. */
+  /**
+   * Whether {@code b} can be served again by a rollback (and compared with another): a kept full batch; the
+   * store refuses a rollback to a refresh, whose lists are only those of the users it re-scored.
+   */
+  public static boolean isRollbackTarget(BatchInfo b) {
+    return isKept(b) && !b.isRefresh();
+  }
+
+  /** Whether {@code b} still has its rows: current, or superseded and kept for rollback (or a refresh). */
   public static boolean isKept(BatchInfo b) {
     return isCurrent(b) || "superseded".equals(b.status());
   }

@@ -45,10 +45,10 @@ public final class JobOverview {
     return new Report(now, maxAge, schedules.known(), jobs, missing);
   }
 
-  /** The batch published before {@code serving}: what its headline changed from. */
+  /** The full batch published before {@code serving}: what its headline changed from (refreshes re-score a few users). */
   private static BatchInfo previousOf(List<BatchInfo> newestFirst, BatchInfo serving) {
     for (BatchInfo b : newestFirst) {
-      if (b.job().equals(serving.job()) && b.id() < serving.id() && b.publishedAt() != null) return b;
+      if (b.job().equals(serving.job()) && b.id() < serving.id() && b.publishedAt() != null && !b.isRefresh()) return b;
     }
     return null;
   }
@@ -86,11 +86,29 @@ public final class JobOverview {
       boolean inConfig) {
     public String job() { return status.job(); }
 
+    /** The full batch it serves (its base), or null. */
     public BatchInfo serving() { return status.serving(); }
 
-    /** The serving batch's age, or null when it serves nothing (or was never published). */
+    /** The refresh serving with the base, or null. */
+    public BatchInfo refresh() { return status.refresh(); }
+
+    /** The serving base's age, or null when it serves nothing (or was never published). */
     public Duration age() {
-      BatchInfo b = status.serving();
+      return ageOf(status.serving());
+    }
+
+    /** The current refresh's age, or null when the base has none. */
+    public Duration refreshAge() {
+      return ageOf(status.refresh());
+    }
+
+    /** How long since the job was last brought up to date ({@link JobStatus#freshAt}), or null: what stale judges. */
+    public Duration freshness() {
+      Instant at = status.freshAt();
+      return at == null ? null : Duration.between(at, now);
+    }
+
+    private Duration ageOf(BatchInfo b) {
       return b == null || b.publishedAt() == null ? null : Duration.between(b.publishedAt(), now);
     }
 

@@ -26,7 +26,8 @@ import larder.store.Store;
  * {@code larder_similar_items}, {@code larder_fallback}, {@code larder_batches}), the same contract
  * applications use. Each answer is read in one snapshot, so its rows and its batch metadata come from one
  * batch even while a publish switches the job: a user's own list (the common case) is one statement, which is a
- * snapshot by itself, with its batch's metadata cached by batch id (it never changes once published); other
+ * snapshot by itself that also names the job's base and current refresh ({@link Serving}), with the batches'
+ * metadata cached by batch id (it never changes once published); other
  * answers are a read transaction. Thread-safe.
  *
  * <pre>{@code
@@ -42,6 +43,13 @@ public final class PredictionReader {
    */
   private static final String OWN_LIST = "SELECT rank, item_id, score, batch_id FROM larder_recommendations_fresh"
       + " WHERE job = ? AND user_id = ? ORDER BY rank LIMIT ?";
+  /**
+   * {@link #OWN_LIST} with the job's current base and refresh ids ({@code larder_current}, one primary-key probe
+   * each, evaluated once per statement) in every row: the same snapshot as the list, no second round trip.
+   */
+  private static final String OWN_LIST_SERVING = "SELECT rank, item_id, score, batch_id,"
+      + " (SELECT c.batch_id FROM larder_current c WHERE c.job = ?), (SELECT c.refresh_id FROM larder_current c WHERE c.job = ?)"
+      + " FROM larder_recommendations_fresh WHERE job = ? AND user_id = ? ORDER BY rank LIMIT ?";
   /** The job's fallback list without the items the user interacted with after the batch. */
   private static final String FALLBACK_LIST = "SELECT f.rank, f.item_id, f.score, f.batch_id FROM larder_fallback f"
       + " JOIN larder_batch b ON b.batch_id = f.batch_id WHERE f.job = ? AND NOT EXISTS (SELECT 1 FROM larder_events e"
@@ -84,11 +92,8 @@ public final class PredictionReader {
   public Recommendations recommend(String job, String userId, int limit) {
     checkLimit(limit);
     // Fast path: a user with a list of their own is one statement, a snapshot by itself.
-    Listed own = listed("read recommendations of user '" + userId + "' in job '" + job + "'", OWN_LIST, job, userId, limit);
-    if (own != null) {
-      return new Recommendations(job, userId, own.batch.id(), own.batch.publishedAt(), age(own.batch), Recommendations.USER,
-          own.items, null, null);
-    }
+    Recommendations own = ownList(job, userId, limit);
+    if (own != null) return own;
     Dialect d = store.dialect();
     return store.read("read recommendations of user '" + userId + "' in job '" + job + "'", c -> {
       BatchInfo b = Current.of(c, d, job, BatchKind.RECOMMENDATIONS);
@@ -101,20 +106,82 @@ public final class PredictionReader {
         ps.setInt(3, limit);
         readRanked(ps, from, items);
       }
+      Long refreshId = refreshId(c, job);
+      Serving serving = new Serving(b, refreshId == null ? null : published(c, refreshId));
       if (!items.isEmpty()) {
-        BatchInfo lb = from[0] == b.id() ? b : Batches.byId(c, d, from[0]).orElse(b);
+        BatchInfo lb = from[0] == b.id() ? b : published(c, from[0]);
         return new Recommendations(job, userId, lb.id(), lb.publishedAt(), age(lb), Recommendations.USER, items,
-            null, null);
+            null, null, serving);
       }
       Batches.SegmentFallback sf = Batches.segmentFallback(c, b.id());
       if (sf != null && sf.segments() > 0) {
-        Recommendations r = segmentList(c, b, sf.segmentJob(), userId, limit);
+        Recommendations r = segmentList(c, serving, sf.segmentJob(), userId, limit);
         if (r != null) return r;
       }
       items = ranked(c, b.id(), FALLBACK_LIST, job, userId, limit);
       return new Recommendations(job, userId, b.id(), b.publishedAt(), age(b), Recommendations.FALLBACK, items,
-          null, null);
+          null, null, serving);
     });
+  }
+
+  /**
+   * The fast path of {@link #recommend}: the user's own list and the job's base and refresh ids in one statement,
+   * their metadata from the cache; null when the user has no list of their own (or the job none), for the full read.
+   */
+  private Recommendations ownList(String job, String userId, int limit) {
+    String what = "read recommendations of user '" + userId + "' in job '" + job + "'";
+    List<RankedItem> items = new ArrayList<>();
+    long[] ids = {-1, -1, -1}; // list's batch, base, refresh (-1: none)
+    store.pointRead(what, OWN_LIST_SERVING, new Object[] {job, job, job, userId, limit}, ps -> {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (ids[0] < 0) {
+            ids[0] = rs.getLong(4);
+            ids[1] = rs.getLong(5);
+            long r = rs.getLong(6);
+            ids[2] = rs.wasNull() ? -1 : r;
+          }
+          checkBatch(rs.getLong(4), ids[0]);
+          items.add(new RankedItem(rs.getInt(1), rs.getString(2), rs.getFloat(3)));
+        }
+      }
+      return null;
+    });
+    if (items.isEmpty()) return null;
+    BatchInfo list = cached(what, ids[0]), base = cached(what, ids[1]);
+    BatchInfo refresh = ids[2] < 0 ? null : cached(what, ids[2]);
+    if (list == null || base == null || (ids[2] >= 0 && refresh == null)) return null; // cannot be: views show published batches
+    return new Recommendations(job, userId, list.id(), list.publishedAt(), age(list), Recommendations.USER, items,
+        null, null, new Serving(base, refresh));
+  }
+
+  /** Published batch {@code id} from the cache, read on a miss; null when it is not published. */
+  private BatchInfo cached(String what, long id) {
+    BatchInfo b = publishedBatches.get(id);
+    if (b != null) return b;
+    return store.withConnection(what, c -> published(c, id));
+  }
+
+  /** Published batch {@code id} from the cache, read in {@code c}'s snapshot on a miss (and then cached). */
+  private BatchInfo published(Connection c, long id) throws SQLException {
+    BatchInfo b = publishedBatches.get(id);
+    if (b != null) return b;
+    b = Batches.byId(c, store.dialect(), id).orElse(null);
+    if (b == null || b.publishedAt() == null) return null;
+    publishedBatches.put(id, b);
+    return b;
+  }
+
+  /** The current refresh id of {@code job} ({@code larder_current.refresh_id}), or null. */
+  private static Long refreshId(Connection c, String job) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT refresh_id FROM larder_current WHERE job = ?")) {
+      ps.setString(1, job);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return null;
+        long r = rs.getLong(1);
+        return rs.wasNull() ? null : r;
+      }
+    }
   }
 
   /** A list and the published batch it came from. */
@@ -129,18 +196,14 @@ public final class PredictionReader {
     long[] batchId = {-1};
     store.pointRead(what, sql, args, ps -> readRanked(ps, batchId, items));
     if (items.isEmpty()) return null;
-    BatchInfo b = publishedBatches.get(batchId[0]);
-    if (b == null) {
-      b = store.withConnection(what, c -> Batches.byId(c, store.dialect(), batchId[0])).orElse(null);
-      if (b == null || b.publishedAt() == null) return null; // cannot be: the views show published batches only
-      publishedBatches.put(b.id(), b);
-    }
-    return new Listed(b, items);
+    BatchInfo b = cached(what, batchId[0]);
+    return b == null ? null : new Listed(b, items); // null cannot be: the views show published batches only
   }
 
   /** The fallback list of the user's segment in {@code segmentJob}'s current batch, or null. */
-  private Recommendations segmentList(Connection c, BatchInfo b, String segmentJob, String userId, int limit)
+  private Recommendations segmentList(Connection c, Serving serving, String segmentJob, String userId, int limit)
       throws SQLException {
+    BatchInfo b = serving.base();
     List<RankedItem> items = new ArrayList<>();
     Integer segment = null;
     String label = null;
@@ -165,7 +228,7 @@ public final class PredictionReader {
     }
     if (items.isEmpty()) return null;
     return new Recommendations(b.job(), userId, b.id(), b.publishedAt(), age(b), Recommendations.SEGMENT, items,
-        segment, label);
+        segment, label, serving);
   }
 
   /**
@@ -245,7 +308,16 @@ public final class PredictionReader {
     return store.read("list batches", c -> Batches.ofJob(c, store.dialect(), job));
   }
 
-  /** The batch {@code job} serves, if any. */
+  /** What {@code job} serves: its base and current refresh, read in one snapshot; empty when it serves nothing. */
+  public Optional<Serving> serving(String job) {
+    return store.read("read what job '" + job + "' serves", c -> {
+      Optional<BatchInfo> base = Batches.current(c, store.dialect(), job);
+      return base.isEmpty() ? Optional.<Serving>empty()
+          : Optional.of(new Serving(base.get(), Batches.currentRefresh(c, store.dialect(), job).orElse(null)));
+    });
+  }
+
+  /** The full batch {@code job} serves (its base), if any. */
   public Optional<BatchInfo> current(String job) {
     return store.read("read the current batch of job '" + job + "'", c -> Batches.current(c, store.dialect(), job));
   }

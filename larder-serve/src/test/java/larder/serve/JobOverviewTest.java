@@ -74,6 +74,49 @@ class JobOverviewTest {
     }
   }
 
+  @Test
+  void aRefreshedJobShowsItsRefreshAndItsAgeAndChangesItsHeadlineFromTheFullBatchBefore() {
+    try (TestStore db = TestStore.sqlite()) {
+      Store store = db.open(Store::open);
+      Publisher pub = new Publisher(store);
+      BatchInfo first = lists(pub), base = lists(pub);
+      BatchInfo refresh;
+      IdMap items = new IdMap();
+      items.intern("i9");
+      try (larder.publish.RefreshLoader r = pub.beginRefresh("shop", "test", BatchParams.NONE)) {
+        r.putList("u1", new int[] {0}, new float[] {1f}, 1, items);
+        refresh = r.publish();
+      }
+      Instant now = refresh.publishedAt().plus(Duration.ofHours(2));
+      JobOverview.Job j = new JobOverview(store, Clock.fixed(now, ZoneOffset.UTC)).read(Duration.ofHours(1), Schedules.NONE)
+          .jobs().get(0);
+      assertThat(j.serving().id()).isEqualTo(base.id());
+      assertThat(j.refresh().id()).isEqualTo(refresh.id());
+      assertThat(j.previous().id()).as("the full batch before, not a refresh").isEqualTo(first.id());
+      assertThat(j.refreshAge()).isEqualTo(Duration.ofHours(2));
+      assertThat(j.age()).isEqualTo(Duration.between(base.publishedAt(), now));
+      assertThat(j.freshness()).isEqualTo(j.refreshAge());
+      assertThat(j.stale()).as("refreshed 2 h ago, 1 h allowed").isTrue();
+      JobOverview.Job fresh = new JobOverview(store, Clock.fixed(now, ZoneOffset.UTC)).read(Duration.ofHours(3), Schedules.NONE)
+          .jobs().get(0);
+      assertThat(fresh.stale()).isFalse();
+      assertThat(fresh.state()).isEqualTo("ok");
+    }
+  }
+
+  /** A full recommendations batch of job "shop": two users with one item each. */
+  private static BatchInfo lists(Publisher pub) {
+    IdMap users = new IdMap(), items = new IdMap();
+    users.intern("u1");
+    users.intern("u2");
+    items.intern("i1");
+    try (BatchLoader w = pub.begin("shop", BatchKind.RECOMMENDATIONS, "test", BatchParams.NONE)) {
+      var sink = w.recommendations().userSink(users, items);
+      for (int u = 0; u < 2; u++) sink.accept(u, new int[] {0}, new float[] {1f}, 1);
+      return w.publish(3);
+    }
+  }
+
   private static BatchInfo publish(Publisher pub, String job, double mean) {
     try (BatchLoader w = pub.begin(job, BatchKind.SCORES, "import", BatchParams.NONE)) {
       IdMap ids = IdMap.sequential(3);

@@ -104,6 +104,56 @@ abstract class ReaderContract {
     assertThat(emptied.batchId()).isEqualTo(base.id());
     assertThat(reader.current("shop").orElseThrow().id()).isEqualTo(base.id());
     assertThat(reader.jobs()).containsExactly("shop");
+    // every answer names the job's base and its refresh, whichever batch the list came from
+    for (Recommendations r : List.of(own, untouched, emptied)) {
+      assertThat(r.serving().base().id()).isEqualTo(base.id());
+      assertThat(r.serving().refresh().id()).isEqualTo(refresh.id());
+    }
+    Serving s = reader.serving("shop").orElseThrow();
+    assertThat(s.base().id()).isEqualTo(base.id());
+    assertThat(s.refresh().id()).isEqualTo(refresh.id());
+    assertThat(s.refresh().isRefresh()).isTrue();
+    assertThat(s.refresh().baseBatchId()).isEqualTo(base.id());
+    assertThat(s.base().isRefresh()).isFalse();
+
+    // a newer refresh replaces the first in every answer at once, also for users it did not touch
+    BatchInfo second;
+    try (RefreshLoader r = pub.beginRefresh("shop", "test", BatchParams.NONE)) {
+      r.putList("user-8", new int[] {3}, new float[] {1f}, 1, items);
+      second = r.publish();
+    }
+    assertThat(reader.recommend("shop", "user-5", 5).serving().refresh().id()).isEqualTo(second.id());
+    assertThat(reader.recommend("shop", "user-17", 5).serving().refresh().id()).isEqualTo(second.id());
+    assertThat(reader.recommend("shop", "user-8", 5).batchId()).isEqualTo(second.id());
+    assertThat(reader.recommend("shop", "user-6", 5).serving().refresh().id()).isEqualTo(second.id());
+    List<JobStatus> status = reader.jobStatuses();
+    assertThat(status).singleElement().satisfies(j -> {
+      assertThat(j.serving().id()).isEqualTo(base.id());
+      assertThat(j.refresh().id()).isEqualTo(second.id());
+      assertThat(j.failure()).isNull();
+    });
+
+    // a full run serves alone again: no refresh in the answers
+    BatchInfo next = publish("shop", 4, false, 2);
+    Recommendations full = reader.recommend("shop", "user-5", 5);
+    assertThat(full.batchId()).isEqualTo(next.id());
+    assertThat(full.serving().base().id()).isEqualTo(next.id());
+    assertThat(full.serving().refresh()).isNull();
+    assertThat(reader.serving("shop").orElseThrow().refresh()).isNull();
+    assertThat(reader.jobStatuses().get(0).refresh()).isNull();
+  }
+
+  @Test void aJobWithoutRefreshServesItsBaseAloneInEveryAnswer() {
+    BatchInfo base = publish("shop", 3, false, 2);
+    Recommendations own = reader.recommend("shop", "user-5", 5);
+    Recommendations fallback = reader.recommend("shop", "nobody", 5);
+    for (Recommendations r : List.of(own, fallback)) {
+      assertThat(r.serving().base().id()).isEqualTo(base.id());
+      assertThat(r.serving().refresh()).isNull();
+    }
+    assertThat(reader.serving("shop").orElseThrow().base().id()).isEqualTo(base.id());
+    assertThat(reader.serving("shop").orElseThrow().refresh()).isNull();
+    assertThat(reader.serving("nope")).isEmpty();
   }
 
   @Test void aKnownUserGetsTheirListFromTheCurrentBatch() {

@@ -22,10 +22,10 @@ public final class Batches {
   /** Status of a batch whose run failed (rows removed, message says why). */
   public static final String FAILED = "failed";
 
-  /** The view's columns, in the order of {@link BatchInfo}'s components (plus is_current, segments). */
+  /** The view's columns, in the order of {@link BatchInfo}'s components (plus is_current, segments, segment_job). */
   public static final String SELECT = "SELECT batch_id, job, kind, model, params, metrics, created_at, published_at,"
       + " status, rec_rows, similar_rows, users, is_current, message, segments, segment_job, input_rows,"
-      + " data_until FROM larder_batches";
+      + " data_until, base_batch_id FROM larder_batches";
 
   private Batches() {}
 
@@ -43,11 +43,13 @@ public final class Batches {
     long keys = rs.getLong("users");
     long inputRows = rs.getLong("input_rows");
     Long input = rs.wasNull() ? null : inputRows;
+    long baseBatchId = rs.getLong("base_batch_id");
+    Long base = rs.wasNull() ? null : baseBatchId;
     return new BatchInfo(rs.getLong("batch_id"), rs.getString("job"), kind, rs.getString("model"),
         BatchParams.fromJson(rs.getString("params")), BatchMetrics.fromJson(rs.getString("metrics")), d.getInstant(rs, "created_at"),
         d.getInstant(rs, "published_at"), rs.getString("status"), rowPerKey ? keys : rs.getLong("rec_rows"),
         rowPerKey ? rs.getLong("segments") : rs.getLong("similar_rows"), keys, rs.getString("message"), input,
-        d.getInstant(rs, "data_until"));
+        d.getInstant(rs, "data_until"), base);
   }
 
   /**
@@ -179,7 +181,7 @@ public final class Batches {
       }
       out.add(new BatchInfo(b.id(), b.job(), b.kind(), b.model(), b.params(), b.metrics(), b.createdAt(),
           b.publishedAt(), FAILED, b.rows(), b.secondaryRows(), b.keys(),
-          "crashed: " + why + "; the job's next run removes its rows", b.inputRows(), b.dataUntil()));
+          "crashed: " + why + "; the job's next run removes its rows", b.inputRows(), b.dataUntil(), b.baseBatchId()));
     }
     return out;
   }

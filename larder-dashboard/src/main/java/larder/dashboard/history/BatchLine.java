@@ -21,7 +21,8 @@ import larder.serve.Headline;
  * One batch of a job's history, in words.
  *
  * @param id the batch id
- * @param states current / kept / failed, and "rolled back from" for a batch a rollback left
+ * @param states current / kept / failed, and "rolled back from" for a batch a rollback left; a refresh current /
+ *     superseded / failed and "refresh of batch B"
  * @param started when its run began (UTC), e.g. "2026-03-01 05:00"
  * @param finished when its run ended, published or failed; empty when not recorded (a run that failed before
  *     schema version 6)
@@ -31,7 +32,7 @@ import larder.serve.Headline;
  * @param precision P@k, {@code ndcg} NDCG@k, {@code map} MAP@k, as "0.1234"; empty when not evaluated
  * @param gate "passed" or "failed"; empty without a gate; {@code gateText} each condition as measured
  * @param message why it failed, unless its gate's verdict already says so; else empty
- * @param kept whether it still has its rows (it can be compared and rolled back to)
+ * @param kept whether it still has its rows and is a full batch (it can be compared and rolled back to)
  * @param current whether it serves now
  */
 public record BatchLine(long id, List<JobLine.State> states, String started, String finished, String duration,
@@ -45,11 +46,14 @@ public record BatchLine(long id, List<JobLine.State> states, String started, Str
 
   /** @param finished when its run ended, or null when not known */
   static BatchLine of(BatchInfo b, Instant finished) {
-    boolean current = BatchHistory.isCurrent(b), kept = BatchHistory.isKept(b);
+    boolean current = BatchHistory.isCurrent(b), kept = BatchHistory.isRollbackTarget(b);
     List<JobLine.State> states = new ArrayList<>();
     if (current) states.add(new JobLine.State("current", "ok"));
     else if (kept) states.add(new JobLine.State("kept", "info"));
+    else if (b.isRefresh() && BatchHistory.isKept(b)) states.add(new JobLine.State("superseded", "info"));
     else states.add(new JobLine.State("failed", "bad"));
+    // a refresh serves with its base and is not a rollback target (the store refuses it): said in words
+    if (b.isRefresh()) states.add(new JobLine.State("refresh of batch " + b.baseBatchId(), "info"));
     if (kept && !current && b.message() != null && b.message().startsWith("rolled back to batch")) {
       states.add(new JobLine.State("rolled back from", "warn"));
     }
@@ -90,7 +94,8 @@ public record BatchLine(long id, List<JobLine.State> states, String started, Str
   private static String size(BatchInfo b) {
     if (!BatchHistory.isKept(b)) return "";
     return switch (b.kind()) {
-      case RECOMMENDATIONS -> String.format(Locale.ROOT, "%,d rows, %,d users", b.rows(), b.keys());
+      case RECOMMENDATIONS -> String.format(Locale.ROOT, "%,d rows, %,d %s", b.rows(), b.keys(),
+          b.isRefresh() ? (b.keys() == 1 ? "user" : "users") + " re-scored" : "users");
       case SEGMENTS -> String.format(Locale.ROOT, "%,d customers, %,d segments", b.keys(), b.secondaryRows());
       case SCORES -> String.format(Locale.ROOT, "%,d entities", b.keys());
     };

@@ -82,11 +82,13 @@ public final class JobHistory {
       ctx.status(404);
       return new Page(frame, job, e.getMessage(), null, null, List.of(), 0, 0);
     }
-    List<Long> kept = r.batches().stream().filter(BatchHistory::isKept).map(BatchInfo::id).toList();
+    List<Long> kept = r.batches().stream().filter(BatchHistory::isRollbackTarget).map(BatchInfo::id).toList();
     BatchInfo current = r.current();
     long b = current != null ? current.id() : kept.isEmpty() ? 0 : kept.get(0);
     long a = kept.stream().filter(id -> id != b).findFirst().orElse(0L);
-    return new Page(frame, job, "", HistoryChart.of(r.batches()), section(r, frame, "", false), kept, a, b);
+    // the chart follows the model across full runs; a refresh re-scores a few users with its base's model
+    List<BatchInfo> full = r.batches().stream().filter(x -> !x.isRefresh()).toList();
+    return new Page(frame, job, "", HistoryChart.of(full), section(r, frame, "", false), kept, a, b);
   }
 
   /** {@code GET /fragments/jobs/{job}/compare?a=&b=}: the comparison, for htmx to swap in. */

@@ -22,6 +22,8 @@ import larder.serve.JobOverview;
  * @param batch the serving batch id; empty when none
  * @param publishedAt when that batch became current, e.g. "2026-03-01 05:00 UTC"
  * @param age its age, and the allowed age when the server has one: "31.0 h of 26.0 h"
+ * @param refresh the refresh serving with the batch and its age, "batch 15, 4 min ago" (shown under the age, which
+ *     the allowed age is then judged against: see {@link larder.serve.JobStatus#freshAt}); empty when none
  * @param size rows and the keys they cover: "5,000 rows, 500 users"
  * @param headline the batch's headline figure in words ("ndcg@10 0.182 (2.31x popularity)")
  * @param change the headline's change from the previous batch, signed ("+0.012"); empty when not comparable
@@ -30,7 +32,7 @@ import larder.serve.JobOverview;
  * @param nextRun when it runs next ("2026-03-03 03:00 UTC, in 15.0 h"), or why not; empty when no config is known
  * @param states what is wrong, as words with a CSS class each
  */
-public record JobLine(String job, String kind, String batch, String publishedAt, String age, String size,
+public record JobLine(String job, String kind, String batch, String publishedAt, String age, String refresh, String size,
     String headline, String change, String failedAt, String failure, String nextRun, List<State> states) {
 
   private static final DateTimeFormatter UTC_MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
@@ -52,17 +54,19 @@ public record JobLine(String job, String kind, String batch, String publishedAt,
     String next = !configKnown ? "" : j.nextRun() != null ? next(j.nextRun(), j.now())
         : j.inConfig() ? "not scheduled" : "not in config";
     if (b == null) {
-      return new JobLine(j.job(), "", "", "", "", "", "", "", f == null ? "" : minute(f.createdAt()),
+      return new JobLine(j.job(), "", "", "", "", "", "", "", "", f == null ? "" : minute(f.createdAt()),
           f == null ? "" : firstLine(f.message()), next, states);
     }
     String age = DurationText.human(j.age()) + (j.maxAge() == null ? "" : " of " + DurationText.human(j.maxAge()));
-    return new JobLine(j.job(), b.kind().text(), Long.toString(b.id()), minute(b.publishedAt()), age, size(b),
+    String refresh = j.refresh() == null ? ""
+        : "batch " + j.refresh().id() + ", " + DurationText.human(j.refreshAge()) + " ago";
+    return new JobLine(j.job(), b.kind().text(), Long.toString(b.id()), minute(b.publishedAt()), age, refresh, size(b),
         j.headline().text(), change(j.change()), f == null ? "" : minute(f.createdAt()),
         f == null ? "" : firstLine(f.message()), next, states);
   }
 
   static JobLine neverRun(JobOverview.NeverRun n, Instant now) {
-    return new JobLine(n.job(), "", "", "", "", "", "", "", "", "",
+    return new JobLine(n.job(), "", "", "", "", "", "", "", "", "", "",
         n.nextRun() == null ? "not scheduled" : next(n.nextRun(), now), List.of(new State("never ran", "bad")));
   }
 
