@@ -1,0 +1,372 @@
+package larder.jobs.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import larder.core.BatchInfo;
+import larder.core.LarderException;
+import larder.core.Progress;
+import larder.jobs.config.RecommendationsJob;
+import larder.jobs.config.YamlConfig;
+import larder.publish.Publisher;
+import larder.serve.PredictionReader;
+import larder.serve.RankedItem;
+import larder.serve.Recommendations;
+import larder.store.Events;
+import larder.store.Store;
+import larder.testkit.TestStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code larder run --refresh} through {@link JobRunner#refresh} on a real store, with the job's own CSV source
+ * growing between runs as an event log does: changed users get new lists from the refresh, users the base never
+ * saw get lists of their own, everyone else's rows stay byte for byte; rows already covered, too many changed
+ * users and a damaged source publish nothing; events after a refresh's data are left out at read time; a full
+ * run compacts the refreshes away and a rollback brings back its base's latest refresh. Readers never see a mix.
+ *
+ * <p>That a refreshed list equals the kept model's scoring of the merged history is the train side's
+ * (ItemSideTest, AlsRefreshTest); here the runner's lists are checked for what it adds: which users, which
+ * items, which batch.
+ */
+abstract class RefreshRunnerContract {
+  static final String JOB = "shop";
+  static final int TOP_N = 5;
+  static final int USERS = 200;
+  static final int ITEMS = 60;
+  /** The base's rows are at T0 .. T0 + 99,999 s. */
+  static final long T0 = 1_700_000_000L;
+
+  @TempDir Path dir;
+  private TestStore db;
+  Store store;
+  Publisher publisher;
+  JobRunner runner;
+  Path events;
+  /** Each user's items in the CSV so far. */
+  final Map<String, Set<String>> seen = new HashMap<>();
+  long newest;
+
+  abstract TestStore newStore();
+
+  @BeforeEach void open() throws Exception {
+    events = dir.resolve("events.csv");
+    Random random = new Random(20261205L);
+    StringBuilder csv = new StringBuilder("user_id,item_id,ts\n");
+    for (int u = 0; u < USERS; u++) {
+      int n = 4 + random.nextInt(9);
+      for (int k = 0; k < n; k++) {
+        // skewed towards the low items, so popularity and neighbours have something to find
+        int item = (int) (ITEMS * Math.pow(random.nextDouble(), 2));
+        long ts = T0 + random.nextInt(100_000);
+        newest = Math.max(newest, ts);
+        append(csv, user(u), "i" + item, ts);
+      }
+    }
+    Files.writeString(events, csv);
+    db = newStore();
+    store = db.open(Store::open);
+    publisher = new Publisher(store);
+    runner = new JobRunner(publisher, Progress.NONE, (job, message) -> { });
+  }
+
+  @AfterEach void close() {
+    if (db != null) db.close();
+  }
+
+  static String user(int u) {
+    return String.format("u%03d", u);
+  }
+
+  private void append(StringBuilder csv, String user, String item, long ts) {
+    csv.append(user).append(',').append(item).append(',').append(ts).append('\n');
+    seen.computeIfAbsent(user, k -> new HashSet<>()).add(item);
+  }
+
+  /** Appends {@code user}'s interactions with {@code items} to the job's source, each a second after the newest. */
+  void addRows(String user, String... items) throws Exception {
+    StringBuilder csv = new StringBuilder();
+    for (String item : items) append(csv, user, item, ++newest);
+    Files.writeString(events, csv, StandardOpenOption.APPEND);
+  }
+
+  /** An item {@code user} has not interacted with, among those the base knows. */
+  String unseenItem(String user, int from) {
+    for (int i = from; ; i++) {
+      if (!seen.getOrDefault(user, Set.of()).contains("i" + (i % ITEMS)) && seenAnywhere("i" + (i % ITEMS))) {
+        return "i" + (i % ITEMS);
+      }
+    }
+  }
+
+  private boolean seenAnywhere(String item) {
+    return seen.values().stream().anyMatch(s -> s.contains(item));
+  }
+
+  RecommendationsJob job(String model, String extra) {
+    String yaml = """
+        jobs:
+          shop:
+            source: { file: events.csv, columns: { user: user_id, item: item_id, timestamp: ts } }
+            model: %s
+            top_n: %d
+            similar_items: 3
+            threads: 2
+        """.formatted(model, TOP_N) + extra;
+    return (RecommendationsJob) YamlConfig.job(dir.resolve("larder.yaml"), yaml, JOB);
+  }
+
+  Map<String, List<String>> served() {
+    return ServedLists.of(store, JOB);
+  }
+
+  List<BatchInfo> batches() {
+    return new PredictionReader(store).batches(JOB);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{ type: popularity }", "{ type: itemknn, neighbors: 12 }", "{ type: ease, lambda: 50 }",
+      "{ type: als, factors: 6, iterations: 3, seed: 11 }"})
+  void changedAndNewUsersGetNewListsAndEveryoneElseKeepsTheirRowsThroughThreeRefreshes(String model) throws Exception {
+    RecommendationsJob job = job(model, "");
+    long base = runner.run(job).batch().id();
+    Map<String, List<String>> before = served();
+    assertThat(before).hasSize(USERS);
+
+    Set<String> touched = new HashSet<>();
+    String changed = user(3);
+    String a = unseenItem(changed, 0), b = unseenItem(changed, 1);
+    addRows(changed, a, b);
+    addRows("newbie", "i0", "i1", "i2");
+    touched.addAll(List.of(changed, "newbie"));
+    RefreshReport first = runner.refresh(job);
+    assertThat(first.batch()).isNotNull();
+    long r1 = first.batch().id();
+    assertThat(first.baseBatchId()).isEqualTo(base);
+    assertThat(first.changedUsers()).isEqualTo(2);
+    assertThat(first.newUsers()).isEqualTo(1);
+    assertThat(first.batch().dataUntil()).isEqualTo(Instant.ofEpochSecond(newest));
+
+    Map<String, List<String>> after = served();
+    // (a) the changed user's new list: from the refresh, none of what they have seen, the new items included
+    List<String> list = after.get(changed);
+    assertThat(list).isNotEmpty().allSatisfy(row -> assertThat(ServedLists.batch(row)).isEqualTo(r1));
+    assertThat(list).extracting(ServedLists::item).doesNotContainAnyElementsOf(seen.get(changed));
+    assertThat(list).isNotEqualTo(before.get(changed));
+    // (b) the new user has a list of their own, not the fallback
+    Recommendations newbie = new PredictionReader(store).recommend(JOB, "newbie", TOP_N);
+    assertThat(newbie.source()).isEqualTo(Recommendations.USER);
+    assertThat(newbie.batchId()).isEqualTo(r1);
+    assertThat(newbie.items()).extracting(RankedItem::itemId).doesNotContain("i0", "i1", "i2").isNotEmpty();
+    assertThat(after.get("newbie")).extracting(ServedLists::item)
+        .containsExactlyElementsOf(newbie.items().stream().map(RankedItem::itemId).toList());
+
+    // two more refreshes, each of other users (one of them again)
+    for (int round = 0; round < 2; round++) {
+      String u = user(10 + round);
+      addRows(u, unseenItem(u, 5));
+      addRows(changed, unseenItem(changed, 7 + round));
+      touched.add(u);
+      RefreshReport r = runner.refresh(job);
+      assertThat(r.changedUsers()).isEqualTo(2);
+      Map<String, List<String>> now = served();
+      assertThat(now.get(u)).allSatisfy(row -> assertThat(ServedLists.batch(row)).isEqualTo(r.batch().id()));
+      assertThat(now.get(changed)).allSatisfy(row -> assertThat(ServedLists.batch(row)).isEqualTo(r.batch().id()));
+      assertThat(now.get(changed)).extracting(ServedLists::item).doesNotContainAnyElementsOf(seen.get(changed));
+    }
+
+    // (c) untouched users: the same rows, item ids, score bits and base batch id
+    Map<String, List<String>> end = served();
+    assertThat(end).hasSize(USERS + 1);
+    Map<String, List<String>> untouchedBefore = new HashMap<>(before), untouchedAfter = new HashMap<>(end);
+    untouchedBefore.keySet().removeAll(touched);
+    untouchedAfter.keySet().removeAll(touched);
+    assertThat(untouchedAfter).hasSize(USERS - 3).isEqualTo(untouchedBefore);
+    assertThat(untouchedAfter.values()).allSatisfy(rows -> assertThat(rows)
+        .allSatisfy(row -> assertThat(ServedLists.batch(row)).isEqualTo(base)));
+  }
+
+  @Test void rowsAtOrBeforeTheHighWaterMarkAreNotCountedAgain() throws Exception {
+    RecommendationsJob job = job("{ type: itemknn, neighbors: 12 }", "");
+    runner.run(job);
+    addRows(user(4), unseenItem(user(4), 0));
+    long refresh = runner.refresh(job).batch().id();
+    Map<String, List<String>> before = served();
+    int batches = batches().size();
+
+    // the same source read again, and then with old rows repeated (at and before the mark): nothing new
+    assertThat(runner.refresh(job).batch()).isNull();
+    String lines = Files.readString(events).lines().skip(1).limit(50).reduce("", (x, y) -> x + y + "\n");
+    Files.writeString(events, lines + user(7) + ",i3," + newest + "\n", StandardOpenOption.APPEND);
+    RefreshReport again = runner.refresh(job);
+    assertThat(again.batch()).isNull();
+    assertThat(again.rowsCovered()).isEqualTo(again.rowsRead());
+    assertThat(served()).isEqualTo(before);
+    assertThat(batches()).hasSize(batches);
+    assertThat(new PredictionReader(store).recommend(JOB, user(4), TOP_N).batchId()).isEqualTo(refresh);
+  }
+
+  @Test void tooManyChangedUsersAreRefusedAndTheListsStay() throws Exception {
+    RecommendationsJob job = job("{ type: ease, lambda: 50 }", "    refresh: { max_changed_users: 3 }\n");
+    long base = runner.run(job).batch().id();
+    Map<String, List<String>> before = served();
+    for (int u = 20; u < 24; u++) addRows(user(u), unseenItem(user(u), 0));
+    assertThatThrownBy(() -> runner.refresh(job)).isInstanceOf(LarderException.class)
+        .hasMessageContaining("4 users have new interactions").hasMessageContaining("max_changed_users (3")
+        .hasMessageContaining("nothing was refreshed");
+    assertThat(served()).isEqualTo(before);
+    assertThat(batches()).extracting(BatchInfo::id).containsExactly(base);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"u030,i1,", "u030,i1,17e9x"})
+  void aDamagedRefreshSourceFailsAndTheListsStay(String bad) throws Exception {
+    RecommendationsJob job = job("{ type: popularity }", "");
+    long base = runner.run(job).batch().id();
+    addRows(user(5), unseenItem(user(5), 0));
+    long refresh = runner.refresh(job).batch().id();
+    Map<String, List<String>> before = served();
+    addRows(user(6), unseenItem(user(6), 0));
+    Files.writeString(events, bad + (newest + 5) + "\n", StandardOpenOption.APPEND);
+    addRows(user(8), unseenItem(user(8), 0));
+    assertThatThrownBy(() -> runner.refresh(job)).isInstanceOf(LarderException.class).hasMessageContaining("events.csv");
+    assertThat(served()).isEqualTo(before);
+    List<BatchInfo> all = batches();
+    assertThat(all.get(0).id()).as("nothing published").isIn(refresh, refresh + 1);
+    assertThat(all).filteredOn(b -> b.id() > refresh).allSatisfy(b -> assertThat(b.status()).isEqualTo("failed"));
+    assertThat(all).extracting(BatchInfo::id).contains(base);
+  }
+
+  @Test void eventsAfterTheRefreshDataAreLeftOutAtReadTimeAndThoseAtItAreNot() throws Exception {
+    RecommendationsJob job = job("{ type: itemknn, neighbors: 12 }", "");
+    runner.run(job);
+    String u = user(12);
+    addRows(u, unseenItem(u, 0));
+    BatchInfo refresh = runner.refresh(job).batch();
+    Instant until = refresh.dataUntil();
+    List<String> list = served().get(u);
+    assertThat(list).hasSizeGreaterThanOrEqualTo(3);
+    String later = ServedLists.item(list.get(0)), atMark = ServedLists.item(list.get(1));
+    Events.record(store, List.of(new Events.Event(JOB, u, later, until.plusSeconds(1)),
+        new Events.Event(JOB, u, atMark, until)));
+
+    List<String> fresh = ServedLists.of(store, JOB, "larder_recommendations_fresh").get(u);
+    assertThat(fresh).extracting(ServedLists::item).doesNotContain(later).contains(atMark);
+    assertThat(fresh).isEqualTo(list.subList(1, list.size()));
+    Recommendations read = new PredictionReader(store).recommend(JOB, u, TOP_N);
+    assertThat(read.batchId()).isEqualTo(refresh.id());
+    assertThat(read.items()).extracting(RankedItem::itemId).doesNotContain(later).contains(atMark);
+    assertThat(read.items()).extracting(RankedItem::rank).startsWith(2);
+  }
+
+  @Test void aFullRunServesNoDeltaAndARollbackServesThePreviousBaseWithItsLatestRefresh() throws Exception {
+    RecommendationsJob job = job("{ type: ease, lambda: 50 }", "");
+    long firstBase = runner.run(job).batch().id();
+    addRows(user(40), unseenItem(user(40), 0));
+    runner.refresh(job);
+    addRows(user(41), unseenItem(user(41), 0));
+    long latest = runner.refresh(job).batch().id();
+    Map<String, List<String>> refreshed = served();
+
+    long secondBase = runner.run(job).batch().id();
+    Map<String, List<String>> full = served();
+    assertThat(full).hasSize(USERS);
+    assertThat(full.values()).allSatisfy(rows -> assertThat(rows)
+        .allSatisfy(row -> assertThat(ServedLists.batch(row)).isEqualTo(secondBase)));
+    long deltaRows = store.read("count delta rows", c -> {
+      try (var ps = c.prepareStatement("SELECT COUNT(*) FROM larder_rec_delta WHERE base_batch_id = ?")) {
+        ps.setLong(1, secondBase);
+        try (var rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
+    assertThat(deltaRows).isZero();
+    // a refresh now starts from the new base
+    addRows(user(42), unseenItem(user(42), 0));
+    assertThat(runner.refresh(job).baseBatchId()).isEqualTo(secondBase);
+
+    publisher.rollback(JOB, firstBase);
+    assertThat(served()).isEqualTo(refreshed);
+    assertThat(new PredictionReader(store).recommend(JOB, user(41), TOP_N).batchId()).isEqualTo(latest);
+  }
+
+  @Test void readersDuringRefreshesSeeOneWholeListFromOneBatch() throws Exception {
+    RecommendationsJob job = job("{ type: itemknn, neighbors: 12 }", "    refresh: { max_changed_users: 50 }\n");
+    runner.run(job);
+    List<String> users = new ArrayList<>();
+    for (int u = 0; u < 12; u++) users.add(user(u));
+    // every state each user's list has been in, as "batch:item,item,..."
+    Map<String, Set<String>> states = new java.util.concurrent.ConcurrentHashMap<>();
+    Runnable remember = () -> served().forEach((user, rows) -> {
+      if (users.contains(user)) states.computeIfAbsent(user, k -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+          .add(ServedLists.batch(rows.get(0)) + ":" + rows.stream().map(ServedLists::item).toList());
+    });
+    remember.run();
+
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicLong answers = new AtomicLong();
+    ConcurrentLinkedQueue<String> seenAnswers = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    PredictionReader reader = new PredictionReader(store);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int offset = t;
+      Thread thread = new Thread(() -> {
+        try {
+          for (int k = offset; !done.get(); k++) {
+            String u = users.get(k % users.size());
+            Recommendations r = reader.recommend(JOB, u, TOP_N);
+            assertThat(r.source()).isEqualTo(Recommendations.USER);
+            List<Integer> ranks = r.items().stream().map(RankedItem::rank).toList();
+            for (int i = 0; i < ranks.size(); i++) assertThat(ranks.get(i)).as(u + " " + ranks).isEqualTo(i + 1);
+            seenAnswers.add(u + "=" + r.batchId() + ":" + r.items().stream().map(RankedItem::itemId).toList());
+            answers.incrementAndGet();
+          }
+        } catch (Throwable e) {
+          errors.add(e);
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    try {
+      for (int round = 0; round < 8; round++) {
+        for (int k = 0; k < 4; k++) {
+          String u = users.get((round * 4 + k) % users.size());
+          addRows(u, unseenItem(u, round * 3 + k));
+        }
+        assertThat(runner.refresh(job).batch()).isNotNull();
+        remember.run();
+      }
+    } finally {
+      done.set(true);
+      for (Thread t : threads) t.join();
+    }
+    assertThat(errors).isEmpty();
+    assertThat(answers.get()).isGreaterThan(40);
+    for (String answer : seenAnswers) {
+      String u = answer.substring(0, answer.indexOf('='));
+      assertThat(states.get(u)).as("an answer for " + u + " is one state the list was in").contains(answer.substring(u.length() + 1));
+    }
+  }
+}
