@@ -66,6 +66,15 @@ public final class RefreshLoader implements AutoCloseable {
   private Instant dataUntil;
   private Long inputRows;
   private BatchMetrics metrics;
+  /**
+   * Kill tests of {@code larder run --refresh} in a child process stop it here: with the system property set to
+   * a number of milliseconds, {@link #publish} says so on stderr and sleeps inside its transaction, all written and
+   * not yet committed ({@value #PAUSE_BEFORE_COMMIT}), or after the commit with the lock not yet released
+   * ({@value #PAUSE_AFTER_COMMIT}). Unset, nothing happens.
+   */
+  static final String PAUSE_BEFORE_COMMIT = "larder.refresh.pauseBeforeCommitMillis";
+  static final String PAUSE_AFTER_COMMIT = "larder.refresh.pauseAfterCommitMillis";
+
   /** Runs in the publishing transaction between deleting the old lists and inserting the new ones (tests). */
   private volatile Runnable betweenDeleteAndInsert = () -> {};
 
@@ -267,11 +276,13 @@ public final class RefreshLoader implements AutoCloseable {
           ps.executeUpdate();
         }
         ServingHistory.switchRefresh(c, d, job, previous, batchId());
+        pause(PAUSE_BEFORE_COMMIT, "before the commit");
         return null;
       });
       synchronized (this) {
         state = State.PUBLISHED;
       }
+      pause(PAUSE_AFTER_COMMIT, "after the commit");
     } catch (RuntimeException e) {
       synchronized (this) {
         state = State.OPEN;
@@ -315,6 +326,19 @@ public final class RefreshLoader implements AutoCloseable {
   /** Fails the refresh unless it was published. */
   @Override public void close() {
     fail("closed without publishing");
+  }
+
+  /** See {@link #PAUSE_BEFORE_COMMIT}. */
+  private void pause(String property, String where) {
+    long millis = Long.getLong(property, 0L);
+    if (millis <= 0) return;
+    System.err.println("larder: " + property + ": " + where() + " pauses " + millis + " ms " + where);
+    System.err.flush();
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void checkOpen() {
