@@ -204,6 +204,25 @@ abstract class RefreshRunnerContract {
         .allSatisfy(row -> assertThat(ServedLists.batch(row)).isEqualTo(base)));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"{ type: popularity }", "{ type: itemknn, neighbors: 12 }", "{ type: ease, lambda: 50 }",
+      "{ type: als, factors: 6, iterations: 3, seed: 11 }"})
+  void aNewUserWithOnlyItemsTheModelDoesNotKnowGetsTheFallback(String model) throws Exception {
+    RecommendationsJob job = job(model, "");
+    long base = runner.run(job).batch().id();
+    Recommendations fallback = new PredictionReader(store).recommend(JOB, "stranger", TOP_N);
+    assertThat(fallback.source()).isEqualTo(Recommendations.FALLBACK);
+    addRows("stranger", "brand-new-1", "brand-new-2");
+    addRows(user(9), unseenItem(user(9), 0));
+    RefreshReport r = runner.refresh(job);
+    assertThat(r.unknownItems()).isEqualTo(2);
+    Recommendations after = new PredictionReader(store).recommend(JOB, "stranger", TOP_N);
+    assertThat(after.source()).as("no history the model knows: no list of its own").isEqualTo(Recommendations.FALLBACK);
+    assertThat(after.items()).isEqualTo(fallback.items());
+    assertThat(after.batchId()).isEqualTo(base);
+    assertThat(served()).doesNotContainKey("stranger");
+  }
+
   @Test void rowsAtOrBeforeTheHighWaterMarkAreNotCountedAgain() throws Exception {
     RecommendationsJob job = job("{ type: itemknn, neighbors: 12 }", "");
     runner.run(job);
