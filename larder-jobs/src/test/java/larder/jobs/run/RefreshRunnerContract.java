@@ -18,6 +18,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import larder.core.BatchInfo;
+import larder.core.IdMap;
+import larder.core.Interactions;
+import larder.core.SparseMatrix;
 import larder.core.LarderException;
 import larder.core.Progress;
 import larder.jobs.config.RecommendationsJob;
@@ -28,7 +31,10 @@ import larder.serve.RankedItem;
 import larder.serve.Recommendations;
 import larder.store.Events;
 import larder.store.Store;
+import larder.store.UserHistories;
 import larder.testkit.TestStore;
+import larder.train.recommend.kept.UserHistory;
+import larder.train.score.TopNScoring;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,9 +49,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * users and a damaged source publish nothing; events after a refresh's data are left out at read time; a full
  * run compacts the refreshes away and a rollback brings back its base's latest refresh. Readers never see a mix.
  *
- * <p>That a refreshed list equals the kept model's scoring of the merged history is the train side's
- * (ItemSideTest, AlsRefreshTest); here the runner's lists are checked for what it adds: which users, which
- * items, which batch.
+ * <p>A refreshed list is compared with the kept model's list of the user's whole history as a full read of the
+ * source gives it; that the kept item side scores as the fitted model does is the train side's (ItemSideTest,
+ * AlsRefreshTest).
  */
 abstract class RefreshRunnerContract {
   static final String JOB = "shop";
@@ -202,6 +208,57 @@ abstract class RefreshRunnerContract {
     assertThat(untouchedAfter).hasSize(USERS - 3).isEqualTo(untouchedBefore);
     assertThat(untouchedAfter.values()).allSatisfy(rows -> assertThat(rows)
         .allSatisfy(row -> assertThat(ServedLists.batch(row)).isEqualTo(base)));
+  }
+
+  /**
+   * (d) A refreshed user's list is the kept model's list for their whole history as a full read of the source
+   * gives it (base and new rows, items the base knows): the runner merges, excludes and scores as a full run of
+   * that history would. That the kept side scores as the fitted model does is ItemSideTest's.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"{ type: popularity }", "{ type: itemknn, neighbors: 12 }", "{ type: ease, lambda: 50 }",
+      "{ type: als, factors: 6, iterations: 3, seed: 11 }"})
+  void aRefreshedListIsTheKeptModelsListOfTheWholeHistory(String model) throws Exception {
+    RecommendationsJob job = job(model, "");
+    long base = runner.run(job).batch().id();
+    String u = user(17);
+    String again = seen.get(u).iterator().next();
+    addRows(u, unseenItem(u, 0), again, "brand-new", unseenItem(u, 3));
+    addRows("newbie", "i1", "i4", "i1");
+    runner.refresh(job);
+    addRows(u, unseenItem(u, 9));
+    runner.refresh(job);
+
+    KeptBatch kept = new KeptBatch(store);
+    IdMap items = kept.items(base);
+    Interactions all = job.source().read(Progress.NONE).interactions();
+    for (String user : List.of(u, "newbie")) {
+      SparseMatrix m = all.byUser();
+      int row = all.users().idOf(user);
+      java.util.TreeMap<Integer, Float> history = new java.util.TreeMap<>();
+      for (int k = m.rowStart(row); k < m.rowEnd(row); k++) {
+        int id = items.idOf(all.items().name(m.cols()[k]));
+        if (id >= 0) history.put(id, m.vals()[k]);
+      }
+      int[] ids = history.keySet().stream().mapToInt(Integer::intValue).toArray();
+      float[] values = new float[ids.length];
+      for (int k = 0; k < ids.length; k++) values[k] = history.get(ids[k]);
+      byte[] whole = UserHistory.encode(ids, values, ids.length);
+      assertThat(new UserHistories(store).read(base, List.of(user)).get(user)).as("kept history of " + user)
+          .isEqualTo(whole);
+
+      SparseMatrix one = UserHistory.matrix(List.of(whole), items.size());
+      List<String> expected = new ArrayList<>();
+      TopNScoring.scoreUsers(kept.itemSide(base).forUsers(one, 2, Progress.NONE), one, null, TOP_N, null, 2,
+          (x, top, scores, count) -> {
+            for (int r = 0; r < count; r++) {
+              expected.add(items.name(top[r]) + " " + Integer.toHexString(Float.floatToRawIntBits(scores[r])));
+            }
+          }, Progress.NONE);
+      assertThat(expected).isNotEmpty();
+      assertThat(served().get(user)).as(user).extracting(row2 -> row2.split(" ")[1] + " " + row2.split(" ")[2])
+          .containsExactlyElementsOf(expected);
+    }
   }
 
   @ParameterizedTest
