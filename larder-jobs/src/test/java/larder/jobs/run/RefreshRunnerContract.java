@@ -229,36 +229,68 @@ abstract class RefreshRunnerContract {
     addRows(u, unseenItem(u, 9));
     runner.refresh(job);
 
+    for (String user : List.of(u, "newbie")) assertListIsTheKeptModelsOfTheWholeHistory(job, base, user);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{ type: itemknn, neighbors: 12 }", "{ type: ease, lambda: 50 }",
+      "{ type: als, factors: 6, iterations: 3, seed: 11 }"})
+  void weightsOfNewRowsAddUpAsAFullReadAddsThem(String model) throws Exception {
+    // the same rows with a quantity column: 1 for the base, more for the new rows, some repeating old items
+    String weighted = Files.readString(events).lines().map(l -> l + (l.startsWith("user_id") ? ",quantity" : ",1"))
+        .reduce("", (a, b) -> a + b + "\n");
+    Files.writeString(events, weighted);
+    RecommendationsJob job = (RecommendationsJob) YamlConfig.job(dir.resolve("larder.yaml"), """
+        jobs:
+          shop:
+            source: { file: events.csv, columns: { user: user_id, item: item_id, timestamp: ts, weight: quantity } }
+            model: %s
+            top_n: %d
+            threads: 2
+        """.formatted(model, TOP_N), JOB);
+    long base = runner.run(job).batch().id();
+    String u = user(21);
+    String old = seen.get(u).iterator().next(), fresh = unseenItem(u, 0);
+    Files.writeString(events, u + "," + old + "," + (++newest) + ",3\n" + u + "," + fresh + "," + (++newest) + ",2.5\n"
+        + u + "," + fresh + "," + (++newest) + ",4\n", StandardOpenOption.APPEND);
+    runner.refresh(job);
+    Files.writeString(events, u + "," + old + "," + (++newest) + ",0.5\n", StandardOpenOption.APPEND);
+    runner.refresh(job);
+    UserHistory.Decoded h = UserHistory.decode(new UserHistories(store).read(base, List.of(u)).get(u), u);
+    IdMap items = new KeptBatch(store).items(base);
+    assertThat(h.values()[java.util.Arrays.binarySearch(h.items(), items.idOf(fresh))]).isEqualTo(6.5f);
+    assertListIsTheKeptModelsOfTheWholeHistory(job, base, u);
+  }
+
+  private void assertListIsTheKeptModelsOfTheWholeHistory(RecommendationsJob job, long base, String user) {
     KeptBatch kept = new KeptBatch(store);
     IdMap items = kept.items(base);
     Interactions all = job.source().read(Progress.NONE).interactions();
-    for (String user : List.of(u, "newbie")) {
-      SparseMatrix m = all.byUser();
-      int row = all.users().idOf(user);
-      java.util.TreeMap<Integer, Float> history = new java.util.TreeMap<>();
-      for (int k = m.rowStart(row); k < m.rowEnd(row); k++) {
-        int id = items.idOf(all.items().name(m.cols()[k]));
-        if (id >= 0) history.put(id, m.vals()[k]);
-      }
-      int[] ids = history.keySet().stream().mapToInt(Integer::intValue).toArray();
-      float[] values = new float[ids.length];
-      for (int k = 0; k < ids.length; k++) values[k] = history.get(ids[k]);
-      byte[] whole = UserHistory.encode(ids, values, ids.length);
-      assertThat(new UserHistories(store).read(base, List.of(user)).get(user)).as("kept history of " + user)
-          .isEqualTo(whole);
-
-      SparseMatrix one = UserHistory.matrix(List.of(whole), items.size());
-      List<String> expected = new ArrayList<>();
-      TopNScoring.scoreUsers(kept.itemSide(base).forUsers(one, 2, Progress.NONE), one, null, TOP_N, null, 2,
-          (x, top, scores, count) -> {
-            for (int r = 0; r < count; r++) {
-              expected.add(items.name(top[r]) + " " + Integer.toHexString(Float.floatToRawIntBits(scores[r])));
-            }
-          }, Progress.NONE);
-      assertThat(expected).isNotEmpty();
-      assertThat(served().get(user)).as(user).extracting(row2 -> row2.split(" ")[1] + " " + row2.split(" ")[2])
-          .containsExactlyElementsOf(expected);
+    SparseMatrix m = all.byUser();
+    int row = all.users().idOf(user);
+    java.util.TreeMap<Integer, Float> history = new java.util.TreeMap<>();
+    for (int k = m.rowStart(row); k < m.rowEnd(row); k++) {
+      int id = items.idOf(all.items().name(m.cols()[k]));
+      if (id >= 0) history.put(id, m.vals()[k]);
     }
+    int[] ids = history.keySet().stream().mapToInt(Integer::intValue).toArray();
+    float[] values = new float[ids.length];
+    for (int k = 0; k < ids.length; k++) values[k] = history.get(ids[k]);
+    byte[] whole = UserHistory.encode(ids, values, ids.length);
+    assertThat(new UserHistories(store).read(base, List.of(user)).get(user)).as("kept history of " + user)
+        .isEqualTo(whole);
+
+    SparseMatrix one = UserHistory.matrix(List.of(whole), items.size());
+    List<String> expected = new ArrayList<>();
+    TopNScoring.scoreUsers(kept.itemSide(base).forUsers(one, 2, Progress.NONE), one, null, TOP_N, null, 2,
+        (x, top, scores, count) -> {
+          for (int r = 0; r < count; r++) {
+            expected.add(items.name(top[r]) + " " + Integer.toHexString(Float.floatToRawIntBits(scores[r])));
+          }
+        }, Progress.NONE);
+    assertThat(expected).isNotEmpty();
+    assertThat(served().get(user)).as(user).extracting(row2 -> row2.split(" ")[1] + " " + row2.split(" ")[2])
+        .containsExactlyElementsOf(expected);
   }
 
   @ParameterizedTest
