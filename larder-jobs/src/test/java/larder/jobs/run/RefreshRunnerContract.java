@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import larder.core.BatchInfo;
+import larder.core.BatchKind;
+import larder.core.BatchParams;
 import larder.core.IdMap;
 import larder.core.Interactions;
 import larder.core.SparseMatrix;
@@ -25,6 +27,7 @@ import larder.core.LarderException;
 import larder.core.Progress;
 import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.YamlConfig;
+import larder.publish.BatchLoader;
 import larder.publish.Publisher;
 import larder.serve.PredictionReader;
 import larder.serve.RankedItem;
@@ -416,6 +419,48 @@ abstract class RefreshRunnerContract {
     publisher.rollback(JOB, firstBase);
     assertThat(served()).isEqualTo(refreshed);
     assertThat(new PredictionReader(store).recommend(JOB, user(41), TOP_N).batchId()).isEqualTo(latest);
+  }
+
+  @Test void aRefreshWhileAFullRunHoldsTheLockIsRefusedAndRunsOnceItIsGone() throws Exception {
+    RecommendationsJob job = job("{ type: ease, lambda: 50 }", "");
+    runner.run(job);
+    Map<String, List<String>> before = served();
+    addRows(user(50), unseenItem(user(50), 0));
+    try (BatchLoader full = publisher.begin(JOB, BatchKind.RECOMMENDATIONS, "ease", BatchParams.NONE)) {
+      assertThatThrownBy(() -> runner.refresh(job)).isInstanceOf(LarderException.class).hasMessageContaining("lock");
+      assertThat(served()).isEqualTo(before);
+    }
+    long refresh = runner.refresh(job).batch().id();
+    assertThat(served().get(user(50))).allSatisfy(row -> assertThat(ServedLists.batch(row)).isEqualTo(refresh));
+  }
+
+  @Test void aRetiredBaseTakesItsRefreshesAlong() throws Exception {
+    RecommendationsJob job = job("{ type: itemknn, neighbors: 12 }", "    keep: 2\n");
+    long first = runner.run(job).batch().id();
+    addRows(user(60), unseenItem(user(60), 0));
+    long refresh = runner.refresh(job).batch().id();
+    runner.run(job);
+    assertThatThrownBy(() -> publisher.rollback(JOB, refresh)).isInstanceOf(LarderException.class)
+        .hasMessageContaining("roll back to " + first);
+    runner.run(job);
+    Map<Long, String> status = new HashMap<>();
+    for (BatchInfo b : batches()) status.put(b.id(), b.status());
+    assertThat(status.get(first)).isEqualTo("retired");
+    assertThat(status.get(refresh)).isNotIn("published", "superseded");
+    long leftOver = store.read("count what the retired base left", c -> {
+      long n = 0;
+      for (String sql : List.of("larder_rec_delta WHERE base_batch_id = ?", "larder_user_history WHERE batch_id = ?")) {
+        try (var ps = c.prepareStatement("SELECT COUNT(*) FROM " + sql)) {
+          ps.setLong(1, first);
+          try (var rs = ps.executeQuery()) {
+            rs.next();
+            n += rs.getLong(1);
+          }
+        }
+      }
+      return n;
+    });
+    assertThat(leftOver).isZero();
   }
 
   @Test void readersDuringRefreshesSeeOneWholeListFromOneBatch() throws Exception {
