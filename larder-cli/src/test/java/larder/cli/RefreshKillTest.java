@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * publishing transaction (paused there by {@code larder.refresh.pauseBeforeCommitMillis}) and after its commit
  * (paused by {@code larder.refresh.pauseAfterCommitMillis}, the job's lock still held). After each kill the
  * views serve exactly what was committed before it, whole lists and batch ids, and the next refresh takes the
- * dead process's lock over and publishes. On SQLite and PostgreSQL.
+ * dead process's lock over and publishes. A SIGTERM inside the transaction lets it finish and release the lock.
+ * On SQLite and PostgreSQL.
  */
 class RefreshKillTest {
   private static final long T0 = 1_700_000_000L;
@@ -141,6 +142,30 @@ class RefreshKillTest {
     assertThat(last.refreshId()).isEqualTo(third);
     assertThat(last.lists().get("u5")).allSatisfy(row -> assertThat(row).endsWith(" " + third));
     assertThat(last.lists().get("u3")).isEqualTo(committed.lists().get("u3"));
+
+    // 4. SIGTERM inside the publishing transaction: the stop lets the transaction finish and releases the lock
+    addRows("u6");
+    Child terminated = child(List.of("-D" + "larder.refresh.pauseBeforeCommitMillis=2000"), "run", config.toString(),
+        "--db", db, "--refresh");
+    terminated.awaitLine("pauses 2000 ms before the commit");
+    long fourth = newestBatch(db);
+    terminated.process().destroy();
+    assertThat(terminated.waitFor()).as(terminated.err()).isEqualTo(143);
+    assertThat(terminated.err()).contains("interrupted by SIGTERM: batch " + fourth + " of job 'shop' had already been"
+        + " published").doesNotContain("\tat ");
+    Served stopped = Served.of(db);
+    assertThat(stopped.refreshId()).isEqualTo(fourth);
+    assertThat(stopped.lists().get("u6")).allSatisfy(row -> assertThat(row).endsWith(" " + fourth));
+    assertThat(locks(db)).isZero();
+  }
+
+  private static long locks(String db) throws SQLException {
+    try (Connection c = connect(db);
+        PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM larder_job_lock");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   /** Appends an interaction of each user to new.csv, each a second after the newest so far. */

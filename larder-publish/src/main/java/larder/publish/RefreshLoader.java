@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import larder.core.BatchInfo;
 import larder.core.BatchKind;
 import larder.core.BatchMetrics;
@@ -63,6 +64,10 @@ public final class RefreshLoader implements AutoCloseable {
   private final Map<String, RecDelta.UserList> lists = new LinkedHashMap<>();
   private final Map<String, byte[]> histories = new LinkedHashMap<>();
   private State state = State.OPEN;
+  /** Counted down once the refresh has ended: published, or failed with its lock released. */
+  private final CountDownLatch ended = new CountDownLatch(1);
+  /** Why {@link #stop} stopped the refresh, or null. */
+  private volatile String stopReason;
   private Instant dataUntil;
   private Long inputRows;
   private BatchMetrics metrics;
@@ -291,7 +296,11 @@ public final class RefreshLoader implements AutoCloseable {
       throw e instanceof LarderException ? e : new StoreException("store " + store.name() + ": publishing "
           + where() + " failed: " + e, "the current lists are still serving", e);
     }
-    lock.close();
+    try {
+      lock.close();
+    } finally {
+      end();
+    }
     return publisher.info(batchId());
   }
 
@@ -319,8 +328,40 @@ public final class RefreshLoader implements AutoCloseable {
     try {
       publisher.markFailed(batchId(), message, metrics);
     } finally {
-      lock.close();
+      try {
+        lock.close();
+      } finally {
+        end();
+      }
     }
+  }
+
+  /**
+   * Stops the refresh because the process is stopping ({@link Publisher#stopRuns}): one not yet publishing is
+   * failed with {@code reason} and its lock released; one publishing finishes its transaction, committed or not.
+   * Returns once the refresh has ended.
+   */
+  BatchLoader.Outcome stop(String reason) {
+    stopReason = reason;
+    try {
+      fail(reason); // no-op once publishing: its transaction decides
+    } catch (RuntimeException e) {
+      return BatchLoader.Outcome.UNSETTLED; // the store refused; the job's next run takes the dead lock over
+    }
+    try {
+      ended.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return BatchLoader.Outcome.UNSETTLED;
+    }
+    synchronized (this) {
+      return state == State.PUBLISHED ? BatchLoader.Outcome.PUBLISHED : BatchLoader.Outcome.FAILED;
+    }
+  }
+
+  private void end() {
+    publisher.ended(this);
+    ended.countDown();
   }
 
   /** Fails the refresh unless it was published. */
@@ -342,6 +383,11 @@ public final class RefreshLoader implements AutoCloseable {
   }
 
   private void checkOpen() {
+    String stop = stopReason;
+    if (stop != null && state == State.FAILED) {
+      throw new StoreException(where() + " not published: " + stop, "run the refresh again; the previous lists"
+          + " keep serving", null);
+    }
     if (state != State.OPEN) {
       throw new IllegalStateException(where() + " is " + state.name().toLowerCase() + "; nothing more can be added");
     }
