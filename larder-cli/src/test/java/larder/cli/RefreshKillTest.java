@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import larder.testkit.PgSchema;
 import org.junit.jupiter.api.Test;
@@ -85,19 +84,25 @@ class RefreshKillTest {
     // 1. killed while reading: the pipe gives a few rows and then nothing
     addRows("u1", "u2");
     Child reading = child(List.of(), "run", piped.toString(), "--db", db, "--refresh");
-    CompletableFuture<Void> feed = CompletableFuture.runAsync(() -> {
-      try (OutputStream out = Files.newOutputStream(fifo)) {
+    java.util.concurrent.CountDownLatch fed = new java.util.concurrent.CountDownLatch(1);
+    Thread feed = new Thread(() -> {
+      try (OutputStream out = Files.newOutputStream(fifo)) { // opens once the child opens the pipe to read
         out.write(("user_id,item_id,ts\nu1,i1," + (newest + 1) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
-        Thread.sleep(60_000); // stalls until the reader dies
+        fed.countDown();
+        Thread.sleep(120_000); // stalls until the reader dies
       } catch (IOException | InterruptedException expected) {
         // the reader was killed
       }
-    });
+    }, "feed");
+    feed.setDaemon(true);
+    feed.start();
     reading.awaitLine("reading new.fifo after");
+    assertThat(fed.await(1, TimeUnit.MINUTES)).as("the child opened the pipe: " + reading.err()).isTrue();
     Thread.sleep(300); // inside the read, blocked on the pipe
     assertThat(reading.kill()).isEqualTo(137);
-    feed.cancel(true);
+    feed.interrupt();
+    feed.join(10_000);
     assertThat(Served.of(db)).as("killed while reading: the base serves").isEqualTo(base);
 
     // 2. killed inside the publishing transaction: rows written, not committed
