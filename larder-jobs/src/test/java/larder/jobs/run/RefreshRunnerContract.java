@@ -463,6 +463,57 @@ abstract class RefreshRunnerContract {
     assertThat(leftOver).isZero();
   }
 
+  /** A query source on the store's own database: the full run binds 1970, each refresh its high-water mark. */
+  @Test void aQuerySourceReadsOnlyTheRowsAfterTheMark() throws Exception {
+    boolean postgres = db.jdbcUrl().startsWith("jdbc:postgresql:");
+    String table = "shop_events_" + Long.toHexString(new Random().nextLong() & Long.MAX_VALUE);
+    try (var c = db.connect(); var st = c.createStatement()) {
+      st.execute("CREATE TABLE " + table + " (user_id TEXT, item_id TEXT, ts " + (postgres ? "TIMESTAMPTZ" : "INTEGER") + ")");
+    }
+    String insert = "INSERT INTO " + table + " VALUES (?, ?, " + (postgres ? "to_timestamp(?)" : "?") + ")";
+    java.util.function.Consumer<List<String>> load = lines -> {
+      try (var c = db.connect(); var ps = c.prepareStatement(insert)) {
+        for (String line : lines) {
+          String[] f = line.split(",");
+          ps.setString(1, f[0]);
+          ps.setString(2, f[1]);
+          ps.setLong(3, Long.parseLong(f[2]));
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    load.accept(Files.readString(events).lines().skip(1).toList());
+    String since = postgres ? ":since" : ":since_epoch";
+    RecommendationsJob job = (RecommendationsJob) YamlConfig.job(dir.resolve("larder.yaml"), """
+        jobs:
+          shop:
+            source: { url: "%s", sql: "SELECT user_id, item_id, ts FROM %s WHERE ts > %s",
+                      columns: { user: user_id, item: item_id, timestamp: ts } }
+            model: { type: itemknn, neighbors: 12 }
+            top_n: %d
+        """.formatted(db.jdbcUrl(), table, since, TOP_N), JOB);
+    long base = runner.run(job).batch().id();
+    assertThat(served()).hasSize(USERS);
+    Map<String, List<String>> before = served();
+
+    String u = user(33);
+    load.accept(List.of(u + "," + unseenItem(u, 0) + "," + (newest + 10)));
+    RefreshReport r = runner.refresh(job);
+    assertThat(r.rowsRead()).as("the query gave only the new row").isEqualTo(1);
+    assertThat(r.changedUsers()).isEqualTo(1);
+    assertThat(r.batch().dataUntil()).isEqualTo(Instant.ofEpochSecond(newest + 10));
+    Map<String, List<String>> after = served();
+    assertThat(after.get(u)).allSatisfy(row -> assertThat(ServedLists.batch(row)).isEqualTo(r.batch().id()));
+    after.remove(u);
+    before.remove(u);
+    assertThat(after).isEqualTo(before);
+    assertThat(runner.refresh(job).batch()).as("nothing after the new mark").isNull();
+    assertThat(r.baseBatchId()).isEqualTo(base);
+  }
+
   @Test void readersDuringRefreshesSeeOneWholeListFromOneBatch() throws Exception {
     RecommendationsJob job = job("{ type: itemknn, neighbors: 12 }", "    refresh: { max_changed_users: 50 }\n");
     runner.run(job);
