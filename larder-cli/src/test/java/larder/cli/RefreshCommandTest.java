@@ -13,6 +13,7 @@ import larder.jobs.config.RecommendationsJob;
 import larder.jobs.schedule.Scheduler;
 import larder.serve.PredictionReader;
 import larder.store.Store;
+import larder.testkit.ServingSnapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +97,36 @@ class RefreshCommandTest {
     assertThat(r.exit()).as(r.err()).isNotZero();
     try (Store s = Store.openExisting(db)) {
       assertThat(new PredictionReader(s).current("pop")).isEmpty();
+    }
+  }
+
+  @Test
+  void tooManyChangedUsersAndADamagedSourceExitWithOneMessageAndTheListsStay() throws Exception {
+    StringBuilder csv = new StringBuilder("user_id,item_id,ts\n");
+    for (int u = 0; u < 40; u++) for (int i = 0; i <= u % 5; i++) csv.append('u').append(u).append(",i").append(i).append(",1700000000\n");
+    Path events = dir.resolve("events.csv");
+    Files.writeString(events, csv);
+    Path config = config("jobs:\n  pop:\n    source: { file: events.csv, columns: { user: user_id, item: item_id,"
+        + " timestamp: ts } }\n    model: { type: itemknn }\n    refresh: { max_changed_users: 2 }\n");
+    String db = dir.resolve("larder.db").toString();
+    assertThat(larder("run", config.toString(), "--db", db, "--quiet").exit()).isZero();
+    Files.writeString(events, "u1,i9,1700000100\nu2,i9,1700000100\nu3,i9,1700000100\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    ServingSnapshot before = ServingSnapshot.of(db, "pop");
+
+    Result many = larder("run", config.toString(), "--db", db, "--refresh", "--quiet");
+    assertThat(many.exit()).as(many.err()).isEqualTo(3);
+    assertThat(many.err()).contains("3 users have new interactions").contains("jobs.pop.refresh.max_changed_users (2")
+        .contains("hint: run the job in full").doesNotContain("\tat ");
+    assertThat(ServingSnapshot.of(db, "pop")).isEqualTo(before);
+
+    Files.writeString(events, csv + "u1,i9,\"1700000100\nu2,i9,1700000100\n");
+    Result damaged = larder("run", config.toString(), "--db", db, "--refresh", "--quiet");
+    assertThat(damaged.exit()).as(damaged.err()).isEqualTo(3);
+    assertThat(damaged.err()).contains("events.csv").doesNotContain("\tat ");
+    assertThat(ServingSnapshot.of(db, "pop")).isEqualTo(before);
+    try (Store s = Store.openExisting(db)) {
+      assertThat(new PredictionReader(s).batches("pop")).hasSize(1);
     }
   }
 

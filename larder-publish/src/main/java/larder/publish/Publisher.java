@@ -89,6 +89,7 @@ public final class Publisher {
   private final PublishOptions options;
   private final Progress progress;
   private final Set<BatchLoader> open = ConcurrentHashMap.newKeySet();
+  private final Set<RefreshLoader> openRefreshes = ConcurrentHashMap.newKeySet();
   private volatile String stopReason;
 
   public Publisher(Store store) {
@@ -206,13 +207,22 @@ public final class Publisher {
       markFailed(id, "crashed: its run" + whose + " ended without publishing; batch " + start.batchId()
           + " took over the job's lock", null);
     }
-    return new RefreshLoader(this, job, start, lock);
+    RefreshLoader refresh = new RefreshLoader(this, job, start, lock);
+    openRefreshes.add(refresh);
+    stop = stopReason;
+    if (stop != null) {
+      // stopped while this refresh began: the stop may not have seen it
+      refresh.fail(stop);
+      throw stopped(job, stop);
+    }
+    return refresh;
   }
 
   /**
-   * Stops every run this publisher has begun and not finished, because the process is stopping (a signal):
-   * each unpublished batch is marked failed with {@code reason}, its rows dropped and its lock released; a
-   * run already switching finishes its switch or is refused it. Later {@link #begin} calls fail. Waits for
+   * Stops every run this publisher has begun and not finished, full runs and refreshes, because the process is
+   * stopping (a signal): each unpublished batch is marked failed with {@code reason}, its rows dropped and its
+   * lock released; a run already switching finishes its switch or is refused it, a refresh publishing finishes
+   * its transaction. Later {@link #begin} and {@link #beginRefresh} calls fail. Waits for
    * each at most until {@code deadline} (System.nanoTime()); a run not settled by then is left to the next
    * run of its job, which takes the lock of a dead process over at once.
    *
@@ -220,11 +230,15 @@ public final class Publisher {
    */
   public List<Stopped> stopRuns(String reason, long deadlineNanos) {
     stopReason = reason;
-    List<BatchLoader> runs = List.copyOf(open);
+    List<Running> runs = new ArrayList<>();
+    for (BatchLoader w : List.copyOf(open)) runs.add(new Running(w.job(), w.batchId(), () -> w.stop(reason)));
+    for (RefreshLoader r : List.copyOf(openRefreshes)) {
+      runs.add(new Running(r.job(), r.batchId(), () -> r.stop(reason)));
+    }
     List<Thread> threads = new ArrayList<>();
     List<Stopped> out = java.util.Collections.synchronizedList(new ArrayList<>());
-    for (BatchLoader w : runs) {
-      Thread t = new Thread(() -> out.add(new Stopped(w.job(), w.batchId(), w.stop(reason))), "larder-stop-" + w.job());
+    for (Running w : runs) {
+      Thread t = new Thread(() -> out.add(new Stopped(w.job(), w.batchId(), w.stop().get())), "larder-stop-" + w.job());
       t.setDaemon(true);
       t.start();
       threads.add(t);
@@ -239,13 +253,16 @@ public final class Publisher {
       }
     }
     List<Stopped> settled = new ArrayList<>(out);
-    for (BatchLoader w : runs) {
+    for (Running w : runs) {
       if (settled.stream().noneMatch(s -> s.batchId() == w.batchId())) {
         settled.add(new Stopped(w.job(), w.batchId(), BatchLoader.Outcome.UNSETTLED));
       }
     }
     return settled;
   }
+
+  /** A full run or a refresh {@link #stopRuns} stops, and how. */
+  private record Running(String job, long batchId, java.util.function.Supplier<BatchLoader.Outcome> stop) {}
 
   /** What {@link #stopRuns} did to one run. */
   public record Stopped(String job, long batchId, BatchLoader.Outcome outcome) {}
@@ -256,6 +273,11 @@ public final class Publisher {
   /** A run that ended (published or failed) is no longer one {@link #stopRuns} has to stop. */
   void ended(BatchLoader w) {
     open.remove(w);
+  }
+
+  /** A refresh that ended (published or failed) is no longer one {@link #stopRuns} has to stop. */
+  void ended(RefreshLoader r) {
+    openRefreshes.remove(r);
   }
 
   private static StoreException stopped(String job, String reason) {

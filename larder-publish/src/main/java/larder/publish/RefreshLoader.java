@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import larder.core.BatchInfo;
 import larder.core.BatchKind;
 import larder.core.BatchMetrics;
@@ -63,9 +64,22 @@ public final class RefreshLoader implements AutoCloseable {
   private final Map<String, RecDelta.UserList> lists = new LinkedHashMap<>();
   private final Map<String, byte[]> histories = new LinkedHashMap<>();
   private State state = State.OPEN;
+  /** Counted down once the refresh has ended: published, or failed with its lock released. */
+  private final CountDownLatch ended = new CountDownLatch(1);
+  /** Why {@link #stop} stopped the refresh, or null. */
+  private volatile String stopReason;
   private Instant dataUntil;
   private Long inputRows;
   private BatchMetrics metrics;
+  /**
+   * Kill tests of {@code larder run --refresh} in a child process stop it here: with the system property set to
+   * a number of milliseconds, {@link #publish} says so on stderr and sleeps inside its transaction, all written and
+   * not yet committed ({@value #PAUSE_BEFORE_COMMIT}), or after the commit with the lock not yet released
+   * ({@value #PAUSE_AFTER_COMMIT}). Unset, nothing happens.
+   */
+  static final String PAUSE_BEFORE_COMMIT = "larder.refresh.pauseBeforeCommitMillis";
+  static final String PAUSE_AFTER_COMMIT = "larder.refresh.pauseAfterCommitMillis";
+
   /** Runs in the publishing transaction between deleting the old lists and inserting the new ones (tests). */
   private volatile Runnable betweenDeleteAndInsert = () -> {};
 
@@ -267,11 +281,13 @@ public final class RefreshLoader implements AutoCloseable {
           ps.executeUpdate();
         }
         ServingHistory.switchRefresh(c, d, job, previous, batchId());
+        pause(PAUSE_BEFORE_COMMIT, "before the commit");
         return null;
       });
       synchronized (this) {
         state = State.PUBLISHED;
       }
+      pause(PAUSE_AFTER_COMMIT, "after the commit");
     } catch (RuntimeException e) {
       synchronized (this) {
         state = State.OPEN;
@@ -280,7 +296,11 @@ public final class RefreshLoader implements AutoCloseable {
       throw e instanceof LarderException ? e : new StoreException("store " + store.name() + ": publishing "
           + where() + " failed: " + e, "the current lists are still serving", e);
     }
-    lock.close();
+    try {
+      lock.close();
+    } finally {
+      end();
+    }
     return publisher.info(batchId());
   }
 
@@ -308,8 +328,40 @@ public final class RefreshLoader implements AutoCloseable {
     try {
       publisher.markFailed(batchId(), message, metrics);
     } finally {
-      lock.close();
+      try {
+        lock.close();
+      } finally {
+        end();
+      }
     }
+  }
+
+  /**
+   * Stops the refresh because the process is stopping ({@link Publisher#stopRuns}): one not yet publishing is
+   * failed with {@code reason} and its lock released; one publishing finishes its transaction, committed or not.
+   * Returns once the refresh has ended.
+   */
+  BatchLoader.Outcome stop(String reason) {
+    stopReason = reason;
+    try {
+      fail(reason); // no-op once publishing: its transaction decides
+    } catch (RuntimeException e) {
+      return BatchLoader.Outcome.UNSETTLED; // the store refused; the job's next run takes the dead lock over
+    }
+    try {
+      ended.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return BatchLoader.Outcome.UNSETTLED;
+    }
+    synchronized (this) {
+      return state == State.PUBLISHED ? BatchLoader.Outcome.PUBLISHED : BatchLoader.Outcome.FAILED;
+    }
+  }
+
+  private void end() {
+    publisher.ended(this);
+    ended.countDown();
   }
 
   /** Fails the refresh unless it was published. */
@@ -317,7 +369,25 @@ public final class RefreshLoader implements AutoCloseable {
     fail("closed without publishing");
   }
 
+  /** See {@link #PAUSE_BEFORE_COMMIT}. */
+  private void pause(String property, String where) {
+    long millis = Long.getLong(property, 0L);
+    if (millis <= 0) return;
+    System.err.println("larder: " + property + ": " + where() + " pauses " + millis + " ms " + where);
+    System.err.flush();
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void checkOpen() {
+    String stop = stopReason;
+    if (stop != null && state == State.FAILED) {
+      throw new StoreException(where() + " not published: " + stop, "run the refresh again; the previous lists"
+          + " keep serving", null);
+    }
     if (state != State.OPEN) {
       throw new IllegalStateException(where() + " is " + state.name().toLowerCase() + "; nothing more can be added");
     }

@@ -363,6 +363,62 @@ abstract class RefreshContract {
     assertThat(refresh(5, Map.of("u4", 5), null).status()).isEqualTo("published");
   }
 
+  @Test void aStopSignalFailsAnOpenRefreshAndReleasesItsLock() throws Exception {
+    publishBase(1, 3, null);
+    Map<String, List<String>> before = dump("larder_recommendations");
+    RefreshLoader r = pub.beginRefresh(JOB, "test", BatchParams.NONE);
+    fill(r, 2, Map.of("u1", 5, "u2", 3));
+    List<Publisher.Stopped> stopped = pub.stopRuns("interrupted by SIGTERM", System.nanoTime() + 30_000_000_000L);
+    assertThat(stopped).containsExactly(new Publisher.Stopped(JOB, r.batchId(), BatchLoader.Outcome.FAILED));
+    assertThat(status(r.batchId())).isEqualTo("failed");
+    assertThat(count("SELECT count(*) FROM larder_job_lock")).isZero();
+    // what the runner does next: its next call is refused with the reason, its own failure changes nothing
+    assertThatThrownBy(() -> fill(r, 2, Map.of("u3", 1))).isInstanceOf(StoreException.class)
+        .hasMessageContaining("interrupted by SIGTERM");
+    assertThatThrownBy(r::publish).isInstanceOf(StoreException.class).hasMessageContaining("interrupted by SIGTERM");
+    r.failedBy(new IllegalStateException("the runner's own failure"));
+    r.close();
+    assertThat(dump("larder_recommendations")).isEqualTo(before);
+    assertThatThrownBy(() -> pub.beginRefresh(JOB, "test", BatchParams.NONE)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("interrupted by SIGTERM");
+    assertThat(count("SELECT count(*) FROM larder_job_lock")).isZero();
+    assertThat(pub.stopRuns("again", System.nanoTime())).isEmpty();
+  }
+
+  @Test void aStopWhileARefreshPublishesWaitsForItsTransaction() throws Exception {
+    publishBase(1, 3, null);
+    RefreshLoader r = pub.beginRefresh(JOB, "test", BatchParams.NONE);
+    fill(r, 2, Map.of("u1", 5));
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    r.betweenDeleteAndInsert(() -> {
+      inside.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var publishing = pool.submit(r::publish);
+      assertThat(inside.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      var stopping = pool.submit(() -> pub.stopRuns("interrupted by SIGTERM", System.nanoTime() + 60_000_000_000L));
+      for (int i = 0; i < 1000 && pub.stopReason() == null; i++) Thread.sleep(10);
+      Thread.sleep(200);
+      assertThat(stopping.isDone()).as("waits for the transaction").isFalse();
+      release.countDown();
+      assertThat(stopping.get(60, java.util.concurrent.TimeUnit.SECONDS))
+          .containsExactly(new Publisher.Stopped(JOB, r.batchId(), BatchLoader.Outcome.PUBLISHED));
+      assertThat(publishing.get(60, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo("published");
+      assertThat(refreshIdOf(JOB)).isEqualTo(r.batchId());
+      assertThat(count("SELECT count(*) FROM larder_job_lock")).isZero();
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
   @Test void aRefreshIsRefusedWhileAnotherRunHoldsTheLockOrWithoutABase() throws Exception {
     assertThatThrownBy(() -> pub.beginRefresh(JOB, "test", BatchParams.NONE)).isInstanceOf(StoreException.class)
         .hasMessageContaining("run the job in full first");

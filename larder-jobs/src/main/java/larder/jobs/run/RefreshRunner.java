@@ -126,15 +126,20 @@ final class RefreshRunner {
       boolean[] listed = new boolean[rows.userCount()];
       TopNScoring.ScoringSummary scored = TopNScoring.scoreUsers(model, job.excludeSeen() ? histories : null, null,
           job.topN(), allowed, job.threads(), (u, top, scores, count) -> {
+            if (histories.rowLength(u) == 0) return;
             synchronized (listed) {
               listed[u] = true;
               refresh.putList(users.get(u), top, scores, count, items);
             }
           }, progress);
       for (int u = 0; u < listed.length; u++) {
+        // A user with no interaction the model knows is one the base and every refresh never listed (a known
+        // user's history is never empty): nothing to replace, and a list scored from nothing is no list of theirs,
+        // so the fallback keeps serving them and nothing is written until they interact with a known item.
+        if (histories.rowLength(u) == 0) continue;
         if (!listed[u]) refresh.putList(users.get(u), new int[0], new float[0], 0, items); // emptied: fallback serves
+        refresh.putHistory(users.get(u), merged.get(u));
       }
-      for (int u = 0; u < merged.size(); u++) refresh.putHistory(users.get(u), merged.get(u));
       report.scored(scored.keys(), scored.rows(), System.nanoTime() - t0);
 
       Instant newest = fresh.newest();

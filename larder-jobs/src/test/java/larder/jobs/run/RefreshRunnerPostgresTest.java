@@ -1,0 +1,7 @@
+package larder.jobs.run;
+
+import larder.testkit.TestStore;
+
+class RefreshRunnerPostgresTest extends RefreshRunnerContract {
+  @Override TestStore newStore() { return TestStore.postgres(); }
+}
