@@ -43,7 +43,8 @@ public record RefreshReport(
         baseBatchId, model, totalNanos / 1e9));
     s.append(String.format(Locale.ROOT, "  input      %,d rows read in %.1f s, %,d already covered, %,d bad;"
         + " %,d new interactions%n", rowsRead, readNanos / 1e9, rowsCovered, badRows, newInteractions));
-    s.append(String.format(Locale.ROOT, "  users      %,d changed, %,d of them new; histories loaded in %.1f s%n",
+    s.append(String.format(Locale.ROOT, "  users      %,d changed, %,d of them new; the kept model and their"
+        + " histories loaded in %.1f s%n",
         changedUsers, newUsers, loadNanos / 1e9));
     if (unknownItems > 0) {
       s.append(String.format(Locale.ROOT, "  items      %,d new to the model, left out until the next full run%n",
