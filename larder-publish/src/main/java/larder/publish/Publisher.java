@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +20,7 @@ import larder.core.StoreException;
 import larder.store.Batches;
 import larder.store.Dialect;
 import larder.store.Schema;
+import larder.store.SqlWork;
 import larder.store.Store;
 
 /**
@@ -125,44 +127,26 @@ public final class Publisher {
           + "' batches; it cannot publish '" + kind + "' batches",
           "publish the " + kind + " under a job name of their own, e.g. '" + job + "-" + kind + "'");
     }
-    String stop = stopReason;
-    if (stop != null) throw stopped(job, stop);
-    JobLock lock = JobLock.acquire(store, job, options.owner() + "#" + RUNS.incrementAndGet(), options.lockLease());
-    if (lock.takenOver() != null) progress.note("publish", "job '" + job + "': took over the lock of " + lock.takenOver());
-    long batchId;
-    List<Long> abandoned;
-    try {
+    Started<Long> started = lockAndRecord(job, "record a new batch of job '" + job + "'", c -> {
       Dialect d = store.dialect();
-      batchId = store.write("record a new batch of job '" + job + "'", c -> {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_batch (job, kind, model, params, metrics,"
-            + " created_at, status) VALUES (?, ?, ?, ?, '{}', ?, 'staging') RETURNING batch_id")) {
-          ps.setString(1, job);
-          ps.setString(2, kind.text());
-          ps.setString(3, model);
-          ps.setString(4, (params == null ? BatchParams.NONE : params).toJson());
-          d.setInstant(ps, 5, Schema.now());
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-          }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_batch (job, kind, model, params, metrics,"
+          + " created_at, status) VALUES (?, ?, ?, ?, '{}', ?, 'staging') RETURNING batch_id")) {
+        ps.setString(1, job);
+        ps.setString(2, kind.text());
+        ps.setString(3, model);
+        ps.setString(4, (params == null ? BatchParams.NONE : params).toJson());
+        d.setInstant(ps, 5, Schema.now());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
         }
-      });
-      abandoned = store.read("find abandoned runs of job '" + job + "'", c -> ServingHistory.ids(c,
-          "SELECT batch_id FROM larder_batch WHERE job = ? AND status = 'staging' AND batch_id < ?", job, batchId));
-    } catch (RuntimeException e) {
-      lock.close();
-      throw e;
-    }
-    // we hold the lock, so any older staging batch belongs to a run that died (or lost its lock)
-    String whose = lock.takenOver() == null ? "" : " (" + lock.takenOver() + ")";
-    for (long id : abandoned) {
-      store.dropRows(id);
-      markFailed(id, "crashed: its run" + whose + " ended without publishing; batch " + batchId
-          + " took over the job's lock", null);
-    }
+      }
+    }, id -> id);
+    long batchId = started.record();
+    JobLock lock = started.lock();
     BatchLoader batch = new BatchLoader(this, job, kind, batchId, lock, options.queueLists(), progress);
     open.add(batch);
-    stop = stopReason;
+    String stop = stopReason;
     if (stop != null) {
       // stopped while this run began: the stop may not have seen it
       batch.fail(stop);
@@ -184,19 +168,45 @@ public final class Publisher {
   public RefreshLoader beginRefresh(String job, String model, BatchParams params) {
     checkJobName(job);
     if (model == null || model.isBlank()) throw new ConfigException("model", model, "must not be empty");
+    Started<RefreshLoader.Start> started = lockAndRecord(job, "record a refresh of job '" + job + "'",
+        c -> RefreshLoader.record(c, store.dialect(), job, model, params == null ? BatchParams.NONE : params),
+        RefreshLoader.Start::batchId);
+    RefreshLoader.Start start = started.record();
+    JobLock lock = started.lock();
+    RefreshLoader refresh = new RefreshLoader(this, job, start, lock);
+    openRefreshes.add(refresh);
+    String stop = stopReason;
+    if (stop != null) {
+      // stopped while this refresh began: the stop may not have seen it
+      refresh.fail(stop);
+      throw stopped(job, stop);
+    }
+    return refresh;
+  }
+
+  /** A run's lock and the batch row it recorded under it. */
+  private record Started<R>(JobLock lock, R record) {}
+
+  /**
+   * What every run does first, full or refresh: refuses once the process is stopping, takes the job's lock, records
+   * the run's 'staging' batch with {@code record}, and marks failed (rows dropped) every older staging batch of the
+   * job: holding the lock, those belong to runs that died or lost it.
+   *
+   * @param batchIdOf the new batch's id in what {@code record} returned
+   */
+  private <R> Started<R> lockAndRecord(String job, String what, SqlWork<R> record, ToLongFunction<R> batchIdOf) {
     String stop = stopReason;
     if (stop != null) throw stopped(job, stop);
     JobLock lock = JobLock.acquire(store, job, options.owner() + "#" + RUNS.incrementAndGet(), options.lockLease());
     if (lock.takenOver() != null) progress.note("publish", "job '" + job + "': took over the lock of " + lock.takenOver());
-    RefreshLoader.Start start;
+    R recorded;
+    long batchId;
     List<Long> abandoned;
     try {
-      Dialect d = store.dialect();
-      start = store.write("record a refresh of job '" + job + "'", c -> RefreshLoader.record(c, d, job, model,
-          params == null ? BatchParams.NONE : params));
+      recorded = store.write(what, record);
+      batchId = batchIdOf.applyAsLong(recorded);
       abandoned = store.read("find abandoned runs of job '" + job + "'", c -> ServingHistory.ids(c,
-          "SELECT batch_id FROM larder_batch WHERE job = ? AND status = 'staging' AND batch_id < ?", job,
-          start.batchId()));
+          "SELECT batch_id FROM larder_batch WHERE job = ? AND status = 'staging' AND batch_id < ?", job, batchId));
     } catch (RuntimeException e) {
       lock.close();
       throw e;
@@ -204,18 +214,10 @@ public final class Publisher {
     String whose = lock.takenOver() == null ? "" : " (" + lock.takenOver() + ")";
     for (long id : abandoned) {
       store.dropRows(id);
-      markFailed(id, "crashed: its run" + whose + " ended without publishing; batch " + start.batchId()
+      markFailed(id, "crashed: its run" + whose + " ended without publishing; batch " + batchId
           + " took over the job's lock", null);
     }
-    RefreshLoader refresh = new RefreshLoader(this, job, start, lock);
-    openRefreshes.add(refresh);
-    stop = stopReason;
-    if (stop != null) {
-      // stopped while this refresh began: the stop may not have seen it
-      refresh.fail(stop);
-      throw stopped(job, stop);
-    }
-    return refresh;
+    return new Started<>(lock, recorded);
   }
 
   /**
