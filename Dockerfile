@@ -27,7 +27,8 @@ WORKDIR /data
 VOLUME ["/data"]
 # larder serve's default port; inside a container it must listen on --host 0.0.0.0 to be reachable.
 EXPOSE 8080
-# JVM options come from LARDER_JAVA_OPTS, as for bin/larder anywhere: the JVM takes a quarter of the container's
-# memory by default, -e LARDER_JAVA_OPTS=-XX:MaxRAMPercentage=75 more.
+# JVM options come from LARDER_JAVA_OPTS, as for bin/larder anywhere. The JVM is the container's one process, so
+# its heap may take three quarters of the container's memory (the JVM's own default is a quarter).
+ENV LARDER_JAVA_OPTS="-XX:MaxRAMPercentage=75"
 ENTRYPOINT ["/opt/larder/bin/larder"]
 CMD ["--help"]
