@@ -18,8 +18,8 @@ RUN --mount=type=cache,target=/root/.m2 \
 
 FROM eclipse-temurin:17-jre
 # A user of its own, not root; a fixed uid so a volume's owner is the same in every image.
-RUN groupadd --system --gid 10001 larder \
- && useradd --system --uid 10001 --gid larder --home-dir /data --no-create-home --shell /usr/sbin/nologin larder \
+RUN groupadd --gid 10001 larder \
+ && useradd --uid 10001 --gid larder --home-dir /data --no-create-home --shell /usr/sbin/nologin larder \
  && mkdir -p /data && chown larder:larder /data
 COPY --from=build /opt/larder /opt/larder
 USER 10001:10001
