@@ -97,11 +97,13 @@ public final class Main implements Runnable {
     return INTERNAL_ERROR;
   }
 
+  /** The build's version and commit, and the Java that runs it (what a bug report needs). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"larder " + (v == null ? "dev" : v)};
+      return new String[] {BuildInfo.current().line(),
+          "java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ") at "
+              + System.getProperty("java.home") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
     }
   }
 }
