@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import larder.serve.ApiJson;
 import larder.core.InputException;
 import larder.store.Events;
 

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.util.List;
+import larder.serve.ApiJson;
 import larder.core.ConfigException;
 import larder.core.InputException;
 import larder.core.LarderException;

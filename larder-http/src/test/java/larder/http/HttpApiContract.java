@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import larder.serve.ApiJson;
 import larder.core.BatchInfo;
 import larder.core.BatchKind;
 import larder.core.BatchParams;
@@ -1202,6 +1203,57 @@ abstract class HttpApiContract {
       }
       return out;
     });
+  }
+
+  @Test
+  void anUnchangedAnswerIs304UntilAnEventOrAPublishChangesIt() {
+    String user = "u40", path = "/v1/recommendations/" + RECS + "/" + user + "?limit=5";
+    Answer first = get(path);
+    String tag = first.header("ETag");
+    assertThat(tag).as("a weak tag: the body's age moves").startsWith("W/\"");
+    assertThat(first.header("Cache-Control")).isEqualTo("no-cache");
+    Answer same = send(base, "GET", path, "If-None-Match", tag);
+    assertThat(same.status).isEqualTo(304);
+    assertThat(same.body).isEmpty();
+    assertThat(same.header("ETag")).isEqualTo(tag);
+    assertThat(same.header("Larder-Batch")).isEqualTo(first.header("Larder-Batch"));
+    assertThat(send(base, "GET", path, "If-None-Match", "W/\"other\", " + tag.substring(2)).status)
+        .as("any listed tag, compared weakly").isEqualTo(304);
+    assertThat(send(base, "GET", path, "If-None-Match", "W/\"other\"").status).isEqualTo(200);
+    assertThat(get("/v1/recommendations/" + RECS + "/u41?limit=5").header("ETag")).as("another user's list")
+        .isNotEqualTo(tag);
+    String item = items(first.json()).get(0).itemId();
+    Answer similar = get("/v1/similar-items/" + RECS + "/" + item);
+    assertThat(similar.status).as(similar.body).isEqualTo(200);
+    assertThat(send(base, "GET", "/v1/similar-items/" + RECS + "/" + item, "If-None-Match", similar.header("ETag"))
+        .status).isEqualTo(304);
+
+    // an event leaves an item out without a new batch: the tag follows the answer, not the batch
+    String afterEvent;
+    try {
+      larder.store.Events.record(store, List.of(new larder.store.Events.Event(RECS, user, item, Instant.now())));
+      Answer changed = send(base, "GET", path, "If-None-Match", tag);
+      assertThat(changed.status).isEqualTo(200);
+      assertThat(items(changed.json())).extracting(RankedItem::itemId).doesNotContain(item);
+      afterEvent = changed.header("ETag");
+      assertThat(afterEvent).isNotEqualTo(tag);
+      assertThat(send(base, "GET", path, "If-None-Match", afterEvent).status).isEqualTo(304);
+    } finally {
+      store.write("forget the test's events", c -> {
+        larder.store.Store.execute(c, "DELETE FROM larder_events");
+        return null;
+      });
+    }
+    assertThat(send(base, "GET", path, "If-None-Match", tag).status).as("the event forgotten: the first answer again")
+        .isEqualTo(304);
+
+    // a publish, even of the same lists, names another batch: 200 and a new tag
+    long published = runner.run(recsVariants.get(2)).batch().id();
+    Answer fresh = send(base, "GET", path, "If-None-Match", tag);
+    assertThat(fresh.status).isEqualTo(200);
+    assertThat(fresh.json().get("batch_id").asLong()).isEqualTo(published);
+    assertThat(fresh.header("ETag")).isNotEqualTo(tag).isNotEqualTo(afterEvent);
+    assertThat(send(base, "GET", path, "If-None-Match", fresh.header("ETag")).status).isEqualTo(304);
   }
 
   // ---------------------------------------------------------------- helpers
