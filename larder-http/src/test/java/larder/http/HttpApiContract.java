@@ -1256,6 +1256,57 @@ abstract class HttpApiContract {
     assertThat(send(base, "GET", path, "If-None-Match", fresh.header("ETag")).status).isEqualTo(304);
   }
 
+  @Test
+  void aClientGeneratedFromTheOpenApiDocumentReadsTypedAnswers() throws Exception {
+    var client = new larder.http.client.ApiClient();
+    client.updateBaseUri(base);
+    var api = new larder.http.client.api.DefaultApi(client);
+
+    Recommendations want = reader.recommend(RECS, "u17", TOP_N);
+    var recs = api.recommendations(RECS, "u17", TOP_N);
+    assertThat(recs.getBatchId()).isEqualTo(want.batchId());
+    assertThat(recs.getUserId()).isEqualTo("u17");
+    assertThat(recs.getSource().getValue()).isEqualTo(want.source());
+    assertThat(recs.getPublishedAt().toInstant()).isEqualTo(want.publishedAt());
+    assertThat(recs.getAge()).isNotNull();
+    assertThat(recs.getItems()).extracting(i -> new RankedItem(i.getRank(), i.getItemId(), i.getScore()))
+        .isEqualTo(want.items());
+
+    String item = want.items().get(0).itemId();
+    var similar = api.similarItems(RECS, item, SIMILAR);
+    assertThat(similar.getItemId()).isEqualTo(item);
+    assertThat(similar.getItems()).extracting(i -> i.getItemId())
+        .isEqualTo(reader.similarItems(RECS, item, SIMILAR).items().stream().map(RankedItem::itemId).toList());
+
+    CustomerSegment seg = segments.segmentOf(RFM, "u1");
+    var got = api.customerSegment(RFM, "u1");
+    assertThat(got.getSegmentId()).isEqualTo(seg.segmentId());
+    assertThat(got.getMonetary()).isEqualTo(seg.monetary());
+    assertThat(got.getRfmScore()).isEqualTo(seg.rfmScore());
+    assertThat(api.segmentProfiles(RFM).getProfiles()).extracting(p -> p.getSize())
+        .isEqualTo(segments.profiles(RFM).profiles().stream().map(p -> p.size()).toList());
+
+    assertThat(api.entityScore(CHURN, "c3").getScore()).isEqualTo(churnOf(3));
+    assertThat(api.topScores(CHURN, 3, null).getEntities()).extracting(e -> e.getEntityId())
+        .containsExactly("c0", "c1", "c2");
+
+    var jobs = api.jobs().getJobs();
+    assertThat(jobs).extracting(j -> j.getJob()).contains(RECS, RFM, CHURN);
+    var recsJob = jobs.stream().filter(j -> j.getJob().equals(RECS)).findFirst().orElseThrow();
+    assertThat(recsJob.getKind().getValue()).isEqualTo("recommendations");
+    assertThat(recsJob.getIsCurrent()).isTrue();
+    assertThat(recsJob.getBatchId()).isEqualTo(reader.current(RECS).orElseThrow().id());
+    var batches = api.batches(RECS);
+    assertThat(batches.getBatches()).extracting(b -> b.getBatchId())
+        .isEqualTo(reader.batches(RECS).stream().map(BatchInfo::id).toList());
+    assertThat(api.health().getStatus().getValue()).isEqualTo("up");
+
+    var missing = org.assertj.core.api.Assertions.catchThrowableOfType(larder.http.client.ApiException.class,
+        () -> api.recommendations("nojob", "u1", null));
+    assertThat(missing.getCode()).isEqualTo(404);
+    assertThat(missing.getResponseBody()).contains("nojob");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   record Answer(int status, HttpHeadersView headers, String body) {
