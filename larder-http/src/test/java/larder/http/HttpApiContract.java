@@ -644,6 +644,14 @@ abstract class HttpApiContract {
     spec.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
         .forEachRemaining(method -> described.add(method.toUpperCase(java.util.Locale.ROOT) + " " + p.getKey())));
     assertThat(described).containsExactlyInAnyOrderElementsOf(server.endpoints());
+    // typed clients need a schema for every answer with a body: inline, or through a shared response
+    spec.get("paths").fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(op ->
+        op.getValue().get("responses").fields().forEachRemaining(r -> {
+          JsonNode answer = r.getValue();
+          if (answer.has("$ref") || r.getKey().equals("304")) return;
+          assertThat(answer.get("content")).as(op.getKey() + " " + p.getKey() + " " + r.getKey()).isNotNull();
+          answer.get("content").forEach(c -> assertThat(c.has("schema")).as(p.getKey() + " " + r.getKey()).isTrue());
+        })));
   }
 
   // ---------------------------------------------------------------- refreshes
