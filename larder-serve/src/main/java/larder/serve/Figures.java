@@ -19,6 +19,15 @@ public final class Figures {
     return round(v, 100);
   }
 
+  /**
+   * {@code b - a} as the difference of the two numbers as printed (0.31 - 0.3 = 0.01, not 0.010000000000000009):
+   * a change between two metrics shows no more digits than they have.
+   */
+  public static double difference(double a, double b) {
+    if (!Double.isFinite(a) || !Double.isFinite(b)) return b - a;
+    return new java.math.BigDecimal(Double.toString(b)).subtract(new java.math.BigDecimal(Double.toString(a))).doubleValue();
+  }
+
   private static Double round(Double v, double scale) {
     if (v == null || !Double.isFinite(v)) return v;
     double r = Math.round(Math.abs(v) * scale) / scale; // below 2^53 / scale the nearest double of the decimal

@@ -23,6 +23,18 @@ class FiguresTest {
     assertThat(Figures.stat(3.0)).isEqualTo(3.0);
   }
 
+  @Test
+  void aDifferenceHasNoMoreDigitsThanItsNumbers() {
+    assertThat(0.31 - 0.3).as("the noise this removes").isNotEqualTo(0.01);
+    assertThat(Figures.difference(0.3, 0.31)).isEqualTo(0.01);
+    assertThat(Figures.difference(0.25, 0.125)).isEqualTo(-0.125);
+    SplittableRandom random = new SplittableRandom(7);
+    for (int i = 0; i < 10_000; i++) {
+      double a = random.nextDouble(), b = random.nextDouble();
+      assertThat(Figures.difference(a, b)).as("%s - %s", b, a).isCloseTo(b - a, org.assertj.core.data.Offset.offset(1e-15));
+    }
+  }
+
   /** Random amounts: the result is the decimal rounded half up to two places, and its text has at most two. */
   @Test
   void everyAmountRoundsToItsNearestCent() {
