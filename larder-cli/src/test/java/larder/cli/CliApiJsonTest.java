@@ -60,7 +60,7 @@ abstract class CliApiJsonTest {
     dir = Files.createTempDirectory("larder-cli-json");
     new SyntheticShop(ShopParams.of(300, 60, 4_000, 20261205L)).writeCsv(dir.resolve("shop.csv"), Progress.NONE);
     StringBuilder churn = new StringBuilder("customer_id,p,band\n");
-    for (int i = 0; i < 50; i++) churn.append('c').append(i).append(',').append(0.1 * (i % 10) + 0.03).append(',')
+    for (int i = 0; i < 50; i++) churn.append('c').append(i).append(",0.").append(i % 10).append("3,")
         .append(i % 3 == 0 ? "high" : "").append('\n');
     Files.writeString(dir.resolve("churn.csv"), churn);
     Path file = dir.resolve("larder.yaml");

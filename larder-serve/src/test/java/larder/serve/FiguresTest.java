@@ -16,7 +16,7 @@ class FiguresTest {
     assertThat(String.valueOf(sum)).as("the noise this removes").isEqualTo("439.60999999999996");
     assertThat(String.valueOf(Figures.money(sum))).isEqualTo("439.61");
     assertThat(String.valueOf(Figures.money(0.1 + 0.2))).isEqualTo("0.3");
-    assertThat(Figures.money(2.675)).as("2.675 is 2.67499... as a double").isEqualTo(2.67);
+    assertThat(Figures.money(2.675)).as("half a cent, as printed, rounds up").isEqualTo(2.68);
     assertThat(Figures.money(-12.345000001)).isEqualTo(-12.35);
     assertThat(Figures.money(null)).isNull();
     assertThat(Figures.stat(Double.NaN)).isNaN();
