@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import larder.serve.ApiJson;
 import larder.core.InputException;
+import larder.serve.ApiJson;
 import larder.store.Events;
 
 /**
