@@ -46,7 +46,8 @@ final class StatusCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--format", defaultValue = "table", description = "table, or json: one object, GET /v1/status's"
-      + " answer (default ${DEFAULT-VALUE}).")
+      + " answer, exit code as for the table (next runs and never-run jobs are in the table only)"
+      + " (default ${DEFAULT-VALUE}).")
   OutputFormat format;
 
   @Override
