@@ -46,7 +46,7 @@ final class StatusCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--format", defaultValue = "table", description = "table, or json: one object, GET /v1/status's"
-      + " answer, exit code as for the table (next runs and never-run jobs are in the table only)"
+      + " answer, exiting 1 where it answers 503 (next runs and never-run jobs are in the table only)"
       + " (default ${DEFAULT-VALUE}).")
   OutputFormat format;
 
