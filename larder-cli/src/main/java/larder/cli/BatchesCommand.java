@@ -3,7 +3,12 @@ package larder.cli;
 import larder.core.CsvFields;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import larder.core.BatchInfo;
+import larder.serve.BatchJson;
+import larder.serve.Serving;
 import larder.serve.PredictionReader;
 import larder.store.Store;
 import picocli.CommandLine.Command;
@@ -17,7 +22,7 @@ final class BatchesCommand implements Callable<Integer> {
   @Option(names = "--job", description = "Only this job's batches.")
   String job;
 
-  @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+  @Option(names = "--format", defaultValue = "table", description = OutputFormat.HELP)
   OutputFormat format;
 
   @Override
@@ -25,7 +30,18 @@ final class BatchesCommand implements Callable<Integer> {
     try (Store s = Store.openExisting(store.resolve())) {
       var batches = new PredictionReader(s).batches(job);
       switch (format) {
-        case json -> System.out.println(Json.write(batches));
+        case json -> {
+          // one batch per line, as GET /v1/jobs/{job}/batches lists it
+          java.time.Instant now = java.time.Instant.now();
+          Map<String, Optional<Serving>> serving = new HashMap<>();
+          PredictionReader r = new PredictionReader(s);
+          for (BatchInfo b : batches) {
+            Optional<Serving> sv = serving.computeIfAbsent(b.job(), r::serving);
+            boolean current = sv.isPresent() && (sv.get().base().id() == b.id()
+                || sv.get().refresh() != null && sv.get().refresh().id() == b.id());
+            System.out.println(Json.write(BatchJson.batch(b, current, now)));
+          }
+        }
         case csv -> {
           System.out.println("batch_id,job,kind,model,status,created_at,published_at,rec_rows,similar_rows,users,params,"
               + "metrics,message,input_rows,data_until,base_batch_id");

@@ -31,7 +31,7 @@ final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--entity", description = "The entity id, as in the imported file.")
   String entity;
 
-  @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+  @Option(names = "--format", defaultValue = "table", description = OutputFormat.HELP)
   OutputFormat format;
 
   @Spec CommandSpec spec;
@@ -73,7 +73,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--label", description = "Only entities with this label.")
     String label;
 
-    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table", description = OutputFormat.HELP)
     OutputFormat format;
 
     @Override

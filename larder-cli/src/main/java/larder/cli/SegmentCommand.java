@@ -37,7 +37,7 @@ final class SegmentCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+  @Option(names = "--format", defaultValue = "table", description = OutputFormat.HELP)
   OutputFormat format;
 
   @Override
@@ -83,7 +83,7 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--segment", required = true, description = "The segment id (see 'larder segment profiles').")
     int segment;
 
-    @Option(names = "--format", defaultValue = "csv", description = "csv or json (one object per line) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "csv", description = "csv, or json: one object per line, as the HTTP API writes a member (default ${DEFAULT-VALUE}).")
     OutputFormat format;
 
     @Option(names = {"-o", "--out"}, description = "Write to this file instead of standard output.")
@@ -113,7 +113,7 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--job", required = true, description = "The segments job.")
     String job;
 
-    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table", description = OutputFormat.HELP)
     OutputFormat format;
 
     @Override
@@ -149,7 +149,7 @@ final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--job", required = true, description = "The segments job.")
     String job;
 
-    @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "table", description = OutputFormat.HELP)
     OutputFormat format;
 
     @Override

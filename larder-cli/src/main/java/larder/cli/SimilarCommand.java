@@ -20,7 +20,7 @@ final class SimilarCommand implements Callable<Integer> {
   @Option(names = {"-n", "--limit"}, defaultValue = "10", description = "At most this many items (default ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default ${DEFAULT-VALUE}).")
+  @Option(names = "--format", defaultValue = "table", description = OutputFormat.HELP)
   OutputFormat format;
 
   @Override

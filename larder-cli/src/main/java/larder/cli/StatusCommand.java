@@ -16,6 +16,8 @@ import larder.core.BatchInfo;
 import larder.core.DurationText;
 import larder.serve.JobOverview;
 import larder.serve.JobStatus;
+import larder.serve.PredictionReader;
+import larder.serve.StatusJson;
 import larder.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,11 +45,28 @@ final class StatusCommand implements Callable<Integer> {
       + " config's jobs that never ran, from this config.")
   Path config;
 
+  @Option(names = "--format", defaultValue = "table", description = "table, or json: one object, GET /v1/status's"
+      + " answer, exiting 1 where it answers 503 (next runs and never-run jobs are in the table only)"
+      + " (default ${DEFAULT-VALUE}).")
+  OutputFormat format;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     ConfigJobs jobs = ConfigJobs.of(config);
     Duration limit = maxAge == null ? null : DurationText.parse("--max-age", maxAge);
+    if (format == OutputFormat.csv) {
+      throw new larder.core.ConfigException("--format", "csv", "status prints a table or json", "use --format json");
+    }
+    if (format == OutputFormat.json) {
+      StatusJson status;
+      try (Store s = Store.openExisting(store.resolve(jobs.store()))) {
+        status = StatusJson.of(new PredictionReader(s).jobStatuses(), limit, java.time.Instant.now());
+      }
+      out.println(Json.write(status.body()));
+      out.flush();
+      return status.healthy() ? 0 : 1;
+    }
     JobOverview.Report report;
     try (Store s = Store.openExisting(store.resolve(jobs.store()))) {
       report = new JobOverview(s, Clock.systemUTC()).read(limit, jobs.schedules());

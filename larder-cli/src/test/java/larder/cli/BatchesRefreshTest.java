@@ -52,16 +52,19 @@ abstract class BatchesRefreshTest {
     Result refresh = CommandLineTest.larder("run", config.toString(), "--db", db.location(), "--refresh", "--quiet");
     assertThat(refresh.exit()).as(refresh.err()).isZero();
 
-    JsonNode batches = new ObjectMapper().readTree(stdout("batches", "--db", db.location(), "--format", "json"));
-    assertThat(batches).hasSize(2);
-    JsonNode r = batches.get(0), base = batches.get(1);
-    long baseId = base.get("id").asLong(), refreshId = r.get("id").asLong();
-    assertThat(r.get("baseBatchId").asLong()).isEqualTo(baseId);
+    // one batch per line, as the API lists them
+    List<String> lines = stdout("batches", "--db", db.location(), "--format", "json").lines().toList();
+    assertThat(lines).hasSize(2);
+    ObjectMapper json = new ObjectMapper();
+    JsonNode r = json.readTree(lines.get(0)), base = json.readTree(lines.get(1));
+    long baseId = base.get("batch_id").asLong(), refreshId = r.get("batch_id").asLong();
+    assertThat(r.get("base_batch_id").asLong()).isEqualTo(baseId);
+    assertThat(r.get("is_current").asBoolean()).as("the refresh serves with its base").isTrue();
     assertThat(r.get("status").asText()).isEqualTo("published");
     assertThat(r.get("keys").asLong()).isEqualTo(2);
-    assertThat(base.get("baseBatchId").isNull()).isTrue();
+    assertThat(base.get("base_batch_id").isNull()).isTrue();
     assertThat(base.get("status").asText()).isEqualTo("published");
-    assertThat(r.has("refresh")).as("only the record's components").isFalse();
+    assertThat(r.has("refresh")).as("a batch, not a job with its refresh").isFalse();
 
     List<String> table = stdout("batches", "--db", db.location()).lines().toList();
     assertThat(table).anySatisfy(l -> assertThat(l).startsWith(String.format("%6d  shop ", refreshId)).contains(" published ")

@@ -106,7 +106,7 @@ class LauncherIT {
   private long currentBatch(String job) throws Exception {
     Result r = larder("recommend", "--job", job, "--user", "u1", "--format", "json");
     assertThat(r.exit()).as(r.all()).isZero();
-    var m = java.util.regex.Pattern.compile("\"batchId\"\\s*:\\s*(\\d+)").matcher(r.out());
+    var m = java.util.regex.Pattern.compile("\"batch_id\"\\s*:\\s*(\\d+)").matcher(r.out());
     assertThat(m.find()).as(r.out()).isTrue();
     return Long.parseLong(m.group(1));
   }

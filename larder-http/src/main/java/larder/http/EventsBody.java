@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import larder.core.InputException;
+import larder.serve.ApiJson;
 import larder.store.Events;
 
 /**

@@ -10,6 +10,7 @@ import larder.core.LarderException;
 import larder.core.NotFoundException;
 import larder.core.Printable;
 import larder.core.StoreException;
+import larder.serve.ApiJson;
 import larder.serve.PredictionReader;
 import larder.serve.SegmentReader;
 import larder.store.Store;

@@ -18,6 +18,8 @@ import larder.core.BatchInfo;
 import larder.core.ConfigException;
 import larder.core.DurationText;
 import larder.serve.BatchComparison;
+import larder.serve.BatchJson;
+import larder.serve.StatusJson;
 import larder.serve.BatchHistory;
 import larder.serve.JobStatus;
 import larder.serve.MemberConsumer;
@@ -69,40 +71,40 @@ final class Routes {
     r.get("/v1/recommendations/{job}/{user}", ctx -> {
       var recs = predictions.recommend(ctx.pathParam("job"), ctx.pathParam("user"), limit(ctx));
       batchHeaders(ctx, recs.batchId(), recs.age(), recs.serving());
-      ctx.json(recs);
+      cached(ctx, recs);
     });
     r.get("/v1/similar-items/{job}/{item}", ctx -> {
       var similar = predictions.similarItems(ctx.pathParam("job"), ctx.pathParam("item"), limit(ctx));
       batchHeaders(ctx, similar.batchId(), similar.age());
-      ctx.json(similar);
+      cached(ctx, similar);
     });
     r.get("/v1/segments/{job}/customers/{customer}", ctx -> {
       var s = segments.segmentOf(ctx.pathParam("job"), ctx.pathParam("customer"));
       batchHeaders(ctx, s.batchId(), s.age());
-      ctx.json(s);
+      cached(ctx, s);
     });
     r.get("/v1/segments/{job}/profiles", ctx -> {
       var p = segments.profiles(ctx.pathParam("job"));
       batchHeaders(ctx, p.batchId(), p.age());
-      ctx.json(p);
+      cached(ctx, p);
     });
     r.get("/v1/segments/{job}/transitions", ctx -> {
       var t = segments.transitions(ctx.pathParam("job"));
       batchHeaders(ctx, t.batchId(), t.age());
-      ctx.json(t);
+      cached(ctx, t);
     });
     r.get("/v1/segments/{job}/members/{segment}", this::members);
     r.get("/v1/scores/{job}/entities/{entity}", ctx -> {
       var e = scores.scoreOf(ctx.pathParam("job"), ctx.pathParam("entity"));
       batchHeaders(ctx, e.batchId(), e.age());
-      ctx.json(e);
+      cached(ctx, e);
     });
     r.get("/v1/scores/{job}/top", ctx -> {
       int limit = ctx.queryParam("limit") == null ? options.defaultLimit()
           : integer(ctx.queryParam("limit"), "limit", 1, ScoreReader.MAX_PAGE);
       var page = scores.top(ctx.pathParam("job"), limit, ctx.queryParam("label"));
       batchHeaders(ctx, page.batchId(), page.age());
-      ctx.json(page);
+      cached(ctx, page);
     });
     r.get("/v1/jobs", ctx -> {
       List<Map<String, Object>> jobs = new ArrayList<>();
@@ -204,7 +206,7 @@ final class Routes {
         : integer(ctx.queryParam("limit"), "limit", 1, SegmentReader.MAX_PAGE);
     var page = segments.members(job, segment, ctx.queryParam("after"), limit);
     batchHeaders(ctx, page.batchId(), page.age());
-    ctx.json(page);
+    cached(ctx, page);
   }
 
   /**
@@ -215,31 +217,8 @@ final class Routes {
   private void status(Context ctx) {
     String text = ctx.queryParam("max_age");
     Duration maxAge = text == null ? null : DurationText.parse("max_age", text);
-    Instant now = Instant.now();
-    List<Map<String, Object>> jobs = new ArrayList<>();
-    boolean stale = false, failing = false;
-    for (JobStatus s : predictions.jobStatuses()) {
-      Map<String, Object> j = s.serving() == null ? new LinkedHashMap<>(Map.of("job", s.job()))
-          : withRefresh(s.serving(), s.refresh());
-      boolean isStale = s.stale(maxAge, now);
-      j.put("stale", isStale);
-      j.put("state", s.neverPublished() ? "never_published" : s.failure() != null ? "failed" : isStale ? "stale" : "ok");
-      if (s.failure() != null) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("batch_id", s.failure().id());
-        f.put("created_at", s.failure().createdAt());
-        f.put("message", s.failure().message());
-        j.put("latest_failure", f);
-      }
-      stale |= isStale;
-      failing |= s.neverPublished() || s.failure() != null;
-      jobs.add(j);
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", failing ? "failing" : stale ? "stale" : "ok");
-    if (maxAge != null) body.put("max_age", maxAge);
-    body.put("jobs", jobs);
-    ctx.status(failing || stale ? 503 : 200).json(body);
+    StatusJson status = StatusJson.of(predictions.jobStatuses(), maxAge, Instant.now());
+    ctx.status(status.healthy() ? 200 : 503).json(status.body());
   }
 
   /**
@@ -397,6 +376,22 @@ final class Routes {
   }
 
   /**
+   * Sends an answer read from the store with its weak {@link ETags ETag}, or only a 304 and the headers when the
+   * request's {@code If-None-Match} names it. {@code no-cache}: a cache keeps the body but asks each time, since
+   * nothing says when the next publish or event comes.
+   */
+  private static void cached(Context ctx, Object answer) {
+    String tag = ETags.of(answer);
+    ctx.header("ETag", tag);
+    ctx.header("Cache-Control", "no-cache");
+    if (ETags.matches(ctx.header("If-None-Match"), tag)) {
+      ctx.status(304);
+      return;
+    }
+    ctx.json(answer);
+  }
+
+  /**
    * Which batch answered and how old it is, for caches and for seeing staleness without reading the body; the
    * job's base is that batch (answers of segments, scores and similar items never come from a refresh).
    */
@@ -422,37 +417,11 @@ final class Routes {
     }
   }
 
-  /** A job's current base as {@link #batch}, with its current refresh as {@code refresh} (null when none). */
   private static Map<String, Object> withRefresh(BatchInfo base, BatchInfo refresh) {
-    Map<String, Object> m = batch(base, true);
-    m.put("refresh", refresh == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : batch(refresh, true));
-    return m;
+    return BatchJson.withRefresh(base, refresh, Instant.now());
   }
 
   private static Map<String, Object> batch(BatchInfo b, boolean current) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("batch_id", b.id());
-    m.put("job", b.job());
-    m.put("kind", b.kind().text());
-    m.put("model", b.model());
-    m.put("status", b.status());
-    m.put("is_current", current);
-    // explicit null for a full run, as data_until: absent would read as a server that does not know refreshes
-    m.put("base_batch_id", b.isRefresh() ? b.baseBatchId() : com.fasterxml.jackson.databind.node.NullNode.getInstance());
-    m.put("created_at", b.createdAt());
-    // an explicit null (the API leaves Java nulls out): the batch's source had no timestamps, so events are bounded
-    // by created_at; absent would read as a server that does not know the field
-    m.put("data_until", b.dataUntil() == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : b.dataUntil());
-    if (b.publishedAt() != null) {
-      m.put("published_at", b.publishedAt());
-      m.put("age", Duration.between(b.publishedAt(), Instant.now()));
-    }
-    m.put("rows", b.rows());
-    m.put("secondary_rows", b.secondaryRows());
-    m.put("keys", b.keys());
-    m.put("params", b.params().yaml());
-    m.put("metrics", b.metrics().values());
-    if (b.message() != null) m.put("message", b.message());
-    return m;
+    return BatchJson.batch(b, current, Instant.now());
   }
 }

@@ -54,6 +54,7 @@ import larder.jobs.config.LarderConfig;
 import larder.jobs.run.JobRunner;
 import larder.jobs.run.RunReport;
 import larder.publish.Publisher;
+import larder.serve.ApiJson;
 import larder.serve.CustomerSegment;
 import larder.serve.MembersCsv;
 import larder.serve.PredictionReader;
@@ -643,6 +644,14 @@ abstract class HttpApiContract {
     spec.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames()
         .forEachRemaining(method -> described.add(method.toUpperCase(java.util.Locale.ROOT) + " " + p.getKey())));
     assertThat(described).containsExactlyInAnyOrderElementsOf(server.endpoints());
+    // typed clients need a schema for every answer with a body: inline, or through a shared response
+    spec.get("paths").fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(op ->
+        op.getValue().get("responses").fields().forEachRemaining(r -> {
+          JsonNode answer = r.getValue();
+          if (answer.has("$ref") || r.getKey().equals("304")) return;
+          assertThat(answer.get("content")).as(op.getKey() + " " + p.getKey() + " " + r.getKey()).isNotNull();
+          answer.get("content").forEach(c -> assertThat(c.has("schema")).as(p.getKey() + " " + r.getKey()).isTrue());
+        })));
   }
 
   // ---------------------------------------------------------------- refreshes
@@ -1202,6 +1211,108 @@ abstract class HttpApiContract {
       }
       return out;
     });
+  }
+
+  @Test
+  void anUnchangedAnswerIs304UntilAnEventOrAPublishChangesIt() {
+    String user = "u40", path = "/v1/recommendations/" + RECS + "/" + user + "?limit=5";
+    Answer first = get(path);
+    String tag = first.header("ETag");
+    assertThat(tag).as("a weak tag: the body's age moves").startsWith("W/\"");
+    assertThat(first.header("Cache-Control")).isEqualTo("no-cache");
+    Answer same = send(base, "GET", path, "If-None-Match", tag);
+    assertThat(same.status).isEqualTo(304);
+    assertThat(same.body).isEmpty();
+    assertThat(same.header("ETag")).isEqualTo(tag);
+    assertThat(same.header("Larder-Batch")).isEqualTo(first.header("Larder-Batch"));
+    assertThat(send(base, "GET", path, "If-None-Match", "W/\"other\", " + tag.substring(2)).status)
+        .as("any listed tag, compared weakly").isEqualTo(304);
+    assertThat(send(base, "GET", path, "If-None-Match", "W/\"other\"").status).isEqualTo(200);
+    assertThat(get("/v1/recommendations/" + RECS + "/u41?limit=5").header("ETag")).as("another user's list")
+        .isNotEqualTo(tag);
+    String item = items(first.json()).get(0).itemId();
+    Answer similar = get("/v1/similar-items/" + RECS + "/" + item);
+    assertThat(similar.status).as(similar.body).isEqualTo(200);
+    assertThat(send(base, "GET", "/v1/similar-items/" + RECS + "/" + item, "If-None-Match", similar.header("ETag"))
+        .status).isEqualTo(304);
+
+    // an event leaves an item out without a new batch: the tag follows the answer, not the batch
+    String afterEvent;
+    try {
+      larder.store.Events.record(store, List.of(new larder.store.Events.Event(RECS, user, item, Instant.now())));
+      Answer changed = send(base, "GET", path, "If-None-Match", tag);
+      assertThat(changed.status).isEqualTo(200);
+      assertThat(items(changed.json())).extracting(RankedItem::itemId).doesNotContain(item);
+      afterEvent = changed.header("ETag");
+      assertThat(afterEvent).isNotEqualTo(tag);
+      assertThat(send(base, "GET", path, "If-None-Match", afterEvent).status).isEqualTo(304);
+    } finally {
+      store.write("forget the test's events", c -> {
+        larder.store.Store.execute(c, "DELETE FROM larder_events");
+        return null;
+      });
+    }
+    assertThat(send(base, "GET", path, "If-None-Match", tag).status).as("the event forgotten: the first answer again")
+        .isEqualTo(304);
+
+    // a publish, even of the same lists, names another batch: 200 and a new tag
+    long published = runner.run(recsVariants.get(2)).batch().id();
+    Answer fresh = send(base, "GET", path, "If-None-Match", tag);
+    assertThat(fresh.status).isEqualTo(200);
+    assertThat(fresh.json().get("batch_id").asLong()).isEqualTo(published);
+    assertThat(fresh.header("ETag")).isNotEqualTo(tag).isNotEqualTo(afterEvent);
+    assertThat(send(base, "GET", path, "If-None-Match", fresh.header("ETag")).status).isEqualTo(304);
+  }
+
+  @Test
+  void aClientGeneratedFromTheOpenApiDocumentReadsTypedAnswers() throws Exception {
+    var client = new larder.http.client.ApiClient();
+    client.updateBaseUri(base);
+    var api = new larder.http.client.api.DefaultApi(client);
+
+    Recommendations want = reader.recommend(RECS, "u17", TOP_N);
+    var recs = api.recommendations(RECS, "u17", TOP_N);
+    assertThat(recs.getBatchId()).isEqualTo(want.batchId());
+    assertThat(recs.getUserId()).isEqualTo("u17");
+    assertThat(recs.getSource().getValue()).isEqualTo(want.source());
+    assertThat(recs.getPublishedAt().toInstant()).isEqualTo(want.publishedAt());
+    assertThat(recs.getAge()).isNotNull();
+    assertThat(recs.getItems()).extracting(i -> new RankedItem(i.getRank(), i.getItemId(), i.getScore()))
+        .isEqualTo(want.items());
+
+    String item = want.items().get(0).itemId();
+    var similar = api.similarItems(RECS, item, SIMILAR);
+    assertThat(similar.getItemId()).isEqualTo(item);
+    assertThat(similar.getItems()).extracting(i -> i.getItemId())
+        .isEqualTo(reader.similarItems(RECS, item, SIMILAR).items().stream().map(RankedItem::itemId).toList());
+
+    CustomerSegment seg = segments.segmentOf(RFM, "u1");
+    var got = api.customerSegment(RFM, "u1");
+    assertThat(got.getSegmentId()).isEqualTo(seg.segmentId());
+    assertThat(got.getMonetary().doubleValue()).as("money to the cent, as a decimal").isEqualTo(seg.monetary());
+    assertThat(got.getRfmScore()).isEqualTo(seg.rfmScore());
+    assertThat(api.segmentProfiles(RFM).getProfiles()).extracting(p -> p.getSize())
+        .isEqualTo(segments.profiles(RFM).profiles().stream().map(p -> p.size()).toList());
+
+    assertThat(api.entityScore(CHURN, "c3").getScore()).isEqualTo(churnOf(3));
+    assertThat(api.topScores(CHURN, 3, null).getEntities()).extracting(e -> e.getEntityId())
+        .containsExactly("c0", "c1", "c2");
+
+    var jobs = api.jobs().getJobs();
+    assertThat(jobs).extracting(j -> j.getJob()).contains(RECS, RFM, CHURN);
+    var recsJob = jobs.stream().filter(j -> j.getJob().equals(RECS)).findFirst().orElseThrow();
+    assertThat(recsJob.getKind().getValue()).isEqualTo("recommendations");
+    assertThat(recsJob.getIsCurrent()).isTrue();
+    assertThat(recsJob.getBatchId()).isEqualTo(reader.current(RECS).orElseThrow().id());
+    var batches = api.batches(RECS);
+    assertThat(batches.getBatches()).extracting(b -> b.getBatchId())
+        .isEqualTo(reader.batches(RECS).stream().map(BatchInfo::id).toList());
+    assertThat(api.health().getStatus().getValue()).isEqualTo("up");
+
+    var missing = org.assertj.core.api.Assertions.catchThrowableOfType(larder.http.client.ApiException.class,
+        () -> api.recommendations("nojob", "u1", null));
+    assertThat(missing.getCode()).isEqualTo(404);
+    assertThat(missing.getResponseBody()).contains("nojob");
   }
 
   // ---------------------------------------------------------------- helpers

@@ -140,7 +140,7 @@ public final class BatchComparison {
     for (String k : keys) {
       Object va = a.get(k), vb = b.get(k);
       OptionalDouble delta = va instanceof Number x && vb instanceof Number y
-          ? OptionalDouble.of(y.doubleValue() - x.doubleValue()) : OptionalDouble.empty();
+          ? OptionalDouble.of(Figures.difference(x.doubleValue(), y.doubleValue())) : OptionalDouble.empty();
       out.add(new Diff(k, text(va), text(vb), delta));
     }
     return out;

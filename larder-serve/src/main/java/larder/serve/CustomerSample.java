@@ -59,7 +59,7 @@ public final class CustomerSample {
             double r = rs.getDouble(3);
             Double recency = rs.wasNull() ? null : r;
             double m = rs.getDouble(4);
-            Double monetary = rs.wasNull() ? null : m;
+            Double monetary = rs.wasNull() ? null : Figures.money(m);
             kept.add(new Hashed(h, new Point(id, rs.getInt(2), recency, monetary)));
             if (kept.size() > max) kept.poll();
           }

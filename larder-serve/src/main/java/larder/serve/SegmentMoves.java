@@ -78,7 +78,7 @@ public final class SegmentMoves {
                 int prev = rs.getInt(7);
                 Integer previousSegment = rs.wasNull() ? null : prev;
                 out.add(new MovedMember(new SegmentMember(rs.getString(1), rs.getFloat(2), real(rs, 3), real(rs, 4),
-                    real(rs, 5), rs.getString(6)), previousSegment));
+                    Figures.money(real(rs, 5)), rs.getString(6)), previousSegment));
               }
             }
           }

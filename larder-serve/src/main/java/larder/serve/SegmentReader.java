@@ -242,7 +242,8 @@ public final class SegmentReader {
         while (rs.next()) {
           checkBatch(rs.getLong(12), batchId);
           out.add(new SegmentProfile(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getDouble(4),
-              real(rs, 5), real(rs, 6), real(rs, 7), real(rs, 8), real(rs, 9), real(rs, 10),
+              Figures.stat(real(rs, 5)), Figures.stat(real(rs, 6)), Figures.stat(real(rs, 7)), Figures.stat(real(rs, 8)),
+              Figures.money(real(rs, 9)), Figures.money(real(rs, 10)),
               CentroidJson.read(rs.getString(11))));
         }
       }
@@ -287,7 +288,7 @@ public final class SegmentReader {
 
   private static SegmentMember member(ResultSet rs) throws SQLException {
     return new SegmentMember(rs.getString("customer_id"), rs.getFloat("distance"), real(rs, "recency_days"),
-        real(rs, "frequency"), real(rs, "monetary"), rs.getString("rfm_score"));
+        real(rs, "frequency"), Figures.money(real(rs, "monetary")), rs.getString("rfm_score"));
   }
 
   private static Double real(ResultSet rs, String column) throws SQLException {
