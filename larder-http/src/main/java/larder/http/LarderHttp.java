@@ -85,6 +85,7 @@ public final class LarderHttp implements AutoCloseable {
       threads.setName("larder-http");
       config.jetty.threadPool = threads;
       meters.bindThreads(threads);
+      config.jetty.modifyServer(server -> server.setRequestLog(new AccessLog()));
       config.startup.showJavalinBanner = false;
       config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
       config.requestLogger.http((ctx, ms) -> {
@@ -94,7 +95,7 @@ public final class LarderHttp implements AutoCloseable {
         long nanos = (long) (ms * 1e6);
         metrics.record(route, status, nanos);
         meters.record(endpoint == null ? ctx.method() : endpoint, ctx.method().name(), route, status, nanos);
-        AccessLog.write(ctx, route, status, ms);
+        ctx.attribute(AccessLog.ROUTE, route);
       });
       config.routes.before(ctx -> authorize(ctx, options.keys()));
       routes.register(config.routes);

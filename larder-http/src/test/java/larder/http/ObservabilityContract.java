@@ -109,10 +109,10 @@ abstract class ObservabilityContract {
         .doesNotContain("route=\"/v1/recommendations/" + JOB + "/u3\"").doesNotContain("/no/such/path");
     // Larder's own series keep their names and labels
     assertThat(value(text, "larder_http_requests_total{route=\"" + RECS_ROUTE + "\",status=\"200\"}")).isGreaterThanOrEqualTo(1);
-    assertThat(text).contains("larder_batch_age_seconds{job=\"" + JOB + "\",kind=\"RECOMMENDATIONS\"} ");
+    assertThat(text).contains("larder_batch_age_seconds{job=\"" + JOB + "\",kind=\"recommendations\"} ");
 
     // the JVM and the process
-    assertThat(firstValue(text, "jvm_memory_used_bytes", "area=\"heap\"")).isPositive();
+    assertThat(sum(text, "jvm_memory_used_bytes", "area=\"heap\"")).isPositive();
     assertThat(firstValue(text, "jvm_threads_live_threads", "")).isGreaterThanOrEqualTo(2);
     assertThat(firstValue(text, "jvm_classes_loaded_classes", "")).isGreaterThan(1000);
     assertThat(firstValue(text, "process_cpu_usage", "")).isBetween(0.0, 1.0);
@@ -241,6 +241,14 @@ abstract class ObservabilityContract {
   static double value(String text, String series) {
     Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
     return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  /** The sum of the samples of {@code name} whose labels contain {@code label}. */
+  static double sum(String text, String name, String label) {
+    Matcher m = Pattern.compile("^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE).matcher(text);
+    double total = 0;
+    while (m.find()) if (m.group(1).contains(label)) total += Double.parseDouble(m.group(2));
+    return total;
   }
 
   /** The value of the first sample of {@code name} whose labels contain {@code label}, or NaN. */
