@@ -40,6 +40,7 @@ final class LogSetup {
   static final String TEXT_PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{30}%replace( job=%X{job}){' job=$', ''} - %msg%n";
   private static final String ACCESS_LOGGER = "larder.http.access";
+  private static final String COMPOSITE_REGISTRY = "io.micrometer.core.instrument.composite.CompositeMeterRegistry";
 
   private LogSetup() {}
 
@@ -71,6 +72,9 @@ final class LogSetup {
     Map<String, Level> out = new LinkedHashMap<>();
     out.put("", Level.WARN);
     out.put("larder", Level.INFO);
+    // A server adds its registry to the store's pool meters after the pool made them, on purpose (Store.meters()):
+    // Micrometer's warning that earlier samples are not in it says nothing an operator can act on.
+    out.put(COMPOSITE_REGISTRY, Level.ERROR);
     List<String> specs = options != null && !options.isEmpty() ? options
         : env == null || env.isBlank() ? List.of() : List.of(env.split(","));
     String source = options != null && !options.isEmpty() ? "--log-level" : "LARDER_LOG_LEVEL";
