@@ -42,6 +42,8 @@ final class LogSetup {
   private static final String ACCESS_LOGGER = "larder.http.access";
   private static final String COMPOSITE_REGISTRY = "io.micrometer.core.instrument.composite.CompositeMeterRegistry";
 
+  private static final java.util.concurrent.atomic.AtomicBoolean HOOKED = new java.util.concurrent.atomic.AtomicBoolean();
+
   private LogSetup() {}
 
   /**
@@ -126,6 +128,13 @@ final class LogSetup {
     Logger accessLogger = ctx.getLogger(ACCESS_LOGGER);
     accessLogger.setAdditive(false);
     accessLogger.addAppender(access);
+    if (HOOKED.compareAndSet(false, true)) {
+      // larder serve ends on a signal: write out the queued lines (for up to a second) before the JVM halts.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        var a = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(ACCESS_LOGGER).getAppender("access");
+        if (a != null) a.stop();
+      }, "larder-log-flush"));
+    }
   }
 
   /** Writes out what is queued and stops logging: before the JVM exits. */
