@@ -1,6 +1,7 @@
 package larder.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import larder.core.LarderException;
 import larder.core.Printable;
 import picocli.CommandLine;
@@ -32,6 +33,17 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  // Read from the parse result (see configureLogging), so they work before or after the subcommand's name.
+  @CommandLine.Option(names = "--log-format", paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
+      description = "Log lines on standard error as text (default) or json (one object per line, for log shippers);"
+          + " or set LARDER_LOG_FORMAT.")
+  LogSetup.Format logFormat;
+
+  @CommandLine.Option(names = "--log-level", paramLabel = "LEVEL", split = ",", scope = CommandLine.ScopeType.INHERIT,
+      description = "Larder's log level (default info; libraries log warn), or LOGGER=LEVEL for one logger, e.g."
+          + " org.eclipse.jetty=debug, larder.http.access=off (repeatable); or set LARDER_LOG_LEVEL.")
+  List<String> logLevels;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
@@ -52,6 +64,7 @@ public final class Main implements Runnable {
       System.err.println("  hint: give Java more memory, e.g. LARDER_JAVA_OPTS=-Xmx16g, or use fewer threads / factors");
       code = INTERNAL_ERROR;
     }
+    if (logback()) LogSetup.stop(); // writes out the access log's queue
     System.exit(code);
   }
 
@@ -60,6 +73,10 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     addHelpOptions(cl);
     cl.setExecutionExceptionHandler(Main::handle);
+    cl.setExecutionStrategy(parsed -> {
+      configureLogging(parsed);
+      return new CommandLine.RunLast().execute(parsed);
+    });
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
   }
@@ -77,6 +94,34 @@ public final class Main implements Runnable {
       }
       addHelpOptions(sub);
     }
+  }
+
+  /**
+   * Sets up logging from {@code --log-format} and {@code --log-level} (given before or after the subcommand's
+   * name; the last one wins) or the environment, before the command runs.
+   */
+  private static void configureLogging(CommandLine.ParseResult parsed) {
+    if (!logback()) return; // the Spark jar: Spark's own backend and configuration
+    LogSetup.Format format = null;
+    List<String> levels = null;
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      format = p.matchedOptionValue("--log-format", format);
+      levels = p.matchedOptionValue("--log-level", levels);
+    }
+    try {
+      LogSetup.configure(LogSetup.format(format, System.getenv("LARDER_LOG_FORMAT")),
+          LogSetup.levels(levels, System.getenv("LARDER_LOG_LEVEL")));
+    } catch (LarderException e) {
+      throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.getMessage(), e);
+    }
+  }
+
+  /**
+   * True when Logback is the SLF4J backend; not in the Spark jar, which has Spark's own (and no Logback, so
+   * {@link LogSetup}, which refers to Logback's classes, must not even be loaded there).
+   */
+  private static boolean logback() {
+    return org.slf4j.LoggerFactory.getILoggerFactory().getClass().getName().equals("ch.qos.logback.classic.LoggerContext");
   }
 
   private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -15,6 +15,8 @@ import larder.serve.PredictionReader;
 import larder.serve.SegmentReader;
 import larder.store.Store;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API: the same answers as the CLI and the SQL views, as JSON over HTTP, for applications that would
@@ -44,14 +46,19 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * allows.
  * Errors are JSON {@code {"error": ..., "hint": ...}} with 400 (bad parameter), 404 (unknown job, user or item),
  * 503 (store unreachable) or 500.
+ * Each answered request is a line of the access log ({@link AccessLog}) and a sample of the request series on
+ * {@code /metrics} (Larder's own and Micrometer's, {@link ServerMeters}); a failed one is logged with its cause.
  */
 public final class LarderHttp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LarderHttp.class);
   private final Javalin app;
   private final List<String> endpoints;
+  private final ServerMeters meters;
 
-  private LarderHttp(Javalin app, List<String> endpoints) {
+  private LarderHttp(Javalin app, List<String> endpoints, ServerMeters meters) {
     this.app = app;
     this.endpoints = endpoints;
+    this.meters = meters;
   }
 
   /** The endpoints served, as "GET /v1/jobs" (the OpenAPI document must describe each). */
@@ -67,7 +74,8 @@ public final class LarderHttp implements AutoCloseable {
     PredictionReader predictions = new PredictionReader(store);
     SegmentReader segments = new SegmentReader(store);
     RequestMetrics metrics = new RequestMetrics();
-    Routes routes = new Routes(store, predictions, segments, metrics, options, disclosure);
+    ServerMeters meters = new ServerMeters(store);
+    Routes routes = new Routes(store, predictions, segments, metrics, options, disclosure, meters);
     Javalin app = Javalin.create(config -> {
       config.jetty.host = options.host();
       config.jetty.port = options.port();
@@ -77,9 +85,19 @@ public final class LarderHttp implements AutoCloseable {
       threads.setReservedThreads(0);
       threads.setName("larder-http");
       config.jetty.threadPool = threads;
+      meters.bindThreads(threads);
+      config.jetty.modifyServer(server -> server.setRequestLog(new AccessLog()));
       config.startup.showJavalinBanner = false;
       config.jsonMapper(new JavalinJackson(ApiJson.MAPPER, false));
-      config.requestLogger.http((ctx, ms) -> metrics.record(routeOf(ctx), ctx.status().getCode(), (long) (ms * 1e6)));
+      config.requestLogger.http((ctx, ms) -> {
+        var endpoint = matched(ctx);
+        String route = endpoint == null ? "unmatched" : endpoint.path;
+        int status = ctx.status().getCode();
+        long nanos = (long) (ms * 1e6);
+        metrics.record(route, status, nanos);
+        meters.record(endpoint == null ? ctx.method() : endpoint, ctx.method().name(), route, status, nanos);
+        ctx.attribute(AccessLog.ROUTE, route);
+      });
       config.routes.before(ctx -> authorize(ctx, options.keys()));
       routes.register(config.routes);
       ServeContext served = new ServeContext(store, options);
@@ -93,7 +111,7 @@ public final class LarderHttp implements AutoCloseable {
         }
       });
       config.routes.exception(Exception.class, (e, ctx) -> {
-        log(ctx, e.toString());
+        LOG.error(Printable.escape(ctx.method() + " " + ctx.path() + " failed: " + e), e);
         problem(ctx, 500, "internal error: " + e.getClass().getSimpleName(), "see the server's log");
       });
       config.routes.error(404, ctx -> {
@@ -108,6 +126,7 @@ public final class LarderHttp implements AutoCloseable {
     try {
       app.start();
     } catch (RuntimeException e) {
+      meters.close();
       // The address was checked above, so a failed bind is the port (Javalin reports every bind failure as one).
       if (causedBy(e, java.net.BindException.class) || causedBy(e, io.javalin.util.JavalinBindException.class)) {
         throw new ConfigException("--port", options.port(), "cannot listen on " + options.host() + ":" + options.port()
@@ -115,13 +134,19 @@ public final class LarderHttp implements AutoCloseable {
       }
       throw e;
     }
-    return new LarderHttp(app, routes.endpoints);
+    return new LarderHttp(app, routes.endpoints, meters);
   }
 
   /** The port the server listens on (the chosen one when started with port 0). */
   public int port() { return app.port(); }
 
-  @Override public void close() { app.stop(); }
+  @Override public void close() {
+    try {
+      app.stop();
+    } finally {
+      meters.close();
+    }
+  }
 
   /**
    * Checks the request's key against what the path needs: any write (not GET or HEAD) needs an admin key, reads a
@@ -199,18 +224,20 @@ public final class LarderHttp implements AutoCloseable {
     ctx.status(status).json(body);
   }
 
-  /** A line on the server's standard error about a failed request, with the request's text escaped. */
+  /** A warning in the server's log about a failed request, with the request's text escaped. */
   private static void log(Context ctx, String what) {
-    System.err.println(Printable.escape("larder http: " + ctx.method() + " " + ctx.path() + " failed: " + what));
+    LOG.warn(Printable.escape(ctx.method() + " " + ctx.path() + " failed: " + what));
   }
 
-  private static String routeOf(Context ctx) {
-    // Paths no route matches (and requests refused before their route ran) share one series, not one per path.
+  /**
+   * The endpoint that answered, or null: paths no route matches (and requests refused before their route ran)
+   * share one series, not one per path.
+   */
+  private static io.javalin.router.Endpoint matched(Context ctx) {
     try {
-      var endpoint = ctx.endpoints().matchedHttpEndpoint();
-      return endpoint == null ? "unmatched" : endpoint.path;
+      return ctx.endpoints().matchedHttpEndpoint();
     } catch (RuntimeException e) {
-      return "unmatched";
+      return null;
     }
   }
 

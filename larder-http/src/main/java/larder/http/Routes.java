@@ -48,9 +48,10 @@ final class Routes {
   private final RequestMetrics metrics;
   private final HttpOptions options;
   private final Disclosure disclosure;
+  private final ServerMeters meters;
 
   Routes(Store store, PredictionReader predictions, SegmentReader segments, RequestMetrics metrics, HttpOptions options,
-      Disclosure disclosure) {
+      Disclosure disclosure, ServerMeters meters) {
     this.store = store;
     this.publisher = new Publisher(store);
     this.predictions = predictions;
@@ -61,6 +62,7 @@ final class Routes {
     this.metrics = metrics;
     this.options = options;
     this.disclosure = disclosure;
+    this.meters = meters;
   }
 
   /** Every endpoint registered, as "GET /path", for the OpenAPI document's test. */
@@ -328,7 +330,10 @@ final class Routes {
     return out;
   }
 
-  /** Request metrics, and each job's batch id and age (and its refresh's) so a stale job can be alerted on. */
+  /**
+   * Request metrics, and each job's batch id and age (and its refresh's) so a stale job can be alerted on; then
+   * the JVM's, the pool's and the server's ({@link ServerMeters}).
+   */
   private void metrics(Context ctx) {
     StringBuilder out = new StringBuilder(4096);
     metrics.write(out);
@@ -357,6 +362,7 @@ final class Routes {
         .append("# TYPE larder_refresh_age_seconds gauge\n").append(refreshAges);
     out.append("# HELP larder_refresh_id The refresh serving with each job's batch.\n# TYPE larder_refresh_id gauge\n")
         .append(refreshIds);
+    out.append(meters.scrape());
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(out.toString());
   }
 

@@ -2,6 +2,8 @@ package larder.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,12 +42,15 @@ public final class Store implements AutoCloseable {
   private final HikariDataSource pool;
   /** SQLite only: per-thread connections with prepared statements for {@link #pointRead}; null on PostgreSQL. */
   private final PointReads pointReads;
+  private final CompositeMeterRegistry meters;
 
-  private Store(StoreLocation location, Dialect dialect, HikariDataSource pool, PointReads pointReads) {
+  private Store(StoreLocation location, Dialect dialect, HikariDataSource pool, PointReads pointReads,
+      CompositeMeterRegistry meters) {
     this.location = location;
     this.dialect = dialect;
     this.pool = pool;
     this.pointReads = pointReads;
+    this.meters = meters;
   }
 
   /**
@@ -77,11 +82,14 @@ public final class Store implements AutoCloseable {
   public static Store open(StoreLocation location) {
     requireFolder(location);
     Dialect dialect = location.kind() == Dialect.Kind.SQLITE ? new SqliteDialect() : new PostgresDialect();
-    HikariDataSource pool = location.kind() == Dialect.Kind.SQLITE ? sqlitePool(location) : postgresPool(location);
+    // The pool reports to a composite with no registry yet: free until a server adds its own (see meters()).
+    CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    HikariDataSource pool = location.kind() == Dialect.Kind.SQLITE ? sqlitePool(location, meters)
+        : postgresPool(location, meters);
     // Point reads get connections of their own, outside the pool, with a small page cache: an HTTP server may
     // hold one per request thread, and the operating system's file cache holds the hot pages anyway.
     PointReads pointReads = location.kind() == Dialect.Kind.SQLITE ? new PointReads(sqliteSource(location, 2_048)) : null;
-    Store store = new Store(location, dialect, pool, pointReads);
+    Store store = new Store(location, dialect, pool, pointReads, meters);
     try {
       Schema.migrate(store);
     } catch (RuntimeException e) {
@@ -105,7 +113,7 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  private static HikariDataSource sqlitePool(StoreLocation location) {
+  private static HikariDataSource sqlitePool(StoreLocation location, CompositeMeterRegistry meters) {
     Path file = location.file();
     if (Files.isDirectory(file)) {
       throw new StoreException("store " + location.display() + ": is a folder, not a SQLite file",
@@ -116,7 +124,7 @@ public final class Store implements AutoCloseable {
     hc.setDataSource(ds);
     hc.setMaximumPoolSize(8);
     hc.setMinimumIdle(1);
-    return startPool(location, hc, "the file exists but is not a SQLite database, or it is not readable and writable;"
+    return startPool(location, hc, meters, "the file exists but is not a SQLite database, or it is not readable and writable;"
         + " point db at a new file or a Larder store");
   }
 
@@ -134,7 +142,7 @@ public final class Store implements AutoCloseable {
     return ds;
   }
 
-  private static HikariDataSource postgresPool(StoreLocation location) {
+  private static HikariDataSource postgresPool(StoreLocation location, CompositeMeterRegistry meters) {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(location.url());
     if (location.user() != null) hc.setUsername(location.user());
@@ -145,12 +153,14 @@ public final class Store implements AutoCloseable {
     // Idle connections are checked every minute, so one a firewall or the server dropped is replaced before a
     // request meets it; one that dies between checks costs a read one retry (inTransaction, pointRead).
     hc.setKeepaliveTime(60_000);
-    return startPool(location, hc, "check that PostgreSQL is running and reachable at that address, that the database"
+    return startPool(location, hc, meters, "check that PostgreSQL is running and reachable at that address, that the database"
         + " exists, and the user/password (in the URL or LARDER_DB_USER / LARDER_DB_PASSWORD)");
   }
 
-  private static HikariDataSource startPool(StoreLocation location, HikariConfig hc, String hint) {
+  private static HikariDataSource startPool(StoreLocation location, HikariConfig hc, CompositeMeterRegistry meters,
+      String hint) {
     hc.setPoolName("larder " + location.display());
+    hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
     hc.setInitializationFailTimeout(1); // one attempt: fail fast with the driver's reason
     hc.setRegisterMbeans(false);
     try {
@@ -160,6 +170,13 @@ public final class Store implements AutoCloseable {
       throw new StoreException("store " + location.display() + ": cannot connect: " + root.getMessage(), hint, e);
     }
   }
+
+  /**
+   * The connection pool's meters ({@code hikaricp_connections_active{pool="larder ..."}}, acquire and usage
+   * times, timeouts): {@code meters().add(registry)} shows them in that registry, {@code remove} stops it. Until a
+   * registry is added they cost nothing. SQLite point reads use connections of their own, outside the pool.
+   */
+  public CompositeMeterRegistry meters() { return meters; }
 
   /** The store's location, password masked; safe to print. */
   public String name() { return location.display(); }
