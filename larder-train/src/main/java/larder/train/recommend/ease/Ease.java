@@ -1,7 +1,6 @@
 package larder.train.recommend.ease;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import larder.core.Interactions;
 import larder.core.ModelException;
@@ -37,12 +36,9 @@ public final class Ease implements Recommender {
 
   @Override public Map<String, Object> params() { return params.toMap(); }
 
-  /**
-   * Bytes the fit needs at its peak for {@code items} items: 8n² for the double matrix, plus headroom
-   * for the float copy that replaces it row by row.
-   */
+  /** Bytes the fit needs at its peak for {@code items} items ({@link EaseCost#bytesNeeded}). */
   public static long bytesNeeded(int items) {
-    return 10L * items * items;
+    return EaseCost.bytesNeeded(items);
   }
 
   @Override public Model fit(Interactions train, Progress progress) {
@@ -54,26 +50,41 @@ public final class Ease implements Recommender {
           "raise ease.max_items or use als / itemknn");
     }
     long heap = Runtime.getRuntime().maxMemory();
-    if (heap != Long.MAX_VALUE && bytes > heap) {
-      throw new ModelException("ease: " + n + " items need about " + gigabytes(bytes)
-          + " of memory but the JVM may use at most " + gigabytes(heap),
-          "give the JVM more memory (-Xmx), or use als / itemknn");
-    }
+    requireFits(n, heap);
     SparseMatrix x = train.byUser().mapValues(v -> 1f);
+    EaseCost cost = EaseCost.of(x, params.threads());
+    progress.note("ease", "expected for " + cost.describe(heap));
     SparseMatrix xt = x.transpose();
-    progress.update("ease", 0, 3, "steps");
-    double[][] g = gram(x, xt);
+    double[][] g = gram(x, xt, progress);
     for (int i = 0; i < n; i++) g[i][i] += params.lambda();
-    progress.update("ease", 1, 3, "steps");
-    SpdInverse.invertUpper(g, params.threads());
-    progress.update("ease", 2, 3, "steps");
+    SpdInverse.invertUpper(g, params.threads(), progress);
     float[][] b = weights(g);
-    progress.update("ease", 3, 3, "steps");
     return new Model(x, b);
   }
 
-  /** Upper triangle of XᵀX: row j walks j's users and, in each user's sorted history, the items from j on. */
+  /** Refuses, with what to change, a catalogue whose fit would not fit in {@code heap} bytes. */
+  static void requireFits(int n, long heap) {
+    long bytes = bytesNeeded(n);
+    if (heap != Long.MAX_VALUE && bytes > heap) {
+      throw new ModelException("ease: " + n + " items need about " + gigabytes(bytes)
+          + " of memory but the JVM may use at most " + gigabytes(heap),
+          "give Java more memory, e.g. LARDER_JAVA_OPTS=-Xmx" + suggestedHeapGigabytes(bytes)
+              + "g, lower ease.max_items (the run then stops here), or use als / itemknn");
+    }
+  }
+
+  /** Whole gigabytes of heap that hold {@code bytes} with a quarter to spare for the rest of the run. */
+  static long suggestedHeapGigabytes(long bytes) {
+    return (long) Math.ceil(bytes * 1.25 / (1L << 30));
+  }
+
+  /** {@link #gram(SparseMatrix, SparseMatrix, Progress)} without progress. */
   static double[][] gram(SparseMatrix x, SparseMatrix xt) {
+    return gram(x, xt, Progress.NONE);
+  }
+
+  /** Upper triangle of XᵀX: row j walks j's users and, in each user's sorted history, the items from j on. */
+  static double[][] gram(SparseMatrix x, SparseMatrix xt, Progress progress) {
     int n = x.columns();
     double[][] g = new double[n][n];
     int[] users = xt.cols();
@@ -86,7 +97,9 @@ public final class Ease implements Recommender {
         int from = Arrays.binarySearch(cols, ptr[u], ptr[u + 1], j);
         for (int q = from, qe = ptr[u + 1]; q < qe; q++) row[cols[q]] += 1.0;
       }
+      if ((j & 255) == 255) progress.update("ease gram", j + 1, n, "items");
     }
+    progress.update("ease gram", n, n, "items");
     return g;
   }
 
@@ -120,7 +133,7 @@ public final class Ease implements Recommender {
   }
 
   private static String gigabytes(long bytes) {
-    return String.format(Locale.ROOT, "%.1f GB", bytes / 1e9);
+    return EaseCost.gigabytes(bytes);
   }
 
   /** The fitted weights (row j: how item j votes for every item) and the binary histories. */

@@ -128,6 +128,94 @@ class EaseTest {
         });
   }
 
+  /**
+   * Planted structure past the inverse's column tile (512 items): 600 items in 30 bundles of 20, each user
+   * taking part of one bundle plus a little noise. The top 10 of every user are the ones the closed form
+   * computed by Gauss-Jordan gives, and they come from the user's own bundle.
+   */
+  @Test
+  void plantedBundlesGiveTheListsOfTheDirectClosedForm() {
+    int items = 600;
+    int users = 900;
+    java.util.Random rnd = new java.util.Random(11);
+    float[][] d = new float[users][items];
+    for (int u = 0; u < users; u++) {
+      int bundle = u % 30;
+      for (int k = 0; k < 20; k++) if (rnd.nextDouble() < 0.4) d[u][bundle * 20 + k] = 1;
+      for (int k = 0; k < 3; k++) d[u][rnd.nextInt(items)] = 1;
+    }
+    Interactions in = RandomInteractions.fromDense(d, items);
+    Ease.Model model = new Ease(new EaseParams(50, 1000, 2)).fit(in, Progress.NONE);
+    double[][] b = directB(in, 50);
+    float[] out = new float[items];
+    int fromBundle = 0;
+    for (int u = 0; u < users; u++) {
+      model.newUserScorer().score(new int[] {u}, 1, out);
+      double[] direct = new double[items];
+      for (int j = 0; j < items; j++) if (d[u][j] != 0) for (int i = 0; i < items; i++) direct[i] += b[j][i];
+      int[] mine = top(items, 10, i -> d[u][i] != 0 ? Double.NEGATIVE_INFINITY : out[i]);
+      int[] theirs = top(items, 10, i -> d[u][i] != 0 ? Double.NEGATIVE_INFINITY : direct[i]);
+      assertThat(mine).as("user %d", u).containsExactly(theirs);
+      for (int i : mine) if (i / 20 == u % 30) fromBundle++;
+    }
+    assertThat(fromBundle).isGreaterThan(users * 10 * 6 / 10);
+  }
+
+  /** The k best indices by score, best first (ties by the lower index). */
+  static int[] top(int n, int k, java.util.function.IntToDoubleFunction score) {
+    return java.util.stream.IntStream.range(0, n).boxed()
+        .sorted((x, y) -> x.equals(y) ? 0 : Double.compare(score.applyAsDouble(y), score.applyAsDouble(x)) != 0
+            ? Double.compare(score.applyAsDouble(y), score.applyAsDouble(x)) : Integer.compare(x, y))
+        .limit(k).mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Before its large allocations the fit says what it expects, then reports the Gram rows and inverse columns. */
+  @Test
+  void fitAnnouncesItsCostAndReportsProgress() {
+    Interactions in = RandomInteractions.of(50, 300, 0.1, 5);
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    new Ease(new EaseParams(10, 1000, 2)).fit(in, new Progress() {
+      @Override public void update(String phase, long done, long total, String unit) {
+        assertThat(done).isBetween(0L, total);
+        seen.add(phase + " " + done + "/" + total + " " + unit);
+      }
+
+      @Override public void note(String phase, String message) {
+        seen.add(phase + ": " + message);
+      }
+    });
+    assertThat(seen.get(0)).startsWith("ease: expected for 300 items: about").contains("GB of memory")
+        .contains("Gram").contains("inverse");
+    assertThat(seen).contains("ease gram 300/300 items", "ease inv 64/300 columns", "ease inv 300/300 columns");
+    assertThat(seen.indexOf("ease gram 300/300 items")).isLessThan(seen.indexOf("ease inv 64/300 columns"));
+  }
+
+  /** A catalogue whose fit would not fit the heap is refused with the settings that would let it run. */
+  @Test
+  void refusesWhatWouldNotFitTheHeap() {
+    assertThatThrownBy(() -> Ease.requireFits(20_000, 2L << 30))
+        .isInstanceOfSatisfying(ModelException.class, e -> {
+          assertThat(e.getMessage()).contains("20000 items").contains("4.0 GB").contains("2.1 GB");
+          assertThat(e.hint()).contains("LARDER_JAVA_OPTS=-Xmx5g").contains("ease.max_items").contains("als");
+        });
+    Ease.requireFits(20_000, 5L << 30);
+    Ease.requireFits(20_000, Long.MAX_VALUE);
+  }
+
+  /** The estimate counts the Gram's pairs exactly and scales the inverse with the cube of the catalogue. */
+  @Test
+  void costGrowsWithTheCubeOfTheCatalogue() {
+    SparseMatrix x = new SparseMatrix(2, 1000, new int[] {0, 3, 4}, new int[] {1, 5, 9, 2}, new float[] {1, 1, 1, 1});
+    EaseCost small = EaseCost.of(x, 2);
+    assertThat(small.gramPairs()).isEqualTo(6 + 1);
+    assertThat(small.bytes()).isEqualTo(10_000_000L);
+    SparseMatrix big = new SparseMatrix(2, 2000, new int[] {0, 3, 4}, new int[] {1, 5, 9, 2}, new float[] {1, 1, 1, 1});
+    assertThat(EaseCost.of(big, 2).inverseSeconds()).isCloseTo(8 * small.inverseSeconds(), within(1e-9));
+    assertThat(EaseCost.duration(0.2)).isEqualTo("under 1 s");
+    assertThat(EaseCost.duration(90)).isEqualTo("90 s");
+    assertThat(EaseCost.duration(600)).isEqualTo("10 min");
+  }
+
   @Test
   void parametersAreValidatedByName() {
     assertThatThrownBy(() -> EaseParams.defaults().withLambda(0))
