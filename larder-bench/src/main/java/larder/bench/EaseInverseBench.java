@@ -64,6 +64,7 @@ public final class EaseInverseBench {
         n, threads, seconds, (double) n * n * n / seconds / 1e9, cost.inverseSeconds(), gramSeconds, residual,
         HeapSampler.mib(live), HeapSampler.mib(peak));
     g = null;
+    if (a.integer("netlib", 0) == 1) netlib(x, lambda);
     if (in != null && a.integer("fit", 1) == 1) {
       HeapSampler.live();
       try (HeapSampler heap = new HeapSampler()) {
@@ -75,6 +76,27 @@ public final class EaseInverseBench {
             HeapSampler.mib(heap.peak()));
       }
     }
+  }
+
+  /**
+   * The same inverse by dev.ludovic.netlib's LAPACK (dpotrf + dpotri on a column-major copy): native when the
+   * system has a liblapack.so.3, else its Java translation; the line names which one ran.
+   */
+  static void netlib(SparseMatrix x, double lambda) {
+    double[][] g = gram(x, lambda);
+    int n = g.length;
+    double[] cm = new double[n * n];
+    for (int i = 0; i < n; i++) for (int j = i; j < n; j++) cm[i + j * n] = g[i][j];
+    g = null;
+    dev.ludovic.netlib.lapack.LAPACK lapack = dev.ludovic.netlib.lapack.LAPACK.getInstance();
+    org.netlib.util.intW info = new org.netlib.util.intW(0);
+    long t = System.nanoTime();
+    lapack.dpotrf("U", n, cm, n, info);
+    int first = info.val;
+    lapack.dpotri("U", n, cm, n, info);
+    double seconds = (System.nanoTime() - t) / 1e9;
+    System.out.printf(Locale.ROOT, "NETLIB_INV items=%d impl=%s seconds=%.3f info=%d,%d%n", n,
+        lapack.getClass().getSimpleName(), seconds, first, info.val);
   }
 
   /** Binary X with {@code 4n} users and each entry 1 with probability 0.01, as the reference draws it. */

@@ -17,7 +17,7 @@ import larder.core.SparseMatrix;
 public record EaseCost(int items, long gramPairs, long bytes, double gramSeconds, double inverseSeconds) {
   /**
    * Flops per second and thread of {@link SpdInverse} at thousands of items: about half the 2-thread rate
-   * measured by {@code bench/ease-inverse.sh} on the machine of BENCHMARKS.md §13, rounded down so
+   * measured by {@code bench/ease-inverse.sh} on the machine of BENCHMARKS.md §14, rounded down so
    * the estimate errs long on a busier or older machine.
    */
   static final double INVERSE_FLOPS_PER_THREAD = 25e9;

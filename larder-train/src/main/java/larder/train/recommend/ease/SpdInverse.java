@@ -81,19 +81,26 @@ public final class SpdInverse {
       }
     }
     invertSmall(s, m, k0);
-    // x = A_SS⁻¹ A_SN, one panel row per task.
-    AtomicInteger nextRow = new AtomicInteger();
+    // x = A_SS⁻¹ A_SN, GROUP panel rows per task, by the update kernel with the coefficients negated.
+    AtomicInteger nextGroup = new AtomicInteger();
+    int groups = (m + GROUP - 1) / GROUP;
     pool.runAll(() -> {
-      int r;
-      while (!pool.stopped() && (r = nextRow.getAndIncrement()) < m) {
-        double[] out = x[r];
-        Arrays.fill(out, 0, k0, 0.0);
-        Arrays.fill(out, k1, n, 0.0);
-        for (int t = 0; t < m; t++) {
-          double c = s[r][t];
-          double[] in = raw[t];
-          for (int j = 0; j < k0; j++) out[j] += c * in[j];
-          for (int j = k1; j < n; j++) out[j] += c * in[j];
+      double[][] coef = new double[GROUP][m];
+      double[][] rows = new double[GROUP][];
+      int g;
+      while (!pool.stopped() && (g = nextGroup.getAndIncrement()) < groups) {
+        int r0 = g * GROUP;
+        int size = Math.min(GROUP, m - r0);
+        for (int q = 0; q < size; q++) {
+          rows[q] = x[r0 + q];
+          Arrays.fill(rows[q], 0, k0, 0.0);
+          Arrays.fill(rows[q], k1, n, 0.0);
+          for (int t = 0; t < m; t++) coef[q][t] = -s[r0 + q][t];
+        }
+        for (int jt = 0; jt < n; jt += TILE) {
+          int jEnd = Math.min(n, jt + TILE);
+          updateGroup(rows, coef, size, raw, m, jt, Math.min(jEnd, k0));
+          updateGroup(rows, coef, size, raw, m, Math.max(jt, k1), jEnd);
         }
       }
     });
