@@ -23,9 +23,7 @@ public final class SpdInverse {
   static final int PANEL = 64;
   /** The progress phase of the inverse. */
   public static final String PHASE = "ease inv";
-  private static final int TILE = 512;
-  /** Rows updated together by the register-blocked kernel. */
-  private static final int GROUP = 4;
+  private static final int TILE = 1024;
   private static final int ROWS_PER_TASK = 16;
 
   private SpdInverse() {}
@@ -41,7 +39,7 @@ public final class SpdInverse {
   }
 
   /**
-   * {@link #invertUpper(double[][], int)}, reporting the pivots swept ("ease inv", columns) after each
+   * {@link #invertUpper(double[][], int)}, reporting the pivots swept ({@link #PHASE}, columns) after each
    * panel: every panel updates the whole triangle, so the count grows evenly with time.
    */
   public static void invertUpper(double[][] a, int threads, Progress progress) {
@@ -81,26 +79,19 @@ public final class SpdInverse {
       }
     }
     invertSmall(s, m, k0);
-    // x = A_SS⁻¹ A_SN, GROUP panel rows per task, by the update kernel with the coefficients negated.
-    AtomicInteger nextGroup = new AtomicInteger();
-    int groups = (m + GROUP - 1) / GROUP;
+    // x = A_SS⁻¹ A_SN, one panel row per task.
+    AtomicInteger nextRow = new AtomicInteger();
     pool.runAll(() -> {
-      double[][] coef = new double[GROUP][m];
-      double[][] rows = new double[GROUP][];
-      int g;
-      while (!pool.stopped() && (g = nextGroup.getAndIncrement()) < groups) {
-        int r0 = g * GROUP;
-        int size = Math.min(GROUP, m - r0);
-        for (int q = 0; q < size; q++) {
-          rows[q] = x[r0 + q];
-          Arrays.fill(rows[q], 0, k0, 0.0);
-          Arrays.fill(rows[q], k1, n, 0.0);
-          for (int t = 0; t < m; t++) coef[q][t] = -s[r0 + q][t];
-        }
-        for (int jt = 0; jt < n; jt += TILE) {
-          int jEnd = Math.min(n, jt + TILE);
-          updateGroup(rows, coef, size, raw, m, jt, Math.min(jEnd, k0));
-          updateGroup(rows, coef, size, raw, m, Math.max(jt, k1), jEnd);
+      int r;
+      while (!pool.stopped() && (r = nextRow.getAndIncrement()) < m) {
+        double[] out = x[r];
+        Arrays.fill(out, 0, k0, 0.0);
+        Arrays.fill(out, k1, n, 0.0);
+        for (int t = 0; t < m; t++) {
+          double c = s[r][t];
+          double[] in = raw[t];
+          for (int j = 0; j < k0; j++) out[j] += c * in[j];
+          for (int j = k1; j < n; j++) out[j] += c * in[j];
         }
       }
     });
@@ -108,43 +99,25 @@ public final class SpdInverse {
     AtomicInteger nextBlock = new AtomicInteger();
     int blocks = (n + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
     pool.runAll(() -> {
-      double[][] coef = new double[GROUP][m];
-      double[][] rows = new double[GROUP][];
+      double[] coef = new double[m];
       int b;
       while (!pool.stopped() && (b = nextBlock.getAndIncrement()) < blocks) {
         int i0 = b * ROWS_PER_TASK;
         int i1 = Math.min(n, i0 + ROWS_PER_TASK);
         for (int jt = i0; jt < n; jt += TILE) {
           int jEnd = Math.min(n, jt + TILE);
-          for (int g0 = i0; g0 < i1; ) {
-            if (g0 >= k0 && g0 < k1) {
-              g0 = k1;
-              continue;
+          for (int i = i0; i < i1; i++) {
+            if (i >= k0 && i < k1) continue;
+            int from = Math.max(i, jt);
+            if (from >= jEnd) continue;
+            double[] row = a[i];
+            for (int r = 0; r < m; r++) coef[r] = raw[r][i];
+            if (i < k0) {
+              update(row, coef, x, m, from, Math.min(jEnd, k0));
+              update(row, coef, x, m, Math.max(from, k1), jEnd);
+            } else {
+              update(row, coef, x, m, from, jEnd);
             }
-            // A group lies wholly before or wholly after the panel (k0 is a multiple of GROUP).
-            int g1 = Math.min(g0 + GROUP, Math.min(i1, g0 < k0 ? k0 : n));
-            int size = g1 - g0;
-            for (int q = 0; q < size; q++) {
-              rows[q] = a[g0 + q];
-              for (int r = 0; r < m; r++) coef[q][r] = raw[r][g0 + q];
-            }
-            // The group's own triangle (columns g0..g1-1), one row at a time.
-            for (int q = 0; q < size; q++) {
-              int from = Math.max(g0 + q, jt);
-              int to = Math.min(g1, jEnd);
-              if (g0 < k0) to = Math.min(to, k0);
-              update(rows[q], coef[q], x, m, from, to);
-            }
-            int from = Math.max(g1, jt);
-            if (from < jEnd) {
-              if (g0 < k0) {
-                updateGroup(rows, coef, size, x, m, from, Math.min(jEnd, k0));
-                updateGroup(rows, coef, size, x, m, Math.max(from, k1), jEnd);
-              } else {
-                updateGroup(rows, coef, size, x, m, from, jEnd);
-              }
-            }
-            g0 = g1;
           }
         }
         for (int i = i0; i < Math.min(i1, k0); i++) {
@@ -156,57 +129,6 @@ public final class SpdInverse {
       double[] row = a[k0 + r];
       System.arraycopy(x[r], k1, row, k1, n - k1);
       for (int t = r; t < m; t++) row[k0 + t] = -s[r][t];
-    }
-  }
-
-  /** {@link #update} for each of the group's rows; four rows share each load of the panel rows. */
-  private static void updateGroup(double[][] rows, double[][] coef, int size, double[][] x, int m, int from,
-      int to) {
-    if (from >= to) return;
-    if (size == GROUP) {
-      update4(rows[0], rows[1], rows[2], rows[3], coef[0], coef[1], coef[2], coef[3], x, m, from, to);
-    } else {
-      for (int q = 0; q < size; q++) update(rows[q], coef[q], x, m, from, to);
-    }
-  }
-
-  /**
-   * The register-blocked kernel: four rows times four panel rows per pass, so each loaded element of
-   * x serves four rows and each row element is loaded and stored once per four panel rows.
-   */
-  private static void update4(double[] a0, double[] a1, double[] a2, double[] a3, double[] c0, double[] c1,
-      double[] c2, double[] c3, double[][] x, int m, int from, int to) {
-    int r = 0;
-    for (; r + 3 < m; r += 4) {
-      double[] x0 = x[r];
-      double[] x1 = x[r + 1];
-      double[] x2 = x[r + 2];
-      double[] x3 = x[r + 3];
-      double c00 = c0[r], c01 = c0[r + 1], c02 = c0[r + 2], c03 = c0[r + 3];
-      double c10 = c1[r], c11 = c1[r + 1], c12 = c1[r + 2], c13 = c1[r + 3];
-      double c20 = c2[r], c21 = c2[r + 1], c22 = c2[r + 2], c23 = c2[r + 3];
-      double c30 = c3[r], c31 = c3[r + 1], c32 = c3[r + 2], c33 = c3[r + 3];
-      for (int j = from; j < to; j++) {
-        double v0 = x0[j];
-        double v1 = x1[j];
-        double v2 = x2[j];
-        double v3 = x3[j];
-        a0[j] -= c00 * v0 + c01 * v1 + c02 * v2 + c03 * v3;
-        a1[j] -= c10 * v0 + c11 * v1 + c12 * v2 + c13 * v3;
-        a2[j] -= c20 * v0 + c21 * v1 + c22 * v2 + c23 * v3;
-        a3[j] -= c30 * v0 + c31 * v1 + c32 * v2 + c33 * v3;
-      }
-    }
-    for (; r < m; r++) {
-      double[] x0 = x[r];
-      double d0 = c0[r], d1 = c1[r], d2 = c2[r], d3 = c3[r];
-      for (int j = from; j < to; j++) {
-        double v = x0[j];
-        a0[j] -= d0 * v;
-        a1[j] -= d1 * v;
-        a2[j] -= d2 * v;
-        a3[j] -= d3 * v;
-      }
     }
   }
 

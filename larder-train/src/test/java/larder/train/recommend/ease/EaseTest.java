@@ -149,7 +149,8 @@ class EaseTest {
     double[][] b = directB(in, 50);
     float[] out = new float[items];
     int fromBundle = 0;
-    for (int u = 0; u < users; u++) {
+    for (int user = 0; user < users; user++) {
+      int u = user;
       model.newUserScorer().score(new int[] {u}, 1, out);
       double[] direct = new double[items];
       for (int j = 0; j < items; j++) if (d[u][j] != 0) for (int i = 0; i < items; i++) direct[i] += b[j][i];
