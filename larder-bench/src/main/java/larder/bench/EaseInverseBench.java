@@ -17,7 +17,8 @@ import larder.train.recommend.ease.SpdInverse;
  * EASE's inverse for {@code bench/ease-inverse.sh}: the same Gram matrix {@code XᵀX + λI} as
  * {@code ../shared/bench/spd-inverse-reference} builds (binary X from a user,item file, or random X with
  * 4n users and 1% density), inverted by {@link SpdInverse} on {@code threads} threads; then, for a file,
- * the whole {@link Ease#fit} with its estimate beside the time it took.
+ * the whole {@link Ease#fit} (its inverse in the machine's LAPACK when there is one) with its estimate beside
+ * the time it took; {@code --netlib 1} adds dev.ludovic.netlib's dpotrf + dpotri alone.
  * <pre>
  *   EaseInverseBench &lt;preset&gt; --path file [--threads n] [--lambda 250] [--fit 1]
  *   EaseInverseBench random --items n [--threads n]
@@ -58,8 +59,8 @@ public final class EaseInverseBench {
       peak = heap.peak();
     }
     double residual = residual(g, columns, probe);
-    EaseCost cost = EaseCost.of(x, threads);
-    System.out.printf(Locale.ROOT, "EASE_INV items=%d threads=%d dtype=float64 seconds=%.3f gflops=%.1f "
+    EaseCost cost = EaseCost.of(x, threads, false);
+    System.out.printf(Locale.ROOT, "EASE_INV items=%d threads=%d dtype=float64 impl=java seconds=%.3f gflops=%.1f "
             + "estimate_seconds=%.1f gram_seconds=%.3f residual=%.2e heap_live_before_mib=%s heap_peak_mib=%s%n",
         n, threads, seconds, (double) n * n * n / seconds / 1e9, cost.inverseSeconds(), gramSeconds, residual,
         HeapSampler.mib(live), HeapSampler.mib(peak));
@@ -71,9 +72,10 @@ public final class EaseInverseBench {
         t = System.nanoTime();
         new Ease(EaseParams.defaults().withLambda(lambda).withThreads(threads)).fit(in, Progress.NONE);
         double fit = (System.nanoTime() - t) / 1e9;
-        System.out.printf(Locale.ROOT, "EASE_FIT items=%d threads=%d seconds=%.2f estimate_seconds=%.1f "
-            + "estimate_mib=%d heap_peak_mib=%s%n", n, threads, fit, cost.seconds(), cost.bytes() >> 20,
-            HeapSampler.mib(heap.peak()));
+        EaseCost used = EaseCost.of(x, threads);
+        System.out.printf(Locale.ROOT, "EASE_FIT items=%d threads=%d inverse=%s seconds=%.2f estimate_seconds=%.1f "
+            + "estimate_mib=%d heap_peak_mib=%s%n", n, threads, used.lapack() ? "lapack" : "java", fit, used.seconds(),
+            used.bytes() >> 20, HeapSampler.mib(heap.peak()));
       }
     }
   }

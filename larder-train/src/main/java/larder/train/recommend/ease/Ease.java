@@ -52,13 +52,21 @@ public final class Ease implements Recommender {
     long heap = Runtime.getRuntime().maxMemory();
     requireFits(n, heap);
     SparseMatrix x = train.byUser().mapValues(v -> 1f);
-    EaseCost cost = EaseCost.of(x, params.threads());
+    EaseCost cost = EaseCost.of(x, params.threads(), LapackInverse.available(n));
     progress.note("ease", "expected for " + cost.describe(heap));
     SparseMatrix xt = x.transpose();
-    double[][] g = gram(x, xt, progress);
-    for (int i = 0; i < n; i++) g[i][i] += params.lambda();
-    SpdInverse.invertUpper(g, params.threads(), progress);
-    float[][] b = weights(g);
+    float[][] b;
+    if (LapackInverse.available(n)) {
+      double[] g = gramColumnMajor(x, xt, progress);
+      for (int i = 0; i < n; i++) g[i + i * n] += params.lambda();
+      LapackInverse.invertLower(g, n, progress);
+      b = weights(g, n);
+    } else {
+      double[][] g = gram(x, xt, progress);
+      for (int i = 0; i < n; i++) g[i][i] += params.lambda();
+      SpdInverse.invertUpper(g, params.threads(), progress);
+      b = weights(g);
+    }
     return new Model(x, b);
   }
 
@@ -101,6 +109,56 @@ public final class Ease implements Recommender {
     }
     progress.update("ease gram", n, n, "items");
     return g;
+  }
+
+  /**
+   * {@link #gram(SparseMatrix, SparseMatrix, Progress)} into one column-major array for LAPACK: row j of
+   * the upper triangle lands in column j of the lower one ({@code [i + j n]}, i >= j).
+   */
+  static double[] gramColumnMajor(SparseMatrix x, SparseMatrix xt, Progress progress) {
+    int n = x.columns();
+    double[] g = new double[n * n];
+    int[] users = xt.cols();
+    int[] cols = x.cols();
+    int[] ptr = x.ptr();
+    for (int j = 0; j < n; j++) {
+      int base = j * n;
+      for (int p = xt.rowStart(j), end = xt.rowEnd(j); p < end; p++) {
+        int u = users[p];
+        int from = Arrays.binarySearch(cols, ptr[u], ptr[u + 1], j);
+        for (int q = from, qe = ptr[u + 1]; q < qe; q++) g[base + cols[q]] += 1.0;
+      }
+      if ((j & 255) == 255) progress.update("ease gram", j + 1, n, "items");
+    }
+    progress.update("ease gram", n, n, "items");
+    return g;
+  }
+
+  /**
+   * B as float rows from P held column-major in its lower triangle ({@code P_ij}, i >= j, at {@code [i + j n]}),
+   * {@code B_ji = -P_ij / P_ii}: row j reads column j below the diagonal and, a block of rows at a time,
+   * short contiguous runs of the columns before it.
+   */
+  static float[][] weights(double[] p, int n) {
+    double[] diag = new double[n];
+    for (int i = 0; i < n; i++) diag[i] = p[i + i * n];
+    float[][] b = new float[n][n];
+    int block = 64;
+    for (int j0 = 0; j0 < n; j0 += block) {
+      int j1 = Math.min(n, j0 + block);
+      for (int i = 0; i < j1; i++) {
+        int base = i * n;
+        double d = diag[i];
+        for (int j = Math.max(j0, i + 1); j < j1; j++) b[j][i] = (float) (-p[base + j] / d);
+      }
+      for (int j = j0; j < j1; j++) {
+        int base = j * n;
+        float[] out = b[j];
+        for (int i = j + 1; i < n; i++) out[i] = (float) (-p[base + i] / diag[i]);
+        out[j] = 0f;
+      }
+    }
+    return b;
   }
 
   /**

@@ -13,19 +13,28 @@ import larder.core.SparseMatrix;
  * @param bytes memory at the peak of the fit ({@link #bytesNeeded})
  * @param gramSeconds expected time of the Gram matrix
  * @param inverseSeconds expected time of the inverse ({@code n³} flops)
+ * @param lapack whether the inverse runs in the machine's LAPACK ({@link LapackInverse}) rather than in Java
  */
-public record EaseCost(int items, long gramPairs, long bytes, double gramSeconds, double inverseSeconds) {
+public record EaseCost(int items, long gramPairs, long bytes, double gramSeconds, double inverseSeconds,
+    boolean lapack) {
   /**
    * Flops per second and thread of {@link SpdInverse} at thousands of items: about half the 2-thread rate
    * measured by {@code bench/ease-inverse.sh} on the machine of BENCHMARKS.md §14, rounded down so
    * the estimate errs long on a busier or older machine.
    */
   static final double INVERSE_FLOPS_PER_THREAD = 25e9;
+  /** The same for LAPACK's potrf + potri through OpenBLAS (BENCHMARKS.md §14), rounded down likewise. */
+  static final double LAPACK_FLOPS_PER_THREAD = 40e9;
   /** Item pairs per second the single-threaded Gram loop adds (one random-access increment each). */
   static final double GRAM_PAIRS_PER_SECOND = 2e8;
 
   /** The cost for the binary histories {@code x} (users by items) with {@code threads} threads for the inverse. */
   public static EaseCost of(SparseMatrix x, int threads) {
+    return of(x, threads, LapackInverse.available(x.columns()));
+  }
+
+  /** {@link #of(SparseMatrix, int)} with the inverse in LAPACK or in Java as {@code lapack} says. */
+  public static EaseCost of(SparseMatrix x, int threads, boolean lapack) {
     int n = x.columns();
     long pairs = 0;
     for (int u = 0; u < x.rows(); u++) {
@@ -33,16 +42,18 @@ public record EaseCost(int items, long gramPairs, long bytes, double gramSeconds
       pairs += h * (h + 1) / 2;
     }
     double flops = (double) n * n * n;
-    return new EaseCost(n, pairs, bytesNeeded(n), pairs / GRAM_PAIRS_PER_SECOND,
-        flops / (INVERSE_FLOPS_PER_THREAD * Math.max(1, Math.min(threads, Runtime.getRuntime().availableProcessors()))));
+    // LAPACK (OpenBLAS) uses every core whatever ease.threads says
+    int cores = Runtime.getRuntime().availableProcessors();
+    double rate = lapack ? LAPACK_FLOPS_PER_THREAD * cores : INVERSE_FLOPS_PER_THREAD * Math.max(1, Math.min(threads, cores));
+    return new EaseCost(n, pairs, bytesNeeded(n), pairs / GRAM_PAIRS_PER_SECOND, flops / rate, lapack);
   }
 
   /**
-   * Bytes the fit needs at its peak for {@code items} items: 8n² for the double matrix, plus headroom
-   * for the float copy that replaces it row by row and the panels of the inverse.
+   * Bytes the fit needs at its peak for {@code items} items: 8n² for the double matrix and 4n² for the
+   * float weights made from it (the Java path frees the doubles row by row and peaks lower, near 10n²).
    */
   public static long bytesNeeded(int items) {
-    return 10L * items * items;
+    return 12L * items * items;
   }
 
   /** Seconds the whole fit is expected to take. */
@@ -53,8 +64,8 @@ public record EaseCost(int items, long gramPairs, long bytes, double gramSeconds
   /** One line for the progress output, e.g. "9,724 items: about 0.9 GB of memory (heap 6.0 GB) and 25 s". */
   public String describe(long heapBytes) {
     return String.format(Locale.ROOT, "%,d items: about %s of memory (of %s the JVM may use) and %s"
-        + " (Gram %s, inverse %s)", items, gigabytes(bytes), gigabytes(heapBytes), duration(seconds()),
-        duration(gramSeconds), duration(inverseSeconds));
+        + " (Gram %s, inverse %s in %s)", items, gigabytes(bytes), gigabytes(heapBytes), duration(seconds()),
+        duration(gramSeconds), duration(inverseSeconds), lapack ? "native LAPACK" : "Java");
   }
 
   static String gigabytes(long bytes) {

@@ -65,9 +65,9 @@ class EaseTest {
   @Property(tries = 25)
   void weightsMatchTheDirectClosedForm(@ForAll @IntRange(min = 1, max = 30) int users,
       @ForAll @IntRange(min = 1, max = 90) int items, @ForAll @DoubleRange(min = 0.5, max = 50) double lambda,
-      @ForAll @IntRange(min = 1, max = 2) int threads, @ForAll long seed) {
+      @ForAll @IntRange(min = 1, max = 2) int threads, @ForAll boolean java, @ForAll long seed) {
     Interactions in = RandomInteractions.of(users, items, 0.3, seed);
-    Ease.Model model = new Ease(new EaseParams(lambda, 1000, threads)).fit(in, Progress.NONE);
+    Ease.Model model = fit(new Ease(new EaseParams(lambda, 1000, threads)), in, java);
     double[][] b = directB(in, lambda);
     for (int j = 0; j < items; j++) {
       assertThat(model.weight(j, j)).isZero();
@@ -128,13 +128,35 @@ class EaseTest {
         });
   }
 
+  /** Fits with the inverse in Java ({@link SpdInverse}) when asked, else in LAPACK where it is installed. */
+  static Ease.Model fit(Ease ease, Interactions in, boolean java) {
+    String was = System.getProperty("larder.ease.lapack");
+    if (java) System.setProperty("larder.ease.lapack", "java");
+    try {
+      return ease.fit(in, Progress.NONE);
+    } finally {
+      if (was == null) System.clearProperty("larder.ease.lapack");
+      else System.setProperty("larder.ease.lapack", was);
+    }
+  }
+
   /**
    * Planted structure past the inverse's column tile (512 items): 600 items in 30 bundles of 20, each user
    * taking part of one bundle plus a little noise. The top 10 of every user are the ones the closed form
    * computed by Gauss-Jordan gives, and they come from the user's own bundle.
    */
   @Test
-  void plantedBundlesGiveTheListsOfTheDirectClosedForm() {
+  void plantedBundlesGiveTheListsOfTheDirectClosedFormInJava() {
+    plantedBundlesGiveTheListsOfTheDirectClosedForm(true);
+  }
+
+  /** The same through LAPACK where a native one is installed (through Java elsewhere). */
+  @Test
+  void plantedBundlesGiveTheListsOfTheDirectClosedFormInLapack() {
+    plantedBundlesGiveTheListsOfTheDirectClosedForm(false);
+  }
+
+  void plantedBundlesGiveTheListsOfTheDirectClosedForm(boolean java) {
     int items = 600;
     int users = 900;
     java.util.Random rnd = new java.util.Random(11);
@@ -145,7 +167,7 @@ class EaseTest {
       for (int k = 0; k < 3; k++) d[u][rnd.nextInt(items)] = 1;
     }
     Interactions in = RandomInteractions.fromDense(d, items);
-    Ease.Model model = new Ease(new EaseParams(50, 1000, 2)).fit(in, Progress.NONE);
+    Ease.Model model = fit(new Ease(new EaseParams(50, 1000, 2)), in, java);
     double[][] b = directB(in, 50);
     float[] out = new float[items];
     int fromBundle = 0;
@@ -187,8 +209,10 @@ class EaseTest {
     });
     assertThat(seen.get(0)).startsWith("ease: expected for 300 items: about").contains("GB of memory")
         .contains("Gram").contains("inverse");
-    assertThat(seen).contains("ease gram 300/300 items", "ease inv 64/300 columns", "ease inv 300/300 columns");
-    assertThat(seen.indexOf("ease gram 300/300 items")).isLessThan(seen.indexOf("ease inv 64/300 columns"));
+    assertThat(seen).contains("ease gram 300/300 items");
+    String last = LapackInverse.available(300) ? "ease inv 2/2 steps" : "ease inv 300/300 columns";
+    assertThat(seen).contains(last);
+    assertThat(seen.indexOf("ease gram 300/300 items")).isLessThan(seen.indexOf(last));
   }
 
   /** A catalogue whose fit would not fit the heap is refused with the settings that would let it run. */
@@ -196,10 +220,11 @@ class EaseTest {
   void refusesWhatWouldNotFitTheHeap() {
     assertThatThrownBy(() -> Ease.requireFits(20_000, 2L << 30))
         .isInstanceOfSatisfying(ModelException.class, e -> {
-          assertThat(e.getMessage()).contains("20000 items").contains("4.0 GB").contains("2.1 GB");
-          assertThat(e.hint()).contains("LARDER_JAVA_OPTS=-Xmx5g").contains("ease.max_items").contains("als");
+          assertThat(e.getMessage()).contains("20000 items").contains("4.8 GB").contains("2.1 GB");
+          assertThat(e.hint()).contains("LARDER_JAVA_OPTS=-Xmx6g").contains("ease.max_items").contains("als");
         });
     Ease.requireFits(20_000, 5L << 30);
+    assertThatThrownBy(() -> Ease.requireFits(20_000, 4L << 30)).isInstanceOf(ModelException.class);
     Ease.requireFits(20_000, Long.MAX_VALUE);
   }
 
@@ -207,11 +232,13 @@ class EaseTest {
   @Test
   void costGrowsWithTheCubeOfTheCatalogue() {
     SparseMatrix x = new SparseMatrix(2, 1000, new int[] {0, 3, 4}, new int[] {1, 5, 9, 2}, new float[] {1, 1, 1, 1});
-    EaseCost small = EaseCost.of(x, 2);
+    EaseCost small = EaseCost.of(x, 2, false);
     assertThat(small.gramPairs()).isEqualTo(6 + 1);
-    assertThat(small.bytes()).isEqualTo(10_000_000L);
+    assertThat(small.bytes()).isEqualTo(12_000_000L);
     SparseMatrix big = new SparseMatrix(2, 2000, new int[] {0, 3, 4}, new int[] {1, 5, 9, 2}, new float[] {1, 1, 1, 1});
-    assertThat(EaseCost.of(big, 2).inverseSeconds()).isCloseTo(8 * small.inverseSeconds(), within(1e-9));
+    assertThat(EaseCost.of(big, 2, false).inverseSeconds()).isCloseTo(8 * small.inverseSeconds(), within(1e-9));
+    assertThat(EaseCost.of(big, 2, true).describe(1L << 30)).contains("native LAPACK");
+    assertThat(EaseCost.of(big, 2, false).describe(1L << 30)).contains("in Java");
     assertThat(EaseCost.duration(0.2)).isEqualTo("under 1 s");
     assertThat(EaseCost.duration(90)).isEqualTo("90 s");
     assertThat(EaseCost.duration(600)).isEqualTo("10 min");
