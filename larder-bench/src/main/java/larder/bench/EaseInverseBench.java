@@ -20,8 +20,8 @@ import larder.train.recommend.ease.SpdInverse;
  * the whole {@link Ease#fit} (its inverse in the machine's LAPACK when there is one) with its estimate beside
  * the time it took; {@code --netlib 1} adds dev.ludovic.netlib's dpotrf + dpotri alone.
  * <pre>
- *   EaseInverseBench &lt;preset&gt; --path file [--threads n] [--lambda 250] [--fit 1]
- *   EaseInverseBench random --items n [--threads n]
+ *   EaseInverseBench &lt;preset&gt; --path file [--threads n] [--lambda 250] [--java 1] [--netlib 0] [--fit 1]
+ *   EaseInverseBench random --items n [--threads n] [--java 1] [--netlib 0]
  * </pre>
  * Prints {@code EASE_INV items=… seconds=… gflops=… residual=… heap_peak_mib=…} and, with a file,
  * {@code EASE_FIT …}.
@@ -42,6 +42,25 @@ public final class EaseInverseBench {
       in = new CsvSource(CsvSpec.preset(a.command, path)).read(Progress.NONE).interactions();
       x = in.byUser().mapValues(v -> 1f);
     }
+    int n = x.columns();
+    if (a.integer("java", 1) == 1) javaInverse(x, lambda, threads);
+    if (a.integer("netlib", 0) == 1) netlib(x, lambda);
+    if (in != null && a.integer("fit", 1) == 1) {
+      HeapSampler.live();
+      try (HeapSampler heap = new HeapSampler()) {
+        long t = System.nanoTime();
+        new Ease(EaseParams.defaults().withLambda(lambda).withThreads(threads)).fit(in, Progress.NONE);
+        double fit = (System.nanoTime() - t) / 1e9;
+        EaseCost used = EaseCost.of(x, threads);
+        System.out.printf(Locale.ROOT, "EASE_FIT items=%d threads=%d inverse=%s seconds=%.2f estimate_seconds=%.1f "
+            + "estimate_mib=%d heap_peak_mib=%s%n", n, threads, used.lapack() ? "lapack" : "java", fit, used.seconds(),
+            used.bytes() >> 20, HeapSampler.mib(heap.peak()));
+      }
+    }
+  }
+
+  /** {@link SpdInverse} on the Gram matrix, with the time, the residual on a few columns and the heap. */
+  static void javaInverse(SparseMatrix x, double lambda, int threads) {
     int n = x.columns();
     long t = System.nanoTime();
     double[][] g = gram(x, lambda);
@@ -64,20 +83,6 @@ public final class EaseInverseBench {
             + "estimate_seconds=%.1f gram_seconds=%.3f residual=%.2e heap_live_before_mib=%s heap_peak_mib=%s%n",
         n, threads, seconds, (double) n * n * n / seconds / 1e9, cost.inverseSeconds(), gramSeconds, residual,
         HeapSampler.mib(live), HeapSampler.mib(peak));
-    g = null;
-    if (a.integer("netlib", 0) == 1) netlib(x, lambda);
-    if (in != null && a.integer("fit", 1) == 1) {
-      HeapSampler.live();
-      try (HeapSampler heap = new HeapSampler()) {
-        t = System.nanoTime();
-        new Ease(EaseParams.defaults().withLambda(lambda).withThreads(threads)).fit(in, Progress.NONE);
-        double fit = (System.nanoTime() - t) / 1e9;
-        EaseCost used = EaseCost.of(x, threads);
-        System.out.printf(Locale.ROOT, "EASE_FIT items=%d threads=%d inverse=%s seconds=%.2f estimate_seconds=%.1f "
-            + "estimate_mib=%d heap_peak_mib=%s%n", n, threads, used.lapack() ? "lapack" : "java", fit, used.seconds(),
-            used.bytes() >> 20, HeapSampler.mib(heap.peak()));
-      }
-    }
   }
 
   /**
@@ -97,6 +102,7 @@ public final class EaseInverseBench {
     int first = info.val;
     lapack.dpotri("U", n, cm, n, info);
     double seconds = (System.nanoTime() - t) / 1e9;
+    cm = null;
     System.out.printf(Locale.ROOT, "NETLIB_INV items=%d impl=%s seconds=%.3f info=%d,%d%n", n,
         lapack.getClass().getSimpleName(), seconds, first, info.val);
   }
