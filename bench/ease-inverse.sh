@@ -5,7 +5,8 @@
 # The reference runs before and after Larder for each case; the ratio is Larder's time over their mean (goal <= 2).
 # Larder's lines: NETLIB_INV (dpotrf + dpotri through dev.ludovic.netlib, the path EASE takes where a native LAPACK
 # loads), EASE_INV (SpdInverse, the Java fallback; skipped above JAVA_MAX items, default 10000, as it takes minutes),
-# EASE_FIT (the whole fit of a file, with its printed estimate).
+# EASE_FIT (the whole fit of a file, with its printed estimate). Both sides run without the OPENBLAS_CORETYPE and
+# OPENBLAS_L2_SIZE this machine sets (older settings that slow a current OpenBLAS down 3-4x), as the reference does.
 # Data (gzip streams from ../shared/data, never copied into the repository):
 #   MovieLens ml-latest-small ratings (F. M. Harper and J. A. Konstan, ACM TiiS 5(4), 2015; GroupLens)
 #   Last.fm hetrec-2k user_artists (Cantador, Brusilovsky, Kuflik: HetRec 2011, RecSys 2011; Last.fm)
@@ -26,7 +27,7 @@ echo "# $(date -Is) $(uname -n) cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/load
 [ -n "${SKIP_BUILD:-}" ] || (cd "$root" && mvn -B -q -Dlarder.target="$target" -pl larder-bench -am -P bench package -DskipTests)
 jar="$root/larder-bench/$target/larder-bench-benchmarks.jar"
 java_max=${JAVA_MAX:-10000}
-larder() { /usr/bin/time -f "PEAK_RSS_KIB %M" "$java" -Xmx12g -cp "$jar" larder.bench.EaseInverseBench "$@" \
+larder() { /usr/bin/time -f "PEAK_RSS_KIB %M" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$java" -Xmx12g -cp "$jar" larder.bench.EaseInverseBench "$@" \
   --threads "$threads" --netlib 1; }
 reference() { /usr/bin/time -f "PEAK_RSS_KIB %M" "$shared/spd-inverse-reference" "$1"; }
 for c in ${cases//,/ }; do
