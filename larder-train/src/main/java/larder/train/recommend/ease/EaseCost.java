@@ -18,12 +18,14 @@ import larder.core.SparseMatrix;
 public record EaseCost(int items, long gramPairs, long bytes, double gramSeconds, double inverseSeconds,
     boolean lapack) {
   /**
-   * Flops per second and thread of {@link SpdInverse} at thousands of items: about half the 2-thread rate
-   * measured by {@code bench/ease-inverse.sh} on the machine of BENCHMARKS.md §14, rounded down so
-   * the estimate errs long on a busier or older machine.
+   * Flops per second and thread of {@link SpdInverse} at thousands of items: 34 GFLOP/s on 2 threads at
+   * 5,000 items on a quiet machine of BENCHMARKS.md §14, rounded down so the estimate errs long.
    */
-  static final double INVERSE_FLOPS_PER_THREAD = 25e9;
-  /** The same for LAPACK's potrf + potri through OpenBLAS (BENCHMARKS.md §14), rounded down likewise. */
+  static final double INVERSE_FLOPS_PER_THREAD = 15e9;
+  /**
+   * The same for LAPACK's potrf + potri through OpenBLAS: about 140 GFLOP/s on 2 cores at 9,724 items on a
+   * quiet machine (the reference's 6.6 s), far less on a busy one; rounded down likewise.
+   */
   static final double LAPACK_FLOPS_PER_THREAD = 40e9;
   /** Item pairs per second the single-threaded Gram loop adds (one random-access increment each). */
   static final double GRAM_PAIRS_PER_SECOND = 2e8;
