@@ -47,14 +47,16 @@ final class LapackInverse {
    */
   static void invertLower(double[] cm, int n, Progress progress) {
     intW info = new intW(0);
-    progress.update(SpdInverse.PHASE, 0, 2, "steps");
+    // Counted in flops, so the time left is right: dpotrf does n³/3 of them, dpotri the other 2n³/3.
+    long total = Math.max(1, Math.round((double) n * n * n / 1e9));
+    progress.update(SpdInverse.PHASE, 0, total, "Gflop");
     NATIVE.dpotrf("L", n, cm, n, info);
     if (info.val != 0) {
       throw new ArithmeticException("matrix is not positive definite: pivot " + (info.val - 1) + " is not > 0");
     }
-    progress.update(SpdInverse.PHASE, 1, 2, "steps");
+    progress.update(SpdInverse.PHASE, total / 3, total, "Gflop");
     NATIVE.dpotri("L", n, cm, n, info);
     if (info.val != 0) throw new ArithmeticException("matrix is singular: pivot " + (info.val - 1) + " is 0");
-    progress.update(SpdInverse.PHASE, 2, 2, "steps");
+    progress.update(SpdInverse.PHASE, total, total, "Gflop");
   }
 }
