@@ -50,13 +50,20 @@ public final class Ease implements Recommender {
           "raise ease.max_items or use als / itemknn");
     }
     long heap = Runtime.getRuntime().maxMemory();
-    requireFits(n, heap);
+    boolean single = params.singlePrecision() && LapackInverse.available(n);
+    requireFits(n, single ? 8L * n * n : bytes, heap);
     SparseMatrix x = train.byUser().mapValues(v -> 1f);
     EaseCost cost = EaseCost.of(x, params.threads(), LapackInverse.available(n));
+    if (single) cost = cost.single();
     progress.note("ease", "expected for " + cost.describe(heap));
     SparseMatrix xt = x.transpose();
     float[][] b;
-    if (LapackInverse.available(n)) {
+    if (single) {
+      float[] g = gramColumnMajorFloat(x, xt, progress);
+      for (int i = 0; i < n; i++) g[i + i * n] += (float) params.lambda();
+      LapackInverse.invertLower(g, n, progress);
+      b = weights(g, n);
+    } else if (LapackInverse.available(n)) {
       double[] g = gramColumnMajor(x, xt, progress);
       for (int i = 0; i < n; i++) g[i + i * n] += params.lambda();
       LapackInverse.invertLower(g, n, progress);
@@ -72,12 +79,17 @@ public final class Ease implements Recommender {
 
   /** Refuses, with what to change, a catalogue whose fit would not fit in {@code heap} bytes. */
   static void requireFits(int n, long heap) {
-    long bytes = bytesNeeded(n);
+    requireFits(n, bytesNeeded(n), heap);
+  }
+
+  /** {@link #requireFits(int, long)} for a fit that needs {@code bytes}. */
+  static void requireFits(int n, long bytes, long heap) {
     if (heap != Long.MAX_VALUE && bytes > heap) {
       throw new ModelException("ease: " + n + " items need about " + gigabytes(bytes)
           + " of memory but the JVM may use at most " + gigabytes(heap),
           "give Java more memory, e.g. LARDER_JAVA_OPTS=-Xmx" + suggestedHeapGigabytes(bytes)
-              + "g, lower ease.max_items (the run then stops here), or use als / itemknn");
+              + "g, lower ease.max_items (the run then stops here), precision: float (half the memory, with a"
+              + " native LAPACK), or use als / itemknn");
     }
   }
 
@@ -132,6 +144,49 @@ public final class Ease implements Recommender {
     }
     progress.update("ease gram", n, n, "items");
     return g;
+  }
+
+  /** {@link #gramColumnMajor} in float (counts up to 2²⁴ are exact). */
+  static float[] gramColumnMajorFloat(SparseMatrix x, SparseMatrix xt, Progress progress) {
+    int n = x.columns();
+    float[] g = new float[n * n];
+    int[] users = xt.cols();
+    int[] cols = x.cols();
+    int[] ptr = x.ptr();
+    for (int j = 0; j < n; j++) {
+      int base = j * n;
+      for (int p = xt.rowStart(j), end = xt.rowEnd(j); p < end; p++) {
+        int u = users[p];
+        int from = Arrays.binarySearch(cols, ptr[u], ptr[u + 1], j);
+        for (int q = from, qe = ptr[u + 1]; q < qe; q++) g[base + cols[q]] += 1f;
+      }
+      if ((j & 255) == 255) progress.update("ease gram", j + 1, n, "items");
+    }
+    progress.update("ease gram", n, n, "items");
+    return g;
+  }
+
+  /** {@link #weights(double[], int)} from a float P. */
+  static float[][] weights(float[] p, int n) {
+    float[] diag = new float[n];
+    for (int i = 0; i < n; i++) diag[i] = p[i + i * n];
+    float[][] b = new float[n][n];
+    int block = 64;
+    for (int j0 = 0; j0 < n; j0 += block) {
+      int j1 = Math.min(n, j0 + block);
+      for (int i = 0; i < j1; i++) {
+        int base = i * n;
+        float d = diag[i];
+        for (int j = Math.max(j0, i + 1); j < j1; j++) b[j][i] = -p[base + j] / d;
+      }
+      for (int j = j0; j < j1; j++) {
+        int base = j * n;
+        float[] out = b[j];
+        for (int i = j + 1; i < n; i++) out[i] = -p[base + i] / diag[i];
+        out[j] = 0f;
+      }
+    }
+    return b;
   }
 
   /**

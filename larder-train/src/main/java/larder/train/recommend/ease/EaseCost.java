@@ -58,6 +58,14 @@ public record EaseCost(int items, long gramPairs, long bytes, double gramSeconds
     return 12L * items * items;
   }
 
+  /**
+   * The cost in single precision through LAPACK: 4n² for the float matrix and 4n² for the weights, and
+   * about half the inverse's time (LAPACK's spotrf + spotri against dpotrf + dpotri, BENCHMARKS.md §14).
+   */
+  public EaseCost single() {
+    return new EaseCost(items, gramPairs, 8L * items * items, gramSeconds, inverseSeconds / 2, lapack);
+  }
+
   /** Seconds the whole fit is expected to take. */
   public double seconds() {
     return gramSeconds + inverseSeconds;

@@ -31,6 +31,22 @@ final class LapackInverse {
     return available(n) ? "native LAPACK" : "Java";
   }
 
+  /** {@link #invertLower(double[], int, Progress)} in single precision ({@code spotrf} + {@code spotri}). */
+  static void invertLower(float[] cm, int n, Progress progress) {
+    intW info = new intW(0);
+    long total = Math.max(1, Math.round((double) n * n * n / 1e9));
+    progress.update(SpdInverse.PHASE, 0, total, "Gflop");
+    NATIVE.spotrf("L", n, cm, n, info);
+    if (info.val != 0) {
+      throw new ArithmeticException("matrix is not positive definite in float: pivot " + (info.val - 1)
+          + " is not > 0");
+    }
+    progress.update(SpdInverse.PHASE, total / 3, total, "Gflop");
+    NATIVE.spotri("L", n, cm, n, info);
+    if (info.val != 0) throw new ArithmeticException("matrix is singular: pivot " + (info.val - 1) + " is 0");
+    progress.update(SpdInverse.PHASE, total, total, "Gflop");
+  }
+
   private static LAPACK loadNative() {
     try {
       return NativeLAPACK.getInstance();

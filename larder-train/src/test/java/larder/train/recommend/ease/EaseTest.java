@@ -128,6 +128,24 @@ class EaseTest {
         });
   }
 
+  /** precision: float (LAPACK's spotrf + spotri where a native LAPACK is installed) stays near the double form. */
+  @Property(tries = 10)
+  void singlePrecisionWeightsStayNearTheClosedForm(@ForAll @IntRange(min = 5, max = 40) int users,
+      @ForAll @IntRange(min = 2, max = 90) int items, @ForAll @DoubleRange(min = 5, max = 250) double lambda,
+      @ForAll long seed) {
+    Interactions in = RandomInteractions.of(users, items, 0.3, seed);
+    Ease.Model model = new Ease(new EaseParams(lambda, 1000, 2, true)).fit(in, Progress.NONE);
+    double[][] b = directB(in, lambda);
+    for (int j = 0; j < items; j++) {
+      assertThat(model.weight(j, j)).isZero();
+      for (int i = 0; i < items; i++) {
+        assertThat((double) model.weight(j, i)).isCloseTo(b[j][i], within(1e-4 + 1e-3 * Math.abs(b[j][i])));
+      }
+    }
+    assertThat(new EaseParams(lambda, 1000, 2, true).toMap()).containsEntry("precision", "float");
+    assertThat(new EaseParams(lambda, 1000, 2).toMap()).doesNotContainKey("precision");
+  }
+
   /** Fits with the inverse in Java ({@link SpdInverse}) when asked, else in LAPACK where it is installed. */
   static Ease.Model fit(Ease ease, Interactions in, boolean java) {
     String was = System.getProperty("larder.ease.lapack");
@@ -253,5 +271,9 @@ class EaseTest {
     assertThatThrownBy(() -> EaseParams.defaults().withThreads(0))
         .isInstanceOf(ConfigException.class).hasMessageContaining("ease.threads");
     assertThat(new Ease().name()).isEqualTo("ease");
+    assertThat(EaseParams.singlePrecision("float")).isTrue();
+    assertThat(EaseParams.singlePrecision("double")).isFalse();
+    assertThatThrownBy(() -> EaseParams.singlePrecision("half"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ease.precision");
   }
 }
