@@ -47,6 +47,7 @@ public final class AccuracyBench {
         case "itemknn" -> new ItemKnn();
         case "als" -> new Als();
         case "ease" -> new Ease();
+        case "ease-float" -> new Ease(larder.train.recommend.ease.EaseParams.defaults().withSinglePrecision(true));
         default -> throw new IllegalArgumentException("unknown model '" + name + "'");
       };
       t = System.nanoTime();

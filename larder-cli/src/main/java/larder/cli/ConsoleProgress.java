@@ -8,7 +8,7 @@ import larder.core.Progress;
 
 /**
  * Progress lines on standard error, at most one per phase every two seconds plus the final one,
- * with the rate; plain lines (no carriage returns) so logs and CI show them too.
+ * with the rate and, when the total is known, the time left at that rate; plain lines (no carriage returns) so logs and CI show them too.
  */
 final class ConsoleProgress implements Progress {
   private static final long EVERY_NANOS = 2_000_000_000L;
@@ -46,7 +46,17 @@ final class ConsoleProgress implements Progress {
     // slow steps (ALS iterations of a large run) keep two decimals rather than showing "0 iterations/s"
     double perSec = done / secs;
     String rate = secs < 0.1 ? "" : String.format(Locale.ROOT, perSec >= 10 ? "  %,.0f %s/s" : "  %.2f %s/s", perSec, unit);
-    out.printf(Locale.ROOT, "  %-8s %,d%s %s  %.1f s%s%n", phase, done, of, unit, secs, rate);
+    // the time left at the rate so far, once there is a rate to go by
+    String eta = !finished && total > 0 && done > 0 && secs >= 1
+        ? String.format(Locale.ROOT, "  ETA %s", eta(secs * (total - done) / done)) : "";
+    out.printf(Locale.ROOT, "  %-8s %,d%s %s  %.1f s%s%s%n", phase, done, of, unit, secs, rate, eta);
+  }
+
+  /** "45 s", "12 min", "1.5 h". */
+  static String eta(double seconds) {
+    if (seconds < 120) return String.format(Locale.ROOT, "%.0f s", seconds);
+    if (seconds < 7200) return String.format(Locale.ROOT, "%.0f min", seconds / 60);
+    return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
   }
 
   @Override

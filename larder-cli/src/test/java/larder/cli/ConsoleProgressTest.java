@@ -27,4 +27,25 @@ class ConsoleProgressTest {
     p.update("score", 100_000, 100_000, "users");
     assertThat(bytes.toString(StandardCharsets.UTF_8).strip()).matches("(?s).* [\\d,]+ users/s");
   }
+
+  /** A quarter done after two seconds: about six seconds left; the final line has no time left to tell. */
+  @Test void aLineBeforeTheEndTellsTheTimeLeft() throws InterruptedException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+    p.update("ease inv", 0, 100, "columns");
+    Thread.sleep(2100);
+    p.update("ease inv", 25, 100, "columns");
+    p.update("ease inv", 100, 100, "columns");
+    String[] lines = bytes.toString(StandardCharsets.UTF_8).strip().split("\\R");
+    assertThat(lines).hasSize(2); // the start itself is not printed
+    assertThat(lines[0]).contains("25/100 (25%) columns").matches(".*  ETA ([5-9]|[1-9]\\d) s");
+    assertThat(lines[1]).contains("100/100").doesNotContain("ETA");
+  }
+
+  @Test void timeLeftIsInUnitsThatReadEasily() {
+    assertThat(ConsoleProgress.eta(42.4)).isEqualTo("42 s");
+    assertThat(ConsoleProgress.eta(780)).isEqualTo("13 min");
+    assertThat(ConsoleProgress.eta(5400)).isEqualTo("90 min");
+    assertThat(ConsoleProgress.eta(9000)).isEqualTo("2.5 h");
+  }
 }

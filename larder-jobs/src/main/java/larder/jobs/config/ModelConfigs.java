@@ -79,6 +79,7 @@ final class ModelConfigs {
     return new Ease(new EaseParams(
         n.number("lambda", d.lambda()),
         n.integer("max_items", d.maxItems()),
-        n.integer("threads", threads)));
+        n.integer("threads", threads),
+        n.has("precision") ? EaseParams.singlePrecision(n.string("precision")) : d.singlePrecision()));
   }
 }

@@ -225,8 +225,13 @@ final class RecommendationsRunner {
       model = spark.evaluate(job.model(), split.train(), split.test(), ev.k(), progress);
       baseline = spark.evaluate(new Popularity(), split.train(), split.test(), ev.k(), progress);
     } else {
-      model = Evaluation.evaluate(job.model().fit(split.train(), Progress.NONE), split.train(), split.test(), ev.k(),
-          job.threads());
+      // Two trainings and two scorings of the held-out users: each reports as "eval <phase>", so a long
+      // evaluation is never silent and is told apart from the full training that follows.
+      Progress eval = evalPhases(progress);
+      listener.step(job.name(), "evaluating: training " + job.model().name() + " on the training part");
+      TrainedModel fitted = job.model().fit(split.train(), eval);
+      listener.step(job.name(), "evaluating: scoring the held-out users");
+      model = Evaluation.evaluate(fitted, split.train(), split.test(), ev.k(), job.threads(), eval);
       baseline = Evaluation.evaluate(new Popularity().fit(split.train(), Progress.NONE), split.train(), split.test(),
           ev.k(), job.threads());
     }
@@ -245,6 +250,19 @@ final class RecommendationsRunner {
       if (verdict.passed()) listener.step(job.name(), "quality gate passed: " + texts(verdict.checks()));
     }
     return new Evaluated(out, verdict);
+  }
+
+  /** {@code progress} with every phase named "eval <phase>", notes included. */
+  static Progress evalPhases(Progress progress) {
+    return new Progress() {
+      @Override public void update(String phase, long done, long total, String unit) {
+        progress.update("eval " + phase, done, total, unit);
+      }
+
+      @Override public void note(String phase, String message) {
+        progress.note("eval " + phase, message);
+      }
+    };
   }
 
   /** The run's error when the model falls short of its gate: every failed condition, measured and required. */

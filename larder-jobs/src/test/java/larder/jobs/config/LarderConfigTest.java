@@ -22,6 +22,17 @@ class LarderConfigTest {
   }
 
   @Test
+  void easeTakesItsPrecisionAndRefusesAnUnknownOne() throws Exception {
+    String yaml = "jobs:\n  recs:\n    source: { file: e.csv }\n    model: { type: ease, precision: %s }\n";
+    RecommendationsJob job = (RecommendationsJob) load(yaml.formatted("float")).jobs().get("recs");
+    assertThat(job.model().params()).containsEntry("precision", "float");
+    job = (RecommendationsJob) load(yaml.formatted("double")).jobs().get("recs");
+    assertThat(job.model().params()).doesNotContainKey("precision");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> load(yaml.formatted("half")))
+        .isInstanceOf(larder.core.ConfigException.class).hasMessageContaining("precision").hasMessageContaining("float");
+  }
+
+  @Test
   void readsAJobWithDefaultsFilledIn() throws Exception {
     LarderConfig cfg = load("""
         jobs:

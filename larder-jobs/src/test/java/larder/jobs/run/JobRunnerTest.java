@@ -217,6 +217,27 @@ abstract class JobRunnerTest {
     assertListsFollowTheData(report.batch());
   }
 
+  /** The evaluation's training and scoring report as "eval" phases up to their totals, before the full training's. */
+  @Test
+  void evaluationReportsItsTrainingAndScoringAsEvalPhases() throws Exception {
+    List<String> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Progress recording = new Progress() {
+      @Override public void update(String phase, long done, long total, String unit) {
+        if (done == total) updates.add(phase);
+      }
+
+      @Override public void note(String phase, String message) {
+        updates.add(phase + ": " + message.replaceAll(" .*", ""));
+      }
+    };
+    new JobRunner(publisher, recording, (job, message) -> steps.add(message))
+        .run(config(model("ease"), 0, "    evaluate: { holdout: 0.2, k: 10, seed: 5 }\n"));
+    assertThat(updates).containsSubsequence("eval ease: expected", "eval ease gram", "eval ease inv", "eval score",
+        "ease: expected", "ease gram", "ease inv", "score");
+    assertThat(steps).anyMatch(s -> s.startsWith("evaluating: training ease"))
+        .anyMatch(s -> s.startsWith("evaluating: scoring"));
+  }
+
   // ---------------------------------------------------------------- versions
 
   @Test

@@ -20,7 +20,13 @@ public final class Evaluation {
    * @param test the held-out part, same users and items as {@code train}
    */
   public static Metrics evaluate(TrainedModel model, Interactions train, Interactions test, int k, int threads) {
-    return accumulate(model, train.byUser(), test.byUser(), k, threads).finish();
+    return evaluate(model, train, test, k, threads, Progress.NONE);
+  }
+
+  /** {@link #evaluate(TrainedModel, Interactions, Interactions, int, int)}, reporting the users scored. */
+  public static Metrics evaluate(TrainedModel model, Interactions train, Interactions test, int k, int threads,
+      Progress progress) {
+    return accumulate(model, train.byUser(), test.byUser(), k, threads, progress).finish();
   }
 
   /**
@@ -31,6 +37,12 @@ public final class Evaluation {
    */
   public static MetricsAccumulator accumulate(TrainedModel model, SparseMatrix seen, SparseMatrix held, int k,
       int threads) {
+    return accumulate(model, seen, held, k, threads, Progress.NONE);
+  }
+
+  /** {@link #accumulate(TrainedModel, SparseMatrix, SparseMatrix, int, int)}, reporting the users scored. */
+  public static MetricsAccumulator accumulate(TrainedModel model, SparseMatrix seen, SparseMatrix held, int k,
+      int threads, Progress progress) {
     if (k < 1) throw new ConfigException("eval.k", k, "must be >= 1");
     if (threads < 1) throw new ConfigException("eval.threads", threads, "must be >= 1");
     if (seen.rows() != held.rows() || seen.columns() != held.columns()
@@ -48,7 +60,7 @@ public final class Evaluation {
     int[] cols = held.cols();
     TopNScoring.scoreUsers(model, seen, users, k, null, threads,
         (user, items, scores, n) -> acc.add(items, n, cols, held.rowStart(user), held.rowEnd(user)),
-        Progress.NONE);
+        progress);
     return acc;
   }
 }

@@ -1,7 +1,6 @@
 package larder.train.recommend.ease;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import larder.core.Interactions;
 import larder.core.ModelException;
@@ -37,12 +36,9 @@ public final class Ease implements Recommender {
 
   @Override public Map<String, Object> params() { return params.toMap(); }
 
-  /**
-   * Bytes the fit needs at its peak for {@code items} items: 8n² for the double matrix, plus headroom
-   * for the float copy that replaces it row by row.
-   */
+  /** Bytes the fit needs at its peak for {@code items} items ({@link EaseCost#bytesNeeded}). */
   public static long bytesNeeded(int items) {
-    return 10L * items * items;
+    return EaseCost.bytesNeeded(items);
   }
 
   @Override public Model fit(Interactions train, Progress progress) {
@@ -54,26 +50,61 @@ public final class Ease implements Recommender {
           "raise ease.max_items or use als / itemknn");
     }
     long heap = Runtime.getRuntime().maxMemory();
-    if (heap != Long.MAX_VALUE && bytes > heap) {
-      throw new ModelException("ease: " + n + " items need about " + gigabytes(bytes)
-          + " of memory but the JVM may use at most " + gigabytes(heap),
-          "give the JVM more memory (-Xmx), or use als / itemknn");
-    }
+    boolean single = params.singlePrecision() && LapackInverse.available(n);
+    requireFits(n, single ? 8L * n * n : bytes, heap);
     SparseMatrix x = train.byUser().mapValues(v -> 1f);
+    EaseCost cost = EaseCost.of(x, params.threads(), LapackInverse.available(n));
+    if (single) cost = cost.single();
+    progress.note("ease", "expected for " + cost.describe(heap));
     SparseMatrix xt = x.transpose();
-    progress.update("ease", 0, 3, "steps");
-    double[][] g = gram(x, xt);
-    for (int i = 0; i < n; i++) g[i][i] += params.lambda();
-    progress.update("ease", 1, 3, "steps");
-    SpdInverse.invertUpper(g, params.threads());
-    progress.update("ease", 2, 3, "steps");
-    float[][] b = weights(g);
-    progress.update("ease", 3, 3, "steps");
+    float[][] b;
+    if (single) {
+      float[] g = gramColumnMajorFloat(x, xt, progress);
+      for (int i = 0; i < n; i++) g[i + i * n] += (float) params.lambda();
+      LapackInverse.invertLower(g, n, progress);
+      b = weights(g, n);
+    } else if (LapackInverse.available(n)) {
+      double[] g = gramColumnMajor(x, xt, progress);
+      for (int i = 0; i < n; i++) g[i + i * n] += params.lambda();
+      LapackInverse.invertLower(g, n, progress);
+      b = weights(g, n);
+    } else {
+      double[][] g = gram(x, xt, progress);
+      for (int i = 0; i < n; i++) g[i][i] += params.lambda();
+      SpdInverse.invertUpper(g, params.threads(), progress);
+      b = weights(g);
+    }
     return new Model(x, b);
   }
 
-  /** Upper triangle of XᵀX: row j walks j's users and, in each user's sorted history, the items from j on. */
+  /** Refuses, with what to change, a catalogue whose fit would not fit in {@code heap} bytes. */
+  static void requireFits(int n, long heap) {
+    requireFits(n, bytesNeeded(n), heap);
+  }
+
+  /** {@link #requireFits(int, long)} for a fit that needs {@code bytes}. */
+  static void requireFits(int n, long bytes, long heap) {
+    if (heap != Long.MAX_VALUE && bytes > heap) {
+      throw new ModelException("ease: " + n + " items need about " + gigabytes(bytes)
+          + " of memory but the JVM may use at most " + gigabytes(heap),
+          "give Java more memory, e.g. LARDER_JAVA_OPTS=-Xmx" + suggestedHeapGigabytes(bytes)
+              + "g, lower ease.max_items (the run then stops here), precision: float (half the memory, with a"
+              + " native LAPACK), or use als / itemknn");
+    }
+  }
+
+  /** Whole gigabytes of heap that hold {@code bytes} with a quarter to spare for the rest of the run. */
+  static long suggestedHeapGigabytes(long bytes) {
+    return (long) Math.ceil(bytes * 1.25 / (1L << 30));
+  }
+
+  /** {@link #gram(SparseMatrix, SparseMatrix, Progress)} without progress. */
   static double[][] gram(SparseMatrix x, SparseMatrix xt) {
+    return gram(x, xt, Progress.NONE);
+  }
+
+  /** Upper triangle of XᵀX: row j walks j's users and, in each user's sorted history, the items from j on. */
+  static double[][] gram(SparseMatrix x, SparseMatrix xt, Progress progress) {
     int n = x.columns();
     double[][] g = new double[n][n];
     int[] users = xt.cols();
@@ -86,8 +117,103 @@ public final class Ease implements Recommender {
         int from = Arrays.binarySearch(cols, ptr[u], ptr[u + 1], j);
         for (int q = from, qe = ptr[u + 1]; q < qe; q++) row[cols[q]] += 1.0;
       }
+      if ((j & 255) == 255) progress.update("ease gram", j + 1, n, "items");
     }
+    progress.update("ease gram", n, n, "items");
     return g;
+  }
+
+  /**
+   * {@link #gram(SparseMatrix, SparseMatrix, Progress)} into one column-major array for LAPACK: row j of
+   * the upper triangle lands in column j of the lower one ({@code [i + j n]}, i >= j).
+   */
+  static double[] gramColumnMajor(SparseMatrix x, SparseMatrix xt, Progress progress) {
+    int n = x.columns();
+    double[] g = new double[n * n];
+    int[] users = xt.cols();
+    int[] cols = x.cols();
+    int[] ptr = x.ptr();
+    for (int j = 0; j < n; j++) {
+      int base = j * n;
+      for (int p = xt.rowStart(j), end = xt.rowEnd(j); p < end; p++) {
+        int u = users[p];
+        int from = Arrays.binarySearch(cols, ptr[u], ptr[u + 1], j);
+        for (int q = from, qe = ptr[u + 1]; q < qe; q++) g[base + cols[q]] += 1.0;
+      }
+      if ((j & 255) == 255) progress.update("ease gram", j + 1, n, "items");
+    }
+    progress.update("ease gram", n, n, "items");
+    return g;
+  }
+
+  /** {@link #gramColumnMajor} in float (counts up to 2²⁴ are exact). */
+  static float[] gramColumnMajorFloat(SparseMatrix x, SparseMatrix xt, Progress progress) {
+    int n = x.columns();
+    float[] g = new float[n * n];
+    int[] users = xt.cols();
+    int[] cols = x.cols();
+    int[] ptr = x.ptr();
+    for (int j = 0; j < n; j++) {
+      int base = j * n;
+      for (int p = xt.rowStart(j), end = xt.rowEnd(j); p < end; p++) {
+        int u = users[p];
+        int from = Arrays.binarySearch(cols, ptr[u], ptr[u + 1], j);
+        for (int q = from, qe = ptr[u + 1]; q < qe; q++) g[base + cols[q]] += 1f;
+      }
+      if ((j & 255) == 255) progress.update("ease gram", j + 1, n, "items");
+    }
+    progress.update("ease gram", n, n, "items");
+    return g;
+  }
+
+  /** {@link #weights(double[], int)} from a float P. */
+  static float[][] weights(float[] p, int n) {
+    float[] diag = new float[n];
+    for (int i = 0; i < n; i++) diag[i] = p[i + i * n];
+    float[][] b = new float[n][n];
+    int block = 64;
+    for (int j0 = 0; j0 < n; j0 += block) {
+      int j1 = Math.min(n, j0 + block);
+      for (int i = 0; i < j1; i++) {
+        int base = i * n;
+        float d = diag[i];
+        for (int j = Math.max(j0, i + 1); j < j1; j++) b[j][i] = -p[base + j] / d;
+      }
+      for (int j = j0; j < j1; j++) {
+        int base = j * n;
+        float[] out = b[j];
+        for (int i = j + 1; i < n; i++) out[i] = -p[base + i] / diag[i];
+        out[j] = 0f;
+      }
+    }
+    return b;
+  }
+
+  /**
+   * B as float rows from P held column-major in its lower triangle ({@code P_ij}, i >= j, at {@code [i + j n]}),
+   * {@code B_ji = -P_ij / P_ii}: row j reads column j below the diagonal and, a block of rows at a time,
+   * short contiguous runs of the columns before it.
+   */
+  static float[][] weights(double[] p, int n) {
+    double[] diag = new double[n];
+    for (int i = 0; i < n; i++) diag[i] = p[i + i * n];
+    float[][] b = new float[n][n];
+    int block = 64;
+    for (int j0 = 0; j0 < n; j0 += block) {
+      int j1 = Math.min(n, j0 + block);
+      for (int i = 0; i < j1; i++) {
+        int base = i * n;
+        double d = diag[i];
+        for (int j = Math.max(j0, i + 1); j < j1; j++) b[j][i] = (float) (-p[base + j] / d);
+      }
+      for (int j = j0; j < j1; j++) {
+        int base = j * n;
+        float[] out = b[j];
+        for (int i = j + 1; i < n; i++) out[i] = (float) (-p[base + i] / diag[i]);
+        out[j] = 0f;
+      }
+    }
+    return b;
   }
 
   /**
@@ -120,7 +246,7 @@ public final class Ease implements Recommender {
   }
 
   private static String gigabytes(long bytes) {
-    return String.format(Locale.ROOT, "%.1f GB", bytes / 1e9);
+    return EaseCost.gigabytes(bytes);
   }
 
   /** The fitted weights (row j: how item j votes for every item) and the binary histories. */

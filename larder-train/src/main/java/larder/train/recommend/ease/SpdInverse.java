@@ -2,6 +2,7 @@ package larder.train.recommend.ease;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import larder.core.Progress;
 import larder.train.kernel.WorkerPool;
 
 /**
@@ -20,6 +21,8 @@ import larder.train.kernel.WorkerPool;
 public final class SpdInverse {
   /** Pivots swept together; the panel tile (PANEL × TILE doubles) stays in a 1 MB L2 cache. */
   static final int PANEL = 64;
+  /** The progress phase of the inverse. */
+  public static final String PHASE = "ease inv";
   private static final int TILE = 1024;
   private static final int ROWS_PER_TASK = 16;
 
@@ -32,6 +35,14 @@ public final class SpdInverse {
    * @throws ArithmeticException when the matrix is not (numerically) positive definite
    */
   public static void invertUpper(double[][] a, int threads) {
+    invertUpper(a, threads, Progress.NONE);
+  }
+
+  /**
+   * {@link #invertUpper(double[][], int)}, reporting the pivots swept ({@link #PHASE}, columns) after each
+   * panel: every panel updates the whole triangle, so the count grows evenly with time.
+   */
+  public static void invertUpper(double[][] a, int threads, Progress progress) {
     int n = a.length;
     if (n == 0) return;
     int panel = Math.min(PANEL, n);
@@ -42,6 +53,7 @@ public final class SpdInverse {
       for (int k0 = 0; k0 < n; k0 += panel) {
         int k1 = Math.min(n, k0 + panel);
         sweepPanel(a, k0, k1, raw, x, s, pool);
+        progress.update(PHASE, k1, n, "columns");
       }
     }
     for (int i = 0; i < n; i++) {
