@@ -275,8 +275,9 @@ public final class PredictionReader {
   }
 
   /**
-   * Every user's list in {@code job}'s current batch, streamed from one snapshot in user id then rank order
-   * (for exports to other systems); returns the rows passed on. Memory stays flat whatever the batch's size.
+   * Every user's list as {@code job} serves it, streamed from one snapshot in user id then rank order (for exports
+   * to other systems): the current batch's lists, and a refreshed user's latest list in place of theirs; returns
+   * the rows passed on. {@code start} gets the base batch. Memory stays flat whatever the batch's size.
    *
    * @throws NotFoundException when the job has no current batch of ranked lists
    */
@@ -285,15 +286,18 @@ public final class PredictionReader {
     return store.read("stream the recommendations of job '" + job + "'", c -> {
       BatchInfo b = Current.of(c, d, job, BatchKind.RECOMMENDATIONS);
       consumer.start(b);
+      // the base and its refreshes: a refreshed user's rows carry the id of the refresh that wrote them
+      java.util.Set<Long> served = new java.util.HashSet<>(Batches.refreshesOf(c, b.id()));
+      served.add(b.id());
       long n = 0;
       try (PreparedStatement ps = c.prepareStatement("SELECT user_id, rank, item_id, score, batch_id FROM larder_recommendations"
-          + " WHERE job = ? AND batch_id = ? ORDER BY user_id, rank")) {
+          + " WHERE job = ? ORDER BY user_id, rank")) {
         ps.setFetchSize(10_000);
         ps.setString(1, job);
-        ps.setLong(2, b.id());
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            checkBatch(rs.getLong(5), b.id());
+            long from = rs.getLong(5);
+            if (!served.contains(from)) checkBatch(from, b.id());
             consumer.accept(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getFloat(4));
             n++;
           }

@@ -98,6 +98,18 @@ public final class Batches {
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
+  /** The ids of every refresh of base batch {@code baseBatchId}, whatever their status. */
+  public static List<Long> refreshesOf(Connection c, long baseBatchId) throws SQLException {
+    List<Long> out = new java.util.ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT batch_id FROM larder_batch WHERE base_batch_id = ?")) {
+      ps.setLong(1, baseBatchId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(rs.getLong(1));
+      }
+    }
+    return out;
+  }
+
   /** The base batch of refresh {@code batchId}, or null when it is a full batch or does not exist. */
   public static Long baseOf(Connection c, long batchId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT base_batch_id FROM larder_batch WHERE batch_id = ?")) {
