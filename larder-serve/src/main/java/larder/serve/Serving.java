@@ -18,6 +18,14 @@ public record Serving(BatchInfo base, BatchInfo refresh) {
     return new Serving(base, null);
   }
 
+  /**
+   * The newest interaction time the served lists were built from (the high-water mark a refresh reads after): the
+   * refresh's, else the base's; null when the source has no timestamps.
+   */
+  public java.time.Instant dataUntil() {
+    return refresh != null && refresh.dataUntil() != null ? refresh.dataUntil() : base.dataUntil();
+  }
+
   public Duration baseAge(Clock clock) {
     return Current.age(base, clock);
   }

@@ -53,7 +53,7 @@ public final class JobRunner {
     this.recommendations = new RecommendationsRunner(publisher, progress, listener, checks);
     this.segments = new SegmentsRunner(publisher, progress, listener, checks);
     this.imports = new ImportRunner(publisher, progress, listener, checks);
-    this.refreshes = new RefreshRunner(publisher, progress, listener, checks);
+    this.refreshes = new RefreshRunner(publisher, progress, listener);
   }
 
   public JobReport run(JobConfig job) {

@@ -89,7 +89,7 @@ public record RefreshReport(
 
     int unknownItems() { return unknownItems; }
 
-    void scored(long users, long rows, long nanos) {
+    void scored(long rows, long nanos) {
       recRows = rows;
       scoreNanos = nanos;
     }
@@ -97,10 +97,6 @@ public record RefreshReport(
     void published(BatchInfo b, long nanos) {
       batch = b;
       publishNanos = nanos;
-    }
-
-    RefreshReport nothingNew(long totalNanos) {
-      return done(totalNanos);
     }
 
     RefreshReport done(long totalNanos) {

@@ -21,8 +21,8 @@ import larder.jobs.config.RecommendationsJob;
 import larder.jobs.config.RefreshConfig;
 import larder.publish.Publisher;
 import larder.publish.RefreshLoader;
-import larder.store.Batches;
-import larder.store.Store;
+import larder.serve.PredictionReader;
+import larder.serve.Serving;
 import larder.core.BatchKind;
 import larder.store.UserHistories;
 import larder.train.recommend.TrainedModel;
@@ -45,7 +45,7 @@ final class RefreshRunner {
   private final Progress progress;
   private final RunReport.Listener listener;
 
-  RefreshRunner(Publisher publisher, Progress progress, RunReport.Listener listener, BatchCheck checks) {
+  RefreshRunner(Publisher publisher, Progress progress, RunReport.Listener listener) {
     this.publisher = publisher;
     this.progress = progress;
     this.listener = listener;
@@ -81,7 +81,7 @@ final class RefreshRunner {
     for (String bad : fresh.badRowSamples()) listener.step(name, "skipped bad row: " + bad);
     if (rows.size() == 0) {
       listener.step(name, String.format("nothing newer than %s: %,d rows read, all covered", hwm, fresh.rowsRead()));
-      return report.nothingNew(System.nanoTime() - start);
+      return report.done(System.nanoTime() - start); // no batch: nothing newer
     }
     long limit = config.maxChangedUsers().limit(serving.base().keys());
     if (rows.userCount() > limit) {
@@ -140,7 +140,7 @@ final class RefreshRunner {
         if (!listed[u]) refresh.putList(users.get(u), new int[0], new float[0], 0, items); // emptied: fallback serves
         refresh.putHistory(users.get(u), merged.get(u));
       }
-      report.scored(scored.keys(), scored.rows(), System.nanoTime() - t0);
+      report.scored(scored.rows(), System.nanoTime() - t0);
 
       Instant newest = fresh.newest();
       refresh.setDataUntil(newest != null && newest.isAfter(hwm) ? newest : hwm);
@@ -158,25 +158,15 @@ final class RefreshRunner {
     }
   }
 
-  /** The job's serving base batch and its current refresh (null when none since the base). */
-  private record Serving(BatchInfo base, BatchInfo refresh) {
-    /** The high-water mark a refresh reads after: the refresh's, else the base's; null without timestamps. */
-    Instant dataUntil() {
-      return refresh != null && refresh.dataUntil() != null ? refresh.dataUntil() : base.dataUntil();
-    }
-  }
-
+  /** What {@code job} serves, which must be a recommendations batch. */
   private Serving serving(String job) {
-    Store store = publisher.store();
-    return store.read("read the serving state of job '" + job + "'", c -> {
-      BatchInfo base = Batches.current(c, store.dialect(), job).orElseThrow(() -> new NotFoundException(
-          "job '" + job + "' has no published batch to refresh", "run the job in full first: larder run CONFIG --job " + job));
-      if (base.kind() != BatchKind.RECOMMENDATIONS) {
-        throw new NotFoundException("job '" + job + "' serves " + base.kind().text() + ", not recommendations",
-            "refresh recommendations jobs only");
-      }
-      return new Serving(base, Batches.currentRefresh(c, store.dialect(), job).orElse(null));
-    });
+    Serving serving = new PredictionReader(publisher.store()).serving(job).orElseThrow(() -> new NotFoundException(
+        "job '" + job + "' has no published batch to refresh", "run the job in full first: larder run CONFIG --job " + job));
+    if (serving.base().kind() != BatchKind.RECOMMENDATIONS) {
+      throw new NotFoundException("job '" + job + "' serves " + serving.base().kind().text() + ", not recommendations",
+          "refresh recommendations jobs only");
+    }
+    return serving;
   }
 
   /**
