@@ -110,6 +110,11 @@ final class LogSetup {
   static void configure(Format format, Map<String, Level> levels) {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     ctx.reset();
+    apply(ctx, format, levels);
+  }
+
+  /** Larder's configuration into {@code ctx}: what {@link #configure} sets, and {@link LogDefaults} at start-up. */
+  static void apply(LoggerContext ctx, Format format, Map<String, Level> levels) {
     ConsoleAppender<ILoggingEvent> stderr = stderr(ctx, "stderr", format);
     Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
     root.addAppender(stderr);

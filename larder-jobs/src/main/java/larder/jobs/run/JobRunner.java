@@ -95,8 +95,9 @@ public final class JobRunner {
       LOG.info("{} of job {} started", what, job);
       R report = work.get();
       var b = report.batch();
-      LOG.info("{} of job {} published batch {} ({} rows) in {} s", what, job, b == null ? "-" : b.id(),
-          b == null ? 0 : b.rows(), String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+      String took = String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9);
+      if (b == null) LOG.info("{} of job {} found nothing new to publish in {} s", what, job, took); // a refresh
+      else LOG.info("{} of job {} published batch {} ({} rows) in {} s", what, job, b.id(), b.rows(), took);
       return report;
     } catch (LarderException e) {
       // A typed error: the command prints it with its hint, the log gets one line (the stack at DEBUG).
