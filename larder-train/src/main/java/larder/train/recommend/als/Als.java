@@ -51,6 +51,36 @@ public final class Als implements Recommender {
 
   @Override
   public AlsModel fit(Interactions train, Progress progress) {
+    int f = params.factors();
+    float[] x = new float[Math.multiplyExact(train.userCount(), f)];
+    float[] y = new float[Math.multiplyExact(train.itemCount(), f)];
+    // Small positive start as in the reference implementations; one stream, so threads cannot matter.
+    SplittableRandom random = new SplittableRandom(params.seed());
+    for (int i = 0; i < x.length; i++) x[i] = (float) (random.nextDouble() * 0.01);
+    for (int i = 0; i < y.length; i++) y[i] = (float) (random.nextDouble() * 0.01);
+    return iterate(train, x, y, new double[0], params.iterations(), progress);
+  }
+
+  /**
+   * Continues {@code from}, a model this configuration fitted on {@code train}, for {@code more} iterations. An
+   * iteration reads nothing but the current factors, so fitting n iterations and resuming for m more gives the
+   * model of n + m iterations bit for bit: what lets a tuner promote a trial without starting it again. Only
+   * this object's factors, regularization and confidence count; {@code from} is not changed.
+   */
+  public AlsModel resume(Interactions train, AlsModel from, int more, Progress progress) {
+    if (from.userCount() != train.userCount() || from.itemCount() != train.itemCount()
+        || from.factors() != params.factors()) {
+      throw new IllegalArgumentException("model " + from.userCount() + "x" + from.itemCount() + " rank "
+          + from.factors() + " does not match " + train.userCount() + "x" + train.itemCount() + " rank "
+          + params.factors());
+    }
+    if (more < 1) throw new IllegalArgumentException("more iterations must be >= 1, not " + more);
+    return iterate(train, from.userFactors(), from.itemFactors(), from.lossHistory(), more, progress);
+  }
+
+  /** {@code iterations} alternating passes from the factors {@code x} and {@code y}, which it overwrites. */
+  private AlsModel iterate(Interactions train, float[] x, float[] y, double[] before, int iterations,
+      Progress progress) {
     SparseMatrix byUser = train.byUser();
     if (byUser.nonZeros() == 0) {
       throw new ModelException("als: the training data has no interactions",
@@ -62,24 +92,18 @@ public final class Als implements Recommender {
     int f = params.factors();
     float[] cmUser = confidences(byUser);
     float[] cmItem = confidences(byItem);
-    float[] x = new float[Math.multiplyExact(users, f)];
-    float[] y = new float[Math.multiplyExact(items, f)];
-    // Small positive start as in the reference implementations; one stream, so threads cannot matter.
-    SplittableRandom random = new SplittableRandom(params.seed());
-    for (int i = 0; i < x.length; i++) x[i] = (float) (random.nextDouble() * 0.01);
-    for (int i = 0; i < y.length; i++) y[i] = (float) (random.nextDouble() * 0.01);
     double weightSum = (double) users * items;
     for (float c : cmUser) weightSum += c;
-    int iterations = params.iterations();
-    double[] history = new double[iterations];
+    double[] history = java.util.Arrays.copyOf(before, before.length + iterations);
     try (WorkerPool pool = new WorkerPool(params.threads(), "als")) {
       for (int it = 0; it < iterations; it++) {
         long start = System.nanoTime();
         halfStep(pool, x, users, byUser, cmUser, y, items);
         halfStep(pool, y, items, byItem, cmItem, x, users);
-        history[it] = loss(pool, x, users, byUser, cmUser, y, items) / weightSum;
+        int at = before.length + it;
+        history[at] = loss(pool, x, users, byUser, cmUser, y, items) / weightSum;
         double seconds = (System.nanoTime() - start) / 1e9;
-        progress.note("als", String.format("iteration %d/%d loss=%.6g (%.1f s)", it + 1, iterations, history[it],
+        progress.note("als", String.format("iteration %d/%d loss=%.6g (%.1f s)", it + 1, iterations, history[at],
             seconds));
         progress.update("als", it + 1, iterations, "iterations");
       }

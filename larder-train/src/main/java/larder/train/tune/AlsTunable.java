@@ -1,0 +1,82 @@
+package larder.train.tune;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import larder.core.ConfigException;
+import larder.core.Interactions;
+import larder.train.recommend.als.Als;
+import larder.train.recommend.als.AlsParams;
+
+/**
+ * ALS's search. Dividing Hu, Koren &amp; Volinsky's loss by alpha shows that good (alpha, λ) lie on diagonals, so
+ * the default space searches alpha and ρ = λ / alpha, whose axes are nearly independent (the tuning note, §2):
+ * alpha log-uniform in [0.3, 200] (Rendle's α₀ = 1/alpha in [0.005, 3]), ρ log-uniform in [0.1, 300], and the
+ * confidence form. The factor count stays fixed unless a space names it, since a fit's cost grows with its square;
+ * iterations are the halving budget, never searched. A space may name {@code regularization} instead of {@code rho}.
+ */
+final class AlsTunable implements Tunable {
+  static final Set<String> KEYS = Set.of("alpha", "rho", "regularization", "confidence", "factors", "epsilon",
+      "cg_steps");
+  private final Als base;
+
+  AlsTunable(Als base) {
+    this.base = base;
+  }
+
+  Als base() {
+    return base;
+  }
+
+  @Override public String model() { return "als"; }
+
+  @Override public Set<String> keys() { return KEYS; }
+
+  @Override public SearchSpace defaultSpace() {
+    return SearchSpace.of(
+        new Param.Real("alpha", 0.3, 200, true),
+        new Param.Real("rho", 0.1, 300, true),
+        new Param.Choice("confidence", List.of("log", "linear")));
+  }
+
+  @Override public SearchSpace space(List<Param> overrides, String at) {
+    boolean lambda = overrides.stream().anyMatch(p -> p.name().equals("regularization"));
+    if (lambda && overrides.stream().anyMatch(p -> p.name().equals("rho"))) {
+      throw new ConfigException(at + ".regularization", null, "and rho both set the regularization",
+          "keep one: rho is regularization / alpha");
+    }
+    SearchSpace d = defaultSpace();
+    if (lambda) {
+      List<Param> ps = new ArrayList<>(d.params());
+      ps.removeIf(p -> p.name().equals("rho"));
+      d = new SearchSpace(ps);
+    }
+    return d.with(overrides, KEYS, at);
+  }
+
+  @Override
+  public Als configure(Map<String, Object> params) {
+    AlsParams p = base.alsParams();
+    float alpha = (float) Tunable.number(params, "alpha", p.alpha());
+    AlsParams.Confidence c = p.confidence();
+    Object conf = params.get("confidence");
+    if (conf != null) c = AlsParams.Confidence.valueOf(conf.toString().toUpperCase(Locale.ROOT));
+    float epsilon = (float) Tunable.number(params, "epsilon", p.epsilon());
+    p = p.withConfidence(c, alpha, epsilon);
+    if (params.containsKey("rho")) {
+      p = p.withRegularization((float) (Tunable.number(params, "rho", 0) * alpha));
+    } else if (params.containsKey("regularization")) {
+      p = p.withRegularization((float) Tunable.number(params, "regularization", p.regularization()));
+    }
+    if (params.containsKey("factors")) p = p.withFactors((int) Tunable.number(params, "factors", p.factors()));
+    if (params.containsKey("cg_steps")) p = p.withCgSteps((int) Tunable.number(params, "cg_steps", p.cgSteps()));
+    return new Als(p);
+  }
+
+  @Override
+  public TrialEvaluator evaluator(Interactions train, Interactions validation, int k, int threads) {
+    return new AlsEvaluator(this, train, validation, k, threads);
+  }
+}

@@ -1,0 +1,50 @@
+package larder.train.tune;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import larder.core.Interactions;
+import larder.train.recommend.Recommender;
+
+/**
+ * A configured model that a search can re-configure: its default search space, the keys a space may name, the model
+ * for one configuration, and the evaluator that measures configurations ({@link FitEvaluator}, one ordinary fit
+ * each, unless the model has a faster path). Built by {@link Tunables#of}; a {@link Recommender} may also implement
+ * it itself.
+ */
+public interface Tunable {
+  /** The model's name ("als"). */
+  String model();
+
+  /** The space searched when the config gives none (BENCHMARKS.md and the tuning note, §2.1). */
+  SearchSpace defaultSpace();
+
+  /** The keys a space may name. */
+  Set<String> keys();
+
+  /**
+   * The space a config's {@code space:} makes: the default with the given parameters in place of its own.
+   *
+   * @param at the config key of the space, for errors ({@code jobs.shop.tune.space})
+   */
+  default SearchSpace space(List<Param> overrides, String at) {
+    return defaultSpace().with(overrides, keys(), at);
+  }
+
+  /** The model as configured, with {@code params} (keyed as in the space) in place of its own values. */
+  Recommender configure(Map<String, Object> params);
+
+  /**
+   * What measures configurations fitted on {@code train} against {@code validation} (same users and items) at k.
+   * Models with a cheaper path than one fit per configuration return their own here.
+   */
+  default TrialEvaluator evaluator(Interactions train, Interactions validation, int k, int threads) {
+    return new FitEvaluator(this, train, validation, k, threads);
+  }
+
+  /** A number from a space value (whole numbers and decimals alike). */
+  static double number(Map<String, Object> params, String key, double fallback) {
+    Object v = params.get(key);
+    return v instanceof Number n ? n.doubleValue() : fallback;
+  }
+}
