@@ -38,6 +38,7 @@ public final class Search {
   private final Duration maxTime;
   private final long seed;
   private final Progress progress;
+  private boolean randomOnly;
 
   /**
    * @param trials configurations to start (a sampled space; an exhaustive one tries all of its own)
@@ -54,6 +55,13 @@ public final class Search {
     this.maxTime = maxTime;
     this.seed = seed;
     this.progress = progress;
+  }
+
+  /** The same search drawing every configuration at random: the control TPE is measured against. */
+  static Search randomOnly(Search s) {
+    Search r = new Search(s.space, s.evaluator, s.metric, s.trials, s.maxTime, s.seed, s.progress);
+    r.randomOnly = true;
+    return r;
   }
 
   /**
@@ -171,7 +179,7 @@ public final class Search {
     SplittableRandom rnd = new SplittableRandom(seed);
     unitsTotal = plannedUnits(rungs, trials);
     for (int started = 0; started < trials; ) {
-      double[] x = tpe.next(observedX(rungs), observedY(rungs), rnd);
+      double[] x = randomOnly ? tpe.random(rnd) : tpe.next(observedX(rungs), observedY(rungs), rnd);
       if (!start(x, paramsOf(x), 0)) return "max_time";
       started++;
       if (started % WAVE == 0 || started == trials) {

@@ -14,7 +14,10 @@ import java.util.SplittableRandom;
  * independently takes, of {@value #CANDIDATES} draws from l, the one maximising log l(x) − log g(x).
  *
  * <p>Numeric parameters use truncated normal kernels in the internal (log for log parameters) space, σ being the
- * larger gap to the neighbouring observations, clipped to [range / min(100, n + 1), range]; the prior kernel sits
+ * larger gap to the neighbouring observations, clipped to [range / min(100, n + 1), range], n counting every
+ * observation (Optuna counts only the kernel's own set, which keeps the few "below" kernels a third of the range wide
+ * at 20 observations: on a planted peak, 10 of 20 seeds then came within ×1.5 after 30 trials, against 14 with this
+ * floor, and 5 for random search); the prior kernel sits
  * at mid-range with σ = range. A choice's kernel puts weight 1 on its observed value plus 1/C on every value. Past
  * 25 observations, older ones weigh less, on a ramp. Every draw comes from the one {@link SplittableRandom} given,
  * in parameter order, so a seed and the same observations give the same configuration.
@@ -69,8 +72,8 @@ final class Tpe {
     double[] x = new double[ps.size()];
     for (int j = 0; j < x.length; j++) {
       Param p = ps.get(j);
-      Mixture l = mixture(p, xs, lo, j);
-      Mixture g = mixture(p, xs, hi, j);
+      Mixture l = mixture(p, xs, lo, j, n);
+      Mixture g = mixture(p, xs, hi, j, n);
       double best = Double.NaN;
       double bestScore = Double.NEGATIVE_INFINITY;
       for (int c = 0; c < CANDIDATES; c++) {
@@ -104,7 +107,7 @@ final class Tpe {
     return w;
   }
 
-  private static Mixture mixture(Param p, List<double[]> xs, List<Integer> set, int j) {
+  private static Mixture mixture(Param p, List<double[]> xs, List<Integer> set, int j, int total) {
     int n = set.size();
     double[] w = new double[n + 1];
     double[] age = ageWeights(n);
@@ -149,7 +152,7 @@ final class Tpe {
         sigma[idx[k]] = sg;
       }
     }
-    double minSigma = range / Math.min(100.0, 1.0 + n);
+    double minSigma = range / Math.min(100.0, 1.0 + total);
     for (int k = 0; k < n; k++) sigma[k] = Math.min(range, Math.max(minSigma, sigma[k]));
     mu[n] = (a + b) / 2;
     sigma[n] = range;

@@ -1,0 +1,58 @@
+package larder.train.tune;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import larder.core.ConfigException;
+import larder.train.eval.Metric;
+
+/**
+ * What a {@code tune:} section asks for, validated once.
+ *
+ * @param metric what the search maximises, at {@code k}
+ * @param k the evaluation's list length
+ * @param validation share of each user's training interactions held out for the search, strictly between 0 and 1
+ * @param byTime hold out each user's latest interactions (as {@code evaluate.split: time}) instead of a random share
+ * @param trials configurations a sampled search starts
+ * @param maxTime stop before the next fit after this long, or null
+ * @param seed of the validation split (derived) and of every draw of the search (derived)
+ * @param threads for fitting and scoring
+ * @param space parameters replacing the model's default ones (empty: the default space)
+ * @param at the config key of the section, for errors ({@code jobs.shop.tune})
+ */
+public record TuneSettings(Metric metric, int k, double validation, boolean byTime, int trials, Duration maxTime,
+    long seed, int threads, List<Param> space, String at) {
+  public static final int DEFAULT_TRIALS = 30;
+  public static final double DEFAULT_VALIDATION = 0.2;
+
+  public TuneSettings {
+    if (metric == null) metric = Metric.NDCG;
+    if (!(validation > 0 && validation < 1)) {
+      throw new ConfigException(at + ".validation", validation, "must be strictly between 0 and 1 (e.g. 0.2)");
+    }
+    if (trials < 1 || trials > 10_000) throw new ConfigException(at + ".trials", trials, "must be between 1 and 10000");
+    if (maxTime != null && (maxTime.isNegative() || maxTime.isZero())) {
+      throw new ConfigException(at + ".max_time", maxTime, "must be a positive duration such as 20m");
+    }
+    if (k < 1) throw new ConfigException(at + ".k", k, "must be >= 1");
+    if (threads < 1) throw new ConfigException(at + ".threads", threads, "must be >= 1");
+    space = space == null ? List.of() : List.copyOf(space);
+  }
+
+  /** The seed of the evaluation's seed when {@code tune.seed} is not given: a different stream from the same seed. */
+  public static long defaultSeed(long evaluationSeed) {
+    return evaluationSeed ^ 0x7E57_5EED_0000_0011L;
+  }
+
+  /** Independent streams from the one seed: 1 for the validation split, 2 for the search's draws. */
+  long derived(int stream) {
+    SplittableRandom r = new SplittableRandom(seed);
+    long v = 0;
+    for (int i = 0; i < stream; i++) v = r.nextLong();
+    return v;
+  }
+
+  public TuneSettings withThreads(int t) {
+    return new TuneSettings(metric, k, validation, byTime, trials, maxTime, seed, t, space, at);
+  }
+}
