@@ -1,0 +1,193 @@
+package larder.train.tune;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import larder.core.ConfigException;
+import larder.core.IdMap;
+import larder.core.Interactions;
+import larder.core.Progress;
+import larder.core.SparseMatrix;
+import larder.train.eval.Evaluation;
+import larder.train.eval.Holdout;
+import larder.train.eval.Metric;
+import larder.train.eval.Metrics;
+import larder.train.recommend.Recommender;
+import larder.train.recommend.TrainedModel;
+import larder.train.recommend.UserScorer;
+import larder.train.recommend.als.Als;
+import larder.train.recommend.als.AlsParams;
+import larder.train.recommend.popularity.Popularity;
+import org.junit.jupiter.api.Test;
+
+/** The search sees the evaluation's training part only, gives the same answer for any thread count, and pays off. */
+class TuningTest {
+  /** Users of {@code groups} taste groups: most items from their group (popular ones more often), some at random. */
+  static Interactions groups(int users, int items, int groups, int own, int noise, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    int[] ptr = new int[users + 1];
+    int[] cols = new int[users * (own + noise)];
+    float[] vals = new float[cols.length];
+    int nnz = 0;
+    for (int u = 0; u < users; u++) {
+      Set<Integer> picked = new java.util.TreeSet<>();
+      int g = u % groups;
+      int perGroup = items / groups;
+      while (picked.size() < own) {
+        double x = r.nextDouble();
+        picked.add(g + groups * (int) (perGroup * x * x)); // skewed: low ranks of the group are popular
+      }
+      while (picked.size() < own + noise) picked.add(r.nextInt(items));
+      for (int i : picked) {
+        cols[nnz] = i;
+        vals[nnz++] = 1 + r.nextInt(5);
+      }
+      ptr[u + 1] = nnz;
+    }
+    return new Interactions(IdMap.sequential(users), IdMap.sequential(items),
+        new SparseMatrix(users, items, ptr, Arrays.copyOf(cols, nnz), Arrays.copyOf(vals, nnz)));
+  }
+
+  static Set<Long> pairs(Interactions d) {
+    Set<Long> out = new HashSet<>();
+    SparseMatrix m = d.byUser();
+    for (int u = 0; u < m.rows(); u++) {
+      for (int p = m.rowStart(u); p < m.rowEnd(u); p++) out.add((long) u << 32 | m.cols()[p]);
+    }
+    return out;
+  }
+
+  private static TuneSettings settings(int trials, long seed, int threads) {
+    return new TuneSettings(Metric.NDCG, 10, 0.2, false, trials, null, seed, threads, List.of(), "jobs.t.tune");
+  }
+
+  /**
+   * A model that records every pair it is fitted on or measured against. Configured with {@code mode: cheat}, it ranks
+   * each user's final test items first: it wins only if the search scores on them.
+   */
+  static final class Spy implements Recommender, Tunable {
+    final Set<Long> seen;
+    final Set<Long> test;
+    final String mode;
+
+    Spy(Set<Long> seen, Set<Long> test, String mode) {
+      this.seen = seen;
+      this.test = test;
+      this.mode = mode;
+    }
+
+    @Override public String name() { return "spy"; }
+
+    @Override public Map<String, Object> params() { return Map.of("mode", mode); }
+
+    @Override public TrainedModel fit(Interactions train, Progress progress) {
+      seen.addAll(pairs(train));
+      TrainedModel pop = new Popularity().fit(train, progress);
+      if (!mode.equals("cheat")) return pop;
+      return new TrainedModel() {
+        @Override public int userCount() { return train.userCount(); }
+        @Override public int itemCount() { return train.itemCount(); }
+        @Override public UserScorer newUserScorer() {
+          return (users, count, out) -> {
+            for (int j = 0; j < count; j++) {
+              for (int i = 0; i < itemCount(); i++) {
+                out[j * itemCount() + i] = test.contains((long) users[j] << 32 | i) ? 1 : 0;
+              }
+            }
+          };
+        }
+      };
+    }
+
+    @Override public String model() { return "spy"; }
+
+    @Override public SearchSpace defaultSpace() {
+      return SearchSpace.of(new Param.Choice("mode", List.of("honest", "cheat")));
+    }
+
+    @Override public Set<String> keys() { return Set.of("mode"); }
+
+    @Override public Recommender configure(Map<String, Object> params) {
+      return new Spy(seen, test, (String) params.get("mode"));
+    }
+
+    @Override public TrialEvaluator evaluator(Interactions train, Interactions validation, int k, int threads) {
+      seen.addAll(pairs(validation));
+      return Tunable.super.evaluator(train, validation, k, threads);
+    }
+  }
+
+  @Test
+  void theSearchNeverSeesTheTestPairsAndTheOracleLoses() {
+    Interactions data = groups(200, 80, 4, 10, 2, 3L);
+    Holdout.Split split = Holdout.perUser(data, 0.2, 42L);
+    Set<Long> test = pairs(split.test());
+    Set<Long> seen = new HashSet<>();
+    Tuning.Outcome out = Tuning.tune(new Spy(seen, test, "honest"), split.train(), settings(10, 1, 1), Progress.NONE);
+    assertThat(seen).isNotEmpty().doesNotContainAnyElementsOf(test);
+    assertThat(seen).isEqualTo(pairs(split.train())); // T' and V together are T, no more
+    assertThat(out.search().winner().params()).containsEntry("mode", "honest");
+    assertThat(out.model().params()).containsEntry("mode", "honest");
+
+    // The control: a search mis-wired to validate on the test part picks the oracle, so the test above can fail.
+    Spy spy = new Spy(new HashSet<>(), test, "honest");
+    Search.Result wrong = new Search(spy.defaultSpace(), spy.evaluator(split.train(), split.test(), 10, 1), Metric.NDCG,
+        10, null, 1, Progress.NONE).run();
+    assertThat(wrong.winner().params()).containsEntry("mode", "cheat");
+  }
+
+  @Test
+  void sameSeedSameChoiceForOneAndTwoThreads() {
+    Interactions data = groups(160, 70, 4, 10, 3, 9L);
+    Als als = new Als(new AlsParams(8, 6, 1f, 1f, AlsParams.Confidence.LOG, 1f, 3, 7L, 1));
+    Map<String, Object> one = Tuning.tune(als, data, settings(12, 5, 1), Progress.NONE).record("als", false);
+    Als two = new Als(als.alsParams().withThreads(2));
+    Map<String, Object> other = Tuning.tune(two, data, settings(12, 5, 2), Progress.NONE).record("als", false);
+    assertThat(larder.core.BatchMetrics.of(other).toJson()).isEqualTo(larder.core.BatchMetrics.of(one).toJson());
+    Map<String, Object> seed6 = Tuning.tune(als, data, settings(12, 6, 1), Progress.NONE).record("als", false);
+    assertThat(seed6.get("trials")).isNotEqualTo(one.get("trials"));
+  }
+
+  @Test
+  void tunedAlsBeatsABadFixedRegularisation() {
+    // low rank (5 groups) with noise: with tiny regularisation 24 factors fit the noise
+    Interactions data = groups(300, 120, 5, 12, 4, 21L);
+    Holdout.Split split = Holdout.perUser(data, 0.2, 1L);
+    AlsParams bad = new AlsParams(24, 15, 0.01f, 1f, AlsParams.Confidence.LOG, 1f, 3, 3L, 2);
+    Metrics fixed = Evaluation.evaluate(new Als(bad).fit(split.train(), Progress.NONE), split.train(), split.test(), 10, 2);
+    Tuning.Outcome out = Tuning.tune(new Als(bad), split.train(), settings(20, 4, 2), Progress.NONE);
+    Metrics tuned = Evaluation.evaluate(out.model().fit(split.train(), Progress.NONE), split.train(), split.test(), 10, 2);
+    assertThat(tuned.ndcg()).as("tuned %s vs fixed %s", out.model().params(), fixed.ndcg())
+        .isGreaterThan(fixed.ndcg() * 1.05);
+    assertThat(out.search().trials()).hasSize(20);
+    assertThat(out.record("als", true)).containsKeys("config", "sizes", "trials", "winner", "stopped_by", "fits");
+  }
+
+  @Test
+  void popularityHasNothingToTune() {
+    assertThatThrownBy(() -> Tuning.tune(new Popularity(), groups(20, 10, 2, 3, 0, 1L), settings(3, 1, 1),
+        Progress.NONE)).isInstanceOf(ConfigException.class).hasMessageContaining("jobs.t.tune");
+  }
+
+  @Test
+  void alsRungsScaleWithTheIterations() {
+    assertThat(AlsEvaluator.rungs(15)).containsExactly(2, 5, 15);
+    assertThat(AlsEvaluator.rungs(30)).containsExactly(4, 10, 30);
+    assertThat(AlsEvaluator.rungs(3)).containsExactly(1, 2, 3);
+    assertThat(AlsEvaluator.rungs(1)).containsExactly(1);
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("alpha", 4.0);
+    p.put("rho", 2.5);
+    p.put("confidence", "linear");
+    AlsParams a = new AlsTunable(new Als()).configure(p).alsParams();
+    assertThat(a.regularization()).isEqualTo(10f);
+    assertThat(a.confidence()).isEqualTo(AlsParams.Confidence.LINEAR);
+  }
+}
