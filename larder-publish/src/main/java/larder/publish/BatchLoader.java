@@ -54,6 +54,7 @@ public final class BatchLoader implements AutoCloseable {
   private volatile String stopReason;
   private volatile State state = State.OPEN;
   private volatile BatchMetrics metrics;
+  private volatile larder.core.BatchParams params;
   private volatile Long inputRows;
   private volatile Instant dataUntil;
   // row tables loaded in parts by other processes (loadInParts), verified and attached by publish; the set is
@@ -130,6 +131,14 @@ public final class BatchLoader implements AutoCloseable {
   /** What the run measured, stored with the batch on publish (and on failure). */
   public void setMetrics(BatchMetrics measured) {
     this.metrics = measured;
+  }
+
+  /**
+   * Parameters that replace those the batch began with, stored on publish: a tuned run learns its model's parameters
+   * only after the batch has begun.
+   */
+  public void setParams(larder.core.BatchParams chosen) {
+    this.params = chosen;
   }
 
   /**
@@ -300,6 +309,7 @@ public final class BatchLoader implements AutoCloseable {
   private void switchTo(BatchTotals t) {
     Dialect d = store.dialect();
     BatchMetrics m = metrics;
+    larder.core.BatchParams chosen = params;
     store.write("switch job '" + job + "' to batch " + batchId, c -> {
       String holder = JobLock.owner(c, d, job);
       if (!lock.owner().equals(holder)) {
@@ -317,8 +327,8 @@ public final class BatchLoader implements AutoCloseable {
         }
       }
       try (var ps = c.prepareStatement("UPDATE larder_batch SET rec_rows = ?, similar_rows = ?, users = ?,"
-          + " segments = ?, segment_job = ?, metrics = COALESCE(?, metrics), input_rows = ?, data_until = ?"
-          + " WHERE batch_id = ?")) {
+          + " segments = ?, segment_job = ?, metrics = COALESCE(?, metrics), input_rows = ?, data_until = ?,"
+          + " params = COALESCE(?, params) WHERE batch_id = ?")) {
         ps.setLong(1, t.recRows());
         ps.setLong(2, t.similarRows());
         ps.setLong(3, t.keys());
@@ -328,7 +338,8 @@ public final class BatchLoader implements AutoCloseable {
         if (inputRows == null) ps.setNull(7, Types.BIGINT);
         else ps.setLong(7, inputRows);
         d.setInstant(ps, 8, dataUntil);
-        ps.setLong(9, batchId);
+        ps.setString(9, chosen == null ? null : chosen.toJson());
+        ps.setLong(10, batchId);
         ps.executeUpdate();
       }
       content.writeInSwitch(c, batchId);

@@ -54,6 +54,12 @@ public final class ConfigNode {
     return new ConfigNode(key(name), v);
   }
 
+  /** Whether the key holds a mapping (rather than a value or a list). */
+  public boolean isMapping(String name) {
+    JsonNode v = node.get(name);
+    return v != null && v.isObject();
+  }
+
   public ConfigNode childOrNull(String name) {
     JsonNode v = get(name);
     return v == null ? null : new ConfigNode(key(name), v);

@@ -96,9 +96,11 @@ final class JobConfigs {
     }
     ConfigNode r = n.childOrNull("refresh");
     RefreshConfig refresh = r == null ? null : refresh(r, baseDir, zone);
+    ConfigNode t = n.childOrNull("tune");
+    TuneConfig tune = t == null ? null : TuneConfig.parse(t);
     n.finish();
     return new RecommendationsJob(name, source, model, topN, excludeSeen, similar, fallback, keep, threads, eval,
-        segmentFallback, filters, fallbackHalfLife, checks, keepModel, refresh);
+        segmentFallback, filters, fallbackHalfLife, checks, keepModel, refresh, tune);
   }
 
   /**

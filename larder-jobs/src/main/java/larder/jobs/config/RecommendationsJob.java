@@ -36,6 +36,7 @@ import larder.train.recommend.popularity.PopularityParams;
  *     default true), so that its users can be scored again later
  * @param refresh the {@code refresh:} section ({@link RefreshConfig}), or null when absent: {@code larder run
  *     --refresh} then uses {@link RefreshConfig#DEFAULT} (see {@link #refreshOrDefault()})
+ * @param tune the {@code tune:} section ({@link TuneConfig}), or null: the model's parameters as configured
  */
 public record RecommendationsJob(
     String name,
@@ -53,7 +54,8 @@ public record RecommendationsJob(
     Duration fallbackHalfLife,
     BatchChecks checks,
     boolean keepModel,
-    RefreshConfig refresh) implements JobConfig {
+    RefreshConfig refresh,
+    TuneConfig tune) implements JobConfig {
 
   public RecommendationsJob {
     String at = "jobs." + name;
@@ -87,6 +89,29 @@ public record RecommendationsJob(
           + " fallback_half_life");
     }
     if (refresh != null) checkRefresh(at, source, modelHalfLife, keepModel, refresh);
+    if (tune != null) {
+      if (evaluation == null) {
+        throw new ConfigException(at + ".tune", null, "needs evaluate: the search validates on part of the"
+            + " evaluation's training part, and the winner must face the evaluation's test part",
+            "add evaluate: (e.g. evaluate: { holdout: 0.2 }), or remove tune:");
+      }
+      // the space against the model: a key it cannot tune, or a model without parameters, fails here
+      larder.train.tune.Tuning.space(model, tune.settings(evaluation, threads));
+    }
+  }
+
+  /** Without a tune: section. */
+  public RecommendationsJob(String name, InteractionSource source, Recommender model, int topN, boolean excludeSeen,
+      int similarItems, boolean fallback, int keep, int threads, EvaluationConfig evaluation, String segmentFallback,
+      ItemFilters filters, Duration fallbackHalfLife, BatchChecks checks, boolean keepModel, RefreshConfig refresh) {
+    this(name, source, model, topN, excludeSeen, similarItems, fallback, keep, threads, evaluation, segmentFallback,
+        filters, fallbackHalfLife, checks, keepModel, refresh, null);
+  }
+
+  /** A copy with {@code v} as its tune: section (null for none). */
+  public RecommendationsJob withTune(TuneConfig v) {
+    return new RecommendationsJob(name, source, model, topN, excludeSeen, similarItems, fallback, keep, threads,
+        evaluation, segmentFallback, filters, fallbackHalfLife, checks, keepModel, refresh, v);
   }
 
   /**
@@ -135,7 +160,7 @@ public record RecommendationsJob(
   /** A copy with {@code v} as its refresh: section (null for none). */
   public RecommendationsJob withRefresh(RefreshConfig v) {
     return new RecommendationsJob(name, source, model, topN, excludeSeen, similarItems, fallback, keep, threads,
-        evaluation, segmentFallback, filters, fallbackHalfLife, checks, keepModel, v);
+        evaluation, segmentFallback, filters, fallbackHalfLife, checks, keepModel, v, tune);
   }
 
   /** The half-life of a popularity model that decays, else null. */

@@ -16,6 +16,7 @@ import larder.core.Progress;
 import larder.extract.ExtractResult;
 import larder.jobs.config.QualityGate;
 import larder.jobs.config.RecommendationsJob;
+import larder.jobs.run.JobTuning.TuneRun;
 import larder.serve.PredictionReader;
 import larder.serve.PreviousSegments;
 import larder.serve.SegmentReader;
@@ -28,6 +29,7 @@ import larder.publish.RecommendationWriter;
 import larder.train.eval.Evaluation;
 import larder.train.eval.Holdout;
 import larder.train.eval.Metrics;
+import larder.train.recommend.Recommender;
 import larder.train.recommend.TrainedModel;
 import larder.train.recommend.popularity.Popularity;
 import larder.train.recommend.popularity.PopularityParams;
@@ -94,8 +96,13 @@ final class RecommendationsRunner {
       if (extracted.hasTimestamps()) data = data.withTimes(extracted.lastSeen());
       BitSet allowed = filter.apply(data.items(), message -> listener.step(job.name(), message));
 
+      Recommender chosen = job.model();
       if (job.evaluation() != null) {
         Evaluated evaluated = evaluate(job, extracted, data, spark);
+        if (evaluated.model() != job.model()) {
+          chosen = evaluated.model();
+          batch.setParams(batchParams(chosen, job, filter)); // what the published model was fitted with
+        }
         report.metrics(evaluated.metrics());
         batch.setMetrics(BatchMetrics.of(evaluated.metrics())); // kept with the batch even if a later step fails
         // Refused before the full training: a model that falls short is not worth its training and scoring time.
@@ -113,9 +120,9 @@ final class RecommendationsRunner {
         report.trainNanos(scored.trainNanos());
         report.scored(scored.summary().keys(), scored.summary().rows(), took - scored.trainNanos());
       } else {
-        listener.step(job.name(), "training " + job.model().name() + " " + job.model().params());
+        listener.step(job.name(), "training " + chosen.name() + " " + chosen.params());
         long t0 = System.nanoTime();
-        model = job.model().fit(data, progress);
+        model = chosen.fit(data, progress);
         report.trainNanos(System.nanoTime() - t0);
 
         listener.step(job.name(), String.format("scoring top-%d for %,d users", job.topN(), data.userCount()));
@@ -138,7 +145,7 @@ final class RecommendationsRunner {
         lists.writeFallback(top.items(), top.scores(), top.items().length, data.items());
       }
       if (job.segmentFallback() != null) report.segmentLists(writeSegmentFallback(job, data, allowed, lists));
-      if (job.keepModel()) keepModel(job, spark, batch, model, data);
+      if (job.keepModel()) keepModel(job, chosen, spark, batch, model, data);
       BatchInfo published = batch.publish(job.keep());
       return report.published(published, System.nanoTime() - start);
     } catch (RuntimeException e) {
@@ -156,15 +163,15 @@ final class RecommendationsRunner {
    * its driver holds: the item side (ALS item factors, item-kNN neighbours, EASE weights) and the interactions, but
    * not ALS's user factors, which stay on the executors; popularity on Spark is counted there and keeps nothing yet.
    */
-  private void keepModel(RecommendationsJob job, SparkEngine spark, BatchLoader batch, TrainedModel model,
-      Interactions data) {
+  private void keepModel(RecommendationsJob job, Recommender recommender, SparkEngine spark, BatchLoader batch,
+      TrainedModel model, Interactions data) {
     if (model == null || !KeptModel.canKeep(model)) {
       listener.step(job.name(), "keep_model: not kept" + (spark != null ? " (popularity on Spark keeps nothing yet)" : ""));
       return;
     }
     batch.beforeSwitch(() -> {
       long t0 = System.nanoTime();
-      new KeptBatch(publisher.store()).write(batch.batchId(), job.model(), model, data);
+      new KeptBatch(publisher.store()).write(batch.batchId(), recommender, model, data);
       listener.step(job.name(), String.format("kept the model (%,d bytes) and %,d histories in %,d ms",
           new Artifacts(publisher.store()).size(batch.batchId()), data.userCount(), (System.nanoTime() - t0) / 1_000_000));
     });
@@ -172,7 +179,11 @@ final class RecommendationsRunner {
 
   /** The model's parameters, with the job's filter sizes and fallback decay when it has them. */
   private static BatchParams batchParams(RecommendationsJob job, ItemFilter filter) {
-    Map<String, Object> params = new LinkedHashMap<>(job.model().params());
+    return batchParams(job.model(), job, filter);
+  }
+
+  private static BatchParams batchParams(Recommender model, RecommendationsJob job, ItemFilter filter) {
+    Map<String, Object> params = new LinkedHashMap<>(model.params());
     if (filter != null && !filter.sizes().isEmpty()) params.put("filters", filter.sizes());
     if (job.fallbackHalfLife() != null) params.put("fallback_half_life", DurationText.format(job.fallbackHalfLife()));
     return BatchParams.of(params);
@@ -200,8 +211,8 @@ final class RecommendationsRunner {
         "fill the source's timestamp column, or use split: random");
   }
 
-  /** The evaluation as stored with the batch, and the gate's verdict (null without a gate). */
-  private record Evaluated(Map<String, Object> metrics, QualityGate.Verdict gate) {}
+  /** The evaluation as stored with the batch, the gate's verdict (null without a gate), and the model it judged. */
+  private record Evaluated(Map<String, Object> metrics, QualityGate.Verdict gate, Recommender model) {}
 
   /**
    * @param data the extracted interactions with their times, when the source has them
@@ -219,6 +230,17 @@ final class RecommendationsRunner {
           ev.holdout() * 100));
       split = Holdout.perUser(data, ev.holdout(), ev.seed());
     }
+    Recommender chosen = job.model();
+    Map<String, Object> tuning = null;
+    if (job.tune() != null) {
+      if (spark != null) {
+        throw new ConfigException("jobs." + job.name() + ".tune", null, "cannot run on Spark yet",
+            "remove tune: (copy the tuned parameters from a local run into model:), or run the job locally");
+      }
+      TuneRun tuned = new JobTuning(publisher.store(), listener, progress).tune(job, split.train(), data);
+      chosen = tuned.model();
+      tuning = tuned.record();
+    }
     Metrics model;
     Metrics baseline;
     if (spark != null) {
@@ -228,8 +250,10 @@ final class RecommendationsRunner {
       // Two trainings and two scorings of the held-out users: each reports as "eval <phase>", so a long
       // evaluation is never silent and is told apart from the full training that follows.
       Progress eval = evalPhases(progress);
-      listener.step(job.name(), "evaluating: training " + job.model().name() + " on the training part");
-      TrainedModel fitted = job.model().fit(split.train(), eval);
+      listener.step(job.name(), "evaluating: training " + chosen.name() + " on the training part");
+      long fitStart = System.nanoTime();
+      TrainedModel fitted = chosen.fit(split.train(), eval);
+      if (tuning != null) JobTuning.cost(tuning, (System.nanoTime() - fitStart) / 1e9);
       listener.step(job.name(), "evaluating: scoring the held-out users");
       model = Evaluation.evaluate(fitted, split.train(), split.test(), ev.k(), job.threads(), eval);
       baseline = Evaluation.evaluate(new Popularity().fit(split.train(), Progress.NONE), split.train(), split.test(),
@@ -241,6 +265,7 @@ final class RecommendationsRunner {
     out.put("split", ev.split().key());
     out.put(BatchMetrics.MODEL, model.toMap());
     out.put(BatchMetrics.POPULARITY, baseline.toMap());
+    if (tuning != null) out.put(JobTuning.KEY, tuning);
     listener.step(job.name(), String.format("precision@%d %.4f vs popularity %.4f; ndcg@%d %.4f vs %.4f",
         ev.k(), model.precision(), baseline.precision(), ev.k(), model.ndcg(), baseline.ndcg()));
     QualityGate.Verdict verdict = null;
@@ -249,7 +274,7 @@ final class RecommendationsRunner {
       out.put("gate", verdict.toMap());
       if (verdict.passed()) listener.step(job.name(), "quality gate passed: " + texts(verdict.checks()));
     }
-    return new Evaluated(out, verdict);
+    return new Evaluated(out, verdict, chosen);
   }
 
   /** {@code progress} with every phase named "eval <phase>", notes included. */

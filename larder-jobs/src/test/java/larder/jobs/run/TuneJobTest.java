@@ -1,0 +1,141 @@
+package larder.jobs.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import larder.core.BatchInfo;
+import larder.core.ConfigException;
+import larder.core.Progress;
+import larder.generate.ShopParams;
+import larder.generate.SyntheticShop;
+import larder.jobs.config.RecommendationsJob;
+import larder.jobs.config.YamlConfig;
+import larder.publish.Publisher;
+import larder.store.Store;
+import larder.testkit.TestStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tune:} in a job on a real store: the search record, the tuned parameters published, reuse, config errors. */
+class TuneJobTest {
+  private static final String JOB = "shop";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path shared;
+  private static Path events;
+  @TempDir Path dir;
+  TestStore db;
+  Store store;
+  JobRunner runner;
+  final List<String> steps = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  static void generate() throws Exception {
+    events = shared.resolve("events.csv");
+    new SyntheticShop(ShopParams.of(300, 80, 5_000, 20240601L)).writeCsv(events, Progress.NONE);
+  }
+
+  @BeforeEach
+  void open() throws Exception {
+    Files.copy(events, dir.resolve("events.csv"));
+    db = TestStore.sqlite();
+    store = db.open(Store::open);
+    runner = new JobRunner(new Publisher(store), Progress.NONE, (job, message) -> steps.add(message));
+  }
+
+  @AfterEach
+  void close() {
+    if (db != null) db.close();
+  }
+
+  private RecommendationsJob job(String model, String evaluate, String tune) {
+    String text = """
+        jobs:
+          shop:
+            source: { file: events.csv, columns: { user: user_id, item: item_id, weight: quantity } }
+            model: %s
+            top_n: 10
+            similar_items: 0
+            threads: 2
+        %s%s""".formatted(model, evaluate == null ? "" : "    evaluate: " + evaluate + "\n",
+        tune == null ? "" : "    tune: " + tune + "\n");
+    return (RecommendationsJob) YamlConfig.job(dir.resolve("larder.yaml"), text, JOB);
+  }
+
+  private static final String ALS = "{ type: als, factors: 8, iterations: 6, alpha: 1, regularization: 0.01 }";
+  private static final String EVAL = "{ holdout: 0.2, k: 10, seed: 5 }";
+
+  @Test
+  void aTunedRunStoresTheSearchAndPublishesTheWinnersParameters() throws Exception {
+    BatchInfo b = runner.run(job(ALS, EVAL, "{ trials: 7, seed: 3 }")).batch();
+    JsonNode t = JSON.readTree(b.metrics().toJson()).get("tuning");
+    assertThat(t.get("trials")).hasSize(7);
+    assertThat(t.get("stopped_by").asText()).isEqualTo("trials");
+    assertThat(t.get("rungs").toString()).isEqualTo("[1,2,6]");
+    assertThat(t.get("config").get("space").has("rho")).isTrue();
+    assertThat(t.get("sizes").get("validation_interactions").asLong()).isPositive();
+    assertThat(t.get("cost_fits").asDouble()).isPositive();
+    JsonNode first = t.get("trials").get(0);
+    assertThat(first.get("validation").has("ndcg")).isTrue();
+    assertThat(first.has("seconds")).isTrue();
+    // the batch's params are those of the published model: the winner's, not the config's
+    JsonNode winner = t.get("winner").get("params");
+    double alpha = winner.get("alpha").asDouble();
+    assertThat(((Number) b.params().get("alpha")).doubleValue()).isCloseTo(alpha, org.assertj.core.data.Offset.offset(1e-4 * alpha));
+    assertThat(((Number) b.params().get("regularization")).doubleValue())
+        .isCloseTo(alpha * winner.get("rho").asDouble(), org.assertj.core.data.Offset.offset(1e-3 * alpha * winner.get("rho").asDouble()));
+    assertThat(steps).anySatisfy(s -> assertThat(s).startsWith("tuned: trial "));
+  }
+
+  @Test
+  void everyReusesTheNewestSearchWithinItsWindowOnly() throws Exception {
+    BatchInfo first = runner.run(job(ALS, EVAL, "{ trials: 4, every: 1h }")).batch();
+    BatchInfo second = runner.run(job(ALS, EVAL, "{ trials: 4, every: 1h }")).batch();
+    JsonNode t2 = JSON.readTree(second.metrics().toJson()).get("tuning");
+    assertThat(t2.get("reused_from").get("batch").asLong()).isEqualTo(first.id());
+    assertThat(t2.has("trials")).isFalse();
+    assertThat(second.params()).isEqualTo(first.params());
+    // a reusing batch carries the parameters forward: the next run reuses from it, naming the original search's time
+    BatchInfo third = runner.run(job(ALS, EVAL, "{ trials: 4, every: 1h }")).batch();
+    JsonNode t3 = JSON.readTree(third.metrics().toJson()).get("tuning");
+    assertThat(t3.get("reused_from").get("batch").asLong()).isEqualTo(second.id());
+    assertThat(t3.get("tuned_at").asText()).isEqualTo(JSON.readTree(first.metrics().toJson()).get("tuning").get("tuned_at").asText());
+    // another space is another search
+    BatchInfo other = runner.run(job(ALS, EVAL, "{ trials: 4, every: 1h, space: { alpha: [1, 10] } }")).batch();
+    assertThat(JSON.readTree(other.metrics().toJson()).get("tuning").has("reused_from")).isFalse();
+    // past the window: searched again
+    BatchInfo brief = runner.run(job(ALS, EVAL, "{ trials: 4, every: 1s, space: { alpha: [1, 10] } }")).batch();
+    Thread.sleep(1_100);
+    BatchInfo after = runner.run(job(ALS, EVAL, "{ trials: 4, every: 1s, space: { alpha: [1, 10] } }")).batch();
+    assertThat(JSON.readTree(brief.metrics().toJson()).get("tuning").has("reused_from")).isTrue();
+    assertThat(JSON.readTree(after.metrics().toJson()).get("tuning").has("reused_from")).isFalse();
+  }
+
+  @Test
+  void configErrorsNameTheKey() {
+    assertKey(() -> job(ALS, null, "{ trials: 5 }"), "jobs.shop.tune");
+    assertKey(() -> job(ALS, EVAL, "{ trials: 0 }"), "jobs.shop.tune.trials");
+    assertKey(() -> job(ALS, EVAL, "{ validation: 1.5 }"), "jobs.shop.tune.validation");
+    assertKey(() -> job(ALS, EVAL, "{ metric: auc }"), "jobs.shop.tune.metric");
+    assertKey(() -> job(ALS, EVAL, "{ every: soon }"), "jobs.shop.tune.every");
+    assertKey(() -> job(ALS, EVAL, "{ space: { gamma: [1, 2] } }"), "jobs.shop.tune.space.gamma");
+    assertKey(() -> job(ALS, EVAL, "{ space: { alpha: { min: 0, max: 5, scale: log } } }"), "jobs.shop.tune.space.alpha");
+    assertKey(() -> job(ALS, EVAL, "{ space: { alpha: { min: 1 } } }"), "jobs.shop.tune.space.alpha");
+    assertKey(() -> job(ALS, EVAL, "{ tirals: 5 }"), "jobs.shop.tune");
+    assertKey(() -> job("{ type: popularity }", EVAL, "{ trials: 5 }"), "jobs.shop.tune");
+  }
+
+  private static void assertKey(org.assertj.core.api.ThrowableAssert.ThrowingCallable c, String key) {
+    assertThatThrownBy(c).isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).key()).as(e.getMessage()).isEqualTo(key));
+  }
+}
