@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       ScoreCommand.class,
       ServeCommand.class,
       ExportCommand.class,
+      EvaluateCommand.class,
       BatchesCommand.class,
       StatusCommand.class,
       RollbackCommand.class,
