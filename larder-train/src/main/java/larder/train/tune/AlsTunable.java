@@ -56,6 +56,21 @@ final class AlsTunable implements Tunable {
     return d.with(overrides, KEYS, at);
   }
 
+  /** The configured values: alpha, rho (= regularization / alpha), regularization, confidence, factors, ... */
+  @Override
+  public Map<String, Object> current() {
+    AlsParams p = base.alsParams();
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("alpha", (double) p.alpha());
+    m.put("rho", (double) p.regularization() / p.alpha());
+    m.put("regularization", (double) p.regularization());
+    m.put("confidence", p.confidence().name().toLowerCase(Locale.ROOT));
+    m.put("factors", p.factors());
+    m.put("epsilon", (double) p.epsilon());
+    m.put("cg_steps", p.cgSteps());
+    return m;
+  }
+
   @Override
   public Als configure(Map<String, Object> params) {
     AlsParams p = base.alsParams();

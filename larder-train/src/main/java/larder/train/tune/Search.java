@@ -39,6 +39,7 @@ public final class Search {
   private final long seed;
   private final Progress progress;
   private boolean randomOnly;
+  private Map<String, Object> first;
 
   /**
    * @param trials configurations to start (a sampled space; an exhaustive one tries all of its own)
@@ -55,6 +56,47 @@ public final class Search {
     this.maxTime = maxTime;
     this.seed = seed;
     this.progress = progress;
+  }
+
+  /**
+   * Starts the search with {@code params} (the model as configured) when every value lies in the space, so that the
+   * configuration in use competes with what the search finds. Returns this.
+   */
+  public Search startingFrom(Map<String, Object> params) {
+    this.first = params;
+    return this;
+  }
+
+  /** The internal values of {@code params}, or null when one is missing or outside the space. */
+  double[] internalOf(Map<String, Object> params) {
+    if (params == null) return null;
+    List<Param> ps = space.params();
+    double[] x = new double[ps.size()];
+    for (int j = 0; j < x.length; j++) {
+      Param p = ps.get(j);
+      Object v = params.get(p.name());
+      if (v == null) return null;
+      if (p instanceof Param.Choice c) {
+        int i = -1;
+        for (int k = 0; k < c.values().size() && i < 0; k++) {
+          Object w = c.values().get(k);
+          boolean same = w instanceof Number a && v instanceof Number b ? a.doubleValue() == b.doubleValue()
+              : String.valueOf(w).equals(String.valueOf(v));
+          if (same) i = k;
+        }
+        if (i < 0) return null;
+        x[j] = i;
+      } else {
+        if (!(v instanceof Number n)) return null;
+        double d = n.doubleValue();
+        boolean log = p instanceof Param.Real r ? r.log() : ((Param.Int) p).log();
+        double lo = p instanceof Param.Real r ? r.lo() : ((Param.Int) p).lo();
+        double hi = p instanceof Param.Real r ? r.hi() : ((Param.Int) p).hi();
+        if (!(d >= lo && d <= hi)) return null;
+        x[j] = log ? Math.log(d) : d;
+      }
+    }
+    return x;
   }
 
   /** The same search drawing every configuration at random: the control TPE is measured against. */
@@ -178,8 +220,10 @@ public final class Search {
     Tpe tpe = new Tpe(space);
     SplittableRandom rnd = new SplittableRandom(seed);
     unitsTotal = plannedUnits(rungs, trials);
+    double[] configured = internalOf(first);
     for (int started = 0; started < trials; ) {
-      double[] x = randomOnly ? tpe.random(rnd) : tpe.next(observedX(rungs), observedY(rungs), rnd);
+      double[] x = started == 0 && configured != null ? configured
+          : randomOnly ? tpe.random(rnd) : tpe.next(observedX(rungs), observedY(rungs), rnd);
       if (!start(x, paramsOf(x), 0)) return "max_time";
       started++;
       if (started % WAVE == 0 || started == trials) {

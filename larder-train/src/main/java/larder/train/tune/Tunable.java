@@ -42,6 +42,14 @@ public interface Tunable {
     return new FitEvaluator(this, train, validation, k, threads);
   }
 
+  /**
+   * The configured model's values of the space's parameters, keyed as in the space, for the search to start from;
+   * empty when the model does not say.
+   */
+  default Map<String, Object> current() {
+    return Map.of();
+  }
+
   /** A number from a space value (whole numbers and decimals alike). */
   static double number(Map<String, Object> params, String key, double fallback) {
     Object v = params.get(key);

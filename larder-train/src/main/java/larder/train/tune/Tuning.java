@@ -120,7 +120,8 @@ public final class Tuning {
         tunable.model(), t.size(), vUsers, v.userCount()));
     Search.Result result;
     try (TrialEvaluator evaluator = tunable.evaluator(t, v, s.k(), s.threads())) {
-      result = new Search(space, evaluator, s.metric(), s.trials(), s.maxTime(), s.derived(2), progress).run();
+      result = new Search(space, evaluator, s.metric(), s.trials(), s.maxTime(), s.derived(2), progress)
+          .startingFrom(tunable.current()).run();
     }
     Recommender winner = tunable.configure(result.winner().params());
     return new Outcome(winner, space, result, t.size(), v.size(), vUsers, s);

@@ -109,6 +109,18 @@ class SearchTest {
   }
 
   @Test
+  void theConfiguredValuesAreTheFirstTrialWhenTheyLieInTheSpace() {
+    Map<String, Object> configured = Map.of("alpha", 1.0, "rho", 10.0, "confidence", "log", "factors", 64);
+    Search.Result r = new Search(TWO, peak(), Metric.NDCG, 5, null, 2, Progress.NONE).startingFrom(configured).run();
+    assertThat((Double) r.trials().get(0).params().get("alpha")).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat((Double) r.trials().get(0).params().get("rho")).isCloseTo(10.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(r.trials().get(0).params()).containsEntry("confidence", "log");
+    Search.Result outside = new Search(TWO, peak(), Metric.NDCG, 5, null, 2, Progress.NONE)
+        .startingFrom(Map.of("alpha", 1000.0, "rho", 10.0, "confidence", "log")).run();
+    assertThat((Double) outside.trials().get(0).params().get("alpha")).isNotEqualTo(1000.0);
+  }
+
+  @Test
   void aSpaceKeyTheModelCannotTuneIsNamed() {
     assertThatThrownBy(() -> TWO.with(List.of(new Param.Real("gamma", 1, 2, false)), AlsTunable.KEYS,
         "jobs.shop.tune.space"))
