@@ -4,6 +4,7 @@ import larder.core.CsvFields;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import larder.core.BatchInfo;
@@ -66,11 +67,39 @@ final class BatchesCommand implements Callable<Integer> {
                 b.dataUntil() == null ? "-" : shortTime(b.dataUntil()),
                 b.inputRows() == null ? "-" : String.format(Locale.ROOT, "%,d", b.inputRows()), b.rows(), covers(b));
             if (b.message() != null && !b.message().isBlank()) System.out.println("        " + b.message());
+            String tuned = tuned(b);
+            if (tuned != null) System.out.println("        " + tuned);
           }
         }
       }
     }
     return 0;
+  }
+
+  /**
+   * A tuned batch's line: "tuned: trial 5 of 30 won, ndcg 0.1785 on validation (stopped by trials, 8.8 fits):
+   * alpha=55.12 rho=2.126 confidence=log", or "tuned parameters of batch 12 (tuned 2026-12-01 ...)"; null otherwise.
+   */
+  static String tuned(BatchInfo b) {
+    if (!(b.metrics().get("tuning") instanceof Map<?, ?> t) || !(t.get("winner") instanceof Map<?, ?> w)) return null;
+    StringBuilder params = new StringBuilder();
+    if (w.get("params") instanceof Map<?, ?> p) {
+      for (var e : p.entrySet()) {
+        Object v = e.getValue();
+        params.append(params.length() == 0 ? "" : " ").append(e.getKey()).append('=')
+            .append(v instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : v);
+      }
+    }
+    if (t.get("reused_from") instanceof Map<?, ?> from) {
+      return "tuned parameters of batch " + from.get("batch") + " (tuned " + from.get("tuned_at") + "): " + params;
+    }
+    Object metric = t.get("config") instanceof Map<?, ?> c ? c.get("metric") : "metric";
+    Object value = w.get("validation") instanceof Map<?, ?> v ? v.get(String.valueOf(metric)) : null;
+    int trials = t.get("trials") instanceof List<?> l ? l.size() : 0;
+    return String.format(Locale.ROOT, "tuned: trial %s of %d won, %s %s on validation (stopped by %s%s): %s",
+        w.get("trial"), trials, metric, value instanceof Number n ? String.format(Locale.ROOT, "%.4f", n.doubleValue())
+            : "-", t.get("stopped_by"), t.get("cost_fits") instanceof Number f ? String.format(Locale.ROOT, ", %.1f fits",
+            f.doubleValue()) : "", params);
   }
 
   /** An instant as "2026-12-05 14:30:00", UTC, without fractions. */

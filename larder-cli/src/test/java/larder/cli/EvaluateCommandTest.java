@@ -65,6 +65,26 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void batchesShowsHowATunedBatchWasTuned() {
+    String searched = "{\"tuning\":{\"config\":{\"metric\":\"ndcg\"},\"trials\":[{},{},{}],\"winner\":{\"trial\":2,"
+        + "\"params\":{\"alpha\":16.84,\"confidence\":\"log\"},\"validation\":{\"ndcg\":0.1776}},"
+        + "\"stopped_by\":\"trials\",\"cost_fits\":8.8}}";
+    assertThat(BatchesCommand.tuned(batch(searched))).isEqualTo("tuned: trial 2 of 3 won, ndcg 0.1776 on validation"
+        + " (stopped by trials, 8.8 fits): alpha=16.84 confidence=log");
+    String reused = "{\"tuning\":{\"reused_from\":{\"batch\":7,\"tuned_at\":\"2026-12-01T03:00:00Z\"},"
+        + "\"winner\":{\"params\":{\"lambda\":215.4}}}}";
+    assertThat(BatchesCommand.tuned(batch(reused)))
+        .isEqualTo("tuned parameters of batch 7 (tuned 2026-12-01T03:00:00Z): lambda=215.4");
+    assertThat(BatchesCommand.tuned(batch("{\"k\":10}"))).isNull();
+  }
+
+  private static larder.core.BatchInfo batch(String metrics) {
+    return new larder.core.BatchInfo(9, "shop", larder.core.BatchKind.RECOMMENDATIONS, "als", larder.core.BatchParams.NONE,
+        larder.core.BatchMetrics.fromJson(metrics), java.time.Instant.EPOCH, null, "published", 0, 0, 0, null, null, null,
+        null);
+  }
+
+  @Test
   void anUnknownModelIsNamed() {
     CommandLineTest.Result r = CommandLineTest.larder("evaluate", config.toString(), "--models", "als,bpr", "-q");
     assertThat(r.exit()).isEqualTo(2);
