@@ -121,6 +121,27 @@ class SearchTest {
   }
 
   @Test
+  void maxTimeStopsBeforeTheNextFitAndSaysSo() {
+    FakeObjective ok = peak(2, 5, 15);
+    TrialEvaluator slow = new TrialEvaluator() {
+      @Override public int[] rungs() { return ok.rungs(); }
+
+      @Override public larder.train.eval.Metrics evaluate(int trial, Map<String, Object> params, int rung, Progress p) {
+        try {
+          Thread.sleep(40);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return ok.evaluate(trial, params, rung, p);
+      }
+    };
+    Search.Result r = new Search(TWO, slow, Metric.NDCG, 200, java.time.Duration.ofMillis(300), 1, Progress.NONE).run();
+    assertThat(r.stoppedBy()).isEqualTo("max_time");
+    assertThat(r.trials().size()).isBetween(1, 20);
+    assertThat(r.winner()).isNotNull();
+  }
+
+  @Test
   void aSpaceKeyTheModelCannotTuneIsNamed() {
     assertThatThrownBy(() -> TWO.with(List.of(new Param.Real("gamma", 1, 2, false)), AlsTunable.KEYS,
         "jobs.shop.tune.space"))
