@@ -12,6 +12,7 @@ import larder.core.Interactions;
 import larder.core.Progress;
 import larder.core.SparseMatrix;
 import larder.train.eval.RandomInteractions;
+import larder.train.recommend.itemknn.ItemKnnParams.Form;
 import larder.train.recommend.itemknn.ItemKnnParams.Similarity;
 import larder.train.recommend.itemknn.ItemKnnParams.Weighting;
 import net.jqwik.api.ForAll;
@@ -50,7 +51,8 @@ class ItemKnnTest {
       @ForAll @IntRange(min = 1, max = 3) int threads, @ForAll long seed) {
     Interactions in = RandomInteractions.of(users, items, 0.25, seed);
     Similarity sim = jaccard ? Similarity.JACCARD : Similarity.COSINE;
-    ItemKnnParams p = new ItemKnnParams(k, shrink, sim, Weighting.WEIGHTS, threads);
+    ItemKnnParams p = ItemKnnParams.defaults().withNeighbors(k).withShrink(shrink).withSimilarity(sim)
+        .withWeighting(Weighting.WEIGHTS).withThreads(threads);
     SparseMatrix nb = new ItemKnn(p).fit(in, Progress.NONE).neighbours();
     double[][] s = denseSimilarity(RandomInteractions.dense(in.byUser()), sim, shrink);
     for (int i = 0; i < items; i++) {
@@ -77,7 +79,8 @@ class ItemKnnTest {
       @ForAll boolean binary, @ForAll long seed) {
     Interactions in = RandomInteractions.of(users, items, 0.3, seed);
     Weighting w = binary ? Weighting.BINARY : Weighting.WEIGHTS;
-    ItemKnn.Model model = new ItemKnn(new ItemKnnParams(k, 2f, Similarity.COSINE, w, 1)).fit(in, Progress.NONE);
+    ItemKnn.Model model = new ItemKnn(ItemKnnParams.defaults().withNeighbors(k).withShrink(2f)
+        .withSimilarity(Similarity.COSINE).withWeighting(w).withNeighborhood(Form.HISTORY).withThreads(1)).fit(in, Progress.NONE);
     float[][] x = RandomInteractions.dense(in.byUser());
     float[][] nb = RandomInteractions.dense(model.neighbours());
     int[] all = new int[users];

@@ -121,7 +121,8 @@ class ItemSideTest {
     // And a fresh scorer of the fitted model's own item side over that history, nothing read back.
     TrainedModel fresh;
     if (fitted instanceof ItemKnn.Model k) {
-      fresh = ItemKnn.Model.of(ItemKnn.weighted(row, ((ItemKnn) rec).itemKnnParams().weighting()), k.neighbours());
+      fresh = ItemKnn.Model.of(ItemKnn.weighted(row, ((ItemKnn) rec).itemKnnParams().weighting()), k.neighbours(),
+          k.form(), k.normalize());
     } else if (fitted instanceof Ease.Model e) {
       fresh = Ease.Model.of(row.mapValues(v -> 1f), e.weights());
     } else {
