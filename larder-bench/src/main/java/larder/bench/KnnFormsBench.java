@@ -3,6 +3,9 @@ package larder.bench;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import larder.core.SparseMatrix;
+import larder.train.score.TopNScoring;
 import larder.core.Interactions;
 import larder.core.Progress;
 import larder.extract.CsvSource;
@@ -22,7 +25,11 @@ import larder.train.recommend.itemknn.ItemKnnParams.Normalize;
  * <pre>
  *   KnnFormsBench &lt;preset&gt; --path file [--ks 10,25,50,100,200,400] [--shrinks 0,10,50,200]
  *       [--similarities cosine,jaccard] [--normalize none,rows] [--weighting binary] [--threads n]
+ *       [--diagnose true]
  * </pre>
+ * With {@code --diagnose true} each cell also prints what its lists favour: the mean training popularity (users)
+ * of the recommended items, and how many neighbour lists the 1% most popular items sit in (their in-degree; each
+ * list holds at most k), against the median item's.
  */
 public final class KnnFormsBench {
   private KnnFormsBench() {}
@@ -56,6 +63,7 @@ public final class KnnFormsBench {
               ItemKnn.Model m = lists.model(k, form, ItemKnnParams.normalize(norm));
               double cut = (System.nanoTime() - t) / 1e9;
               Metrics q = Evaluation.evaluate(m, split.train(), split.test(), 10, threads);
+              if (a.text("diagnose", "false").equals("true")) diagnose(preset, sim, shrink, k, form, norm, m, split);
               System.out.printf("KNN dataset=%s similarity=%s shrink=%s k=%d form=%s normalize=%s precision@10=%.4f "
                       + "ndcg@10=%.4f recall@10=%.4f coverage=%.4f pass_seconds=%.2f cut_seconds=%.3f%n", preset, sim,
                   shrink, k, form.name().toLowerCase(), norm, q.precision(), q.ndcg(), q.recall(), q.coverage(), pass,
@@ -65,5 +73,35 @@ public final class KnnFormsBench {
         }
       }
     }
+  }
+
+  private static void diagnose(String preset, String sim, String shrink, int k, Form form, String norm, ItemKnn.Model m,
+      Holdout.Split split) {
+    SparseMatrix byItem = split.train().byUser().transpose();
+    int items = byItem.rows();
+    int[] pop = new int[items];
+    for (int i = 0; i < items; i++) pop[i] = byItem.rowLength(i);
+    AtomicLong sum = new AtomicLong(), count = new AtomicLong();
+    TopNScoring.scoreUsers(m, split.train().byUser(), null, 10, null, 1, (u, top, scores, n) -> {
+      for (int r = 0; r < n; r++) sum.addAndGet(pop[top[r]]);
+      count.addAndGet(n);
+    }, Progress.NONE);
+    int[] inDegree = new int[items];
+    SparseMatrix nb = m.neighbours();
+    for (long q = 0; q < nb.nonZeros(); q++) inDegree[nb.cols()[(int) q]]++;
+    Integer[] byPop = new Integer[items];
+    for (int i = 0; i < items; i++) byPop[i] = i;
+    Arrays.sort(byPop, (x, y) -> Integer.compare(pop[y], pop[x]));
+    int top = Math.max(1, items / 100);
+    double topIn = 0;
+    for (int r = 0; r < top; r++) topIn += inDegree[byPop[r]];
+    int[] sorted = inDegree.clone();
+    Arrays.sort(sorted);
+    double meanPop = 0;
+    for (int p : pop) meanPop += p;
+    System.out.printf("DIAG dataset=%s similarity=%s shrink=%s k=%d form=%s normalize=%s "
+            + "mean_popularity_of_recommended=%.1f mean_popularity_of_items=%.1f in_degree_top1%%=%.1f "
+            + "in_degree_median=%d%n", preset, sim, shrink, k, form.name().toLowerCase(), norm,
+        (double) sum.get() / count.get(), meanPop / items, topIn / top, sorted[items / 2]);
   }
 }
