@@ -84,7 +84,7 @@ public record ItemKnnParams(int neighbors, float shrink, Similarity similarity, 
    * core. Chosen on BENCHMARKS.md's "Item-kNN neighbourhood forms" grid (per-user random 25% holdout, seed 7,
    * nDCG@10 over k 10..400 × shrink 0..200 × cosine/jaccard × both forms × both normalisations): within 1.3% of the
    * grid's best on ml-latest-small (0.354 against 0.358) and 4.9% on Last.fm hetrec-2k (0.263 against 0.277, the
-   * history form with rows normalisation, which loses 21% on MovieLens), the best worst case but for k 200 (0.004
+   * history form with rows normalisation, which loses 21% on MovieLens), the best worst case but for k 200 (0.001
    * ahead on Last.fm, 0.004 behind on MovieLens, twice the lists). The previous defaults (50 neighbours, history
    * form) scored 0.307 and 0.253: the candidate form is +15% on MovieLens and +4% on Last.fm.
    */
