@@ -79,11 +79,12 @@ class ItemKnnTest {
   @Property(tries = 30)
   void userScoresSumNeighbourSimilaritiesOverTheHistory(@ForAll @IntRange(min = 1, max = 30) int users,
       @ForAll @IntRange(min = 2, max = 25) int items, @ForAll @IntRange(min = 1, max = 8) int k,
-      @ForAll boolean binary, @ForAll long seed) {
+      @ForAll boolean binary, @ForAll boolean candidate, @ForAll long seed) {
     Interactions in = RandomInteractions.of(users, items, 0.3, seed);
     Weighting w = binary ? Weighting.BINARY : Weighting.WEIGHTS;
+    Form form = candidate ? Form.CANDIDATE : Form.HISTORY;
     ItemKnn.Model model = new ItemKnn(ItemKnnParams.defaults().withNeighbors(k).withShrink(2f)
-        .withSimilarity(Similarity.COSINE).withWeighting(w).withNeighborhood(Form.HISTORY).withThreads(1)).fit(in, Progress.NONE);
+        .withSimilarity(Similarity.COSINE).withWeighting(w).withNeighborhood(form).withThreads(1)).fit(in, Progress.NONE);
     float[][] x = RandomInteractions.dense(in.byUser());
     float[][] nb = RandomInteractions.dense(model.neighbours());
     int[] all = new int[users];
@@ -95,7 +96,8 @@ class ItemKnnTest {
         double expected = 0;
         for (int j = 0; j < items; j++) {
           double h = x[u][j] == 0 ? 0 : binary ? 1 : x[u][j];
-          expected += h * nb[j][i];
+          // history: j votes for i when i is in j's list; candidate: i counts j when j is in i's list
+          expected += h * (candidate ? nb[i][j] : nb[j][i]);
         }
         assertThat((double) out[u * items + i]).isCloseTo(expected, within(1e-4));
       }
@@ -277,6 +279,21 @@ class ItemKnnTest {
     assertThat(out[4]).isNaN();
   }
 
+  // Similar items are an item's own nearest items in either form: the form changes how users are scored only.
+  @Test
+  void similarItemsDoNotDependOnTheForm() {
+    Interactions in = RandomInteractions.of(50, 40, 0.2, 8L);
+    ItemKnnParams p = ItemKnnParams.defaults().withNeighbors(4).withNormalize(Normalize.ROWS).withThreads(1);
+    TrainedModel history = new ItemKnn(p.withNeighborhood(Form.HISTORY)).fit(in, Progress.NONE);
+    TrainedModel candidate = new ItemKnn(p.withNeighborhood(Form.CANDIDATE)).fit(in, Progress.NONE);
+    float[] a = new float[40], b = new float[40];
+    for (int i = 0; i < 40; i++) {
+      history.newItemScorer().score(i, a);
+      candidate.newItemScorer().score(i, b);
+      assertThat(b).as("item %d", i).containsExactly(a);
+    }
+  }
+
   @Test
   void parametersAreValidatedByName() {
     assertThatThrownBy(() -> ItemKnnParams.defaults().withNeighbors(0))
@@ -288,7 +305,13 @@ class ItemKnnTest {
     assertThatThrownBy(() -> ItemKnnParams.similarity("pearson"))
         .isInstanceOf(ConfigException.class).hasMessageContaining("itemknn.similarity").hasMessageContaining("pearson");
     assertThat(ItemKnnParams.weighting("LOG")).isEqualTo(Weighting.LOG);
-    assertThat(new ItemKnn().params()).containsKeys("neighbors", "shrink", "similarity", "weighting");
+    assertThat(ItemKnnParams.neighborhood(" Candidate ")).isEqualTo(Form.CANDIDATE);
+    assertThatThrownBy(() -> ItemKnnParams.normalize("l2"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("itemknn.normalize").hasMessageContaining("l2");
+    assertThatThrownBy(() -> ItemKnn.neighbours(RandomInteractions.of(3, 3, 0.5, 1L), ItemKnnParams.defaults(), 0,
+        Progress.NONE)).isInstanceOf(ConfigException.class).hasMessageContaining("itemknn.neighbors");
+    assertThat(new ItemKnn().params()).containsKeys("neighbors", "shrink", "similarity", "weighting", "neighborhood",
+        "normalize");
     assertThat(Arrays.asList(Similarity.values())).contains(Similarity.COSINE);
   }
 }
