@@ -187,8 +187,8 @@ public final class ItemKnn implements Recommender {
 
   /** One worker: takes items in chunks and keeps each one's top-k most similar items. */
   private static void computeNeighbours(WorkerPool pool, AtomicInteger next, AtomicLong done, int items, int k,
-      boolean jaccard, float shrink, float[] norms, SparseMatrix byItem, SparseMatrix byUser, int[][] nbrs, float[][] sims,
-      Progress progress) {
+      boolean jaccard, float shrink, float[] norms, SparseMatrix byItem, SparseMatrix byUser, int[][] nbrs,
+      float[][] sims, Progress progress) {
     float[] acc = new float[items];
     int[] stamp = new int[items];
     Arrays.fill(stamp, -1);
@@ -258,8 +258,8 @@ public final class ItemKnn implements Recommender {
   /**
    * The fitted neighbour lists, the form they score in and the (weighted) histories they score. Scoring scatters
    * one row of a vote matrix per history item j: in the history form row j is j's own list, in the candidate
-   * form it lists the items that have j among their neighbours (the transpose), so both forms cost the same per
-   * user.
+   * form it lists the items that have j among their neighbours (the transpose). One kernel serves both; a history
+   * row holds k entries, a candidate row as many as the lists j sits in.
    */
   public static final class Model implements TrainedModel {
     private final SparseMatrix history;
@@ -283,6 +283,7 @@ public final class ItemKnn implements Recommender {
     }
 
     Model(SparseMatrix history, SparseMatrix neighbours, Form form, Normalize normalize) {
+      if (form == null || normalize == null) throw new IllegalArgumentException("form and normalize are required");
       this.history = history;
       this.neighbours = neighbours;
       this.form = form;

@@ -27,8 +27,8 @@ public sealed interface ItemSide permits ItemSide.PopularitySide, ItemSide.ItemK
 
   /**
    * A model whose users are the rows of {@code histories}, scoring each exactly as the batch's model scored a user
-   * with that history: item-kNN weights the history and sums its items' votes in the kept neighbourhood form, EASE sums the rows of B over
-   * the binarised history, popularity gives the kept scores. ALS has no user side kept for a refresh: each row is
+   * with that history: item-kNN weights the history and sums its items' votes in the kept neighbourhood form, EASE
+   * sums the rows of B over the binarised history, popularity gives the kept scores. ALS has no user side kept for a refresh: each row is
    * folded in ({@link AlsFoldIn}, an exact solve against the kept item factors), which is the training's per-user
    * objective solved exactly rather than by its few warm-started CG steps, so its scores are close to, not equal to,
    * the batch's for an unchanged user.

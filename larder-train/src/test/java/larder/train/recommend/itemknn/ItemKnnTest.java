@@ -84,7 +84,8 @@ class ItemKnnTest {
     Weighting w = binary ? Weighting.BINARY : Weighting.WEIGHTS;
     Form form = candidate ? Form.CANDIDATE : Form.HISTORY;
     ItemKnn.Model model = new ItemKnn(ItemKnnParams.defaults().withNeighbors(k).withShrink(2f)
-        .withSimilarity(Similarity.COSINE).withWeighting(w).withNeighborhood(form).withThreads(1)).fit(in, Progress.NONE);
+        .withSimilarity(Similarity.COSINE).withWeighting(w).withNeighborhood(form).withThreads(1))
+        .fit(in, Progress.NONE);
     float[][] x = RandomInteractions.dense(in.byUser());
     float[][] nb = RandomInteractions.dense(model.neighbours());
     int[] all = new int[users];
