@@ -55,6 +55,7 @@ import larder.train.recommend.itemknn.ItemKnnParams.Similarity;
  *     ...
  *   }
  * </pre>
+ * {@link ItemKnnTrials} wraps this for a search: it takes whole {@link ItemKnnParams} and holds the passes.
  */
 public final class ItemKnn implements Recommender {
   private static final int ITEMS_PER_TASK = 64;

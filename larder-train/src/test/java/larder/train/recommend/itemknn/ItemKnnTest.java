@@ -229,6 +229,37 @@ class ItemKnnTest {
         .hasMessageContaining("1.." + maxK);
   }
 
+  // A search's trials grouped by pass cost one pass per (similarity, shrink); any order stays exact, only dearer.
+  @Property(tries = 10)
+  void trialsCostOnePassPerSimilarityAndShrinkAndEqualDirectFits(@ForAll @IntRange(min = 2, max = 30) int users,
+      @ForAll @IntRange(min = 2, max = 25) int items, @ForAll long seed) {
+    Interactions in = RandomInteractions.of(users, items, 0.25, seed);
+    ItemKnnTrials grouped = new ItemKnnTrials(in, 8, 1);
+    ItemKnnTrials shuffled = new ItemKnnTrials(in, 8, 1);
+    List<ItemKnnParams> grid = new ArrayList<>();
+    for (Similarity sim : Similarity.values()) {
+      for (float shrink : new float[] {0f, 3f}) {
+        for (int k : new int[] {1, 3, 8}) {
+          for (Form form : Form.values()) {
+            grid.add(ItemKnnParams.defaults().withSimilarity(sim).withShrink(shrink).withNeighbors(k)
+                .withNeighborhood(form).withThreads(1));
+          }
+        }
+      }
+    }
+    for (ItemKnnParams p : grid) {
+      assertThat(allScores(grouped.model(p, Progress.NONE))).isEqualTo(allScores(new ItemKnn(p).fit(in, Progress.NONE)));
+    }
+    assertThat(grouped.passes()).isEqualTo(4);
+    java.util.Collections.shuffle(grid, new java.util.Random(seed));
+    for (ItemKnnParams p : grid) {
+      assertThat(allScores(shuffled.model(p, Progress.NONE))).isEqualTo(allScores(new ItemKnn(p).fit(in, Progress.NONE)));
+    }
+    assertThat(shuffled.passes()).isBetween(4, grid.size());
+    assertThatThrownBy(() -> grouped.model(grid.get(0).withNeighbors(9), Progress.NONE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxK 8");
+  }
+
   /**
    * Planted co-consumption clusters: items i with i mod 4 = c form cluster c, each user takes 12 items of their
    * cluster and one item anywhere, and half of the users also take one of four popular items (0..3, whose users
