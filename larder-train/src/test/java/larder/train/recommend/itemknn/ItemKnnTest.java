@@ -248,12 +248,14 @@ class ItemKnnTest {
       }
     }
     for (ItemKnnParams p : grid) {
-      assertThat(allScores(grouped.model(p, Progress.NONE))).isEqualTo(allScores(new ItemKnn(p).fit(in, Progress.NONE)));
+      assertThat(allScores(grouped.model(p, Progress.NONE)))
+          .isEqualTo(allScores(new ItemKnn(p).fit(in, Progress.NONE)));
     }
     assertThat(grouped.passes()).isEqualTo(4);
     java.util.Collections.shuffle(grid, new java.util.Random(seed));
     for (ItemKnnParams p : grid) {
-      assertThat(allScores(shuffled.model(p, Progress.NONE))).isEqualTo(allScores(new ItemKnn(p).fit(in, Progress.NONE)));
+      assertThat(allScores(shuffled.model(p, Progress.NONE)))
+          .isEqualTo(allScores(new ItemKnn(p).fit(in, Progress.NONE)));
     }
     assertThat(shuffled.passes()).isBetween(4, grid.size());
     assertThatThrownBy(() -> grouped.model(grid.get(0).withNeighbors(9), Progress.NONE))
