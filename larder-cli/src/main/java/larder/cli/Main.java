@@ -105,13 +105,18 @@ public final class Main implements Runnable {
     if (!logback()) return; // the Spark jar: Spark's own backend and configuration
     LogSetup.Format format = null;
     List<String> levels = null;
+    boolean quiet = false;
     for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
       format = p.matchedOptionValue("--log-format", format);
       levels = p.matchedOptionValue("--log-level", levels);
+      quiet |= p.hasMatchedOption("--quiet");
     }
+    String envLevels = System.getenv("LARDER_LOG_LEVEL");
+    // --quiet asks for the summary only: Larder's own INFO lines (a job started, published) would repeat it
+    if (quiet && levels == null && (envLevels == null || envLevels.isBlank())) levels = List.of("warn");
     try {
       LogSetup.configure(LogSetup.format(format, System.getenv("LARDER_LOG_FORMAT")),
-          LogSetup.levels(levels, System.getenv("LARDER_LOG_LEVEL")));
+          LogSetup.levels(levels, envLevels));
     } catch (LarderException e) {
       throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.getMessage(), e);
     }

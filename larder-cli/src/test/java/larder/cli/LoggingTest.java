@@ -77,7 +77,8 @@ class LoggingTest {
     String config = config();
     String db = dir.resolve("larder.db").toString();
     Instant before = Instant.now();
-    CommandLineTest.Result r = CommandLineTest.larder("--log-format", "json", "run", config, "--db", db, "--quiet");
+    CommandLineTest.Result r = CommandLineTest.larder("--log-format", "json", "run", config, "--db", db, "--quiet",
+        "--log-level", "info");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(errText()).as("the summary stays on standard output").doesNotContain("job pop: published batch");
     List<JsonNode> lines = jsonLines();
@@ -100,13 +101,26 @@ class LoggingTest {
 
     // the option also works after the subcommand's name, and the default is text with the same facts
     err.reset();
-    assertThat(CommandLineTest.larder("run", config, "--db", db, "--quiet", "--log-format", "json").exit()).isZero();
+    assertThat(CommandLineTest.larder("run", config, "--db", db, "--quiet", "--log-format", "json", "--log-level", "info")
+        .exit()).isZero();
     assertThat(jsonLines()).anySatisfy(l -> assertThat(l.get("job").asText()).isEqualTo("pop"));
     err.reset();
-    assertThat(CommandLineTest.larder("run", config, "--db", db, "--quiet").exit()).isZero();
+    assertThat(CommandLineTest.larder("run", config, "--db", db, "--quiet", "--log-level", "info").exit()).isZero();
     assertThat(errText()).doesNotContain("{\"")
         .containsPattern("(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO  larder\\.jobs\\.run\\.JobRunner"
             + " job=pop - run of job pop started$");
+  }
+
+  @Test
+  void quietLeavesOutLardersInfoLinesUnlessALevelIsAskedFor() throws Exception {
+    String config = config();
+    String db = dir.resolve("larder.db").toString();
+    CommandLineTest.Result r = CommandLineTest.larder("run", config, "--db", db, "--quiet");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(errText()).doesNotContain("INFO").doesNotContain("run of job pop started");
+    err.reset();
+    assertThat(CommandLineTest.larder("run", config, "--db", db).exit()).isZero();
+    assertThat(errText()).as("without --quiet the start line is logged").contains("run of job pop started");
   }
 
   @Test

@@ -1,6 +1,5 @@
 package larder.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -14,16 +13,34 @@ import larder.serve.ApiJson;
  * Weak ({@code W/}) because the body's {@code age} moves while the answer stays the same.
  */
 final class ETags {
+  /** Cloned per tag: looking the algorithm up among the security providers cost more than the digest. */
+  private static final MessageDigest SHA_256;
+
+  static {
+    try {
+      SHA_256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private ETags() {}
 
   /** The weak ETag of an answer, e.g. {@code W/"3f2a…"} (128 bits of SHA-256). */
   static String of(Object answer) {
+    return of(ApiJson.write(answer).ageless());
+  }
+
+  /** The weak ETag of an answer's {@link ApiJson#AGELESS ageless} bytes. */
+  static String of(byte[] ageless) {
+    MessageDigest md;
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(ApiJson.AGELESS.writeValueAsBytes(answer));
-      return "W/\"" + HexFormat.of().formatHex(d, 0, 16) + "\"";
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-      throw new IllegalStateException("cannot digest an answer", e);
+      md = (MessageDigest) SHA_256.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("SHA-256 cannot be cloned", e);
     }
+    byte[] d = md.digest(ageless);
+    return "W/\"" + HexFormat.of().formatHex(d, 0, 16) + "\"";
   }
 
   /**

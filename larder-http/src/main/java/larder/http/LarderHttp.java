@@ -94,8 +94,9 @@ public final class LarderHttp implements AutoCloseable {
         String route = endpoint == null ? "unmatched" : endpoint.path;
         int status = ctx.status().getCode();
         long nanos = (long) (ms * 1e6);
-        metrics.record(route, status, nanos);
-        meters.record(endpoint == null ? ctx.method() : endpoint, ctx.method().name(), route, status, nanos);
+        Object key = endpoint == null ? ctx.method() : endpoint;
+        metrics.record(key, route, status, nanos);
+        meters.record(key, ctx.method().name(), route, status, nanos);
         ctx.attribute(AccessLog.ROUTE, route);
       });
       config.routes.before(ctx -> authorize(ctx, options.keys()));

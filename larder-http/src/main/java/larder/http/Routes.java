@@ -1,5 +1,6 @@
 package larder.http;
 
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.io.BufferedWriter;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import larder.core.BatchInfo;
 import larder.core.ConfigException;
 import larder.core.DurationText;
+import larder.serve.ApiJson;
 import larder.serve.BatchComparison;
 import larder.serve.BatchJson;
 import larder.serve.StatusJson;
@@ -111,7 +113,7 @@ final class Routes {
     r.get("/v1/jobs", ctx -> {
       List<Map<String, Object>> jobs = new ArrayList<>();
       for (String job : predictions.jobs()) predictions.serving(job).ifPresent(s -> jobs.add(withRefresh(s.base(), s.refresh())));
-      ctx.json(Map.of("jobs", jobs));
+      cached(ctx, Map.of("jobs", jobs));
     });
     r.get("/v1/jobs/{job}/batches", ctx -> {
       String job = ctx.pathParam("job");
@@ -125,7 +127,10 @@ final class Routes {
       List<Map<String, Object>> out = new ArrayList<>();
       for (BatchInfo b : all) out.add(batch(b, serving.isPresent() && (serving.get().base().id() == b.id()
           || serving.get().refresh() != null && serving.get().refresh().id() == b.id())));
-      ctx.json(Map.of("job", job, "batches", out));
+      Map<String, Object> answer = new LinkedHashMap<>();
+      answer.put("job", job);
+      answer.put("batches", out);
+      cached(ctx, answer);
     });
     r.get("/v1/status", this::status);
     r.get("/health", ctx -> ctx.json(Map.of("status", "up")));
@@ -387,14 +392,16 @@ final class Routes {
    * nothing says when the next publish or event comes.
    */
   private static void cached(Context ctx, Object answer) {
-    String tag = ETags.of(answer);
+    // one pass writes both what the tag digests and what is sent
+    ApiJson.Written written = ApiJson.write(answer);
+    String tag = ETags.of(written.ageless());
     ctx.header("ETag", tag);
     ctx.header("Cache-Control", "no-cache");
     if (ETags.matches(ctx.header("If-None-Match"), tag)) {
       ctx.status(304);
       return;
     }
-    ctx.json(answer);
+    ctx.contentType(ContentType.APPLICATION_JSON).result(written.body());
   }
 
   /**

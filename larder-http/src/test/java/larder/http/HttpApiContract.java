@@ -1265,6 +1265,21 @@ abstract class HttpApiContract {
   }
 
   @Test
+  void jobsAndBatchesAre304UntilAPublish() {
+    for (String path : List.of("/v1/jobs", "/v1/jobs/" + RECS + "/batches")) {
+      Answer first = get(path);
+      assertThat(first.status).as(first.body).isEqualTo(200);
+      String tag = first.header("ETag");
+      assertThat(tag).as(path).startsWith("W/\"");
+      assertThat(send(base, "GET", path, "If-None-Match", tag).status).as(path + ", its ages moved on").isEqualTo(304);
+    }
+    String jobsTag = get("/v1/jobs").header("ETag"), batchesTag = get("/v1/jobs/" + RECS + "/batches").header("ETag");
+    runner.run(recsVariants.get(1));
+    assertThat(send(base, "GET", "/v1/jobs", "If-None-Match", jobsTag).status).as("a publish").isEqualTo(200);
+    assertThat(send(base, "GET", "/v1/jobs/" + RECS + "/batches", "If-None-Match", batchesTag).status).isEqualTo(200);
+  }
+
+  @Test
   void aClientGeneratedFromTheOpenApiDocumentReadsTypedAnswers() throws Exception {
     var client = new larder.http.client.ApiClient();
     client.updateBaseUri(base);
