@@ -3,20 +3,22 @@ package larder.train.tune;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import larder.train.recommend.Recommender;
+import larder.core.Interactions;
+import larder.core.Progress;
+import larder.train.eval.Evaluation;
+import larder.train.eval.Metrics;
 import larder.train.recommend.itemknn.ItemKnn;
 import larder.train.recommend.itemknn.ItemKnnParams;
+import larder.train.recommend.itemknn.ItemKnnTrials;
 
 /**
- * Item-kNN's search: every combination of neighbours {10, 25, 50, 100, 200, 400}, shrink {0, 10, 50, 200} and
- * similarity {cosine, jaccard}, tried exhaustively (48 configurations), since its cost hardly depends on them. Each is
- * one ordinary fit here; the shared-similarity path (one pass per similarity and shrink, every k a truncation of it)
- * plugs in through {@link #evaluator}.
+ * Item-kNN's search: every combination of similarity {cosine, jaccard}, shrink {0, 10, 50, 200}, neighbourhood form
+ * {candidate, history} and neighbours {10, 25, 50, 100, 200, 400}, tried exhaustively (96 configurations) in that
+ * order, so that k and the form vary fastest: {@link ItemKnnTrials} then makes one similarity pass per (similarity,
+ * shrink) and cuts every k and form from it, each model equal to its own fit.
  */
 final class ItemKnnTunable implements Tunable {
-  // SEAM(knn): add "neighborhood" to KEYS and Choice("neighborhood", [candidate, history]) to the default space once
-  // ModelConfigs.itemKnn reads that key, and map it in configure().
-  static final Set<String> KEYS = Set.of("neighbors", "shrink", "similarity", "weighting");
+  static final Set<String> KEYS = Set.of("neighbors", "shrink", "similarity", "weighting", "neighborhood", "normalize");
   private final ItemKnn base;
 
   ItemKnnTunable(ItemKnn base) {
@@ -29,20 +31,54 @@ final class ItemKnnTunable implements Tunable {
 
   @Override public SearchSpace defaultSpace() {
     return SearchSpace.of(
-        new Param.Choice("neighbors", List.of(10, 25, 50, 100, 200, 400)),
+        new Param.Choice("similarity", List.of("cosine", "jaccard")),
         new Param.Choice("shrink", List.of(0, 10, 50, 200)),
-        new Param.Choice("similarity", List.of("cosine", "jaccard")));
+        new Param.Choice("neighborhood", List.of("candidate", "history")),
+        new Param.Choice("neighbors", List.of(10, 25, 50, 100, 200, 400)));
   }
 
   @Override
-  public Recommender configure(Map<String, Object> params) {
+  public ItemKnn configure(Map<String, Object> params) {
+    return new ItemKnn(paramsOf(params));
+  }
+
+  ItemKnnParams paramsOf(Map<String, Object> params) {
     ItemKnnParams p = base.itemKnnParams();
     if (params.containsKey("neighbors")) p = p.withNeighbors((int) Tunable.number(params, "neighbors", p.neighbors()));
     if (params.containsKey("shrink")) p = p.withShrink((float) Tunable.number(params, "shrink", p.shrink()));
     if (params.containsKey("similarity")) p = p.withSimilarity(ItemKnnParams.similarity(params.get("similarity").toString()));
     if (params.containsKey("weighting")) p = p.withWeighting(ItemKnnParams.weighting(params.get("weighting").toString()));
-    return new ItemKnn(p);
+    if (params.containsKey("neighborhood")) {
+      p = p.withNeighborhood(ItemKnnParams.neighborhood(params.get("neighborhood").toString()));
+    }
+    if (params.containsKey("normalize")) p = p.withNormalize(ItemKnnParams.normalize(params.get("normalize").toString()));
+    return p;
   }
 
-  // SEAM(knn): return the shared-similarity evaluator from evaluator(...) here.
+  @Override
+  public TrialEvaluator evaluator(Interactions train, Interactions validation, int k, int threads) {
+    return new TrialEvaluator() {
+      private ItemKnnTrials trials;
+      private int maxK;
+
+      @Override public int[] rungs() {
+        return new int[] {0};
+      }
+
+      @Override
+      public Metrics evaluate(int trial, Map<String, Object> params, int rung, Progress progress) {
+        ItemKnnParams p = paramsOf(params);
+        // one pass per (similarity, shrink, weighting) at the largest k asked so far; a larger k starts again
+        if (trials == null || maxK < p.neighbors()) {
+          maxK = Math.max(400, p.neighbors());
+          trials = new ItemKnnTrials(train, maxK, 1);
+        }
+        return Evaluation.evaluate(trials.model(p, Progress.NONE), train, validation, k, threads);
+      }
+
+      @Override public void close() {
+        trials = null;
+      }
+    };
+  }
 }

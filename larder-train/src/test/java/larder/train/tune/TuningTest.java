@@ -171,6 +171,22 @@ class TuningTest {
   }
 
   @Test
+  void itemKnnsSharedPassesScoreAsSeparateFits() {
+    Interactions data = groups(120, 60, 4, 8, 2, 5L);
+    Holdout.Split split = Holdout.perUser(data, 0.2, 2L);
+    ItemKnnTunable knn = new ItemKnnTunable(new larder.train.recommend.itemknn.ItemKnn());
+    TrialEvaluator fast = knn.evaluator(split.train(), split.test(), 10, 1);
+    TrialEvaluator slow = new FitEvaluator(knn, split.train(), split.test(), 10, 1);
+    Search.Result r = new Search(knn.defaultSpace(), fast, Metric.NDCG, 1, null, 1, Progress.NONE).run();
+    assertThat(r.trials()).hasSize(96);
+    for (int t : new int[] {0, 7, 30, 95}) {
+      Trial trial = r.trials().get(t);
+      assertThat(slow.evaluate(t, trial.params(), 0, Progress.NONE)).as("%s", trial.params())
+          .isEqualTo(trial.metrics());
+    }
+  }
+
+  @Test
   void popularityHasNothingToTune() {
     assertThatThrownBy(() -> Tuning.tune(new Popularity(), groups(20, 10, 2, 3, 0, 1L), settings(3, 1, 1),
         Progress.NONE)).isInstanceOf(ConfigException.class).hasMessageContaining("jobs.t.tune");
