@@ -120,6 +120,82 @@ class TuneJobTest {
     assertThat(JSON.readTree(after.metrics().toJson()).get("tuning").has("reused_from")).isFalse();
   }
 
+  /** Records every pair it is fitted on or measured against while a search's evaluator is open. */
+  static final class Spy implements larder.train.recommend.Recommender, larder.train.tune.Tunable {
+    final java.util.Set<Long> seen;
+    final java.util.concurrent.atomic.AtomicBoolean searching;
+    final int neighbors;
+
+    Spy(java.util.Set<Long> seen, java.util.concurrent.atomic.AtomicBoolean searching, int neighbors) {
+      this.seen = seen;
+      this.searching = searching;
+      this.neighbors = neighbors;
+    }
+
+    static java.util.Set<Long> pairs(larder.core.Interactions d) {
+      java.util.Set<Long> out = new java.util.HashSet<>();
+      var m = d.byUser();
+      for (int u = 0; u < m.rows(); u++) for (int p = m.rowStart(u); p < m.rowEnd(u); p++) out.add((long) u << 32 | m.cols()[p]);
+      return out;
+    }
+
+    @Override public String name() { return "itemknn"; }
+
+    @Override public java.util.Map<String, Object> params() { return java.util.Map.of("neighbors", neighbors); }
+
+    @Override public larder.train.recommend.TrainedModel fit(larder.core.Interactions train, Progress progress) {
+      if (searching.get()) seen.addAll(pairs(train));
+      return new larder.train.recommend.itemknn.ItemKnn(larder.train.recommend.itemknn.ItemKnnParams.defaults()
+          .withNeighbors(neighbors).withThreads(1)).fit(train, progress);
+    }
+
+    @Override public String model() { return "itemknn"; }
+
+    @Override public larder.train.tune.SearchSpace defaultSpace() {
+      return larder.train.tune.SearchSpace.of(new larder.train.tune.Param.Choice("neighbors", List.of(5, 20)));
+    }
+
+    @Override public java.util.Set<String> keys() { return java.util.Set.of("neighbors"); }
+
+    @Override public larder.train.recommend.Recommender configure(java.util.Map<String, Object> p) {
+      return new Spy(seen, searching, ((Number) p.get("neighbors")).intValue());
+    }
+
+    @Override public larder.train.tune.TrialEvaluator evaluator(larder.core.Interactions train,
+        larder.core.Interactions validation, int k, int threads) {
+      searching.set(true);
+      seen.addAll(pairs(validation));
+      var inner = new larder.train.tune.FitEvaluator(this, train, validation, k, threads);
+      return new larder.train.tune.TrialEvaluator() {
+        @Override public int[] rungs() { return inner.rungs(); }
+
+        @Override public larder.train.eval.Metrics evaluate(int t, java.util.Map<String, Object> p, int r, Progress pr) {
+          return inner.evaluate(t, p, r, pr);
+        }
+
+        @Override public void close() { searching.set(false); }
+      };
+    }
+  }
+
+  @Test
+  void theRunsSearchSeesNoPairOfTheTestPart() throws Exception {
+    RecommendationsJob base = job(ALS, EVAL, "{ trials: 2 }");
+    java.util.Set<Long> seen = java.util.Collections.synchronizedSet(new java.util.HashSet<>());
+    Spy spy = new Spy(seen, new java.util.concurrent.atomic.AtomicBoolean(), 50);
+    RecommendationsJob j = new RecommendationsJob(base.name(), base.source(), spy, base.topN(), base.excludeSeen(),
+        base.similarItems(), base.fallback(), base.keep(), base.threads(), base.evaluation(), null, null, null, null,
+        false).withTune(base.tune());
+    BatchInfo b = runner.run(j).batch();
+    larder.core.Interactions data = base.source().read(Progress.NONE).interactions();
+    var split = larder.train.eval.Holdout.perUser(data, 0.2, 5);
+    java.util.Set<Long> test = Spy.pairs(split.test());
+    assertThat(test).isNotEmpty();
+    assertThat(seen).isNotEmpty().doesNotContainAnyElementsOf(test);
+    assertThat(seen).isEqualTo(Spy.pairs(split.train())); // the search's two parts are the evaluation's training part
+    assertThat(JSON.readTree(b.metrics().toJson()).get("tuning").get("trials")).hasSize(2);
+  }
+
   @Test
   void configErrorsNameTheKey() {
     assertKey(() -> job(ALS, null, "{ trials: 5 }"), "jobs.shop.tune");
