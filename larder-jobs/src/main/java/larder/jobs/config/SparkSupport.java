@@ -49,6 +49,7 @@ public final class SparkSupport {
       checkModel(at + ".model", r.model());
       if (r.segmentFallback() != null) throw unsupported(at + ".segment_fallback", "segment fallback");
       if (r.fallbackHalfLife() != null) throw unsupported(at + ".fallback_half_life", "a decaying fallback");
+      if (r.tune() != null) throw unsupported(at + ".tune", "a parameter search");
       if (cfg.store() != null) checkStore(cfg.store(), cfg.spark().master());
     }
   }

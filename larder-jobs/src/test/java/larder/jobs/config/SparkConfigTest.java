@@ -117,6 +117,8 @@ class SparkConfigTest {
     refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: popularity }\n    segment_fallback: s\n"
         + "  s:\n    type: segments\n    source: { file: tx.csv }\n",
         "jobs.r.segment_fallback", "does not run", "popularity", "itemknn", "als", "ease", "evaluate", "engine: local");
+    refused("engine: spark\njobs:\n  r:\n    source: { file: e.csv }\n    model: { type: als }\n    evaluate: { holdout: 0.2 }\n"
+        + "    tune: { trials: 5 }\n", "jobs.r.tune", "parameter search", "engine: local");
     refused("engine: spark\njobs:\n  s:\n    type: segments\n    source: { file: f.csv, columns: { customer: id, features: [a, b] } }\n",
         "jobs.s.source", "feature table");
     refused("engine: spark\njobs:\n  p:\n    type: import\n    kind: recommendations\n"
