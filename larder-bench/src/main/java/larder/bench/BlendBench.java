@@ -2,20 +2,25 @@ package larder.bench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import larder.core.Interactions;
 import larder.core.Progress;
+import larder.core.SparseMatrix;
 import larder.extract.CsvSource;
 import larder.extract.CsvSpec;
-import larder.train.eval.Evaluation;
 import larder.train.eval.Holdout;
-import larder.train.eval.Metrics;
 import larder.train.recommend.Recommender;
 import larder.train.recommend.TrainedModel;
 import larder.train.recommend.als.Als;
 import larder.train.recommend.blend.BlendModel;
 import larder.train.recommend.ease.Ease;
 import larder.train.recommend.itemknn.ItemKnn;
+import larder.train.score.TopNScoring;
 
 /**
  * Whether a blend adds accuracy on real data: per-user 25% test split (seed 7, as {@code AccuracyBench}), a 20%
@@ -37,40 +42,93 @@ public final class BlendBench {
     Interactions in = new CsvSource(CsvSpec.preset(a.command, path)).read(Progress.NONE).interactions();
     Holdout.Split test = Holdout.perUser(in, 0.25, 7);
     Holdout.Split val = Holdout.perUser(test.train(), 0.2, 7 ^ 0x5DEECE66DL);
-    List<TrainedModel> onVal = new ArrayList<>();
+    List<Lists> onVal = new ArrayList<>();
     for (String n : names) {
-      TrainedModel m = model(n).fit(val.train(), Progress.NONE);
-      onVal.add(m);
-      System.out.printf("VAL model=%s ndcg@10=%.4f%n", n, eval(m, val, threads).ndcg());
+      long t = System.nanoTime();
+      onVal.add(lists(model(n).fit(val.train(), Progress.NONE), val, threads));
+      System.out.printf("VAL model=%s ndcg@10=%.4f fit+lists %.1f s%n", n, ndcg(List.of(onVal.get(onVal.size() - 1)),
+          new double[] {1}, BlendModel.Scale.RANK, val), (System.nanoTime() - t) / 1e9);
     }
-    int parts = names.size();
     double best = -1;
     double[] bestW = null;
     BlendModel.Scale bestScale = null;
     for (BlendModel.Scale scale : BlendModel.Scale.values()) {
-      for (double[] w : simplex(parts, 10)) {
+      for (double[] w : simplex(names.size(), 10)) {
         int nonZero = 0;
         for (double x : w) if (x > 0) nonZero++;
         if (nonZero < 2) continue;
-        double v = eval(new BlendModel(onVal, w, val.train().byUser(), scale, 200), val, threads).ndcg();
+        double v = ndcg(onVal, w, scale, val);
         if (v > best) {
           best = v;
           bestW = w;
           bestScale = scale;
         }
       }
-      System.out.printf("VAL best so far scale=%s weights=%s ndcg@10=%.4f%n", bestScale, java.util.Arrays.toString(bestW), best);
+      System.out.printf("VAL best so far scale=%s weights=%s ndcg@10=%.4f%n", bestScale, Arrays.toString(bestW), best);
     }
-    List<TrainedModel> onTrain = new ArrayList<>();
+    List<Lists> onTest = new ArrayList<>();
     for (String n : names) {
-      TrainedModel m = model(n).fit(test.train(), Progress.NONE);
-      onTrain.add(m);
-      Metrics q = eval(m, test, threads);
-      System.out.printf("TEST model=%s ndcg@10=%.4f precision@10=%.4f%n", n, q.ndcg(), q.precision());
+      onTest.add(lists(model(n).fit(test.train(), Progress.NONE), test, threads));
+      System.out.printf("TEST model=%s ndcg@10=%.4f%n", n, ndcg(List.of(onTest.get(onTest.size() - 1)), new double[] {1},
+          BlendModel.Scale.RANK, test));
     }
-    Metrics q = eval(new BlendModel(onTrain, bestW, test.train().byUser(), bestScale, 200), test, threads);
-    System.out.printf("TEST blend scale=%s weights=%s ndcg@10=%.4f precision@10=%.4f%n", bestScale,
-        java.util.Arrays.toString(bestW), q.ndcg(), q.precision());
+    System.out.printf("TEST blend scale=%s weights=%s ndcg@10=%.4f%n", bestScale, Arrays.toString(bestW),
+        ndcg(onTest, bestW, bestScale, test));
+  }
+
+  /** One model's top {@link #DEPTH} unseen items of each user with held-out items, best first. */
+  private record Lists(int[][] items, float[][] scores) {}
+
+  private static final int DEPTH = 200;
+
+  private static Lists lists(TrainedModel m, Holdout.Split s, int threads) {
+    SparseMatrix held = s.test().byUser();
+    int[][] items = new int[held.rows()][];
+    float[][] scores = new float[held.rows()][];
+    List<Integer> users = new ArrayList<>();
+    for (int u = 0; u < held.rows(); u++) if (held.rowLength(u) > 0) users.add(u);
+    TopNScoring.scoreUsers(m, s.train().byUser(), users.stream().mapToInt(Integer::intValue).toArray(), DEPTH, null,
+        threads, (user, it, sc, n) -> {
+          items[user] = Arrays.copyOf(it, n);
+          scores[user] = Arrays.copyOf(sc, n);
+        }, Progress.NONE);
+    return new Lists(items, scores);
+  }
+
+  /** nDCG@10 (binary relevance) of the blend of {@code parts} over the users with held-out items. */
+  private static double ndcg(List<Lists> parts, double[] w, BlendModel.Scale scale, Holdout.Split s) {
+    SparseMatrix held = s.test().byUser();
+    double sum = 0;
+    int users = 0;
+    for (int u = 0; u < held.rows(); u++) {
+      if (held.rowLength(u) == 0) continue;
+      users++;
+      Map<Integer, Double> blended = new HashMap<>();
+      for (int p = 0; p < parts.size(); p++) {
+        int[] it = parts.get(p).items()[u];
+        float[] sc = parts.get(p).scores()[u];
+        if (it == null || it.length == 0 || w[p] == 0) continue;
+        float hi = sc[0], lo = sc[sc.length - 1];
+        for (int r = 0; r < it.length; r++) {
+          double v = scale == BlendModel.Scale.RANK ? 1.0 / (60 + r + 1) : hi > lo ? (sc[r] - lo) / (double) (hi - lo) : 0;
+          blended.merge(it[r], w[p] * v, Double::sum);
+        }
+      }
+      List<Map.Entry<Integer, Double>> e = new ArrayList<>(blended.entrySet());
+      e.sort((x, y) -> y.getValue().compareTo(x.getValue()) != 0 ? y.getValue().compareTo(x.getValue())
+          : Integer.compare(x.getKey(), y.getKey()));
+      Set<Integer> rel = new HashSet<>();
+      for (int q = held.rowStart(u); q < held.rowEnd(u); q++) rel.add(held.cols()[q]);
+      double dcg = 0, idcg = 0;
+      for (int r = 0; r < Math.min(10, e.size()); r++) if (rel.contains(e.get(r).getKey())) dcg += 1 / log2(r + 2);
+      for (int r = 0; r < Math.min(10, rel.size()); r++) idcg += 1 / log2(r + 2);
+      sum += dcg / idcg;
+    }
+    return sum / users;
+  }
+
+  private static double log2(double x) {
+    return Math.log(x) / Math.log(2);
   }
 
   private static Recommender model(String name) {
@@ -80,10 +138,6 @@ public final class BlendBench {
       case "itemknn" -> new ItemKnn();
       default -> throw new IllegalArgumentException(name);
     };
-  }
-
-  private static Metrics eval(TrainedModel m, Holdout.Split s, int threads) {
-    return Evaluation.evaluate(m, s.train(), s.test(), 10, threads);
   }
 
   /** Every weight vector of {@code parts} non-negative multiples of 1/steps summing to 1. */

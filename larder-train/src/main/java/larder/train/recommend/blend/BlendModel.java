@@ -17,8 +17,9 @@ import larder.train.recommend.UserScorer;
  *   <li>{@link Scale#RANK}: reciprocal rank, {@code 1 / (60 + rank)} for a part's top {@code depth} unseen items and
  *       0 below them (reciprocal rank fusion; 60 is the constant of Cormack et al., which flattens the top so that
  *       one part cannot decide alone).
- *   <li>{@link Scale#RANGE}: {@code (s - min) / (max - min)} over the user's unseen items.
+ *   <li>{@link Scale#RANGE}: {@code (s - min) / (max - min)} over the same top {@code depth}, 0 below them.
  * </ul>
+ * Either way only a part's top {@code depth} items count, so a blend can be scored from each part's stored lists.
  * All parts must have the same users and items (fitted on the same interactions).
  */
 public final class BlendModel implements TrainedModel {
@@ -100,30 +101,17 @@ public final class BlendModel implements TrainedModel {
       private void add(int user, int offset, float w, float[] out) {
         int[] cols = seen.cols();
         for (int q = seen.rowStart(user); q < seen.rowEnd(user); q++) seenMask[cols[q]] = true;
+        top.reset(depth);
+        for (int i = 0; i < items; i++) {
+          float s = part[offset + i];
+          if (!seenMask[i] && s == s) top.offer(i, s);
+        }
+        int n = top.drainSorted(topItems, topScores);
         if (scale == Scale.RANK) {
-          top.reset(depth);
-          for (int i = 0; i < items; i++) {
-            float s = part[offset + i];
-            if (!seenMask[i] && s == s) top.offer(i, s);
-          }
-          int n = top.drainSorted(topItems, topScores);
           for (int r = 0; r < n; r++) out[offset + topItems[r]] += w / (RANK_CONSTANT + r + 1);
-        } else {
-          float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
-          for (int i = 0; i < items; i++) {
-            float s = part[offset + i];
-            if (seenMask[i] || s != s) continue;
-            if (s < min) min = s;
-            if (s > max) max = s;
-          }
-          float range = max - min;
-          if (range > 0) {
-            float f = w / range;
-            for (int i = 0; i < items; i++) {
-              float s = part[offset + i];
-              if (s == s) out[offset + i] += (s - min) * f;
-            }
-          }
+        } else if (n > 0 && topScores[0] > topScores[n - 1]) {
+          float lo = topScores[n - 1], f = w / (topScores[0] - lo);
+          for (int r = 0; r < n; r++) out[offset + topItems[r]] += (topScores[r] - lo) * f;
         }
         for (int q = seen.rowStart(user); q < seen.rowEnd(user); q++) seenMask[cols[q]] = false;
       }
