@@ -7,6 +7,7 @@ import larder.train.recommend.UserScorer;
 import larder.train.recommend.als.AlsModel;
 import larder.train.recommend.ease.Ease;
 import larder.train.recommend.itemknn.ItemKnn;
+import larder.train.recommend.itemknn.ItemKnnParams;
 
 /**
  * What every executor needs of a trained model, broadcast once: the popularity of each item, each item's
@@ -33,8 +34,9 @@ abstract class ItemSide implements Serializable {
     return new AlsItems(itemFactors, rank);
   }
 
-  static ItemSide neighbours(SparseMatrix n) {
-    return new Neighbours(n.rows(), n.columns(), n.ptr(), n.cols(), n.vals());
+  static ItemSide neighbours(ItemKnn.Model m) {
+    SparseMatrix n = m.neighbours();
+    return new Neighbours(n.rows(), n.columns(), n.ptr(), n.cols(), n.vals(), m.form(), m.normalize());
   }
 
   /** Every user scores every item by its popularity. */
@@ -64,7 +66,10 @@ abstract class ItemSide implements Serializable {
     }
   }
 
-  /** Item-kNN's neighbour table, as CSR arrays (SparseMatrix itself is not serializable). */
+  /**
+   * Item-kNN's neighbour table, as CSR arrays (SparseMatrix itself is not serializable), with the form and
+   * normalisation it scores in.
+   */
   private static final class Neighbours extends ItemSide {
     private static final long serialVersionUID = 1L;
     private final int rows;
@@ -72,19 +77,24 @@ abstract class ItemSide implements Serializable {
     private final int[] ptr;
     private final int[] cols;
     private final float[] vals;
+    private final ItemKnnParams.Form form;
+    private final ItemKnnParams.Normalize normalize;
 
-    Neighbours(int rows, int columns, int[] ptr, int[] cols, float[] vals) {
+    Neighbours(int rows, int columns, int[] ptr, int[] cols, float[] vals, ItemKnnParams.Form form,
+        ItemKnnParams.Normalize normalize) {
       this.rows = rows;
       this.columns = columns;
       this.ptr = ptr;
       this.cols = cols;
       this.vals = vals;
+      this.form = form;
+      this.normalize = normalize;
     }
 
     @Override int itemCount() { return rows; }
 
     @Override TrainedModel modelFor(UserBlock block) {
-      return ItemKnn.Model.of(block.history(), new SparseMatrix(rows, columns, ptr, cols, vals));
+      return ItemKnn.Model.of(block.history(), new SparseMatrix(rows, columns, ptr, cols, vals), form, normalize);
     }
   }
 

@@ -220,7 +220,7 @@ final class LarderSparkEngine implements SparkEngine {
     }
     // Item-kNN: the item-item neighbours are built on the driver, where the interactions are, and broadcast.
     ItemKnn.Model knn = ((ItemKnn) model).fit(data, progress);
-    return new Trained(users(jsc, knn.history(), partitions, userNames, cleanup), ItemSide.neighbours(knn.neighbours()),
+    return new Trained(users(jsc, knn.history(), partitions, userNames, cleanup), ItemSide.neighbours(knn),
         knn);
   }
 

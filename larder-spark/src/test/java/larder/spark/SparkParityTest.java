@@ -90,6 +90,12 @@ class SparkParityTest {
         "model: { type: itemknn, neighbors: 20 }", sqlite("knn"));
   }
 
+  // The default is the candidate form; the history form's neighbour table is broadcast and scored as it is.
+  @Test void itemKnnInTheHistoryFormWithRowsIsIdentical() throws IOException {
+    assertSameOnBothEngines("knn-history", "source: { file: inter.csv, columns: { weight: qty } }",
+        "model: { type: itemknn, neighbors: 20, neighborhood: history, normalize: rows }", sqlite("knn-history"));
+  }
+
   @Test void easeIsIdenticalWithSimilarItemsOnPostgres() throws IOException {
     assertSameOnBothEngines("ease", "source: { file: inter.csv, columns: { weight: qty } }",
         "model: { type: ease, lambda: 50 }\n    similar_items: 4\n    filters: { deny_file: deny.txt }", pg.url);

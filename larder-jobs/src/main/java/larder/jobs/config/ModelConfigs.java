@@ -71,6 +71,8 @@ final class ModelConfigs {
         (float) n.number("shrink", d.shrink()),
         n.has("similarity") ? ItemKnnParams.similarity(n.string("similarity")) : d.similarity(),
         n.has("weighting") ? ItemKnnParams.weighting(n.string("weighting")) : d.weighting(),
+        n.has("neighborhood") ? ItemKnnParams.neighborhood(n.string("neighborhood")) : d.neighborhood(),
+        n.has("normalize") ? ItemKnnParams.normalize(n.string("normalize")) : d.normalize(),
         n.integer("threads", threads)));
   }
 

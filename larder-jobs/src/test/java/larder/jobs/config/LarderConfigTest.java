@@ -9,6 +9,8 @@ import java.util.List;
 import larder.core.ConfigException;
 import larder.extract.CsvSource;
 import larder.extract.JdbcSource;
+import larder.train.recommend.itemknn.ItemKnn;
+import larder.train.recommend.itemknn.ItemKnnParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,5 +156,26 @@ class LarderConfigTest {
           j: { source: { file: x.csv }, model: { type: als } }
           j: { source: { file: y.csv }, model: { type: als } }
         """)).isInstanceOf(ConfigException.class).hasMessageContaining("Duplicate");
+  }
+
+  @Test
+  void itemKnnTakesItsNeighbourhoodFormAndNormalisation() throws Exception {
+    LarderConfig cfg = load("""
+        jobs:
+          d: { source: { file: x.csv }, model: { type: itemknn } }
+          h: { source: { file: x.csv }, model: { type: itemknn, neighborhood: history, normalize: rows } }
+        """);
+    ItemKnnParams d = ((ItemKnn) ((RecommendationsJob) cfg.jobs().get("d")).model()).itemKnnParams();
+    assertThat(d.neighborhood()).isEqualTo(ItemKnnParams.Form.CANDIDATE);
+    assertThat(d.normalize()).isEqualTo(ItemKnnParams.Normalize.NONE);
+    ItemKnnParams h = ((ItemKnn) ((RecommendationsJob) cfg.jobs().get("h")).model()).itemKnnParams();
+    assertThat(h.neighborhood()).isEqualTo(ItemKnnParams.Form.HISTORY);
+    assertThat(h.normalize()).isEqualTo(ItemKnnParams.Normalize.ROWS);
+    assertThat(h.toMap()).containsEntry("neighborhood", "history").containsEntry("normalize", "rows");
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j: { source: { file: x.csv }, model: { type: itemknn, neighborhood: both } }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("itemknn.neighborhood")
+        .hasMessageContaining("both").hasMessageContaining("'candidate' or 'history'");
   }
 }

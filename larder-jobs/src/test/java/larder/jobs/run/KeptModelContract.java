@@ -68,7 +68,7 @@ abstract class KeptModelContract {
 
   @ParameterizedTest
   @ValueSource(strings = {"{ type: popularity, count: weight }", "{ type: itemknn, neighbors: 12, weighting: log }",
-      "{ type: ease, lambda: 50 }", "{ type: als, factors: 6, iterations: 3, seed: 11 }"})
+      "{ type: itemknn, neighbors: 12, neighborhood: history, normalize: rows }", "{ type: ease, lambda: 50 }", "{ type: als, factors: 6, iterations: 3, seed: 11 }"})
   void aReloadedModelScoresEveryUserAsThePublishedBatchDid(String model) {
     RecommendationsJob job = job(model, "");
     BatchInfo batch = runner.run(job).batch();

@@ -219,7 +219,8 @@ abstract class RefreshRunnerContract {
    * that history would. That the kept side scores as the fitted model does is ItemSideTest's.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"{ type: popularity }", "{ type: itemknn, neighbors: 12 }", "{ type: ease, lambda: 50 }",
+  @ValueSource(strings = {"{ type: popularity }", "{ type: itemknn, neighbors: 12 }",
+      "{ type: itemknn, neighbors: 12, neighborhood: history }", "{ type: ease, lambda: 50 }",
       "{ type: als, factors: 6, iterations: 3, seed: 11 }"})
   void aRefreshedListIsTheKeptModelsListOfTheWholeHistory(String model) throws Exception {
     RecommendationsJob job = job(model, "");

@@ -27,8 +27,8 @@ public sealed interface ItemSide permits ItemSide.PopularitySide, ItemSide.ItemK
 
   /**
    * A model whose users are the rows of {@code histories}, scoring each exactly as the batch's model scored a user
-   * with that history: item-kNN weights the history and sums its items' neighbour rows, EASE sums the rows of B over
-   * the binarised history, popularity gives the kept scores. ALS has no user side kept for a refresh: each row is
+   * with that history: item-kNN weights the history and sums its items' votes in the kept neighbourhood form, EASE
+   * sums the rows of B over the binarised history, popularity gives the kept scores. ALS has no user side kept for a refresh: each row is
    * folded in ({@link AlsFoldIn}, an exact solve against the kept item factors), which is the training's per-user
    * objective solved exactly rather than by its few warm-started CG steps, so its scores are close to, not equal to,
    * the batch's for an unchanged user.
@@ -63,18 +63,20 @@ public sealed interface ItemSide permits ItemSide.PopularitySide, ItemSide.ItemK
   }
 
   /**
-   * Item-kNN: how a history's values are weighted, and the neighbour table.
+   * Item-kNN: how a history's values are weighted, the neighbourhood form and normalisation it scores in, and the
+   * neighbour table.
    *
    * @param neighbours row j holds j's neighbours best first, with their similarities
    */
-  record ItemKnnSide(ItemKnnParams.Weighting weighting, SparseMatrix neighbours) implements ItemSide {
+  record ItemKnnSide(ItemKnnParams.Weighting weighting, ItemKnnParams.Form form, ItemKnnParams.Normalize normalize,
+      SparseMatrix neighbours) implements ItemSide {
     @Override public String kind() { return "itemknn"; }
 
     @Override public int itemCount() { return neighbours.rows(); }
 
     @Override public TrainedModel forUsers(SparseMatrix histories, int threads, Progress progress) {
       check(histories, neighbours.rows());
-      return ItemKnn.Model.of(ItemKnn.weighted(histories, weighting), neighbours);
+      return ItemKnn.Model.of(ItemKnn.weighted(histories, weighting), neighbours, form, normalize);
     }
   }
 

@@ -23,8 +23,10 @@ import larder.train.recommend.popularity.Popularity;
  * length-prefixed):
  * <pre>
  * popularity  users int32, scores float32[items]
- * itemknn     weighting string (BINARY | WEIGHTS | LOG), neighbour rows int32, ptr int32[], cols int32[],
- *             similarities float32[]: row j holds j's neighbours best first
+ * itemknn     (version 3) weighting string (BINARY | WEIGHTS | LOG), neighbourhood form string (HISTORY |
+ *             CANDIDATE), normalisation string (NONE | ROWS), neighbour rows int32, ptr int32[], cols int32[],
+ *             similarities float32[]: row j holds j's neighbours best first. Version 2 lacks the two strings and
+ *             is read as the history form without normalisation, as it was written
  * ease        items int32, then B's rows float32[items] each (B[j] = how item j votes for every item)
  * als         factors int32, iterations int32, regularization float32, alpha float32, confidence string
  *             (LINEAR | LOG), epsilon float32, cg_steps int32, seed int64: the solve parameters;
@@ -39,6 +41,8 @@ import larder.train.recommend.popularity.Popularity;
  */
 public final class KeptModel {
   static final int VERSION = 2;
+  /** Item-kNN's format, which adds the neighbourhood form and normalisation to version 2. */
+  static final int ITEMKNN_VERSION = 3;
   static final String USER_FACTORS = "als-users";
 
   private KeptModel() {}
@@ -73,12 +77,15 @@ public final class KeptModel {
    */
   public static void write(Recommender recommender, TrainedModel model, OutputStream out) {
     if (!canKeep(model)) throw new IllegalArgumentException("no kept format for " + model.getClass().getName());
-    try (KeptOutput o = new KeptOutput(out, recommender.name(), VERSION)) {
+    int version = model instanceof ItemKnn.Model ? ITEMKNN_VERSION : VERSION;
+    try (KeptOutput o = new KeptOutput(out, recommender.name(), version)) {
       if (model instanceof Popularity.Model m) {
         o.int32(m.userCount());
         o.floats(m.itemScores());
       } else if (model instanceof ItemKnn.Model m) {
         o.string(((ItemKnn) recommender).itemKnnParams().weighting().name());
+        o.string(m.form().name());
+        o.string(m.normalize().name());
         SparseMatrix n = m.neighbours();
         o.int32(n.rows());
         o.ints(n.ptr(), 0, n.rows() + 1);
@@ -121,9 +128,11 @@ public final class KeptModel {
    */
   public static ItemSide readItemSide(InputStream in, String what) {
     try (KeptInput i = new KeptInput(in, what)) {
-      if (i.version() != VERSION) {
+      boolean itemKnn = i.kind().equals("itemknn");
+      if (i.version() != VERSION && !(itemKnn && i.version() == ITEMKNN_VERSION)) {
         throw new ModelException(what + " has format version " + i.version() + " of '" + i.kind()
-            + "'; this Larder reads version " + VERSION, "run the job again to keep a fresh model");
+            + "'; this Larder reads version " + (itemKnn ? VERSION + " or " + ITEMKNN_VERSION : VERSION),
+            "run the job again to keep a fresh model");
       }
       return switch (i.kind()) {
         case "popularity" -> {
@@ -132,11 +141,15 @@ public final class KeptModel {
         }
         case "itemknn" -> {
           ItemKnnParams.Weighting weighting = ItemKnnParams.Weighting.valueOf(i.string());
+          boolean v2 = i.version() == VERSION;
+          ItemKnnParams.Form form = v2 ? ItemKnnParams.Form.HISTORY : ItemKnnParams.Form.valueOf(i.string());
+          ItemKnnParams.Normalize normalize = v2 ? ItemKnnParams.Normalize.NONE
+              : ItemKnnParams.Normalize.valueOf(i.string());
           int rows = i.int32();
           int[] ptr = i.ints();
           int[] cols = i.ints();
           float[] vals = i.floats();
-          yield new ItemSide.ItemKnnSide(weighting, new SparseMatrix(rows, rows, ptr, cols, vals));
+          yield new ItemSide.ItemKnnSide(weighting, form, normalize, new SparseMatrix(rows, rows, ptr, cols, vals));
         }
         case "ease" -> {
           float[][] b = new float[i.int32()][];

@@ -44,7 +44,9 @@ class ItemSideTest {
     return switch (r.nextInt(3)) {
       case 0 -> new ItemKnn(ItemKnnParams.defaults().withNeighbors(1 + r.nextInt(12)).withShrink(r.nextInt(3) * 5f)
           .withSimilarity(ItemKnnParams.Similarity.values()[r.nextInt(2)])
-          .withWeighting(ItemKnnParams.Weighting.values()[r.nextInt(3)]).withThreads(1 + r.nextInt(2)));
+          .withWeighting(ItemKnnParams.Weighting.values()[r.nextInt(3)])
+          .withNeighborhood(ItemKnnParams.Form.values()[r.nextInt(2)])
+          .withNormalize(ItemKnnParams.Normalize.values()[r.nextInt(2)]).withThreads(1 + r.nextInt(2)));
       case 1 -> new Ease(new EaseParams(1f + r.nextInt(100), 20_000, 1 + r.nextInt(2)));
       default -> new Popularity(new PopularityParams(PopularityParams.Count.values()[r.nextInt(2)]));
     };
@@ -121,7 +123,8 @@ class ItemSideTest {
     // And a fresh scorer of the fitted model's own item side over that history, nothing read back.
     TrainedModel fresh;
     if (fitted instanceof ItemKnn.Model k) {
-      fresh = ItemKnn.Model.of(ItemKnn.weighted(row, ((ItemKnn) rec).itemKnnParams().weighting()), k.neighbours());
+      fresh = ItemKnn.Model.of(ItemKnn.weighted(row, ((ItemKnn) rec).itemKnnParams().weighting()), k.neighbours(),
+          k.form(), k.normalize());
     } else if (fitted instanceof Ease.Model e) {
       fresh = Ease.Model.of(row.mapValues(v -> 1f), e.weights());
     } else {
@@ -149,7 +152,17 @@ class ItemSideTest {
             case LOG -> (float) Math.log1p(Math.max(0f, h.values()[j]));
           };
           SparseMatrix nb = k.neighbours();
-          for (int q = nb.rowStart(item); q < nb.rowEnd(item); q++) if (nb.cols()[q] == i) s[i] += w * nb.vals()[q];
+          // history form: item votes for i when i is in item's list; candidate form: when item is in i's list
+          boolean history = k.form() == ItemKnnParams.Form.HISTORY;
+          int list = history ? item : i, other = history ? i : item;
+          double sum = 0;
+          for (int q = nb.rowStart(list); q < nb.rowEnd(list); q++) sum += nb.vals()[q];
+          for (int q = nb.rowStart(list); q < nb.rowEnd(list); q++) {
+            if (nb.cols()[q] != other) continue;
+            float v = k.normalize() == ItemKnnParams.Normalize.ROWS && sum > 0 ? (float) (nb.vals()[q] / sum)
+                : nb.vals()[q];
+            s[i] += w * v;
+          }
         }
       }
     }
@@ -221,6 +234,28 @@ class ItemSideTest {
           assertThat(rows.contains(r, item)).as("seen items are left out").isFalse();
         }
       }
+    }
+  }
+
+  // The candidate form kept and read back scores every batch user's unchanged history as the full fit did, and
+  // lists a new user's items from the candidate lists (here: the group of the three items they touched).
+  @Test void theCandidateFormRefreshesAsItsFullFitScores() {
+    int groups = 4;
+    Interactions data = planted(400, 200, groups, 10, 9L);
+    ItemKnn rec = new ItemKnn(ItemKnnParams.defaults().withNeighbors(15)
+        .withNeighborhood(ItemKnnParams.Form.CANDIDATE).withWeighting(ItemKnnParams.Weighting.LOG).withThreads(2));
+    TrainedModel fitted = rec.fit(data, Progress.NONE);
+    ItemSide side = keep(rec, fitted);
+    assertThat(((ItemSide.ItemKnnSide) side).form()).isEqualTo(ItemKnnParams.Form.CANDIDATE);
+    List<byte[]> kept = new ArrayList<>();
+    for (int u = 0; u < data.userCount(); u++) kept.add(UserHistory.encode(data.byUser(), u));
+    SparseMatrix rows = UserHistory.matrix(kept, data.itemCount());
+    assertThat(KeptModelTest.allScores(side.forUsers(rows, 2, Progress.NONE)))
+        .isEqualTo(KeptModelTest.allScores(fitted));
+    SparseMatrix newbie = UserHistory.matrix(List.of(UserHistory.merge(null, new int[] {2, 6, 10},
+        new float[] {1, 1, 1}, 3, false)), data.itemCount());
+    for (String entry : lists(side.forUsers(newbie, 1, Progress.NONE), newbie, new int[] {0}, 5, null, null).get(0)) {
+      assertThat(Integer.parseInt(entry.substring(0, entry.indexOf('='))) % groups).isEqualTo(2);
     }
   }
 

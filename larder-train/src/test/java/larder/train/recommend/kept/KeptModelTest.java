@@ -32,7 +32,28 @@ class KeptModelTest {
   static List<Recommender> kinds() {
     return List.of(new Popularity(), new ItemKnn(ItemKnnParams.defaults().withNeighbors(7)
             .withWeighting(ItemKnnParams.Weighting.LOG).withThreads(2)),
-        new Ease(), new Als(AlsParams.defaults().withFactors(6).withIterations(3).withThreads(2)));
+        new Ease(), new Als(AlsParams.defaults().withFactors(6).withIterations(3).withThreads(2)),
+        new ItemKnn(ItemKnnParams.defaults().withNeighbors(5).withNeighborhood(ItemKnnParams.Form.CANDIDATE)
+            .withNormalize(ItemKnnParams.Normalize.ROWS).withThreads(2)));
+  }
+
+  // An item-kNN model kept before the form existed (version 2) is read as what it was: the history form.
+  @Test void aVersionTwoItemKnnModelReadsAsTheHistoryForm() {
+    ItemKnn rec = new ItemKnn(ItemKnnParams.defaults().withNeighbors(7).withNeighborhood(ItemKnnParams.Form.HISTORY)
+        .withThreads(1));
+    ItemKnn.Model fitted = rec.fit(DATA, Progress.NONE);
+    ByteArrayOutputStream v2 = new ByteArrayOutputStream();
+    try (KeptOutput o = new KeptOutput(v2, "itemknn", 2)) {
+      SparseMatrix n = fitted.neighbours();
+      o.string("BINARY");
+      o.int32(n.rows());
+      o.ints(n.ptr(), 0, n.rows() + 1);
+      o.ints(n.cols(), 0, (int) n.nonZeros());
+      o.floats(n.vals(), 0, (int) n.nonZeros());
+    }
+    ItemSide side = KeptModel.readItemSide(new ByteArrayInputStream(v2.toByteArray()), "m");
+    assertThat(((ItemSide.ItemKnnSide) side).form()).isEqualTo(ItemKnnParams.Form.HISTORY);
+    assertThat(allScores(KeptModel.read(side, DATA.byUser(), null, "test").model())).isEqualTo(allScores(fitted));
   }
 
   @Test void everyKindScoresEveryUserBitForBitAfterARoundTrip() {
