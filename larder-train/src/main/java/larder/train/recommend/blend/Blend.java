@@ -12,6 +12,7 @@ import larder.core.SparseMatrix;
 import larder.train.eval.Holdout;
 import larder.train.recommend.Recommender;
 import larder.train.recommend.TrainedModel;
+import larder.train.recommend.UserScorer;
 import larder.train.score.TopNScoring;
 
 /**
@@ -121,7 +122,7 @@ public final class Blend implements Recommender {
         usedWeights.add(c.weights()[p]);
       }
     }
-    if (used.size() == 1) return used.get(0); // one part carries all the weight: it alone, unchanged
+    if (used.size() == 1) return new Single(used.get(0)); // one part carries all the weight: it alone
     return new BlendModel(used, usedWeights.stream().mapToDouble(Double::doubleValue).toArray(), train.byUser(),
         c.scale(), DEPTH);
   }
@@ -157,6 +158,24 @@ public final class Blend implements Recommender {
       }
     }
     return best;
+  }
+
+  /**
+   * The one part a blend kept, scoring as that part: a model of its own type, so that nothing takes it for a
+   * model of the part's kind (a kept model, a refresh) while the job's model is a blend.
+   */
+  static final class Single implements TrainedModel {
+    private final TrainedModel part;
+
+    Single(TrainedModel part) {
+      this.part = part;
+    }
+
+    @Override public int userCount() { return part.userCount(); }
+    @Override public int itemCount() { return part.itemCount(); }
+    @Override public UserScorer newUserScorer() { return part.newUserScorer(); }
+    @Override public larder.train.recommend.ItemScorer newItemScorer() { return part.newItemScorer(); }
+    @Override public int preferredBlock() { return part.preferredBlock(); }
   }
 
   private static int[] usersWithHeldItems(SparseMatrix held) {

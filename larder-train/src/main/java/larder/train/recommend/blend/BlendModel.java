@@ -75,6 +75,15 @@ public final class BlendModel implements TrainedModel {
 
   @Override public int preferredBlock() { return 16; }
 
+  /** Similar items come from the heaviest part that has them (a blend of item lists would need its own scales). */
+  @Override public larder.train.recommend.ItemScorer newItemScorer() {
+    int best = -1;
+    for (int p = 0; p < parts.size(); p++) {
+      if ((best < 0 || weights[p] > weights[best]) && parts.get(p).newItemScorer() != null) best = p;
+    }
+    return best < 0 ? null : parts.get(best).newItemScorer();
+  }
+
   @Override public UserScorer newUserScorer() {
     int items = itemCount();
     UserScorer[] scorers = new UserScorer[parts.size()];

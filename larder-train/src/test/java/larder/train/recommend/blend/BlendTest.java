@@ -119,7 +119,9 @@ class BlendTest {
     Blend blend = new Blend(List.of(new Fixed("good", good), new Fixed("noise", noise)), null, null, 0.25, 3);
     TrainedModel fitted = blend.fit(all, Progress.NONE);
     assertThat(blend.params().get("weights")).isEqualTo(List.of(1.0, 0.0));
-    assertThat(fitted).as("the good model itself, not a blend").isInstanceOf(Fixed.class);
+    assertThat(fitted).as("the good model alone, not a blend").isInstanceOf(Blend.Single.class);
+    assertThat(Evaluation.evaluate(fitted, all, all, 10, 1)).isEqualTo(Evaluation.evaluate(new Fixed("good", good), all, all,
+        10, 1));
     Object first = blend.params();
     blend.fit(all, Progress.NONE);
     assertThat(blend.params()).isEqualTo(first);
