@@ -65,6 +65,16 @@ public final class ConfigNode {
     return v == null ? null : new ConfigNode(key(name), v);
   }
 
+  /** A list of mappings ({@code [{...}, {...}]}), each at path {@code name[i]}; null when absent. */
+  public List<ConfigNode> children(String name) {
+    JsonNode v = get(name);
+    if (v == null) return null;
+    if (!v.isArray()) throw new ConfigException(key(name), describe(v), "must be a list of mappings such as [{ type: ease }]");
+    List<ConfigNode> out = new ArrayList<>();
+    for (int i = 0; i < v.size(); i++) out.add(new ConfigNode(key(name) + "[" + i + "]", v.get(i)));
+    return out;
+  }
+
   public String string(String name) {
     JsonNode v = get(name);
     if (v == null) throw new ConfigException(key(name), null, "is required");

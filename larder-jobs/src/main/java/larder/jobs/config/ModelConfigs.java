@@ -1,11 +1,15 @@
 package larder.jobs.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import larder.core.ConfigException;
 import larder.core.DurationText;
 import larder.train.recommend.Recommender;
 import larder.train.recommend.als.Als;
 import larder.train.recommend.als.AlsParams;
+import larder.train.recommend.blend.Blend;
+import larder.train.recommend.blend.BlendModel;
 import larder.train.recommend.ease.Ease;
 import larder.train.recommend.ease.EaseParams;
 import larder.train.recommend.itemknn.ItemKnn;
@@ -21,13 +25,14 @@ final class ModelConfigs {
   private ModelConfigs() {}
 
   static Recommender parse(ConfigNode n, int threads) {
-    String type = n.choice("type", null, "popularity", "itemknn", "als", "ease");
-    if (type == null) throw new ConfigException(n.key("type"), null, "is required: popularity, itemknn, als or ease");
+    String type = n.choice("type", null, "popularity", "itemknn", "als", "ease", "blend");
+    if (type == null) throw new ConfigException(n.key("type"), null, "is required: popularity, itemknn, als, ease or blend");
     try {
       Recommender r = switch (type) {
         case "popularity" -> popularity(n);
         case "itemknn" -> itemKnn(n, threads);
         case "als" -> als(n, threads);
+        case "blend" -> blend(n, threads);
         default -> ease(n, threads);
       };
       n.finish();
@@ -83,5 +88,40 @@ final class ModelConfigs {
         n.integer("max_items", d.maxItems()),
         n.integer("threads", threads),
         n.has("precision") ? EaseParams.singlePrecision(n.string("precision")) : d.singlePrecision()));
+  }
+
+  /**
+   * {@code type: blend}: {@code models:} two or more model mappings (not blends), {@code weights:} one per model
+   * (else chosen on a validation split), {@code scale: range|rank}, {@code validation:} share held out to choose,
+   * {@code seed:}.
+   */
+  private static Recommender blend(ConfigNode n, int threads) {
+    List<ConfigNode> models = n.children("models");
+    if (models == null || models.size() < 2) {
+      throw new ConfigException(n.key("models"), models == null ? null : models.size() + " models",
+          "must list at least two models, e.g. models: [{ type: ease }, { type: als }]");
+    }
+    List<Recommender> parts = new ArrayList<>();
+    for (ConfigNode m : models) {
+      if ("blend".equalsIgnoreCase(m.string("type", ""))) {
+        throw new ConfigException(m.key("type"), "blend", "a blend cannot hold a blend", "list its models instead");
+      }
+      parts.add(parse(m, threads));
+    }
+    double[] weights = null;
+    List<String> w = n.strings("weights");
+    if (w != null) {
+      weights = new double[w.size()];
+      for (int i = 0; i < weights.length; i++) {
+        try {
+          weights[i] = Double.parseDouble(w.get(i));
+        } catch (NumberFormatException e) {
+          throw new ConfigException(n.key("weights"), w.get(i), "must be numbers, e.g. [0.6, 0.4]");
+        }
+      }
+    }
+    String scale = n.choice("scale", null, "range", "rank");
+    BlendModel.Scale s = scale == null ? null : scale.equals("rank") ? BlendModel.Scale.RANK : BlendModel.Scale.RANGE;
+    return new Blend(parts, weights, s, n.number("validation", 0.2), n.longValue("seed", 7));
   }
 }

@@ -89,6 +89,10 @@ public record RecommendationsJob(
           + " fallback_half_life");
     }
     if (refresh != null) checkRefresh(at, source, modelHalfLife, keepModel, refresh);
+    if (refresh != null && modelHalfLife == null) {
+      String why = larder.train.recommend.kept.KeptModel.refreshable(model);
+      if (why != null) throw new ConfigException(at + ".refresh", null, "cannot refresh: " + why, "remove refresh:");
+    }
     if (tune != null) {
       if (evaluation == null) {
         throw new ConfigException(at + ".tune", null, "needs evaluate: the search validates on part of the"

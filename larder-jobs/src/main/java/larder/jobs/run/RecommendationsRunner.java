@@ -124,6 +124,7 @@ final class RecommendationsRunner {
         long t0 = System.nanoTime();
         model = chosen.fit(data, progress);
         report.trainNanos(System.nanoTime() - t0);
+        batch.setParams(batchParams(chosen, job, filter)); // what the fit settled, a blend's weights, is what ran
 
         listener.step(job.name(), String.format("scoring top-%d for %,d users", job.topN(), data.userCount()));
         t0 = System.nanoTime();

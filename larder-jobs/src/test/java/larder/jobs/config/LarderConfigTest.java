@@ -178,4 +178,46 @@ class LarderConfigTest {
         """)).isInstanceOf(ConfigException.class).hasMessageContaining("itemknn.neighborhood")
         .hasMessageContaining("both").hasMessageContaining("'candidate' or 'history'");
   }
+
+  @Test
+  void aBlendListsItsModelsAndRefusesWhatCannotWork() throws Exception {
+    LarderConfig cfg = load("""
+        jobs:
+          b:
+            source: { file: x.csv }
+            model: { type: blend, models: [ { type: ease, lambda: 100 }, { type: als, factors: 8 } ], weights: [0.7, 0.3], scale: rank }
+          c:
+            source: { file: x.csv }
+            model: { type: blend, models: [ { type: itemknn }, { type: popularity } ] }
+        """);
+    var b = (larder.train.recommend.blend.Blend) ((RecommendationsJob) cfg.jobs().get("b")).model();
+    assertThat(b.parts()).extracting(larder.train.recommend.Recommender::name).containsExactly("ease", "als");
+    assertThat(b.params()).containsEntry("weights", List.of(0.7, 0.3)).containsEntry("scale", "rank")
+        .containsEntry("weights_from", "config");
+    var c = (larder.train.recommend.blend.Blend) ((RecommendationsJob) cfg.jobs().get("c")).model();
+    assertThat(c.params()).containsEntry("weights_from", "validation").containsEntry("validation", 0.2);
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j: { source: { file: x.csv }, model: { type: blend, models: [ { type: ease } ] } }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("models").hasMessageContaining("at least two");
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j: { source: { file: x.csv }, model: { type: blend, models: [ { type: ease }, { type: als, factor: 3 } ] } }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("models[1]").hasMessageContaining("factor");
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j: { source: { file: x.csv }, model: { type: blend, models: [ { type: ease }, { type: als } ], weights: [1] } }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("one weight per model");
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j: { source: { file: x.csv }, model: { type: blend, models: [ { type: ease }, { type: blend } ] } }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("cannot hold a blend");
+    assertThatThrownBy(() -> load("""
+        jobs:
+          j:
+            source: { file: x.csv, columns: { user: u, item: i, timestamp: t } }
+            model: { type: blend, models: [ { type: ease }, { type: als } ] }
+            refresh: { schedule: "*/15 * * * *" }
+        """)).isInstanceOf(ConfigException.class).hasMessageContaining("blend");
+  }
 }
