@@ -71,7 +71,7 @@ public record EaseCost(int items, int users, boolean userSpace, long gramPairs, 
 
   /** Fewer users than items, and few enough that their m×m matrix fits one Java array. */
   static boolean userSpacePossible(SparseMatrix x) {
-    return x.rows() < x.columns() && x.rows() <= LapackInverse.MAX_ITEMS;
+    return x.rows() >= 1 && x.rows() < x.columns() && x.rows() <= LapackInverse.MAX_ITEMS;
   }
 
   /** The item-space fit: the Gram matrix of the items and its n×n inverse, in LAPACK or in Java. */

@@ -164,12 +164,12 @@ class EasePathTest {
   /** Ease.fit takes user space by itself when users are fewer, and B stays the inverse's. */
   @Test
   void fitChoosesUserSpaceWhenUsersAreFewer() {
-    Interactions in = RandomInteractions.of(40, 300, 0.1, 3);
+    Interactions in = RandomInteractions.of(40, 1500, 0.03, 3);
     SparseMatrix x = in.byUser().mapValues(v -> 1f);
-    assertThat(Ease.cost(x, new EaseParams(10, 1000, 2)).userSpace()).isTrue();
+    assertThat(Ease.cost(x, new EaseParams(10, 10_000, 2)).userSpace()).isTrue();
     Interactions tall = RandomInteractions.of(300, 40, 0.1, 3);
-    assertThat(Ease.cost(tall.byUser().mapValues(v -> 1f), new EaseParams(10, 1000, 2)).userSpace()).isFalse();
-    Ease.Model chosen = new Ease(new EaseParams(10, 1000, 2)).fit(in, Progress.NONE);
+    assertThat(Ease.cost(tall.byUser().mapValues(v -> 1f), new EaseParams(10, 10_000, 2)).userSpace()).isFalse();
+    Ease.Model chosen = new Ease(new EaseParams(10, 10_000, 2)).fit(in, Progress.NONE);
     assertSameWeights(chosen, inverseFit(in, 10, 2, false), 1e-6);
   }
 
@@ -258,9 +258,10 @@ class EasePathTest {
     assertThat(EaseCost.of(x, 2, false).userSpace()).isTrue();
     assertThat(cost.single()).isSameAs(cost);
 
-    Interactions in = RandomInteractions.of(50, 300, 0.1, 5);
+    // large enough that user space is clearly quicker (a few hundred items take under a millisecond either way)
+    Interactions in = RandomInteractions.of(50, 2000, 0.02, 5);
     List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    new Ease(new EaseParams(10, 1000, 2)).fit(in, new Progress() {
+    new Ease(new EaseParams(10, 10_000, 2)).fit(in, new Progress() {
       @Override public void update(String phase, long done, long total, String unit) {
         assertThat(done).isBetween(0L, total);
         seen.add(phase + " " + done + "/" + total + " " + unit);
@@ -270,10 +271,10 @@ class EasePathTest {
         seen.add(phase + ": " + message);
       }
     });
-    assertThat(seen.get(0)).startsWith("ease: expected for 300 items, 50 users, in user space: about")
+    assertThat(seen.get(0)).startsWith("ease: expected for 2,000 items, 50 users, in user space: about")
         .contains("inverse of 50 × 50");
     List<String> order = new ArrayList<>();
-    for (String s : new String[] {"ease gram 300/300 items", "ease weights 300/300 items"}) {
+    for (String s : new String[] {"ease gram 2000/2000 items", "ease weights 2000/2000 items"}) {
       assertThat(seen).contains(s);
       order.add(s);
     }
