@@ -39,14 +39,16 @@ public record EaseCost(int items, int users, boolean userSpace, long gramPairs, 
 
   /**
    * User-space B's gathers per second and thread ({@code (MX)_ui}, an m×m matrix read at random): 5.5e8 on
-   * ml-latest-small and 1.2e9 on Last.fm 2k on one thread of this machine under load, rounded down.
+   * ml-latest-small and 1.2e9 on Last.fm 2k on one thread of this machine under load, rounded well down (the whole
+   * user-space fit then took 1.2-1.6 s and 4.3-7.8 s on the loaded machine of BENCHMARKS.md §16 against estimates of
+   * 1.5 s and 3.2 s).
    */
-  static final double GATHERS_PER_SECOND = 2e8;
+  static final double GATHERS_PER_SECOND = 1e8;
   /**
    * User-space B's adds per second and thread (rows of MX summed into a row of B, contiguous, four at a time):
-   * about 2e9 on ml-latest-small and 1.2e9 on Last.fm 2k (fewer users per item) on one thread, rounded down.
+   * about 2e9 on ml-latest-small and 1.2e9 on Last.fm 2k (fewer users per item) on one thread, rounded well down.
    */
-  static final double ADDS_PER_SECOND = 1e9;
+  static final double ADDS_PER_SECOND = 5e8;
 
   /**
    * The cost of the fit {@link Ease} runs for the binary histories {@code x} (users by items) with {@code threads}
