@@ -158,7 +158,7 @@ final class UserSpace {
         while (!pool.stopped() && (j0 = nextItems.getAndAdd(ROWS_PER_TASK)) < n) {
           int j1 = Math.min(n, j0 + ROWS_PER_TASK);
           for (int j = j0; j < j1; j++) {
-            sumRows(mx, users, xt.rowStart(j), xt.rowEnd(j), 0, acc);
+            sumRows(mx, users, xt.rowStart(j), xt.rowEnd(j), acc);
             float[] out = b[j];
             for (int i = 0; i < n; i++) out[i] = (float) (acc[i] / e[i]);
           }
@@ -172,10 +172,10 @@ final class UserSpace {
   }
 
   /**
-   * {@code acc[t] = Σ_p mx[users[p]][from + t]} over p in [start, end), four rows per pass (a quarter of the loads
+   * {@code acc[i] = Σ_p mx[users[p]][i]} over p in [start, end), four rows per pass (a quarter of the loads
    * and stores of acc), in the same order whatever the thread.
    */
-  static void sumRows(double[][] mx, int[] users, int start, int end, int from, double[] acc) {
+  static void sumRows(double[][] mx, int[] users, int start, int end, double[] acc) {
     int w = acc.length;
     java.util.Arrays.fill(acc, 0.0);
     int p = start;
@@ -184,11 +184,11 @@ final class UserSpace {
       double[] r1 = mx[users[p + 1]];
       double[] r2 = mx[users[p + 2]];
       double[] r3 = mx[users[p + 3]];
-      for (int t = 0; t < w; t++) acc[t] += (r0[from + t] + r1[from + t]) + (r2[from + t] + r3[from + t]);
+      for (int t = 0; t < w; t++) acc[t] += (r0[t] + r1[t]) + (r2[t] + r3[t]);
     }
     for (; p < end; p++) {
       double[] r = mx[users[p]];
-      for (int t = 0; t < w; t++) acc[t] += r[from + t];
+      for (int t = 0; t < w; t++) acc[t] += r[t];
     }
   }
 
