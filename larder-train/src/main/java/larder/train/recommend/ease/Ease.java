@@ -17,9 +17,11 @@ import larder.train.recommend.UserScorer;
  * {@code G = XᵀX + λI, P = G⁻¹, B_ij = -P_ij / P_jj (i != j), B_jj = 0}. A user's scores are
  * {@code x_u B}, the sum of the rows of B over the user's items.
  *
- * <p>Interactions are binarised, as in the paper. The work is dense: {@code n²} doubles while fitting
- * and {@code n²} floats kept for scoring, and an {@code n³/2} inverse ({@link SpdInverse}), so the
- * catalogue is capped by {@link EaseParams#maxItems()} and checked before anything is allocated.
+ * <p>Interactions are binarised, as in the paper. The work is dense: {@code n²} floats kept for scoring and,
+ * in item space, {@code n²} doubles while fitting and an {@code n³} inverse (LAPACK's, or {@link SpdInverse}).
+ * With fewer users m than items the same B comes from user space ({@link UserSpace}): an {@code m³} inverse
+ * and sparse products, {@code 4n² + 8mn} bytes. The catalogue is capped by {@link EaseParams#maxItems()}, and
+ * the chosen way's memory ({@link EaseCost}) checked against the heap before anything large is allocated.
  */
 public final class Ease implements Recommender {
   private final EaseParams params;
@@ -50,15 +52,15 @@ public final class Ease implements Recommender {
           "raise ease.max_items or use als / itemknn");
     }
     long heap = Runtime.getRuntime().maxMemory();
-    boolean single = params.singlePrecision() && LapackInverse.available(n);
-    requireFits(n, single ? 8L * n * n : bytes, heap);
     SparseMatrix x = train.byUser().mapValues(v -> 1f);
-    EaseCost cost = EaseCost.of(x, params.threads(), LapackInverse.available(n));
-    if (single) cost = cost.single();
+    EaseCost cost = cost(x, params);
+    requireFits(n, cost.bytes(), heap);
     progress.note("ease", "expected for " + cost.describe(heap));
     SparseMatrix xt = x.transpose();
     float[][] b;
-    if (single) {
+    if (cost.userSpace()) {
+      b = UserSpace.of(x, xt, progress).weights(params.lambda(), params.threads(), progress);
+    } else if (params.singlePrecision() && LapackInverse.available(n)) {
       float[] g = gramColumnMajorFloat(x, xt, progress);
       for (int i = 0; i < n; i++) g[i + i * n] += (float) params.lambda();
       LapackInverse.invertLower(g, n, progress);
@@ -75,6 +77,23 @@ public final class Ease implements Recommender {
       b = weights(g);
     }
     return new Model(x, b);
+  }
+
+  /**
+   * The way {@link #fit} takes for the binary histories {@code x} and what it costs: in user space
+   * ({@link UserSpace}) when there are fewer users than items and the estimate says it is quicker, else the
+   * item-space inverse (in single precision when asked and a native LAPACK loads). {@code -Dlarder.ease.space=items}
+   * or {@code users} forces a way (users only where it is possible), for comparing them.
+   */
+  static EaseCost cost(SparseMatrix x, EaseParams params) {
+    int n = x.columns();
+    boolean lapack = LapackInverse.available(n);
+    EaseCost items = EaseCost.itemSpace(x, params.threads(), lapack);
+    if (params.singlePrecision() && lapack) items = items.single();
+    String forced = System.getProperty("larder.ease.space", "");
+    if (forced.equals("items") || !EaseCost.userSpacePossible(x)) return items;
+    EaseCost users = EaseCost.userSpace(x, params.threads(), LapackInverse.available(x.rows()));
+    return forced.equals("users") ? users : EaseCost.cheaper(items, users);
   }
 
   /** Refuses, with what to change, a catalogue whose fit would not fit in {@code heap} bytes. */

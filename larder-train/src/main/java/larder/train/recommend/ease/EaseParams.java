@@ -10,7 +10,7 @@ import larder.core.ConfigException;
  * @param lambda L2 penalty added to the diagonal of the Gram matrix ({@code ease.lambda}, > 0)
  * @param maxItems largest catalogue EASE will take on ({@code ease.max_items}); its dense n×n matrices
  *     grow as the square of the item count
- * @param threads worker threads for the inverse ({@code ease.threads}, >= 1)
+ * @param threads worker threads for the inverse and, in user space, for B's rows ({@code ease.threads}, >= 1)
  * @param singlePrecision invert in float ({@code ease.precision: float}): half the memory and time, through
  *     the machine's LAPACK only (without one the double Java inverse serves)
  */

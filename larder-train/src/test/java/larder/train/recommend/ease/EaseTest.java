@@ -216,10 +216,13 @@ class EaseTest {
         .limit(k).mapToInt(Integer::intValue).toArray();
   }
 
-  /** Before its large allocations the fit says what it expects, then reports the Gram rows and inverse columns. */
+  /**
+   * Before its large allocations the fit says what it expects, then reports the Gram rows and inverse columns (item
+   * space, with more users than items; {@link EasePathTest} checks user space).
+   */
   @Test
   void fitAnnouncesItsCostAndReportsProgress() {
-    Interactions in = RandomInteractions.of(50, 300, 0.1, 5);
+    Interactions in = RandomInteractions.of(400, 300, 0.1, 5);
     java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     new Ease(new EaseParams(10, 1000, 2)).fit(in, new Progress() {
       @Override public void update(String phase, long done, long total, String unit) {
@@ -256,13 +259,13 @@ class EaseTest {
   @Test
   void costGrowsWithTheCubeOfTheCatalogue() {
     SparseMatrix x = new SparseMatrix(2, 1000, new int[] {0, 3, 4}, new int[] {1, 5, 9, 2}, new float[] {1, 1, 1, 1});
-    EaseCost small = EaseCost.of(x, 2, false);
+    EaseCost small = EaseCost.itemSpace(x, 2, false);
     assertThat(small.gramPairs()).isEqualTo(6 + 1);
     assertThat(small.bytes()).isEqualTo(12_000_000L);
     SparseMatrix big = new SparseMatrix(2, 2000, new int[] {0, 3, 4}, new int[] {1, 5, 9, 2}, new float[] {1, 1, 1, 1});
-    assertThat(EaseCost.of(big, 2, false).inverseSeconds()).isCloseTo(8 * small.inverseSeconds(), within(1e-9));
-    assertThat(EaseCost.of(big, 2, true).describe(1L << 30)).contains("native LAPACK");
-    assertThat(EaseCost.of(big, 2, false).describe(1L << 30)).contains("in Java");
+    assertThat(EaseCost.itemSpace(big, 2, false).inverseSeconds()).isCloseTo(8 * small.inverseSeconds(), within(1e-9));
+    assertThat(EaseCost.itemSpace(big, 2, true).describe(1L << 30)).contains("native LAPACK");
+    assertThat(EaseCost.itemSpace(big, 2, false).describe(1L << 30)).contains("in Java");
     assertThat(EaseCost.duration(0.2)).isEqualTo("under 1 s");
     assertThat(EaseCost.duration(90)).isEqualTo("90 s");
     assertThat(EaseCost.duration(600)).isEqualTo("10 min");
