@@ -4,15 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import larder.core.Interactions;
+import larder.core.Progress;
+import larder.train.eval.Evaluation;
+import larder.train.eval.Metrics;
 import larder.train.recommend.Recommender;
 import larder.train.recommend.ease.Ease;
 import larder.train.recommend.ease.EaseParams;
+import larder.train.recommend.ease.EasePath;
 
 /**
  * EASE's search: λ is added to the item counts on the Gram matrix's diagonal, so its scale grows with the data; the
  * default is a wide log ladder, 3 values a decade over [1, 10⁵] (16 values), then the best one's two half-step
- * neighbours. Each λ is one ordinary fit here; EASE's λ path (one decomposition, then a cheap model per λ) plugs in
- * through {@link #evaluator}.
+ * neighbours. Each λ is measured on EASE's λ path ({@link #evaluator}).
  */
 final class EaseTunable implements Tunable {
   static final Set<String> KEYS = Set.of("lambda");
@@ -50,5 +54,29 @@ final class EaseTunable implements Tunable {
     return new Ease(p);
   }
 
-  // SEAM(ease): return the λ-path evaluator (EasePath prepared once on train) from evaluator(...) here.
+  /**
+   * The λ path: the λ-independent work once on the training part ({@link EasePath#prepare}), then a model per λ that
+   * scores without forming B (with fewer users than items; otherwise a fit per λ from a Gram matrix built once).
+   */
+  @Override
+  public TrialEvaluator evaluator(Interactions train, Interactions validation, int k, int threads) {
+    return new TrialEvaluator() {
+      private EasePath path;
+
+      @Override public int[] rungs() {
+        return new int[] {0};
+      }
+
+      @Override
+      public Metrics evaluate(int trial, Map<String, Object> params, int rung, Progress progress) {
+        if (path == null) path = EasePath.prepare(train, base, progress);
+        double lambda = Tunable.number(params, "lambda", base.lambda());
+        return Evaluation.evaluate(path.at(lambda), train, validation, k, threads);
+      }
+
+      @Override public void close() {
+        path = null;
+      }
+    };
+  }
 }

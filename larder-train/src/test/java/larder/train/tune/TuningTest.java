@@ -187,6 +187,24 @@ class TuningTest {
   }
 
   @Test
+  void easesLambdaPathScoresAsSeparateFits() {
+    // fewer users than items (the path in user space) and more (a fit per λ from one Gram matrix)
+    for (Interactions data : List.of(groups(40, 90, 4, 8, 2, 6L), groups(150, 40, 4, 8, 2, 7L))) {
+      Holdout.Split split = Holdout.perUser(data, 0.2, 3L);
+      EaseTunable ease = new EaseTunable(new larder.train.recommend.ease.Ease(), 1);
+      TrialEvaluator fast = ease.evaluator(split.train(), split.test(), 10, 1);
+      TrialEvaluator slow = new FitEvaluator(ease, split.train(), split.test(), 10, 1);
+      for (double lambda : new double[] {1, 21.54, 464.2}) {
+        Map<String, Object> p = Map.of("lambda", lambda);
+        Metrics a = fast.evaluate(0, p, 0, Progress.NONE), b = slow.evaluate(0, p, 0, Progress.NONE);
+        // the two paths' weights differ in the last bits: equal metrics but for a tie broken the other way
+        assertThat(a.ndcg()).as("λ %s", lambda).isCloseTo(b.ndcg(), org.assertj.core.data.Offset.offset(0.01));
+        assertThat(a.precision()).as("λ %s", lambda).isCloseTo(b.precision(), org.assertj.core.data.Offset.offset(0.01));
+      }
+    }
+  }
+
+  @Test
   void popularityHasNothingToTune() {
     assertThatThrownBy(() -> Tuning.tune(new Popularity(), groups(20, 10, 2, 3, 0, 1L), settings(3, 1, 1),
         Progress.NONE)).isInstanceOf(ConfigException.class).hasMessageContaining("jobs.t.tune");
