@@ -80,8 +80,8 @@ fi
 
 echo "## Summary (ratios within this run; http and noop: the better of two rounds)"
 awk '/^SERVE/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-       k = f["store"] "," f["mode"]
-       if (f["per_s"] + 0 > r[k] + 0) { r[k] = f["per_s"]; p50[k] = f["p50_ms"]; p99[k] = f["p99_ms"] } }
+       key = f["store"] "," f["mode"]
+       if (f["per_s"] + 0 > r[key] + 0) { r[key] = f["per_s"]; p50[key] = f["p50_ms"]; p99[key] = f["p99_ms"] } }
      END { for (s in r) { split(s, k, ","); st[k[1]] = 1 }
        for (x in st) {
          printf "%s: sql %.0f/s (p50 %.2f ms), reader %.0f/s (p50 %.2f ms) = %.2f of sql, http %.0f/s (p50 %.2f ms, p99 %.2f ms) = %.2f of sql\n",

@@ -169,6 +169,28 @@ abstract class ReaderContract {
     for (int rank = 1; rank <= 5; rank++) expected.add(new RankedItem(rank, "item-" + item(17, rank, 3), score(rank, 3)));
     assertThat(r.items()).containsExactlyElementsOf(expected);
     assertThat(reader.recommend("shop", "user-17", 100).items()).hasSize(N);
+    // every limit up to the list's length gives exactly that many, the best first (limits are read in buckets)
+    for (int limit = 1; limit <= N; limit++) {
+      assertThat(reader.recommend("shop", "user-17", limit).items()).containsExactlyElementsOf(expected(17, limit));
+    }
+    assertThat(reader.recommend("shop", "user-17", Integer.MAX_VALUE).items()).hasSize(N);
+  }
+
+  private static List<RankedItem> expected(int user, int limit) {
+    List<RankedItem> out = new ArrayList<>();
+    for (int rank = 1; rank <= limit; rank++) out.add(new RankedItem(rank, "item-" + item(user, rank, 3), score(rank, 3)));
+    return out;
+  }
+
+  @Test void limitBucketsHoldEveryLimitAndAreFew() {
+    java.util.Set<Integer> buckets = new java.util.HashSet<>();
+    for (int limit : new int[] {1, 9, 10, 11, 20, 21, 50, 99, 100, 101, 1_000_000, Integer.MAX_VALUE}) {
+      int b = PredictionReader.bucketLimit(PredictionReader.limitBucket(limit));
+      assertThat(b).as("limit %d", limit).isGreaterThanOrEqualTo(limit);
+      assertThat((long) b).as("limit %d", limit).isLessThanOrEqualTo(Math.max(10, 5L * limit / 2));
+      buckets.add(b);
+    }
+    assertThat(PredictionReader.limitBucket(Integer.MAX_VALUE)).isLessThan(30);
   }
 
   @Test void itemsTheUserInteractedWithAfterTheBatchAreLeftOutAndTheLimitStillMet() {
