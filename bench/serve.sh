@@ -42,12 +42,13 @@ bench_store() { # db label
   "$larder" serve --db "$1" --port 18089 --threads 32 > "$work/serve.log" 2>&1 & server=$!
   for _ in $(seq 50); do curl -sf http://127.0.0.1:18089/health >/dev/null && break; sleep 0.2; done
   "$java" -cp "$jar" larder.bench.ServeBench users --db "$1" --job shop --out "$work/paths.txt"
-  PATHS="$work/paths.txt" wrk -t2 -c"$threads" -d"$((seconds / 3 > 2 ? seconds / 3 : 2))"s -s "$root/bench/random-paths.lua" \
-      http://127.0.0.1:18089 > /dev/null # warm-up
+  # warm-up: the JIT compiles Jetty's, Javalin's and Jackson's paths for many seconds; both endpoints get as long
+  PATHS="$work/paths.txt" wrk -t2 -c"$threads" -d"$seconds"s -s "$root/bench/random-paths.lua" \
+      http://127.0.0.1:18089 > /dev/null
   # the no-op goes through the same client script (a list of one path), so the client's cost is the same
   for _ in $(seq 100); do echo /health; done > "$work/noop.txt"
-  PATHS="$work/noop.txt" wrk -t2 -c"$threads" -d"$((seconds / 3 > 2 ? seconds / 3 : 2))"s -s "$root/bench/random-paths.lua" \
-      http://127.0.0.1:18089 > /dev/null # warm-up
+  PATHS="$work/noop.txt" wrk -t2 -c"$threads" -d"$seconds"s -s "$root/bench/random-paths.lua" \
+      http://127.0.0.1:18089 > /dev/null
   # no-op and lists alternate, twice, so a drift of the machine touches both
   for round in 1 2; do
     PATHS="$work/noop.txt" wrk -t2 -c"$threads" -d"$seconds"s --latency -s "$root/bench/random-paths.lua" \
