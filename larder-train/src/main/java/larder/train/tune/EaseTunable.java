@@ -41,6 +41,11 @@ final class EaseTunable implements Tunable {
 
   @Override public String model() { return "ease"; }
 
+  /** The configured λ: measured beside the ladder when it is not on it, so that it can stay. */
+  @Override public Map<String, Object> current() {
+    return Map.of("lambda", base.lambda());
+  }
+
   @Override public Set<String> keys() { return KEYS; }
 
   @Override public SearchSpace defaultSpace() {

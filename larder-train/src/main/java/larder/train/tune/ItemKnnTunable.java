@@ -37,6 +37,19 @@ final class ItemKnnTunable implements Tunable {
         new Param.Choice("neighbors", List.of(10, 25, 50, 100, 200, 400)));
   }
 
+  /** The model as configured, keyed as the space names its parameters. */
+  @Override public Map<String, Object> current() {
+    ItemKnnParams p = base.itemKnnParams();
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("similarity", p.similarity().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("shrink", (double) p.shrink());
+    m.put("neighborhood", p.neighborhood().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("neighbors", p.neighbors());
+    m.put("weighting", p.weighting().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("normalize", p.normalize().name().toLowerCase(java.util.Locale.ROOT));
+    return m;
+  }
+
   @Override
   public ItemKnn configure(Map<String, Object> params) {
     return new ItemKnn(paramsOf(params));

@@ -27,6 +27,14 @@ import larder.train.eval.Metrics;
  * highest rung holding at least {@value Tpe#STARTUP} observations, as BOHB does.
  */
 public final class Search {
+  /**
+   * How much better on validation the search's best must be than the model as configured for it to win (relative).
+   * The validation part is one draw: on ml-latest-small (610 users, about 11 held-out items each) winners of a
+   * 30-trial ALS search and of the 96-cell item-kNN grid that beat the defaults by 1-8% on validation lost 5-10% to
+   * them on the test part. The configured model is always measured at the full budget, so it can win.
+   */
+  static final double KEEP_MARGIN = 0.02;
+
   /** New configurations between promotion passes. */
   static final int WAVE = 9;
   private static final int ETA = 3;
@@ -140,6 +148,8 @@ public final class Search {
   }
 
   private final List<Live> live = new ArrayList<>();
+  /** The model as configured, when the search measured it (see {@link #KEEP_MARGIN}); null otherwise. */
+  private Live configuredTrial;
   private long startNanos;
   private int fits;
   private boolean outOfTime;
@@ -166,6 +176,12 @@ public final class Search {
       if (t.status() == Trial.Status.FAILED || t.values().size() - 1 != best) continue;
       if (winner == null || t.value() > winner.value()) winner = t;
     }
+    if (winner != null && configuredTrial != null && configuredTrial.error == null
+        && configuredTrial.values.size() - 1 == best && winner.number() != configuredTrial.number
+        && !(winner.value() > configuredTrial.values.get(best) * (1 + KEEP_MARGIN))) {
+      // a search's best is partly luck on one validation part: it must beat the configuration in use clearly
+      for (Trial t : out) if (t.number() == configuredTrial.number) winner = t;
+    }
     if (winner == null) {
       String why = live.isEmpty() ? "max_time ran out before the first trial" : "every trial failed, the first with: "
           + live.get(0).error;
@@ -190,6 +206,17 @@ public final class Search {
         rest /= size;
       }
       if (!start(x, paramsOf(x), top)) return "max_time";
+    }
+    double[] configured = internalOf(first);
+    if (configured != null) {
+      for (Live t : live) if (java.util.Arrays.equals(t.internal, configured)) configuredTrial = t;
+    } else if (first != null && ladder != null && first.get(ladder.name()) instanceof Number v) {
+      // a λ off the ladder (EASE's default 250) is measured too, so that the model in use can win
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put(ladder.name(), v.doubleValue());
+      unitsTotal++;
+      if (!start(new double[] {Double.NaN}, p, top)) return "max_time";
+      configuredTrial = live.get(live.size() - 1);
     }
     if (ladder != null) {
       Live best = bestAt(0);
@@ -225,10 +252,18 @@ public final class Search {
       double[] x = started == 0 && configured != null ? configured
           : randomOnly ? tpe.random(rnd) : tpe.next(observedX(rungs), observedY(rungs), rnd);
       if (!start(x, paramsOf(x), 0)) return "max_time";
+      if (started == 0 && configured != null) configuredTrial = live.get(live.size() - 1);
       started++;
       if (started % WAVE == 0 || started == trials) {
         if (!promote(rungs, started == trials)) return "max_time";
       }
+    }
+    Live c = configuredTrial;
+    if (c != null && c.error == null && c.level() >= 0) {
+      unitsTotal = Math.max(unitsTotal, unitsDone + rungs[rungs.length - 1] - rungs[c.level()]);
+    }
+    while (c != null && c.error == null && c.level() >= 0 && c.level() < rungs.length - 1) {
+      if (!continueTrial(c, c.level() + 1, rungs)) return "max_time";
     }
     return "trials";
   }
@@ -287,7 +322,7 @@ public final class Search {
     long bound = trials;
     for (int i = 0; i <= l; i++) bound = Math.max(1, bound / ETA);
     for (Live t : live) {
-      if (t.error != null || t.level() != l) continue;
+      if (t.error != null || t.level() != l || t == configuredTrial) continue; // it goes to the top in any case
       int better = 0;
       double v = t.values.get(l);
       for (Live o : live) {

@@ -121,6 +121,30 @@ class SearchTest {
   }
 
   @Test
+  void theConfiguredModelReachesTheTopAndKeepsItsPlaceUnlessClearlyBeaten() {
+    // a flat objective: the search's best is a hair above the configured point, by noise alone
+    FakeObjective flat = new FakeObjective(p -> 1.0 - 1e-4 * Math.abs(((Number) p.get("alpha")).doubleValue() - 3), 0,
+        2, 5, 15);
+    Map<String, Object> configured = Map.of("alpha", 1.0, "rho", 10.0, "confidence", "log");
+    Search.Result r = new Search(TWO, flat, Metric.NDCG, 12, null, 4, Progress.NONE).startingFrom(configured).run();
+    assertThat(r.trials().get(0).budget()).as("measured at the full budget").isEqualTo(15);
+    assertThat(r.winner().number()).as("within %s of it: the configured model stays", Search.KEEP_MARGIN).isZero();
+    // a real peak elsewhere: found and chosen
+    Search.Result peaked = new Search(TWO, peak(2, 5, 15), Metric.NDCG, 30, null, 4, Progress.NONE)
+        .startingFrom(Map.of("alpha", 100.0, "rho", 0.2, "confidence", "linear")).run();
+    assertThat(peaked.winner().number()).isNotZero();
+    assertThat(peaked.winner().value()).isGreaterThan(peaked.trials().get(0).value() * (1 + Search.KEEP_MARGIN));
+    // a grid measures a configured value off its ladder too, and keeps it when nothing beats it clearly
+    SearchSpace ladder = SearchSpace.of(new Param.Choice("lambda", EaseTunable.ladder(), true));
+    FakeObjective smooth = new FakeObjective(p -> 1.0 - 1e-3 * Math.abs(Math.log(((Number) p.get("lambda")).doubleValue()
+        / 300)), 0);
+    Search.Result g = new Search(ladder, smooth, Metric.NDCG, 1, null, 1, Progress.NONE)
+        .startingFrom(Map.of("lambda", 250.0)).run();
+    assertThat(g.trials()).anySatisfy(t -> assertThat(t.params()).containsEntry("lambda", 250.0));
+    assertThat(g.winner().params()).containsEntry("lambda", 250.0);
+  }
+
+  @Test
   void maxTimeStopsBeforeTheNextFitAndSaysSo() {
     FakeObjective ok = peak(2, 5, 15);
     TrialEvaluator slow = new TrialEvaluator() {
