@@ -167,7 +167,8 @@ final class RecommendationsRunner {
   private void keepModel(RecommendationsJob job, Recommender recommender, SparkEngine spark, BatchLoader batch,
       TrainedModel model, Interactions data) {
     if (model == null || !KeptModel.canKeep(model)) {
-      listener.step(job.name(), "keep_model: not kept" + (spark != null ? " (popularity on Spark keeps nothing yet)" : ""));
+      listener.step(job.name(), "keep_model: not kept" + (spark != null ? " (popularity on Spark keeps nothing yet)"
+          : " (model " + recommender.name() + " keeps nothing to refresh from)"));
       return;
     }
     batch.beforeSwitch(() -> {
