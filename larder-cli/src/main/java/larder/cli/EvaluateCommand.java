@@ -103,7 +103,9 @@ final class EvaluateCommand implements Callable<Integer> {
     rows.add(measure(new Popularity(), false, null, split, ev.k(), j.threads(), progress));
     for (Recommender r : chosen) {
       if (!(r instanceof Popularity)) rows.add(measure(r, false, null, split, ev.k(), j.threads(), progress));
-      if (tune && !(r instanceof Popularity)) {
+      if (tune && !(r instanceof Popularity) && larder.train.tune.Tunables.of(r, j.threads()) == null) {
+        note(r.name() + " has no parameters to tune; measured as configured"); // a blend: tune its models instead
+      } else if (tune && !(r instanceof Popularity)) {
         TuneConfig t = j.tune() != null && r == j.model() ? j.tune()
             : new TuneConfig(null, TuneSettings.DEFAULT_VALIDATION, TuneSettings.DEFAULT_TRIALS, null, null, null,
                 List.of(), "jobs." + j.name() + ".tune");

@@ -65,6 +65,23 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void withTuneABlendIsMeasuredAsConfigured() throws Exception {
+    Path blend = dir.resolve("blend.yaml");
+    Files.writeString(blend, """
+        jobs:
+          shop:
+            source: { file: events.csv, columns: { user: user_id, item: item_id, weight: quantity } }
+            model: { type: blend, models: [ { type: itemknn }, { type: popularity } ], weights: [0.7, 0.3] }
+            evaluate: { holdout: 0.2, k: 10, seed: 3 }
+        """);
+    CommandLineTest.Result r = CommandLineTest.larder("evaluate", blend.toString(), "--tune", "--format", "json", "-q");
+    assertThat(r.exit()).as(r.err()).isZero();
+    List<String> models = new ArrayList<>();
+    for (String l : r.out().strip().split("\n")) models.add(JSON.readTree(l).get("model").asText());
+    assertThat(models).containsExactly("popularity", "blend");
+  }
+
+  @Test
   void batchesShowsHowATunedBatchWasTuned() {
     String searched = "{\"tuning\":{\"config\":{\"metric\":\"ndcg\"},\"trials\":[{},{},{}],\"winner\":{\"trial\":2,"
         + "\"params\":{\"alpha\":16.84,\"confidence\":\"log\"},\"validation\":{\"ndcg\":0.1776}},"
