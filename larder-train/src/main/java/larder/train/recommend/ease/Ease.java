@@ -126,19 +126,10 @@ public final class Ease implements Recommender {
   static double[][] gram(SparseMatrix x, SparseMatrix xt, Progress progress) {
     int n = x.columns();
     double[][] g = new double[n][n];
-    int[] users = xt.cols();
-    int[] cols = x.cols();
-    int[] ptr = x.ptr();
-    for (int j = 0; j < n; j++) {
+    walkGram(x, xt, progress, (j, cols, from, to) -> {
       double[] row = g[j];
-      for (int p = xt.rowStart(j), end = xt.rowEnd(j); p < end; p++) {
-        int u = users[p];
-        int from = Arrays.binarySearch(cols, ptr[u], ptr[u + 1], j);
-        for (int q = from, qe = ptr[u + 1]; q < qe; q++) row[cols[q]] += 1.0;
-      }
-      if ((j & 255) == 255) progress.update("ease gram", j + 1, n, "items");
-    }
-    progress.update("ease gram", n, n, "items");
+      for (int q = from; q < to; q++) row[cols[q]] += 1.0;
+    });
     return g;
   }
 
@@ -149,19 +140,10 @@ public final class Ease implements Recommender {
   static double[] gramColumnMajor(SparseMatrix x, SparseMatrix xt, Progress progress) {
     int n = x.columns();
     double[] g = new double[n * n];
-    int[] users = xt.cols();
-    int[] cols = x.cols();
-    int[] ptr = x.ptr();
-    for (int j = 0; j < n; j++) {
+    walkGram(x, xt, progress, (j, cols, from, to) -> {
       int base = j * n;
-      for (int p = xt.rowStart(j), end = xt.rowEnd(j); p < end; p++) {
-        int u = users[p];
-        int from = Arrays.binarySearch(cols, ptr[u], ptr[u + 1], j);
-        for (int q = from, qe = ptr[u + 1]; q < qe; q++) g[base + cols[q]] += 1.0;
-      }
-      if ((j & 255) == 255) progress.update("ease gram", j + 1, n, "items");
-    }
-    progress.update("ease gram", n, n, "items");
+      for (int q = from; q < to; q++) g[base + cols[q]] += 1.0;
+    });
     return g;
   }
 
@@ -169,20 +151,32 @@ public final class Ease implements Recommender {
   static float[] gramColumnMajorFloat(SparseMatrix x, SparseMatrix xt, Progress progress) {
     int n = x.columns();
     float[] g = new float[n * n];
+    walkGram(x, xt, progress, (j, cols, from, to) -> {
+      int base = j * n;
+      for (int q = from; q < to; q++) g[base + cols[q]] += 1f;
+    });
+    return g;
+  }
+
+  /** Receives, for row j of the Gram matrix, one user's items from j on: {@code cols[from, to)}. */
+  private interface GramRun {
+    void add(int j, int[] cols, int from, int to);
+  }
+
+  /** The walk the three Gram layouts share: for each item j, each of j's users' items from j on, with progress. */
+  private static void walkGram(SparseMatrix x, SparseMatrix xt, Progress progress, GramRun run) {
+    int n = x.columns();
     int[] users = xt.cols();
     int[] cols = x.cols();
     int[] ptr = x.ptr();
     for (int j = 0; j < n; j++) {
-      int base = j * n;
       for (int p = xt.rowStart(j), end = xt.rowEnd(j); p < end; p++) {
         int u = users[p];
-        int from = Arrays.binarySearch(cols, ptr[u], ptr[u + 1], j);
-        for (int q = from, qe = ptr[u + 1]; q < qe; q++) g[base + cols[q]] += 1f;
+        run.add(j, cols, Arrays.binarySearch(cols, ptr[u], ptr[u + 1], j), ptr[u + 1]);
       }
       if ((j & 255) == 255) progress.update("ease gram", j + 1, n, "items");
     }
     progress.update("ease gram", n, n, "items");
-    return g;
   }
 
   /** {@link #weights(double[], int)} from a float P. */
