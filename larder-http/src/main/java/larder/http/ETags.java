@@ -26,12 +26,7 @@ final class ETags {
 
   private ETags() {}
 
-  /** The weak ETag of an answer, e.g. {@code W/"3f2a…"} (128 bits of SHA-256). */
-  static String of(Object answer) {
-    return of(ApiJson.write(answer).ageless());
-  }
-
-  /** The weak ETag of an answer's {@link ApiJson#AGELESS ageless} bytes. */
+  /** The weak ETag of an answer's {@link ApiJson#AGELESS ageless} bytes, e.g. {@code W/"3f2a…"} (128 bits of SHA-256). */
   static String of(byte[] ageless) {
     MessageDigest md;
     try {

@@ -44,7 +44,7 @@ final class RequestMetrics {
   /**
    * Records one answered request.
    *
-   * @param key what identifies the route (the matched endpoint, or the route text itself); one key, one route
+   * @param key what identifies the route (the matched endpoint, or the method for requests no route matched)
    * @param route the route template ("/v1/recommendations/{job}/{user}"), or "unmatched"
    */
   void record(Object key, String route, int status, long nanos) {
@@ -63,13 +63,9 @@ final class RequestMetrics {
     r.nanos.add(nanos);
   }
 
-  void record(String route, int status, long nanos) {
-    record(route, route, status, nanos);
-  }
-
   /** The counters in the Prometheus text exposition format. */
   void write(StringBuilder out) {
-    // two keys may name one route (an endpoint and its text): their series are summed
+    // two keys may name one route (unmatched requests of each method): their series are summed
     Map<String, long[]> requests = new TreeMap<>();
     Map<String, long[]> latency = new TreeMap<>(); // buckets..., count, nanos
     for (Route r : routes.values()) {
