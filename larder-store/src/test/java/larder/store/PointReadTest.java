@@ -96,4 +96,52 @@ class PointReadTest {
       if (pg != null) pg.close();
     }
   }
+
+  /**
+   * SQLite point reads go through a memory map: a reader whose connection mapped the file while it was small still
+   * reads every committed row after a writer grows it many times over, checkpointed into the main file.
+   */
+  @org.junit.jupiter.api.Test
+  void mappedReadsFollowTheFileAsAWriterGrowsIt() throws Exception {
+    try (Store store = Store.open(dir.resolve("m.db").toString())) {
+      store.write("create", c -> {
+        Store.execute(c, "CREATE TABLE g (k INTEGER PRIMARY KEY, pad TEXT NOT NULL)");
+        return null;
+      });
+      long mapped = store.pointRead("mmap", "PRAGMA mmap_size", new Object[0], ps -> {
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      });
+      assertThat(mapped).as("point reads memory-map the file").isPositive();
+      String count = "SELECT COUNT(*), COALESCE(SUM(LENGTH(pad)), 0) FROM g WHERE k >= ?";
+      for (int round = 1; round <= 4; round++) {
+        int from = (round - 1) * 2_000;
+        store.write("grow", c -> {
+          try (var ps = c.prepareStatement("INSERT INTO g VALUES (?, ?)")) {
+            for (int k = from; k < from + 2_000; k++) {
+              ps.setInt(1, k);
+              ps.setString(2, "x".repeat(1_000));
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
+        store.withConnection("checkpoint", c -> {
+          try (var st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            return rs.next();
+          }
+        });
+        long[] seen = store.pointRead("count", count, new Object[] {0}, ps -> {
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+          }
+        });
+        assertThat(seen).containsExactly(round * 2_000L, round * 2_000_000L);
+      }
+    }
+  }
 }
