@@ -62,8 +62,8 @@ final class EvaluateCommand implements Callable<Integer> {
       + " the job's model.")
   List<String> models;
 
-  @Option(names = "--tune", description = "Also tune each model (the job's tune: settings, else the defaults) and show"
-      + " the search.")
+  @Option(names = "--tune", description = "Also tune each model (the job's tune: settings, its space for the job's"
+      + " model only; else the defaults) and show the search.")
   boolean tune;
 
   @Option(names = "--format", defaultValue = "table", description = OutputFormat.HELP)
@@ -106,8 +106,11 @@ final class EvaluateCommand implements Callable<Integer> {
       if (tune && !(r instanceof Popularity) && larder.train.tune.Tunables.of(r, j.threads()) == null) {
         note(r.name() + " has no parameters to tune; measured as configured"); // a blend: tune its models instead
       } else if (tune && !(r instanceof Popularity)) {
+        // the job's tune: settings apply to every model compared; its space only to the job's own model
         TuneConfig t = j.tune() != null && r == j.model() ? j.tune()
-            : new TuneConfig(null, TuneSettings.DEFAULT_VALIDATION, TuneSettings.DEFAULT_TRIALS, null, null, null,
+            : j.tune() != null ? new TuneConfig(j.tune().metric(), j.tune().validation(), j.tune().repeats(),
+                j.tune().trials(), j.tune().maxTime(), j.tune().every(), j.tune().seed(), List.of(), j.tune().at())
+            : new TuneConfig(null, TuneSettings.DEFAULT_VALIDATION, null, TuneSettings.DEFAULT_TRIALS, null, null, null,
                 List.of(), "jobs." + j.name() + ".tune");
         TuneSettings s = t.settings(ev, j.threads());
         note("tuning " + r.name() + " on the training part");
@@ -209,8 +212,9 @@ final class EvaluateCommand implements Callable<Integer> {
     Tuning.Outcome o = r.search();
     var s = o.search();
     String metric = o.settings().metric().key();
-    out.printf(Locale.ROOT, "search of %s: %d trials, stopped by %s, %.1f s (%.1f fits of the winner); winner: trial %d"
-        + " %s%n", r.model(), s.trials().size(), s.stoppedBy(), s.seconds(), s.seconds() / Math.max(1e-9, r.fitSeconds()),
+    out.printf(Locale.ROOT, "search of %s: %d trials%s, stopped by %s, %.1f s (%.1f fits of the winner); winner: trial %d"
+        + " %s%n", r.model(), s.trials().size(), o.settings().repeats() == 1 ? ""
+            : " on " + o.settings().repeats() + " validation draws", s.stoppedBy(), s.seconds(), s.seconds() / Math.max(1e-9, r.fitSeconds()),
         s.winner().number(), r.params());
     boolean budgets = s.rungs().length > 1;
     out.printf(Locale.ROOT, "%5s  %-9s %s%9s  %8s  %s%n", "trial", "status", budgets ? "  iter" : "", metric, "seconds",
