@@ -59,7 +59,7 @@ class EvaluateCommandTest {
   void withTuneShowsTheSearchTable() {
     CommandLineTest.Result r = CommandLineTest.larder("evaluate", config.toString(), "--tune", "-q");
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).contains("popularity").contains("als (tuned)").contains("search of als: 4 trials on 3 validation draws, stopped by trials")
+    assertThat(r.out()).contains("popularity").contains("als (tuned)").contains("search of als: 4 trials, stopped by trials")
         .contains("trial  status");
     assertThat(r.out().lines().filter(l -> l.matches("\\s+\\d+\\s+(complete|pruned|failed)\\s.*")).count()).isEqualTo(4);
   }

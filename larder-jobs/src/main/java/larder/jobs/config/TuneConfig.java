@@ -15,7 +15,8 @@ import larder.train.tune.TuneSettings;
  *
  * @param metric what the search maximises, at {@code evaluate.k}
  * @param validation share of each user's training interactions held out for the search
- * @param repeats validation draws each configuration is measured on, or null for the default (1 with a time split)
+ * @param repeats validation draws each configuration is measured on, or null for the model's default (1 with a time
+ *     split)
  * @param trials configurations a sampled search starts
  * @param maxTime stop before the next fit after this long, or null
  * @param every reuse the newest batch's tuned parameters this long, or null to search every run
@@ -40,7 +41,10 @@ public record TuneConfig(Metric metric, double validation, Integer repeats, int 
     Metric metric = Metric.byKey(m);
     if (metric == null) throw new ConfigException(t.key("metric"), m, "is not a metric", "use one of " + Metric.names());
     double validation = t.number("validation", TuneSettings.DEFAULT_VALIDATION);
-    Integer repeats = t.has("repeats") ? t.integer("repeats", TuneSettings.DEFAULT_REPEATS) : null;
+    Integer repeats = t.has("repeats") ? t.integer("repeats", 1) : null;
+    if (repeats != null && repeats < 1) {
+      throw new ConfigException(t.key("repeats"), repeats, "must be between 1 and " + TuneSettings.MAX_REPEATS);
+    }
     int trials = t.integer("trials", TuneSettings.DEFAULT_TRIALS);
     String mt = t.string("max_time", null);
     Duration maxTime = mt == null ? null : DurationText.parse(t.key("max_time"), mt);

@@ -89,7 +89,7 @@ class TuneJobTest {
     assertThat(t.get("stopped_by").asText()).isEqualTo("trials");
     assertThat(t.get("rungs").toString()).isEqualTo("[1,2,6]");
     assertThat(t.get("config").get("space").has("rho")).isTrue();
-    assertThat(t.get("config").get("repeats").asInt()).isEqualTo(larder.train.tune.TuneSettings.DEFAULT_REPEATS);
+    assertThat(t.get("config").get("repeats").asInt()).isEqualTo(1); // ALS's default: one validation draw
     assertThat(t.get("sizes").get("validation_interactions").asLong()).isPositive();
     assertThat(t.get("cost_fits").asDouble()).isPositive();
     JsonNode first = t.get("trials").get(0);
@@ -224,10 +224,13 @@ class TuneJobTest {
   }
 
   @Test
-  void repeatsDefaultToSeveralDrawsForARandomSplitAndOneForATimeSplit() {
-    RecommendationsJob random = job(ALS, EVAL, "{ trials: 2 }");
-    assertThat(random.tune().settings(random.evaluation(), 1).repeats())
-        .isEqualTo(larder.train.tune.TuneSettings.DEFAULT_REPEATS).isGreaterThan(1);
+  void repeatsDefaultToTheModelsDrawsForARandomSplitAndOneForATimeSplit() {
+    RecommendationsJob random = job("{ type: itemknn }", EVAL, "{ trials: 2 }");
+    assertThat(larder.train.tune.Tuning.resolved(random.model(), random.tune().settings(random.evaluation(), 1))
+        .repeats()).isEqualTo(3);
+    RecommendationsJob als = job(ALS, EVAL, "{ trials: 2 }");
+    assertThat(larder.train.tune.Tuning.resolved(als.model(), als.tune().settings(als.evaluation(), 1)).repeats())
+        .isEqualTo(1);
     RecommendationsJob time = job(TIMED, ALS, "{ holdout: 0.2, split: time }", "{ trials: 2 }");
     assertThat(time.tune().settings(time.evaluation(), 1).repeats()).isEqualTo(1);
     RecommendationsJob two = job(ALS, EVAL, "{ trials: 2, repeats: 2 }");

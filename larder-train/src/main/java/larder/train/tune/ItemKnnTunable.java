@@ -23,6 +23,11 @@ import larder.train.recommend.itemknn.ItemKnnTrials;
  */
 final class ItemKnnTunable implements Tunable {
   static final Set<String> KEYS = Set.of("neighbors", "shrink", "similarity", "weighting", "neighborhood", "normalize");
+  /**
+   * Three validation draws: on ml-latest-small the grid over one draw chose cells that lost 1-3% nDCG@10 on the test
+   * part for two tune seeds of three; over three draws it kept the default, or a cell 0.9% below it, for all three.
+   */
+  static final int REPEATS = 3;
   private final ItemKnn base;
 
   ItemKnnTunable(ItemKnn base) {
@@ -30,6 +35,8 @@ final class ItemKnnTunable implements Tunable {
   }
 
   @Override public String model() { return "itemknn"; }
+
+  @Override public int defaultRepeats() { return REPEATS; }
 
   @Override public Set<String> keys() { return KEYS; }
 

@@ -14,7 +14,8 @@ import larder.train.eval.Metric;
  * @param validation share of each user's training interactions held out for the search, strictly between 0 and 1
  * @param byTime hold out each user's latest interactions (as {@code evaluate.split: time}) instead of a random share
  * @param repeats validation draws each configuration is measured on (seeded random shares, each with its own derived
- *     seed); the search compares the means. 1 with {@code byTime}: the latest interactions are the same every time
+ *     seed); the search compares the means. 0: the model's default ({@link Tunable#defaultRepeats}). 1 with
+ *     {@code byTime}: the latest interactions are the same every time
  * @param trials configurations a sampled search starts
  * @param maxTime stop before the next fit after this long, or null
  * @param seed of the validation split (derived) and of every draw of the search (derived)
@@ -30,20 +31,24 @@ public record TuneSettings(Metric metric, int k, double validation, boolean byTi
    * 75%) chose ALS and item-kNN settings that lost 3% nDCG@10 on the test part; 10% did not (README, Tuning).
    */
   public static final double DEFAULT_VALIDATION = 0.1;
-  /** Validation draws per configuration with a random split (README, Tuning; BENCHMARKS.md). */
-  public static final int DEFAULT_REPEATS = 3;
+  /**
+   * Validation draws per configuration with a random split unless the model says otherwise
+   * ({@link Tunable#defaultRepeats}): one, since ALS's and EASE's searches chose the same over three draws as over
+   * one on both public data sets at three times the cost; item-kNN's grid takes {@link ItemKnnTunable#REPEATS}.
+   */
+  public static final int DEFAULT_REPEATS = 1;
 
   /** The most draws a config may ask for. */
   public static final int MAX_REPEATS = 20;
 
-  /** The draws a {@code tune:} section without {@code repeats:} measures on: 1 for a time split. */
+  /** The repeats a {@code tune:} section without {@code repeats:} asks for: 1 for a time split, else the model's (0). */
   public static int defaultRepeats(boolean byTime) {
-    return byTime ? 1 : DEFAULT_REPEATS;
+    return byTime ? 1 : 0;
   }
 
   public TuneSettings {
     if (metric == null) metric = Metric.NDCG;
-    if (repeats < 1 || repeats > MAX_REPEATS) {
+    if (repeats < 0 || repeats > MAX_REPEATS) {
       throw new ConfigException(at + ".repeats", repeats, "must be between 1 and " + MAX_REPEATS);
     }
     if (byTime && repeats > 1) {
@@ -82,6 +87,11 @@ public record TuneSettings(Metric metric, int k, double validation, boolean byTi
     long v = 0;
     for (int i = 0; i < stream; i++) v = r.nextLong();
     return v;
+  }
+
+  /** These settings with {@code r} validation draws. */
+  public TuneSettings withRepeats(int r) {
+    return new TuneSettings(metric, k, validation, byTime, r, trials, maxTime, seed, threads, space, at);
   }
 
   public TuneSettings withThreads(int t) {

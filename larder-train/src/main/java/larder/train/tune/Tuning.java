@@ -100,6 +100,15 @@ public final class Tuning {
     return c;
   }
 
+  /** The settings with {@code repeats} 0 (the model's default) replaced by the model's number of draws. */
+  public static TuneSettings resolved(Recommender model, TuneSettings s) {
+    return resolved(tunable(model, s), s);
+  }
+
+  private static TuneSettings resolved(Tunable t, TuneSettings s) {
+    return s.repeats() > 0 ? s : s.withRepeats(s.byTime() ? 1 : t.defaultRepeats());
+  }
+
   /** The space a model is searched in under these settings. */
   public static SearchSpace space(Recommender model, TuneSettings s) {
     return tunable(model, s).space(s.space(), s.at() + ".space");
@@ -121,6 +130,7 @@ public final class Tuning {
    */
   public static Outcome tune(Recommender model, Interactions train, TuneSettings s, Progress progress) {
     Tunable tunable = tunable(model, s);
+    s = resolved(tunable, s);
     SearchSpace space = tunable.space(s.space(), s.at() + ".space");
     List<Holdout.Split> draws = draws(train, s);
     Interactions t = draws.get(0).train();

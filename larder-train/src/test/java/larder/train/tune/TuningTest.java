@@ -293,7 +293,7 @@ class TuningTest {
 
   @Test
   void repeatsAreCheckedAndATimeSplitHasOneDraw() {
-    assertThatThrownBy(() -> settings(5, 1, 1, 0)).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> settings(5, 1, 1, -1)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("jobs.t.tune.repeats");
     assertThatThrownBy(() -> settings(5, 1, 1, TuneSettings.MAX_REPEATS + 1)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("jobs.t.tune.repeats");
@@ -301,6 +301,19 @@ class TuningTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("jobs.t.tune.repeats")
         .hasMessageContaining("split: time");
     assertThat(TuneSettings.defaultRepeats(true)).isEqualTo(1);
-    assertThat(TuneSettings.defaultRepeats(false)).isEqualTo(TuneSettings.DEFAULT_REPEATS);
+    assertThat(TuneSettings.defaultRepeats(false)).isZero(); // the model's
+    // 0 is the model's default: the cheap paths take several draws, ALS (dear fits) one
+    TuneSettings auto = settings(5, 1, 1, 0);
+    assertThat(Tuning.resolved(new larder.train.recommend.itemknn.ItemKnn(), auto).repeats())
+        .isEqualTo(ItemKnnTunable.REPEATS).isGreaterThan(1);
+    assertThat(Tuning.resolved(new larder.train.recommend.ease.Ease(), auto).repeats())
+        .isEqualTo(TuneSettings.DEFAULT_REPEATS).isEqualTo(1);
+    assertThat(Tuning.resolved(new Als(), auto).repeats()).isEqualTo(1);
+    assertThat(Tuning.resolved(new Als(), settings(5, 1, 1, 4)).repeats()).isEqualTo(4);
+    Interactions data = groups(100, 40, 4, 8, 2, 4L);
+    Tuning.Outcome knn = Tuning.tune(new larder.train.recommend.itemknn.ItemKnn(), data, auto, Progress.NONE);
+    assertThat(knn.settings().repeats()).isEqualTo(ItemKnnTunable.REPEATS);
+    assertThat(knn.record("itemknn", false).get("config")).asInstanceOf(
+        org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("repeats", ItemKnnTunable.REPEATS);
   }
 }
