@@ -98,7 +98,7 @@ public final class CeilingBench {
       for (double alpha : grid) {
         for (double rho : grid) {
           AlsParams p = d.withConfidence(c, (float) alpha, d.epsilon()).withRegularization((float) (rho * alpha));
-          double v = fitAls(preset, "stage=1", p, 0, split, threads, cells);
+          double v = fitAls(preset, "stage=1", p, split, threads, cells);
           stage1.add(p);
           stage1Ndcg.add(v);
           if (c == d.confidence() && alpha == d.alpha() && rho * alpha == d.regularization()) def = v;
@@ -136,13 +136,13 @@ public final class CeilingBench {
         double rho = best.regularization() / best.alpha() * fr;
         AlsParams p = best.withConfidence(best.confidence(), (float) alpha, best.epsilon())
             .withRegularization((float) (rho * alpha)).withIterations(bestIt);
-        fitAls(preset, "stage=3", p, 0, split, threads, cells);
+        fitAls(preset, "stage=3", p, split, threads, cells);
       }
     }
     ceiling("als", preset, cells, def);
   }
 
-  private static double fitAls(String preset, String stage, AlsParams p, int unused, Holdout.Split split, int threads,
+  private static double fitAls(String preset, String stage, AlsParams p, Holdout.Split split, int threads,
       List<Cell> cells) {
     long t = System.nanoTime();
     AlsModel m = new Als(p).fit(split.train(), Progress.NONE);
