@@ -62,8 +62,8 @@ final class EvaluateCommand implements Callable<Integer> {
       + " the job's model.")
   List<String> models;
 
-  @Option(names = "--tune", description = "Also tune each model (the job's tune: settings, else the defaults) and show"
-      + " the search.")
+  @Option(names = "--tune", description = "Also tune each model (the job's tune: settings, its space for the job's"
+      + " model only; else the defaults) and show the search.")
   boolean tune;
 
   @Option(names = "--format", defaultValue = "table", description = OutputFormat.HELP)
@@ -74,7 +74,16 @@ final class EvaluateCommand implements Callable<Integer> {
 
   /** One model's line of the table. */
   private record Row(String model, boolean tuned, Map<String, Object> params, Metrics metrics, double fitSeconds,
-      Tuning.Outcome search) {}
+      Tuning.Outcome search, double fitCpu, double searchCpu) {}
+
+  /**
+   * CPU time of this process so far, or -1 where the JVM does not say: a search's cost in fits measured in CPU
+   * seconds holds when other work shares the cores, where wall-clock seconds do not.
+   */
+  private static long cpuNanos() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+  }
 
   @Override
   public Integer call() {
@@ -100,19 +109,24 @@ final class EvaluateCommand implements Callable<Integer> {
     note(String.format(Locale.ROOT, "%s: %,d users, %,d items, %,d interactions; %s split, %.0f%% held out, k=%d",
         j.name(), data.userCount(), data.itemCount(), data.size(), ev.split().key(), ev.holdout() * 100, ev.k()));
     List<Row> rows = new ArrayList<>();
-    rows.add(measure(new Popularity(), false, null, split, ev.k(), j.threads(), progress));
+    rows.add(measure(new Popularity(), false, null, split, ev.k(), j.threads(), progress, -1));
     for (Recommender r : chosen) {
-      if (!(r instanceof Popularity)) rows.add(measure(r, false, null, split, ev.k(), j.threads(), progress));
+      if (!(r instanceof Popularity)) rows.add(measure(r, false, null, split, ev.k(), j.threads(), progress, -1));
       if (tune && !(r instanceof Popularity) && larder.train.tune.Tunables.of(r, j.threads()) == null) {
         note(r.name() + " has no parameters to tune; measured as configured"); // a blend: tune its models instead
       } else if (tune && !(r instanceof Popularity)) {
+        // the job's tune: settings apply to every model compared; its space only to the job's own model
         TuneConfig t = j.tune() != null && r == j.model() ? j.tune()
-            : new TuneConfig(null, TuneSettings.DEFAULT_VALIDATION, TuneSettings.DEFAULT_TRIALS, null, null, null,
+            : j.tune() != null ? new TuneConfig(j.tune().metric(), j.tune().validation(), j.tune().repeats(),
+                j.tune().trials(), j.tune().maxTime(), j.tune().every(), j.tune().seed(), List.of(), j.tune().at())
+            : new TuneConfig(null, TuneSettings.DEFAULT_VALIDATION, null, TuneSettings.DEFAULT_TRIALS, null, null, null,
                 List.of(), "jobs." + j.name() + ".tune");
         TuneSettings s = t.settings(ev, j.threads());
         note("tuning " + r.name() + " on the training part");
+        long c0 = cpuNanos();
         Tuning.Outcome out = Tuning.tune(r, split.train(), s, progress);
-        rows.add(measure(out.model(), true, out, split, ev.k(), j.threads(), progress));
+        double cpu = c0 < 0 ? -1 : (cpuNanos() - c0) / 1e9;
+        rows.add(measure(out.model(), true, out, split, ev.k(), j.threads(), progress, cpu));
       }
     }
     print(rows, ev.k());
@@ -120,13 +134,15 @@ final class EvaluateCommand implements Callable<Integer> {
   }
 
   private Row measure(Recommender r, boolean tuned, Tuning.Outcome search, Holdout.Split split, int k, int threads,
-      Progress progress) {
+      Progress progress, double searchCpu) {
     note("fitting " + r.name() + (tuned ? " (tuned) " : " ") + r.params());
+    long c0 = cpuNanos();
     long t0 = System.nanoTime();
     TrainedModel m = r.fit(split.train(), Progress.NONE);
     double secs = (System.nanoTime() - t0) / 1e9;
+    double cpu = c0 < 0 ? -1 : (cpuNanos() - c0) / 1e9;
     Metrics metrics = Evaluation.evaluate(m, split.train(), split.test(), k, threads, Progress.NONE);
-    return new Row(r.name(), tuned, r.params(), metrics, secs, search);
+    return new Row(r.name(), tuned, r.params(), metrics, secs, search, cpu, searchCpu);
   }
 
   private void note(String message) {
@@ -209,8 +225,12 @@ final class EvaluateCommand implements Callable<Integer> {
     Tuning.Outcome o = r.search();
     var s = o.search();
     String metric = o.settings().metric().key();
-    out.printf(Locale.ROOT, "search of %s: %d trials, stopped by %s, %.1f s (%.1f fits of the winner); winner: trial %d"
-        + " %s%n", r.model(), s.trials().size(), s.stoppedBy(), s.seconds(), s.seconds() / Math.max(1e-9, r.fitSeconds()),
+    String cpu = r.searchCpu() > 0 && r.fitCpu() > 0
+        ? String.format(Locale.ROOT, "; CPU %.1f s, %.1f fits", r.searchCpu(), r.searchCpu() / r.fitCpu()) : "";
+    out.printf(Locale.ROOT, "search of %s: %d trials%s, stopped by %s, %.1f s (%.1f fits of the winner%s); winner: trial"
+        + " %d %s%n", r.model(), s.trials().size(), o.settings().repeats() == 1 ? ""
+            : " on " + o.settings().repeats() + " validation draws", s.stoppedBy(), s.seconds(),
+        s.seconds() / Math.max(1e-9, r.fitSeconds()), cpu,
         s.winner().number(), r.params());
     boolean budgets = s.rungs().length > 1;
     out.printf(Locale.ROOT, "%5s  %-9s %s%9s  %8s  %s%n", "trial", "status", budgets ? "  iter" : "", metric, "seconds",

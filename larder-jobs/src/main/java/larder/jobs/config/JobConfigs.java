@@ -98,6 +98,8 @@ final class JobConfigs {
     RefreshConfig refresh = r == null ? null : refresh(r, baseDir, zone);
     ConfigNode t = n.childOrNull("tune");
     TuneConfig tune = t == null ? null : TuneConfig.parse(t);
+    // repeats against the evaluation's split (a time split has one validation part), before any data is read
+    if (tune != null && eval != null) tune.settings(eval, 1);
     n.finish();
     return new RecommendationsJob(name, source, model, topN, excludeSeen, similar, fallback, keep, threads, eval,
         segmentFallback, filters, fallbackHalfLife, checks, keepModel, refresh, tune);

@@ -15,6 +15,8 @@ import larder.train.tune.TuneSettings;
  *
  * @param metric what the search maximises, at {@code evaluate.k}
  * @param validation share of each user's training interactions held out for the search
+ * @param repeats validation draws each configuration is measured on, or null for the model's default (1 with a time
+ *     split)
  * @param trials configurations a sampled search starts
  * @param maxTime stop before the next fit after this long, or null
  * @param every reuse the newest batch's tuned parameters this long, or null to search every run
@@ -22,22 +24,27 @@ import larder.train.tune.TuneSettings;
  * @param space parameters replacing the model's default ones
  * @param at the section's key ({@code jobs.shop.tune})
  */
-public record TuneConfig(Metric metric, double validation, int trials, Duration maxTime, Duration every, Long seed,
+public record TuneConfig(Metric metric, double validation, Integer repeats, int trials, Duration maxTime, Duration every, Long seed,
     List<Param> space, String at) {
 
   /** The search's settings within a job with this evaluation and thread count. */
   public TuneSettings settings(RecommendationsJob.EvaluationConfig ev, int threads) {
-    return new TuneSettings(metric, ev.k(), validation, ev.split() == RecommendationsJob.EvaluationConfig.Split.TIME,
-        trials, maxTime, seed != null ? seed : TuneSettings.defaultSeed(ev.seed()), threads, space, at);
+    boolean byTime = ev.split() == RecommendationsJob.EvaluationConfig.Split.TIME;
+    return new TuneSettings(metric, ev.k(), validation, byTime, repeats != null ? repeats
+        : TuneSettings.defaultRepeats(byTime), trials, maxTime, seed != null ? seed : TuneSettings.defaultSeed(ev.seed()), threads, space, at);
   }
 
-  /** {@code tune: { metric, validation, trials, max_time, every, seed, space }}. */
+  /** {@code tune: { metric, validation, repeats, trials, max_time, every, seed, space }}. */
   static TuneConfig parse(ConfigNode t) {
     String at = t.path();
     String m = t.string("metric", "ndcg");
     Metric metric = Metric.byKey(m);
     if (metric == null) throw new ConfigException(t.key("metric"), m, "is not a metric", "use one of " + Metric.names());
     double validation = t.number("validation", TuneSettings.DEFAULT_VALIDATION);
+    Integer repeats = t.has("repeats") ? t.integer("repeats", 1) : null;
+    if (repeats != null && repeats < 1) {
+      throw new ConfigException(t.key("repeats"), repeats, "must be between 1 and " + TuneSettings.MAX_REPEATS);
+    }
     int trials = t.integer("trials", TuneSettings.DEFAULT_TRIALS);
     String mt = t.string("max_time", null);
     Duration maxTime = mt == null ? null : DurationText.parse(t.key("max_time"), mt);
@@ -54,8 +61,8 @@ public record TuneConfig(Metric metric, double validation, int trials, Duration 
     }
     t.finish();
     // checked here so that a bad value names its key before any data is read
-    new TuneSettings(metric, 10, validation, false, trials, maxTime, 0, 1, space, at);
-    return new TuneConfig(metric, validation, trials, maxTime, every, seed, space, at);
+    new TuneSettings(metric, 10, validation, false, repeats != null ? repeats : 1, trials, maxTime, 0, 1, space, at);
+    return new TuneConfig(metric, validation, repeats, trials, maxTime, every, seed, space, at);
   }
 
   /**

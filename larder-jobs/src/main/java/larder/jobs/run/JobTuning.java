@@ -53,7 +53,7 @@ final class JobTuning {
    */
   TuneRun tune(RecommendationsJob job, Interactions train, Interactions all) {
     TuneConfig cfg = job.tune();
-    TuneSettings s = cfg.settings(job.evaluation(), job.threads());
+    TuneSettings s = Tuning.resolved(job.model(), cfg.settings(job.evaluation(), job.threads()));
     SearchSpace space = Tuning.space(job.model(), s);
     Map<String, Object> config = Tuning.config(s, space);
     if (cfg.every() != null) {

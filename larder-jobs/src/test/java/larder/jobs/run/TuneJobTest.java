@@ -58,21 +58,28 @@ class TuneJobTest {
   }
 
   private RecommendationsJob job(String model, String evaluate, String tune) {
+    return job("{ file: events.csv, columns: { user: user_id, item: item_id, weight: quantity } }", model, evaluate,
+        tune);
+  }
+
+  private RecommendationsJob job(String source, String model, String evaluate, String tune) {
     String text = """
         jobs:
           shop:
-            source: { file: events.csv, columns: { user: user_id, item: item_id, weight: quantity } }
+            source: %s
             model: %s
             top_n: 10
             similar_items: 0
             threads: 2
-        %s%s""".formatted(model, evaluate == null ? "" : "    evaluate: " + evaluate + "\n",
+        %s%s""".formatted(source, model, evaluate == null ? "" : "    evaluate: " + evaluate + "\n",
         tune == null ? "" : "    tune: " + tune + "\n");
     return (RecommendationsJob) YamlConfig.job(dir.resolve("larder.yaml"), text, JOB);
   }
 
   private static final String ALS = "{ type: als, factors: 8, iterations: 6, alpha: 1, regularization: 0.01 }";
   private static final String EVAL = "{ holdout: 0.2, k: 10, seed: 5 }";
+  private static final String TIMED =
+      "{ file: events.csv, columns: { user: user_id, item: item_id, timestamp: timestamp, weight: quantity } }";
 
   @Test
   void aTunedRunStoresTheSearchAndPublishesTheWinnersParameters() throws Exception {
@@ -82,6 +89,7 @@ class TuneJobTest {
     assertThat(t.get("stopped_by").asText()).isEqualTo("trials");
     assertThat(t.get("rungs").toString()).isEqualTo("[1,2,6]");
     assertThat(t.get("config").get("space").has("rho")).isTrue();
+    assertThat(t.get("config").get("repeats").asInt()).isEqualTo(1); // ALS's default: one validation draw
     assertThat(t.get("sizes").get("validation_interactions").asLong()).isPositive();
     assertThat(t.get("cost_fits").asDouble()).isPositive();
     JsonNode first = t.get("trials").get(0);
@@ -110,12 +118,12 @@ class TuneJobTest {
     assertThat(t3.get("reused_from").get("batch").asLong()).isEqualTo(second.id());
     assertThat(t3.get("tuned_at").asText()).isEqualTo(JSON.readTree(first.metrics().toJson()).get("tuning").get("tuned_at").asText());
     // another space is another search
-    BatchInfo other = runner.run(job(ALS, EVAL, "{ trials: 4, every: 1h, space: { alpha: [1, 10] } }")).batch();
+    BatchInfo other = runner.run(job(ALS, EVAL, "{ trials: 4, repeats: 1, every: 1h, space: { alpha: [1, 10] } }")).batch();
     assertThat(JSON.readTree(other.metrics().toJson()).get("tuning").has("reused_from")).isFalse();
-    // past the window: searched again
-    BatchInfo brief = runner.run(job(ALS, EVAL, "{ trials: 4, every: 1s, space: { alpha: [1, 10] } }")).batch();
+    // past the window: searched again (one validation draw each, so that the search itself stays well inside 1 s)
+    BatchInfo brief = runner.run(job(ALS, EVAL, "{ trials: 4, repeats: 1, every: 1s, space: { alpha: [1, 10] } }")).batch();
     Thread.sleep(1_100);
-    BatchInfo after = runner.run(job(ALS, EVAL, "{ trials: 4, every: 1s, space: { alpha: [1, 10] } }")).batch();
+    BatchInfo after = runner.run(job(ALS, EVAL, "{ trials: 4, repeats: 1, every: 1s, space: { alpha: [1, 10] } }")).batch();
     assertThat(JSON.readTree(brief.metrics().toJson()).get("tuning").has("reused_from")).isTrue();
     assertThat(JSON.readTree(after.metrics().toJson()).get("tuning").has("reused_from")).isFalse();
   }
@@ -207,7 +215,26 @@ class TuneJobTest {
     assertKey(() -> job(ALS, EVAL, "{ space: { alpha: { min: 0, max: 5, scale: log } } }"), "jobs.shop.tune.space.alpha");
     assertKey(() -> job(ALS, EVAL, "{ space: { alpha: { min: 1 } } }"), "jobs.shop.tune.space.alpha");
     assertKey(() -> job(ALS, EVAL, "{ tirals: 5 }"), "jobs.shop.tune");
+    assertKey(() -> job(ALS, EVAL, "{ repeats: 0 }"), "jobs.shop.tune.repeats");
+    assertKey(() -> job(ALS, EVAL, "{ repeats: 21 }"), "jobs.shop.tune.repeats");
+    assertKey(() -> job(ALS, EVAL, "{ repeats: two }"), "jobs.shop.tune.repeats");
+    // a time split holds out the same latest interactions on every draw
+    assertKey(() -> job(TIMED, ALS, "{ holdout: 0.2, split: time }", "{ repeats: 2 }"), "jobs.shop.tune.repeats");
     assertKey(() -> job("{ type: popularity }", EVAL, "{ trials: 5 }"), "jobs.shop.tune");
+  }
+
+  @Test
+  void repeatsDefaultToTheModelsDrawsForARandomSplitAndOneForATimeSplit() {
+    RecommendationsJob random = job("{ type: itemknn }", EVAL, "{ trials: 2 }");
+    assertThat(larder.train.tune.Tuning.resolved(random.model(), random.tune().settings(random.evaluation(), 1))
+        .repeats()).isEqualTo(3);
+    RecommendationsJob als = job(ALS, EVAL, "{ trials: 2 }");
+    assertThat(larder.train.tune.Tuning.resolved(als.model(), als.tune().settings(als.evaluation(), 1)).repeats())
+        .isEqualTo(1);
+    RecommendationsJob time = job(TIMED, ALS, "{ holdout: 0.2, split: time }", "{ trials: 2 }");
+    assertThat(time.tune().settings(time.evaluation(), 1).repeats()).isEqualTo(1);
+    RecommendationsJob two = job(ALS, EVAL, "{ trials: 2, repeats: 2 }");
+    assertThat(two.tune().settings(two.evaluation(), 1).repeats()).isEqualTo(2);
   }
 
   private static void assertKey(org.assertj.core.api.ThrowableAssert.ThrowingCallable c, String key) {

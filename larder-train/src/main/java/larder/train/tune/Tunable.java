@@ -50,6 +50,14 @@ public interface Tunable {
     return Map.of();
   }
 
+  /**
+   * Validation draws per configuration when the config does not say ({@code tune.repeats}) and the split is random:
+   * {@link TuneSettings#DEFAULT_REPEATS} unless one draw is too noisy a judge for the model's space.
+   */
+  default int defaultRepeats() {
+    return TuneSettings.DEFAULT_REPEATS;
+  }
+
   /** A number from a space value (whole numbers and decimals alike). */
   static double number(Map<String, Object> params, String key, double fallback) {
     Object v = params.get(key);

@@ -65,7 +65,11 @@ class TuningTest {
   }
 
   private static TuneSettings settings(int trials, long seed, int threads) {
-    return new TuneSettings(Metric.NDCG, 10, 0.2, false, trials, null, seed, threads, List.of(), "jobs.t.tune");
+    return settings(trials, seed, threads, 1);
+  }
+
+  private static TuneSettings settings(int trials, long seed, int threads, int repeats) {
+    return new TuneSettings(Metric.NDCG, 10, 0.2, false, repeats, trials, null, seed, threads, List.of(), "jobs.t.tune");
   }
 
   /**
@@ -178,8 +182,8 @@ class TuningTest {
     TrialEvaluator fast = knn.evaluator(split.train(), split.test(), 10, 1);
     TrialEvaluator slow = new FitEvaluator(knn, split.train(), split.test(), 10, 1);
     Search.Result r = new Search(knn.defaultSpace(), fast, Metric.NDCG, 1, null, 1, Progress.NONE).run();
-    assertThat(r.trials()).hasSize(96);
-    for (int t : new int[] {0, 7, 30, 95}) {
+    assertThat(r.trials()).hasSize(16);
+    for (int t : new int[] {0, 5, 10, 15}) {
       Trial trial = r.trials().get(t);
       assertThat(slow.evaluate(t, trial.params(), 0, Progress.NONE)).as("%s", trial.params())
           .isEqualTo(trial.metrics());
@@ -223,5 +227,93 @@ class TuningTest {
     AlsParams a = new AlsTunable(new Als()).configure(p).alsParams();
     assertThat(a.regularization()).isEqualTo(10f);
     assertThat(a.confidence()).isEqualTo(AlsParams.Confidence.LINEAR);
+  }
+
+  @Test
+  void repeatedDrawsNeverSeeTheTestPairs() {
+    Interactions data = groups(200, 80, 4, 10, 2, 3L);
+    Holdout.Split split = Holdout.perUser(data, 0.2, 42L);
+    Set<Long> test = pairs(split.test());
+    Set<Long> seen = new HashSet<>();
+    Tuning.Outcome out = Tuning.tune(new Spy(seen, test, "honest"), split.train(), settings(10, 1, 1, 3),
+        Progress.NONE);
+    assertThat(seen).isNotEmpty().doesNotContainAnyElementsOf(test);
+    assertThat(seen).isEqualTo(pairs(split.train()));
+    assertThat(out.search().winner().params()).containsEntry("mode", "honest");
+    assertThat(out.record("spy", false).get("config")).asInstanceOf(
+        org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("repeats", 3);
+  }
+
+  @Test
+  void eachTrialScoresTheMeanOfItsDrawsAndTheFirstDrawIsTheSplitWithoutRepeats() {
+    Interactions data = groups(150, 60, 4, 9, 2, 11L);
+    TuneSettings three = settings(1, 8, 1, 3);
+    List<Holdout.Split> draws = Tuning.draws(data, three);
+    List<Holdout.Split> one = Tuning.draws(data, settings(1, 8, 1));
+    assertThat(draws).hasSize(3);
+    assertThat(one).hasSize(1);
+    assertThat(pairs(draws.get(0).test())).isEqualTo(pairs(one.get(0).test()));
+    assertThat(pairs(draws.get(1).test())).isNotEqualTo(pairs(draws.get(0).test()));
+    assertThat(pairs(draws.get(2).test())).isNotEqualTo(pairs(draws.get(1).test()));
+    for (Holdout.Split d : draws) {
+      Set<Long> both = pairs(d.train());
+      both.addAll(pairs(d.test()));
+      assertThat(both).isEqualTo(pairs(data)); // every draw is a partition of T
+    }
+
+    ItemKnnTunable knn = new ItemKnnTunable(new larder.train.recommend.itemknn.ItemKnn());
+    Tuning.Outcome out = Tuning.tune(new larder.train.recommend.itemknn.ItemKnn(), data, three, Progress.NONE);
+    for (int t : new int[] {0, 6, 11, 15}) {
+      Trial trial = out.search().trials().get(t);
+      Metrics[] each = new Metrics[3];
+      for (int r = 0; r < 3; r++) {
+        each[r] = new FitEvaluator(knn, draws.get(r).train(), draws.get(r).test(), 10, 1)
+            .evaluate(t, trial.params(), 0, Progress.NONE);
+      }
+      Metrics mean = MeanEvaluator.mean(each);
+      assertThat(trial.metrics().ndcg()).as("%s", trial.params())
+          .isCloseTo(mean.ndcg(), org.assertj.core.data.Offset.offset(1e-12));
+      assertThat(trial.metrics().precision()).isCloseTo(mean.precision(), org.assertj.core.data.Offset.offset(1e-12));
+      assertThat(trial.value()).isCloseTo((each[0].ndcg() + each[1].ndcg() + each[2].ndcg()) / 3,
+          org.assertj.core.data.Offset.offset(1e-12));
+    }
+  }
+
+  @Test
+  void sameSeedSameChoiceWithRepeatsForOneAndTwoThreads() {
+    Interactions data = groups(160, 70, 4, 10, 3, 9L);
+    Als als = new Als(new AlsParams(8, 6, 1f, 1f, AlsParams.Confidence.LOG, 1f, 3, 7L, 1));
+    Map<String, Object> one = Tuning.tune(als, data, settings(10, 5, 1, 2), Progress.NONE).record("als", false);
+    Als two = new Als(als.alsParams().withThreads(2));
+    Map<String, Object> other = Tuning.tune(two, data, settings(10, 5, 2, 2), Progress.NONE).record("als", false);
+    assertThat(larder.core.BatchMetrics.of(other).toJson()).isEqualTo(larder.core.BatchMetrics.of(one).toJson());
+    Map<String, Object> single = Tuning.tune(als, data, settings(10, 5, 1, 1), Progress.NONE).record("als", false);
+    assertThat(single.get("trials")).isNotEqualTo(one.get("trials")); // the draws count
+  }
+
+  @Test
+  void repeatsAreCheckedAndATimeSplitHasOneDraw() {
+    assertThatThrownBy(() -> settings(5, 1, 1, -1)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("jobs.t.tune.repeats");
+    assertThatThrownBy(() -> settings(5, 1, 1, TuneSettings.MAX_REPEATS + 1)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("jobs.t.tune.repeats");
+    assertThatThrownBy(() -> new TuneSettings(Metric.NDCG, 10, 0.2, true, 2, 5, null, 1, 1, List.of(), "jobs.t.tune"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("jobs.t.tune.repeats")
+        .hasMessageContaining("split: time");
+    assertThat(TuneSettings.defaultRepeats(true)).isEqualTo(1);
+    assertThat(TuneSettings.defaultRepeats(false)).isZero(); // the model's
+    // 0 is the model's default: the cheap paths take several draws, ALS (dear fits) one
+    TuneSettings auto = settings(5, 1, 1, 0);
+    assertThat(Tuning.resolved(new larder.train.recommend.itemknn.ItemKnn(), auto).repeats())
+        .isEqualTo(ItemKnnTunable.REPEATS).isGreaterThan(1);
+    assertThat(Tuning.resolved(new larder.train.recommend.ease.Ease(), auto).repeats())
+        .isEqualTo(TuneSettings.DEFAULT_REPEATS).isEqualTo(1);
+    assertThat(Tuning.resolved(new Als(), auto).repeats()).isEqualTo(1);
+    assertThat(Tuning.resolved(new Als(), settings(5, 1, 1, 4)).repeats()).isEqualTo(4);
+    Interactions data = groups(100, 40, 4, 8, 2, 4L);
+    Tuning.Outcome knn = Tuning.tune(new larder.train.recommend.itemknn.ItemKnn(), data, auto, Progress.NONE);
+    assertThat(knn.settings().repeats()).isEqualTo(ItemKnnTunable.REPEATS);
+    assertThat(knn.record("itemknn", false).get("config")).asInstanceOf(
+        org.assertj.core.api.InstanceOfAssertFactories.MAP).containsEntry("repeats", ItemKnnTunable.REPEATS);
   }
 }
