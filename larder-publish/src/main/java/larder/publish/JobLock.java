@@ -50,14 +50,14 @@ final class JobLock implements AutoCloseable {
     String process = ProcessKey.current().text();
     String takenOver = store.write("take the lock of job '" + job + "'", c -> {
       Instant now = Schema.now();
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_job_lock (job, owner, acquired_at, process,"
-          + " expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (job) DO NOTHING")) {
+      try (PreparedStatement ps = c.prepareStatement(d.insertIfAbsent("INSERT INTO larder_job_lock (job, owner,"
+          + " acquired_at, process, expires_at) VALUES (?, ?, ?, ?, ?)", "job"))) {
         ps.setString(1, job);
         ps.setString(2, owner);
         d.setInstant(ps, 3, now);
         ps.setString(4, process);
         d.setInstant(ps, 5, now.plus(lease));
-        if (ps.executeUpdate() == 1) return null;
+        if (d.executeIfAbsent(ps) == 1) return null;
       }
       Optional<LockHolder> held = LockHolder.of(c, d, job, true);
       if (held.isEmpty()) throw new SQLException("the lock row of job '" + job + "' vanished while it was read; retry");
