@@ -20,6 +20,9 @@ public interface Dialect {
   /** Serialises schema migration between processes; called first inside the migration transaction. */
   void lockSchema(Connection c) throws SQLException;
 
+  /** Releases what {@link #lockSchema} took beyond the transaction, if anything; called last by the migration. */
+  default void unlockSchema(Connection c) throws SQLException {}
+
   /**
    * Starts a transaction on an auto-commit connection: a read snapshot (SQLite deferred, PostgreSQL
    * repeatable read, read only) or a write (SQLite {@code BEGIN IMMEDIATE}, PostgreSQL read committed).

@@ -98,7 +98,7 @@ public final class RecDelta {
       return rows;
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
-        + " (base_batch_id, user_id, rank, item_id, score, refresh_id) VALUES (?, ?, ?, ?, ?, ?)")) {
+        + " (base_batch_id, user_id, " + d.rank() + ", item_id, score, refresh_id) VALUES (?, ?, ?, ?, ?, ?)")) {
       for (UserList l : lists) {
         add(ps, baseBatchId, l.userId(), 0, MARKER_ITEM, 0f, refreshId);
         for (int i = 0; i < l.scores().length; i++) {

@@ -411,6 +411,17 @@ public final class Schema {
     Dialect d = store.dialect();
     store.write("create or migrate the Larder schema", c -> {
       d.lockSchema(c);
+      try {
+        migrate(store, d, c);
+      } finally {
+        d.unlockSchema(c);
+      }
+      return null;
+    });
+  }
+
+  private static void migrate(Store store, Dialect d, java.sql.Connection c) throws java.sql.SQLException {
+    {
       Store.execute(c, d.migration(0).toArray(String[]::new));
       int have;
       try (Statement st = c.createStatement();
@@ -430,8 +441,7 @@ public final class Schema {
           ps.executeUpdate();
         }
       }
-      return null;
-    });
+    }
   }
 
   /** The schema version recorded in the store. */

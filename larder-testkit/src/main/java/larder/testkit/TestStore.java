@@ -34,6 +34,11 @@ public abstract class TestStore implements AutoCloseable {
     return new Postgres();
   }
 
+  /** A database of its own on the MariaDB server ({@link MariaDbDatabase}), dropped by {@link #close()}. */
+  public static TestStore mariadb() {
+    return new MariaDb();
+  }
+
   /** What {@code Store.open} and {@code --db} take: the SQLite file's path or the schema's {@code jdbc:} URL. */
   public abstract String location();
 
@@ -112,6 +117,16 @@ public abstract class TestStore implements AutoCloseable {
         throw new UncheckedIOException("removing " + dir, e);
       }
     }
+  }
+
+  private static final class MariaDb extends TestStore {
+    private final MariaDbDatabase database = new MariaDbDatabase();
+
+    @Override public String location() { return database.url; }
+
+    @Override public String jdbcUrl() { return database.url; }
+
+    @Override void drop() { database.close(); }
   }
 
   private static final class Postgres extends TestStore {
