@@ -105,6 +105,11 @@ public interface Dialect {
     return "rank";
   }
 
+  /** The type a CAST to a 64-bit float names ({@code DOUBLE PRECISION}; MySQL takes {@code DOUBLE}). */
+  default String doubleType() {
+    return "DOUBLE PRECISION";
+  }
+
   /** A NULL typed as a 32-bit integer column, for one branch of a UNION. */
   default String nullInteger() {
     return "CAST(NULL AS INTEGER)";

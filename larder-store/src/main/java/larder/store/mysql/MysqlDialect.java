@@ -296,4 +296,6 @@ public final class MysqlDialect implements Dialect {
   @Override public String rank() { return "`rank`"; }
 
   @Override public String nullInteger() { return "CAST(NULL AS SIGNED)"; }
+
+  @Override public String doubleType() { return "DOUBLE"; }
 }
