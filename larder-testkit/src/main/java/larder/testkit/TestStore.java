@@ -36,7 +36,12 @@ public abstract class TestStore implements AutoCloseable {
 
   /** A database of its own on the MariaDB server ({@link MariaDbDatabase}), dropped by {@link #close()}. */
   public static TestStore mariadb() {
-    return new MariaDb();
+    return new MariaDb("");
+  }
+
+  /** {@link #mariadb()} opened with {@code parameters} ("a=b&c=d") added to its URL. */
+  public static TestStore mariadb(String parameters) {
+    return new MariaDb(parameters);
   }
 
   /** What {@code Store.open} and {@code --db} take: the SQLite file's path or the schema's {@code jdbc:} URL. */
@@ -121,8 +126,15 @@ public abstract class TestStore implements AutoCloseable {
 
   private static final class MariaDb extends TestStore {
     private final MariaDbDatabase database = new MariaDbDatabase();
+    private final String parameters;
 
-    @Override public String location() { return database.url; }
+    MariaDb(String parameters) {
+      this.parameters = parameters;
+    }
+
+    @Override public String location() {
+      return parameters.isEmpty() ? database.url : database.url + (database.url.contains("?") ? "&" : "?") + parameters;
+    }
 
     @Override public String jdbcUrl() { return database.url; }
 

@@ -26,14 +26,18 @@ import larder.store.Store;
  * rows are deleted by batch id. Under LOCAL the server turns a duplicate key, a truncated id or a bad number into a
  * warning and goes on, so a chunk that loads fewer rows than were sent, or raises any warning, fails the batch.
  *
- * <p>A server that refuses LOCAL ({@code local_infile=OFF}, MySQL 8's default) is found by a zero-row probe when the
- * load starts; the rows then go by multi-row {@code INSERT}, slower but as strict. Used by one thread.
+ * <p>A server that refuses LOCAL ({@code local_infile=OFF}, MySQL 8's default), or a store URL with
+ * {@code allowLocalInfile=false}, is found by a zero-row probe when the load starts; the rows then go by multi-row
+ * {@code INSERT}, slower but as strict. Used by one thread.
  */
 final class MysqlLoad implements BatchLoad {
   static final int CHUNK_ROWS = 100_000;
   static final int CHUNK_BYTES = 8 << 20;
   /** Bound parameters per INSERT of the fallback, below the protocol's 65,535. */
   static final int INSERT_PARAMETERS = 8_000;
+
+  /** Whether this process has said that LOCAL is refused (once is enough). */
+  private static final java.util.concurrent.atomic.AtomicBoolean TOLD = new java.util.concurrent.atomic.AtomicBoolean();
 
   private final Store store;
   private final long batchId;
@@ -50,7 +54,8 @@ final class MysqlLoad implements BatchLoad {
     this.batchId = batchId;
     this.rank = store.dialect().rank();
     Properties p = new Properties();
-    p.setProperty("allowLocalInfile", "true");
+    // a URL that says allowLocalInfile=false keeps LOCAL off on this connection too: the load then uses INSERT
+    if (!store.location().url().matches("(?i).*[?&]allowLocalInfile=false.*")) p.setProperty("allowLocalInfile", "true");
     try {
       connection = store.unpooledConnection(p);
     } catch (SQLException e) {
@@ -73,7 +78,7 @@ final class MysqlLoad implements BatchLoad {
     } catch (SQLException e) {
       int code = e.getErrorCode();
       if (code == 4166 || code == 3948 || code == 1148) {
-        System.err.println("store " + store.name() + ": the server refuses LOAD DATA LOCAL INFILE, loading with INSERT"
+        if (TOLD.compareAndSet(false, true)) System.err.println("store " + store.name() + ": the server refuses LOAD DATA LOCAL INFILE, loading with INSERT"
             + " (slower); SET GLOBAL local_infile = 1 on the server for bulk loads");
         return false;
       }
