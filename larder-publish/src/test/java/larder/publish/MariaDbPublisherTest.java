@@ -30,6 +30,65 @@ class MariaDbPublisherTest extends PublisherContract {
     };
   }
 
+  /** Writes a lock row of {@code job} held by a process on another machine whose lease runs for another hour. */
+  private void lockedFromAnotherMachine(String job) {
+    store.write("fake a holder on another machine", c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_job_lock (job, owner, acquired_at, process,"
+          + " expires_at) VALUES (?, 'elsewhere/42#1', ?, '42/1700000000000/elsewhere', ?)")) {
+        ps.setString(1, job);
+        store.dialect().setInstant(ps, 2, java.time.Instant.now());
+        store.dialect().setInstant(ps, 3, java.time.Instant.now().plusSeconds(3600));
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /**
+   * A holder on another machine whose database session has ended (no GET_LOCK held) is taken over at once, though its
+   * lease runs for another hour: on the other stores the run would be refused until the lease ran out.
+   */
+  @org.junit.jupiter.api.Test void aHolderWhoseSessionEndedIsTakenOverAtOnce() throws Exception {
+    lockedFromAnotherMachine("shop");
+    try (larder.publish.BatchLoader w = pub.begin("shop", larder.core.BatchKind.RECOMMENDATIONS, "test",
+        larder.core.BatchParams.NONE)) {
+      assertThat(w.batchId()).isPositive();
+      assertThat(owner("shop")).isEqualTo(PublishOptions.DEFAULTS.owner());
+    }
+  }
+
+  /** While the holder's session holds its GET_LOCK (alive, or frozen with its socket open) the run is refused. */
+  @org.junit.jupiter.api.Test void aHolderWhoseSessionLivesIsNotTakenOver() throws Exception {
+    lockedFromAnotherMachine("shop");
+    String database;
+    try (Connection c = rawConnection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT DATABASE()")) {
+      rs.next();
+      database = rs.getString(1);
+    }
+    try (Connection holder = rawConnection();
+        PreparedStatement ps = holder.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+      ps.setString(1, larder.store.mysql.SessionLock.name(database, "shop"));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(1);
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> pub.begin("shop", larder.core.BatchKind.RECOMMENDATIONS,
+          "test", larder.core.BatchParams.NONE)).isInstanceOf(larder.core.StoreException.class)
+          .hasMessageContaining("job 'shop' is already running").hasMessageContaining("owner elsewhere/42#1");
+    }
+  }
+
+  private String owner(String job) throws SQLException {
+    try (Connection c = rawConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT owner FROM larder_job_lock WHERE job = ?")) {
+      ps.setString(1, job);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
   /** One line per table read: "table=r type=ref key=PRIMARY extra=...". */
   static String explain(Connection c, String sql, String job, String user) throws SQLException {
     StringBuilder plan = new StringBuilder();

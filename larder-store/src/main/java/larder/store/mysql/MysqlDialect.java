@@ -63,6 +63,9 @@ public final class MysqlDialect implements Dialect {
 
   public Flavour flavour() { return flavour; }
 
+  /** The database the store lives in. */
+  public String database() { return database; }
+
   @Override public Kind kind() { return Kind.MYSQL; }
 
   private String id(int chars) {
