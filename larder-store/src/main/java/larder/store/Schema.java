@@ -409,6 +409,19 @@ public final class Schema {
 
   static void migrate(Store store) {
     Dialect d = store.dialect();
+    // MySQL checks the CREATE privilege before IF NOT EXISTS: a current store opens with data rights alone
+    if (d.kind() == Dialect.Kind.MYSQL && store.read("read the schema version", c -> {
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM"
+          + " information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'larder_schema'")) {
+        rs.next();
+        if (rs.getInt(1) == 0) return false;
+      }
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT MAX(version) FROM larder_schema")) {
+        return rs.next() && rs.getInt(1) == VERSION;
+      }
+    })) {
+      return;
+    }
     store.write("create or migrate the Larder schema", c -> {
       d.lockSchema(c);
       try {

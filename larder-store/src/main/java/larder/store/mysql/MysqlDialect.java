@@ -75,12 +75,16 @@ public final class MysqlDialect implements Dialect {
 
   private static final String JOB = "VARCHAR(100) CHARACTER SET ascii COLLATE ascii_bin";
   private static final String TS = "DATETIME(6)";
-  private static final String TABLE_OPTIONS = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+  /** Every text column compares and sorts byte by byte unless it says otherwise, as on SQLite. */
+  private String tableOptions() {
+    return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE="
+        + (flavour == Flavour.MARIADB ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin");
+  }
 
   @Override public List<String> migration(int version) {
     if (version == 0) {
       return List.of("CREATE TABLE IF NOT EXISTS larder_schema (version INT PRIMARY KEY, applied_at " + TS
-          + " NOT NULL)" + TABLE_OPTIONS);
+          + " NOT NULL)" + tableOptions());
     }
     if (version != 1) {
       if (version < 0 || version > Schema.VERSION) throw new IllegalArgumentException("no schema version " + version);
@@ -156,8 +160,8 @@ public final class MysqlDialect implements Dialect {
     return List.copyOf(all);
   }
 
-  private static String table(String definition) {
-    return "CREATE TABLE IF NOT EXISTS " + definition + TABLE_OPTIONS;
+  private String table(String definition) {
+    return "CREATE TABLE IF NOT EXISTS " + definition + tableOptions();
   }
 
   private static String view(String create) {
