@@ -104,7 +104,7 @@ public final class MariaDbBench {
     double s = (System.nanoTime() - t0) / 1e9;
     if (keep) {
       store.write("publish the benchmark batch", c -> {
-        Store.execute(c, "UPDATE larder_batch SET status = 'published' WHERE batch_id = " + batch,
+        Store.execute(c, "UPDATE larder_batch SET status = 'published', published_at = NOW(6) WHERE batch_id = " + batch,
             "INSERT INTO larder_current (job, batch_id, switched_at) VALUES ('bench', " + batch + ", NOW(6))"
                 + " ON DUPLICATE KEY UPDATE batch_id = VALUES(batch_id)");
         return null;
