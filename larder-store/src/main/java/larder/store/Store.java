@@ -18,7 +18,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The prediction store: a pool of connections to one SQLite file or PostgreSQL database, with the
+ * The prediction store: a pool of connections to one SQLite file, PostgreSQL or MySQL/MariaDB database, with the
  * Larder schema created or migrated on open (see {@link Schema} for the tables and views).
  *
  * <pre>{@code
@@ -31,7 +31,8 @@ import org.sqlite.SQLiteDataSource;
  * <p>SQLite connections use the WAL journal (readers never block the writer), {@code busy_timeout}
  * of {@link #SQLITE_BUSY_TIMEOUT_MS} ms, {@code synchronous=NORMAL} and foreign keys. PostgreSQL uses a
  * HikariCP pool; user and password come from the URL or from {@code LARDER_DB_USER} /
- * {@code LARDER_DB_PASSWORD}. Thread-safe.
+ * {@code LARDER_DB_PASSWORD}. MySQL/MariaDB ({@code jdbc:mariadb:} or {@code jdbc:mysql:}) uses a HikariCP pool too,
+ * with LOCAL INFILE off on its connections ({@link larder.store.mysql.MysqlDialect}). Thread-safe.
  */
 public final class Store implements AutoCloseable {
   /** How long a SQLite writer waits for another writer before giving up. */
