@@ -214,6 +214,10 @@ public final class Publisher {
       markFailed(id, "crashed: its run" + whose + " ended without publishing; batch " + batchId
           + " took over the job's lock", null);
     }
+    // rows a process died while removing (MySQL: shared row tables, deleted in chunks)
+    for (long id : store.read("find leftover rows of job '" + job + "'", c -> store.dialect().leftoverBatches(c, job))) {
+      store.dropRows(id);
+    }
     return new Started<>(lock, recorded);
   }
 

@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import larder.core.BatchInfo;
 import larder.testkit.TestStore;
 
 class MariaDbPublisherTest extends PublisherContract {
@@ -77,6 +78,26 @@ class MariaDbPublisherTest extends PublisherContract {
           "test", larder.core.BatchParams.NONE)).isInstanceOf(larder.core.StoreException.class)
           .hasMessageContaining("job 'shop' is already running").hasMessageContaining("owner elsewhere/42#1");
     }
+  }
+
+  /**
+   * Rows of a retired batch that a dead process left while deleting them in chunks are removed by the next run's
+   * start; the serving batch's rows stay.
+   */
+  @org.junit.jupiter.api.Test void aNewRunRemovesRowsLeftByAnInterruptedRetire() throws Exception {
+    Planted p = new Planted(50, 20, 5);
+    BatchInfo first = publishGeneration(p, "shop", 1, 1);
+    BatchInfo second = publishGeneration(p, "shop", 2, 1);
+    assertThat(count("SELECT count(*) FROM larder_rec_rows WHERE batch_id = ?", first.id())).isZero();
+    try (Connection c = rawConnection(); Statement st = c.createStatement()) {
+      st.execute("INSERT INTO larder_rec_rows (batch_id, user_id, `rank`, item_id, score) VALUES (" + first.id()
+          + ", 'u-left', 1, 'i', 1), (" + first.id() + ", 'u-left', 2, 'i2', 0.5)");
+    }
+    long serving = count("SELECT count(*) FROM larder_rec_rows WHERE batch_id = ?", second.id());
+    pub.begin("shop", larder.core.BatchKind.RECOMMENDATIONS, "test", larder.core.BatchParams.NONE).close();
+    assertThat(count("SELECT count(*) FROM larder_rec_rows WHERE batch_id = ?", first.id())).isZero();
+    assertThat(count("SELECT count(*) FROM larder_rec_rows WHERE batch_id = ?", second.id())).isEqualTo(serving)
+        .isPositive();
   }
 
   private String owner(String job) throws SQLException {

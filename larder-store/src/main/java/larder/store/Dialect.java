@@ -50,6 +50,15 @@ public interface Dialect {
    */
   void dropRows(Store store, long batchId);
 
+  /**
+   * Batches of {@code job} that ended ('failed' or 'retired') but still hold rows, because a process died while
+   * removing them: where rows share tables across batches (MySQL), each run's start removes them again. Empty where
+   * a batch's rows go at once (a dropped partition) or in the same transaction as its status.
+   */
+  default List<Long> leftoverBatches(Connection c, String job) throws SQLException {
+    return List.of();
+  }
+
   /** See {@link PartitionedLoad#prepare}. */
   PartitionedLoad prepareParts(Store store, long batchId, RowTable table, int parts);
 

@@ -257,6 +257,29 @@ public final class MysqlDialect implements Dialect {
     }
   }
 
+  @Override public List<Long> leftoverBatches(Connection c, String job) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT b.batch_id FROM larder_batch b WHERE b.job = ?"
+        + " AND b.status IN ('failed', 'retired') AND (");
+    List<String> tables = new ArrayList<>();
+    for (RowTable t : RowTable.values()) tables.add(t.table());
+    tables.addAll(Schema.SMALL_ROW_TABLES);
+    tables.add(Schema.ARTIFACTS);
+    tables.add(UserHistories.TABLE);
+    for (int i = 0; i < tables.size(); i++) {
+      sql.append(i == 0 ? "" : " OR ").append("EXISTS (SELECT 1 FROM ").append(tables.get(i))
+          .append(" x WHERE x.batch_id = b.batch_id)");
+    }
+    sql.append(" OR EXISTS (SELECT 1 FROM ").append(RecDelta.TABLE).append(" x WHERE x.base_batch_id = b.batch_id))");
+    List<Long> ids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      ps.setString(1, job);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) ids.add(rs.getLong(1));
+      }
+    }
+    return ids;
+  }
+
   /** Refused: loading a batch in parts from several processes is for PostgreSQL (see {@link PartitionedLoad}). */
   @Override public PartitionedLoad prepareParts(Store store, long batchId, RowTable table, int parts) {
     throw PartWriter.sqlite(store.location());
