@@ -39,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KillSignalIT {
   @TempDir static Path work;
   PgSchema pg;
+  larder.testkit.MariaDbDatabase maria;
   /** Stores with a first batch: each case's next run serves the next case of its store. */
   final Set<String> seeded = new HashSet<>();
 
@@ -76,10 +77,12 @@ class KillSignalIT {
     Files.writeString(work.resolve("light.yaml"), "jobs:\n  shop:\n    source: { file: small.csv, columns: { user: user_id, item: item_id } }\n"
         + "    model: { type: popularity }\n");
     pg = new PgSchema();
+    maria = new larder.testkit.MariaDbDatabase();
   }
 
   @AfterAll void dropSchema() {
     pg.close();
+    maria.close();
   }
 
   static Stream<Arguments> everySignalInEveryPhase() {
@@ -100,6 +103,14 @@ class KillSignalIT {
 
   @Test void postgresTermDuringPublish() throws Exception {
     killAndRecover(pg.url, Signal.TERM, Phase.PUBLISH);
+  }
+
+  @Test void mariadbKillDuringPublish() throws Exception {
+    killAndRecover(maria.url, Signal.KILL, Phase.PUBLISH);
+  }
+
+  @Test void mariadbTermDuringPublish() throws Exception {
+    killAndRecover(maria.url, Signal.TERM, Phase.PUBLISH);
   }
 
   private void killAndRecover(String db, Signal signal, Phase phase) throws Exception {

@@ -48,6 +48,12 @@ class RefreshKillTest {
     }
   }
 
+  @Test void mariadb() throws Exception {
+    try (larder.testkit.MariaDbDatabase maria = new larder.testkit.MariaDbDatabase()) {
+      killAtEveryPoint(maria.url);
+    }
+  }
+
   private void killAtEveryPoint(String db) throws Exception {
     Random random = new Random(7);
     StringBuilder csv = new StringBuilder("user_id,item_id,ts\n");

@@ -12,6 +12,7 @@ import larder.store.LockHolder;
 import larder.store.ProcessKey;
 import larder.store.Schema;
 import larder.store.Store;
+import larder.store.mysql.SessionLock;
 
 /**
  * The {@code larder_job_lock} row that keeps two runs of one job apart, across processes and hosts. Taken
@@ -19,7 +20,9 @@ import larder.store.Store;
  * process ({@link ProcessKey}) and carries a lease that a thread of the holder renews every quarter lease:
  * a holder whose process is gone from this machine is taken over at once (a {@code kill -9}, a crash, a
  * power cut of a container), one on another machine once its lease has run out ({@link LockHolder#judge}).
- * Released by its owner only.
+ * Released by its owner only. On MySQL/MariaDB a run also holds a {@link SessionLock} ({@code GET_LOCK}) on a
+ * connection of its own: a holder whose session lock is free has lost its connection, so it is taken over at once,
+ * from any host.
  */
 final class JobLock implements AutoCloseable {
   private final Store store;
@@ -28,9 +31,12 @@ final class JobLock implements AutoCloseable {
   private final Duration lease;
   private final String takenOver;
   private final Thread renewer;
+  /** MySQL/MariaDB: the run's GET_LOCK, held while it runs ({@link SessionLock}); else null. */
+  private final SessionLock session;
 
-  private JobLock(Store store, String job, String owner, Duration lease, String takenOver) {
+  private JobLock(Store store, String job, String owner, Duration lease, String takenOver, SessionLock session) {
     this.store = store;
+    this.session = session;
     this.job = job;
     this.owner = owner;
     this.lease = lease;
@@ -48,22 +54,37 @@ final class JobLock implements AutoCloseable {
   static JobLock acquire(Store store, String job, String owner, Duration lease) {
     Dialect d = store.dialect();
     String process = ProcessKey.current().text();
-    String takenOver = store.write("take the lock of job '" + job + "'", c -> {
+    SessionLock session = SessionLock.take(store, job);
+    String takenOver;
+    try {
+      takenOver = take(store, d, job, owner, lease, process, session);
+    } catch (RuntimeException e) {
+      if (session != null) session.close();
+      throw e;
+    }
+    return new JobLock(store, job, owner, lease, takenOver, session);
+  }
+
+  private static String take(Store store, Dialect d, String job, String owner, Duration lease, String process,
+      SessionLock session) {
+    return store.write("take the lock of job '" + job + "'", c -> {
       Instant now = Schema.now();
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_job_lock (job, owner, acquired_at, process,"
-          + " expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (job) DO NOTHING")) {
+      try (PreparedStatement ps = c.prepareStatement(d.insertIfAbsent("INSERT INTO larder_job_lock (job, owner,"
+          + " acquired_at, process, expires_at) VALUES (?, ?, ?, ?, ?)", "job"))) {
         ps.setString(1, job);
         ps.setString(2, owner);
         d.setInstant(ps, 3, now);
         ps.setString(4, process);
         d.setInstant(ps, 5, now.plus(lease));
-        if (ps.executeUpdate() == 1) return null;
+        if (d.executeIfAbsent(ps) == 1) return null;
       }
       Optional<LockHolder> held = LockHolder.of(c, d, job, true);
       if (held.isEmpty()) throw new SQLException("the lock row of job '" + job + "' vanished while it was read; retry");
       LockHolder holder = held.get();
       LockHolder.Verdict verdict = holder.judge(now);
-      if (verdict.running()) {
+      // a holder whose database session is gone (its GET_LOCK was free) is not running, whatever its lease says
+      boolean sessionGone = verdict.running() && session != null && session.held();
+      if (verdict.running() && !sessionGone) {
         throw new StoreException("job '" + job + "' is already running (since " + holder.acquiredAt() + ", owner "
             + holder.owner() + ": " + verdict.why() + "); wait for it, or if you know it is dead remove its lock"
             + " with DELETE FROM larder_job_lock WHERE job = '" + job + "'",
@@ -79,9 +100,10 @@ final class JobLock implements AutoCloseable {
         ps.setString(5, job);
         ps.executeUpdate();
       }
-      return holder.owner() + ": " + verdict.why();
+      return holder.owner() + ": " + (sessionGone
+          ? "its database session has ended (the server released its lock), though its lease had not run out"
+          : verdict.why());
     });
-    return new JobLock(store, job, owner, lease, takenOver);
   }
 
   /** The holder this lock was taken over from and why it counted as gone ("host/pid#run: why"), or null. */
@@ -102,6 +124,7 @@ final class JobLock implements AutoCloseable {
       } catch (InterruptedException e) {
         return; // released
       }
+      if (session != null) session.ping();
       try {
         boolean mine = store.write("renew the lock of job '" + job + "'", c -> {
           try (PreparedStatement ps = c.prepareStatement(
@@ -127,7 +150,11 @@ final class JobLock implements AutoCloseable {
   /** Stops renewing and deletes the lock if this owner still holds it. */
   @Override public void close() {
     renewer.interrupt();
-    store.write("release the lock of job '" + job + "'", c -> delete(c, job, owner));
+    try {
+      store.write("release the lock of job '" + job + "'", c -> delete(c, job, owner));
+    } finally {
+      if (session != null) session.close();
+    }
   }
 
   /** Deletes the lock row (of {@code owner} only, unless null); true when there was one. */

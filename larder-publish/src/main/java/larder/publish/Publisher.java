@@ -129,17 +129,14 @@ public final class Publisher {
     }
     Started<Long> started = lockAndRecord(job, "record a new batch of job '" + job + "'", c -> {
       Dialect d = store.dialect();
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_batch (job, kind, model, params, metrics,"
-          + " created_at, status) VALUES (?, ?, ?, ?, '{}', ?, 'staging') RETURNING batch_id")) {
+      try (PreparedStatement ps = d.prepareReturningKey(c, "INSERT INTO larder_batch (job, kind, model, params, metrics,"
+          + " created_at, status) VALUES (?, ?, ?, ?, '{}', ?, 'staging')", "batch_id")) {
         ps.setString(1, job);
         ps.setString(2, kind.text());
         ps.setString(3, model);
         ps.setString(4, (params == null ? BatchParams.NONE : params).toJson());
         d.setInstant(ps, 5, Schema.now());
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return rs.getLong(1);
-        }
+        return d.insertedKey(ps);
       }
     }, id -> id);
     long batchId = started.record();
@@ -216,6 +213,10 @@ public final class Publisher {
       store.dropRows(id);
       markFailed(id, "crashed: its run" + whose + " ended without publishing; batch " + batchId
           + " took over the job's lock", null);
+    }
+    // rows a process died while removing (MySQL: shared row tables, deleted in chunks)
+    for (long id : store.read("find leftover rows of job '" + job + "'", c -> store.dialect().leftoverBatches(c, job))) {
+      store.dropRows(id);
     }
     return new Started<>(lock, recorded);
   }

@@ -136,18 +136,15 @@ public final class RefreshLoader implements AutoCloseable {
       }
     }
     long id;
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_batch (job, kind, model, params, metrics,"
-        + " created_at, status, base_batch_id) VALUES (?, ?, ?, ?, '{}', ?, 'staging', ?) RETURNING batch_id")) {
+    try (PreparedStatement ps = d.prepareReturningKey(c, "INSERT INTO larder_batch (job, kind, model, params, metrics,"
+        + " created_at, status, base_batch_id) VALUES (?, ?, ?, ?, '{}', ?, 'staging', ?)", "batch_id")) {
       ps.setString(1, job);
       ps.setString(2, BatchKind.RECOMMENDATIONS.text());
       ps.setString(3, model);
       ps.setString(4, params.toJson());
       d.setInstant(ps, 5, Schema.now());
       ps.setLong(6, base);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        id = rs.getLong(1);
-      }
+      id = d.insertedKey(ps);
     }
     return new Start(id, base, refresh, hwm, users);
   }

@@ -87,10 +87,11 @@ final class ServingHistory {
       }
     }
     // a run ends when it is first published; a rollback to it later does not change when it finished
-    try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET status = 'published', message = NULL,"
-        + " served_until = NULL, published_at = COALESCE(published_at, ?),"
-        + " finished_at = CASE WHEN status = 'staging' THEN ? ELSE finished_at END WHERE batch_id = ?"
-        + " AND status IN ('staging', 'superseded')")) {
+    // finished_at is set before status: MySQL assigns left to right, each later expression seeing the new values
+    try (PreparedStatement ps = c.prepareStatement("UPDATE larder_batch SET"
+        + " finished_at = CASE WHEN status = 'staging' THEN ? ELSE finished_at END,"
+        + " published_at = COALESCE(published_at, ?), status = 'published', message = NULL,"
+        + " served_until = NULL WHERE batch_id = ? AND status IN ('staging', 'superseded')")) {
       d.setInstant(ps, 1, now);
       d.setInstant(ps, 2, now);
       ps.setLong(3, to);
@@ -107,9 +108,8 @@ final class ServingHistory {
         ps.executeUpdate();
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO larder_current (job, batch_id, switched_at, refresh_id)"
-        + " VALUES (?, ?, ?, ?) ON CONFLICT (job) DO UPDATE SET batch_id = excluded.batch_id,"
-        + " switched_at = excluded.switched_at, refresh_id = excluded.refresh_id")) {
+    try (PreparedStatement ps = c.prepareStatement(d.upsert("INSERT INTO larder_current (job, batch_id, switched_at,"
+        + " refresh_id) VALUES (?, ?, ?, ?)", "job", "batch_id", "switched_at", "refresh_id"))) {
       ps.setString(1, job);
       ps.setLong(2, to);
       d.setInstant(ps, 3, now);

@@ -44,6 +44,11 @@ public final class BatchComparison {
       + " COALESCE(SUM(CASE WHEN na = 0 THEN 1 ELSE 0 END), 0) AS only_b"
       + " FROM users";
 
+  /** {@link #CHURN_SQL} as {@code d}'s database writes it. */
+  static String churnSql(larder.store.Dialect d) {
+    return CHURN_SQL.replace("rank <= ?", d.rank() + " <= ?").replace("AS DOUBLE PRECISION", "AS " + d.doubleType());
+  }
+
   private final Store store;
 
   public BatchComparison(Store store) {
@@ -105,9 +110,9 @@ public final class BatchComparison {
     return b;
   }
 
-  static Churn churn(Connection c, long a, long b) throws SQLException {
+  Churn churn(Connection c, long a, long b) throws SQLException {
     int n = Math.min(longest(c, a), longest(c, b));
-    try (PreparedStatement ps = c.prepareStatement(CHURN_SQL)) {
+    try (PreparedStatement ps = c.prepareStatement(churnSql(store.dialect()))) {
       ps.setLong(1, a);
       ps.setLong(2, b);
       ps.setLong(3, a);

@@ -65,10 +65,12 @@ public final class Events {
 
   /** The upsert, keeping the later time when the (job, user, item) is already there. */
   static String upsert(Dialect d) {
-    String later = d.kind() == Dialect.Kind.POSTGRES ? "GREATEST(larder_events.at, EXCLUDED.at)"
-        : "MAX(larder_events.at, excluded.at)";
-    return "INSERT INTO larder_events (job, user_id, item_id, at) VALUES (?, ?, ?, ?)"
-        + " ON CONFLICT (job, user_id, item_id) DO UPDATE SET at = " + later;
+    String insert = "INSERT INTO larder_events (job, user_id, item_id, at) VALUES (?, ?, ?, ?)";
+    return switch (d.kind()) {
+      case POSTGRES -> insert + " ON CONFLICT (job, user_id, item_id) DO UPDATE SET at = GREATEST(larder_events.at, EXCLUDED.at)";
+      case SQLITE -> insert + " ON CONFLICT (job, user_id, item_id) DO UPDATE SET at = MAX(larder_events.at, excluded.at)";
+      case MYSQL -> insert + " ON DUPLICATE KEY UPDATE at = GREATEST(at, VALUES(at))";
+    };
   }
 
   /** Records {@code events} in one transaction: all of them or, on an error, none. */

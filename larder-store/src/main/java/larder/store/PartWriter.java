@@ -59,6 +59,11 @@ public final class PartWriter {
 
   /** The refusal of SQLite, shared with {@link PartitionedLoad#prepare}. */
   public static ConfigException sqlite(StoreLocation location) {
+    if (location.kind() == Dialect.Kind.MYSQL) {
+      return new ConfigException("db", location.display(), "loading a batch in parts from several processes needs"
+          + " PostgreSQL; a MySQL/MariaDB store is loaded by the run's own batch writer",
+          "hand the rows to the run's own batch writer (one process), or use a jdbc:postgresql: store");
+    }
     return new ConfigException("db", location.display(), "loading a batch in parts from several processes needs"
         + " PostgreSQL; a SQLite file is written by one process",
         "on SQLite, hand the rows to the run's own batch writer (one process), or use a jdbc:postgresql: store");

@@ -98,7 +98,7 @@ public final class RecDelta {
       return rows;
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
-        + " (base_batch_id, user_id, rank, item_id, score, refresh_id) VALUES (?, ?, ?, ?, ?, ?)")) {
+        + " (base_batch_id, user_id, " + d.rank() + ", item_id, score, refresh_id) VALUES (?, ?, ?, ?, ?, ?)")) {
       for (UserList l : lists) {
         add(ps, baseBatchId, l.userId(), 0, MARKER_ITEM, 0f, refreshId);
         for (int i = 0; i < l.scores().length; i++) {
@@ -147,8 +147,10 @@ public final class RecDelta {
   private static final String DELTA_ROWS = " FROM larder_current c JOIN " + TABLE + " d ON d.base_batch_id = c.batch_id";
 
   /** A base row {@code r} is shown when its user has no marker in the delta of the base. */
-  private static final String NO_MARKER = "NOT EXISTS (SELECT 1 FROM " + TABLE + " m WHERE m.base_batch_id = c.batch_id"
-      + " AND m.user_id = r.user_id AND m.rank = 0)";
+  private static String noMarker(String rank) {
+    return "NOT EXISTS (SELECT 1 FROM " + TABLE + " m WHERE m.base_batch_id = c.batch_id"
+        + " AND m.user_id = r.user_id AND m." + rank + " = 0)";
+  }
 
   /** The events exclusion of a row {@code x} served by batch {@code b} ({@link Events#AS_OF}). */
   private static String notSeenAfter(String x) {
@@ -156,29 +158,32 @@ public final class RecDelta {
         + " AND e.item_id = " + x + ".item_id AND e.at > " + Events.AS_OF + ")";
   }
 
-  /** Version 10's views: the lists, the fresh lists and the batches, each refresh-aware. */
-  public static final List<String> V10_VIEWS = List.of(
+  /** Version 10's views (the lists, the fresh lists and the batches, each refresh-aware) as {@code d}'s database writes them: the three views dropped, then created again. */
+  public static List<String> v10Views(Dialect d) {
+    String rank = d.rank();
+    return List.of(
       "DROP VIEW larder_recommendations_fresh",
       "DROP VIEW larder_recommendations",
       "DROP VIEW larder_batches",
       "CREATE VIEW larder_recommendations AS"
-          + " SELECT c.job, d.user_id, d.rank, d.item_id, d.score, d.refresh_id AS batch_id" + DELTA_ROWS
-          + " WHERE d.rank > 0"
+          + " SELECT c.job, d.user_id, d." + rank + ", d.item_id, d.score, d.refresh_id AS batch_id" + DELTA_ROWS
+          + " WHERE d." + rank + " > 0"
           + " UNION ALL"
-          + " SELECT c.job, r.user_id, r.rank, r.item_id, r.score, r.batch_id"
-          + " FROM larder_current c JOIN larder_rec_rows r ON r.batch_id = c.batch_id WHERE " + NO_MARKER,
+          + " SELECT c.job, r.user_id, r." + rank + ", r.item_id, r.score, r.batch_id"
+          + " FROM larder_current c JOIN larder_rec_rows r ON r.batch_id = c.batch_id WHERE " + noMarker(rank),
       "CREATE VIEW larder_recommendations_fresh AS"
-          + " SELECT c.job, d.user_id, d.rank, d.item_id, d.score, d.refresh_id AS batch_id" + DELTA_ROWS
+          + " SELECT c.job, d.user_id, d." + rank + ", d.item_id, d.score, d.refresh_id AS batch_id" + DELTA_ROWS
           + " JOIN larder_batch b ON b.batch_id = d.refresh_id"
-          + " WHERE d.rank > 0 AND " + notSeenAfter("d")
+          + " WHERE d." + rank + " > 0 AND " + notSeenAfter("d")
           + " UNION ALL"
-          + " SELECT c.job, r.user_id, r.rank, r.item_id, r.score, r.batch_id"
+          + " SELECT c.job, r.user_id, r." + rank + ", r.item_id, r.score, r.batch_id"
           + " FROM larder_current c JOIN larder_batch b ON b.batch_id = c.batch_id"
-          + " JOIN larder_rec_rows r ON r.batch_id = c.batch_id WHERE " + NO_MARKER + " AND " + notSeenAfter("r"),
+          + " JOIN larder_rec_rows r ON r.batch_id = c.batch_id WHERE " + noMarker(rank) + " AND " + notSeenAfter("r"),
       "CREATE VIEW larder_batches AS SELECT b.batch_id, b.job, b.kind, b.model, b.params, b.metrics,"
           + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
           + " (c.job IS NOT NULL) AS is_current, b.message, b.segments, b.segment_job, b.input_rows,"
           + " b.served_until, b.data_until, b.base_batch_id"
           + " FROM larder_batch b LEFT JOIN larder_current c ON c.job = b.job"
           + " AND (c.batch_id = b.batch_id OR c.refresh_id = b.batch_id)");
+  }
 }

@@ -305,11 +305,19 @@ public final class Schema {
    *  WHERE level = (SELECT MIN(level) FROM lists) ORDER BY rank LIMIT :limit
    * </pre>
    */
-  public static final String RECOMMEND_SQL = "WITH own_list AS ("
-      + " SELECT 1 AS level, CAST(NULL AS INTEGER) AS segment_id, rank, item_id, score, batch_id"
+  public static final String RECOMMEND_SQL = recommendSql("rank", "CAST(NULL AS INTEGER)");
+
+  /** {@link #RECOMMEND_SQL} as {@code d}'s database writes it (the rank column quoted where it is a reserved word). */
+  public static String recommendSql(Dialect d) {
+    return recommendSql(d.rank(), d.nullInteger());
+  }
+
+  private static String recommendSql(String rank, String nullInteger) {
+    return "WITH own_list AS ("
+      + " SELECT 1 AS level, " + nullInteger + " AS segment_id, " + rank + ", item_id, score, batch_id"
       + " FROM larder_recommendations_fresh WHERE job = ? AND user_id = ?),"
       + " segment_list AS ("
-      + " SELECT 2 AS level, f.segment_id, f.rank, f.item_id, f.score, f.batch_id"
+      + " SELECT 2 AS level, f.segment_id, f." + rank + ", f.item_id, f.score, f.batch_id"
       + " FROM larder_batches b"
       + " JOIN larder_segments s ON s.job = b.segment_job AND s.customer_id = ?"
       + " JOIN larder_segment_fallback f ON f.job = b.job AND f.segment_id = s.segment_id"
@@ -317,19 +325,22 @@ public final class Schema {
       + " AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = b.job AND e.user_id = s.customer_id"
       + " AND e.item_id = f.item_id AND e.at > COALESCE(b.data_until, b.created_at))),"
       + " fallback_list AS ("
-      + " SELECT 3 AS level, CAST(NULL AS INTEGER) AS segment_id, f.rank, f.item_id, f.score, f.batch_id"
+      + " SELECT 3 AS level, " + nullInteger + " AS segment_id, f." + rank + ", f.item_id, f.score, f.batch_id"
       + " FROM larder_fallback f JOIN larder_batch b ON b.batch_id = f.batch_id WHERE f.job = ?"
       + " AND NOT EXISTS (SELECT 1 FROM larder_events e WHERE e.job = f.job AND e.user_id = ?"
       + " AND e.item_id = f.item_id AND e.at > COALESCE(b.data_until, b.created_at))),"
       + " lists AS (SELECT * FROM own_list UNION ALL SELECT * FROM segment_list UNION ALL SELECT * FROM fallback_list)"
-      + " SELECT level, segment_id, rank, item_id, score, batch_id FROM lists"
-      + " WHERE level = (SELECT MIN(level) FROM lists) ORDER BY rank LIMIT ?";
+      + " SELECT level, segment_id, " + rank + ", item_id, score, batch_id FROM lists"
+      + " WHERE level = (SELECT MIN(level) FROM lists) ORDER BY " + rank + " LIMIT ?";
+  }
 
   /**
    * Version 2's views, the same SQL on both stores (the dialects differ in tables, not in views): the new
    * segment views, and larder_batches again with two more columns.
    */
-  public static final List<String> V2_VIEWS = List.of(
+  public static List<String> v2Views(Dialect d) {
+    String rank = d.rank();
+    return List.of(
       "DROP VIEW larder_batches",
       "CREATE VIEW larder_batches AS SELECT b.batch_id, b.job, b.kind, b.model, b.params, b.metrics,"
           + " b.created_at, b.published_at, b.status, b.rec_rows, b.similar_rows, b.users,"
@@ -345,8 +356,9 @@ public final class Schema {
           + " FROM larder_current c JOIN larder_segment_profile_rows p ON p.batch_id = c.batch_id",
       "CREATE VIEW larder_segment_transitions AS SELECT c.job, t.from_segment, t.to_segment, t.customers,"
           + " t.batch_id FROM larder_current c JOIN larder_segment_transition_rows t ON t.batch_id = c.batch_id",
-      "CREATE VIEW larder_segment_fallback AS SELECT c.job, f.segment_id, f.rank, f.item_id, f.score, f.batch_id"
-          + " FROM larder_current c JOIN larder_segment_fallback_rows f ON f.batch_id = c.batch_id");
+      "CREATE VIEW larder_segment_fallback AS SELECT c.job, f.segment_id, f." + rank + ", f.item_id, f.score,"
+          + " f.batch_id FROM larder_current c JOIN larder_segment_fallback_rows f ON f.batch_id = c.batch_id");
+  }
 
   /** Version 3's view, the same SQL on both stores. */
   public static final List<String> V3_VIEWS = List.of(
@@ -397,8 +409,32 @@ public final class Schema {
 
   static void migrate(Store store) {
     Dialect d = store.dialect();
+    // MySQL checks the CREATE privilege before IF NOT EXISTS: a current store opens with data rights alone
+    if (d.kind() == Dialect.Kind.MYSQL && store.read("read the schema version", c -> {
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM"
+          + " information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'larder_schema'")) {
+        rs.next();
+        if (rs.getInt(1) == 0) return false;
+      }
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT MAX(version) FROM larder_schema")) {
+        return rs.next() && rs.getInt(1) == VERSION;
+      }
+    })) {
+      return;
+    }
     store.write("create or migrate the Larder schema", c -> {
       d.lockSchema(c);
+      try {
+        migrate(store, d, c);
+      } finally {
+        d.unlockSchema(c);
+      }
+      return null;
+    });
+  }
+
+  private static void migrate(Store store, Dialect d, java.sql.Connection c) throws java.sql.SQLException {
+    {
       Store.execute(c, d.migration(0).toArray(String[]::new));
       int have;
       try (Statement st = c.createStatement();
@@ -418,8 +454,7 @@ public final class Schema {
           ps.executeUpdate();
         }
       }
-      return null;
-    });
+    }
   }
 
   /** The schema version recorded in the store. */

@@ -18,7 +18,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The prediction store: a pool of connections to one SQLite file or PostgreSQL database, with the
+ * The prediction store: a pool of connections to one SQLite file, PostgreSQL or MySQL/MariaDB database, with the
  * Larder schema created or migrated on open (see {@link Schema} for the tables and views).
  *
  * <pre>{@code
@@ -31,7 +31,8 @@ import org.sqlite.SQLiteDataSource;
  * <p>SQLite connections use the WAL journal (readers never block the writer), {@code busy_timeout}
  * of {@link #SQLITE_BUSY_TIMEOUT_MS} ms, {@code synchronous=NORMAL} and foreign keys. PostgreSQL uses a
  * HikariCP pool; user and password come from the URL or from {@code LARDER_DB_USER} /
- * {@code LARDER_DB_PASSWORD}. Thread-safe.
+ * {@code LARDER_DB_PASSWORD}. MySQL/MariaDB ({@code jdbc:mariadb:} or {@code jdbc:mysql:}) uses a HikariCP pool too,
+ * with LOCAL INFILE off on its connections ({@link larder.store.mysql.MysqlDialect}). Thread-safe.
  */
 public final class Store implements AutoCloseable {
   /** How long a SQLite writer waits for another writer before giving up. */
@@ -81,11 +82,24 @@ public final class Store implements AutoCloseable {
 
   public static Store open(StoreLocation location) {
     requireFolder(location);
-    Dialect dialect = location.kind() == Dialect.Kind.SQLITE ? new SqliteDialect() : new PostgresDialect();
     // The pool reports to a composite with no registry yet: free until a server adds its own (see meters()).
     CompositeMeterRegistry meters = new CompositeMeterRegistry();
-    HikariDataSource pool = location.kind() == Dialect.Kind.SQLITE ? sqlitePool(location, meters)
-        : postgresPool(location, meters);
+    HikariDataSource pool = switch (location.kind()) {
+      case SQLITE -> sqlitePool(location, meters);
+      case POSTGRES -> postgresPool(location, meters);
+      case MYSQL -> mysqlPool(location, meters);
+    };
+    Dialect dialect;
+    try {
+      dialect = switch (location.kind()) {
+        case SQLITE -> new SqliteDialect();
+        case POSTGRES -> new PostgresDialect();
+        case MYSQL -> mysqlDialect(location, pool);
+      };
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
     // Point reads get connections of their own, outside the pool, with a small page cache: an HTTP server may
     // hold one per request thread, and the operating system's file cache holds the hot pages anyway.
     PointReads pointReads = location.kind() == Dialect.Kind.SQLITE ? new PointReads(pointReadSource(location)) : null;
@@ -176,6 +190,46 @@ public final class Store implements AutoCloseable {
         + " exists, and the user/password (in the URL or LARDER_DB_USER / LARDER_DB_PASSWORD)");
   }
 
+  private static HikariDataSource mysqlPool(StoreLocation location, CompositeMeterRegistry meters) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(location.url());
+    if (location.user() != null) hc.setUsername(location.user());
+    if (location.password() != null) hc.setPassword(location.password());
+    hc.setMaximumPoolSize(10);
+    hc.setMinimumIdle(1);
+    hc.setConnectionTimeout(10_000);
+    hc.setKeepaliveTime(60_000);
+    hc.addDataSourceProperty("connectTimeout", "10000");
+    // a server could ask a connection that allows LOCAL INFILE for any file the client can read: only the bulk
+    // loads' own connections allow it, and they always hand the driver the stream to send (MysqlLoad)
+    hc.addDataSourceProperty("allowLocalInfile", "false");
+    return startPool(location, hc, meters, "check that the MySQL/MariaDB server is running and reachable at that"
+        + " address, that the database exists, and the user/password (in the URL or LARDER_DB_USER / LARDER_DB_PASSWORD)");
+  }
+
+  private static Dialect mysqlDialect(StoreLocation location, HikariDataSource pool) {
+    try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT DATABASE()")) {
+      rs.next();
+      return new larder.store.mysql.MysqlDialect(larder.store.mysql.MysqlDialect.flavourOf(c), rs.getString(1));
+    } catch (SQLException e) {
+      throw failure(location.display(), "read the server's version", e);
+    }
+  }
+
+  /**
+   * A connection of its own, outside the pool, with the URL's settings plus {@code properties} (MySQL's bulk loads:
+   * {@code allowLocalInfile}); the caller closes it.
+   */
+  public Connection unpooledConnection(java.util.Properties properties) throws SQLException {
+    java.util.Properties p = new java.util.Properties();
+    if (location.user() != null) p.setProperty("user", location.user());
+    if (location.password() != null) p.setProperty("password", location.password());
+    p.setProperty("connectTimeout", "10000");
+    p.putAll(properties);
+    return java.sql.DriverManager.getConnection(location.url(), p);
+  }
+
   private static HikariDataSource startPool(StoreLocation location, HikariConfig hc, CompositeMeterRegistry meters,
       String hint) {
     hc.setPoolName("larder " + location.display());
@@ -186,7 +240,9 @@ public final class Store implements AutoCloseable {
       return new HikariDataSource(hc);
     } catch (RuntimeException e) {
       Throwable root = e.getCause() != null ? e.getCause() : e;
-      throw new StoreException("store " + location.display() + ": cannot connect: " + root.getMessage(), hint, e);
+      String specific = root instanceof SQLException s ? mysqlHint(s) : null;
+      throw new StoreException("store " + location.display() + ": cannot connect: " + root.getMessage(),
+          specific != null ? specific : hint, e);
     }
   }
 
@@ -354,10 +410,27 @@ public final class Store implements AutoCloseable {
           + " s; retry when it is done";
     } else if (state.equals("3F000") || msg.contains("no schema has been selected")) {
       hint = "the schema named by currentSchema does not exist; create it or fix the URL";
+    } else if (mysqlHint(e) != null) {
+      hint = mysqlHint(e);
     } else {
       hint = "";
     }
     return new StoreException("store " + storeName + ": " + what + ": " + msg, hint, e);
+  }
+
+  /** A hint for a MySQL/MariaDB error code, or null. */
+  private static String mysqlHint(SQLException e) {
+    return switch (e.getErrorCode()) {
+      case 1045 -> "the server refused the user or password; check the user in the URL or LARDER_DB_USER, and"
+          + " LARDER_DB_PASSWORD";
+      case 1049 -> "the database in the URL does not exist; create it (CREATE DATABASE name) or fix the URL";
+      case 1044, 1142, 1227 -> "the user lacks a privilege it needs: opening a new store creates its tables and"
+          + " views (GRANT ALL ON name.* TO user); publishing and serving need only SELECT, INSERT, UPDATE, DELETE";
+      case 4166, 3948, 1148 -> "the server refuses LOAD DATA LOCAL INFILE; SET GLOBAL local_infile = 1 on the"
+          + " server (loads then run at bulk speed), or leave it off: the load falls back to INSERT";
+      case 1205, 1213 -> "another transaction held a lock this one needed; retry";
+      default -> null;
+    };
   }
 
   /** Starts a bulk load of {@code batchId}'s rows. */

@@ -6,7 +6,8 @@ import larder.core.ConfigException;
 
 /**
  * Where a store lives, parsed once from the {@code db} setting: a file path or {@code jdbc:sqlite:}
- * URL (SQLite) or a {@code jdbc:postgresql:} URL. {@link #display()} is safe to print: passwords are
+ * URL (SQLite), a {@code jdbc:postgresql:} URL, or a {@code jdbc:mariadb:} or {@code jdbc:mysql:} URL (both served by
+ * MariaDB Connector/J; a {@code jdbc:mysql:} URL is rewritten to {@code jdbc:mariadb:}). {@link #display()} is safe to print: passwords are
  * masked.
  *
  * @param file the SQLite file, or null for PostgreSQL
@@ -36,6 +37,18 @@ public record StoreLocation(Dialect.Kind kind, String url, String display, Path 
       return new StoreLocation(Dialect.Kind.POSTGRES, s, mask(s), null,
           hasUser ? null : blankToNull(envUser), hasPassword ? null : blankToNull(envPassword));
     }
+    if (s.startsWith("jdbc:mariadb:") || s.startsWith("jdbc:mysql:")) {
+      // one driver for both servers: MariaDB Connector/J, which takes jdbc:mysql: URLs only under another name
+      String url = s.startsWith("jdbc:mysql:") ? "jdbc:mariadb:" + s.substring("jdbc:mysql:".length()) : s;
+      if (!url.matches("jdbc:mariadb:(//|[a-z]+://)[^/?]*/[^/?]+([?].*)?")) {
+        throw new ConfigException("db", mask(s), "names no database",
+            "give one after the host, e.g. jdbc:mariadb://127.0.0.1:3306/larder?user=larder");
+      }
+      boolean hasUser = url.matches("(?i).*[?&]user=.*") || url.matches("jdbc:mariadb://[^/]*@.*");
+      boolean hasPassword = url.matches("(?i).*[?&]password=.*") || url.matches("jdbc:mariadb://[^/@]*:[^/@]*@.*");
+      return new StoreLocation(Dialect.Kind.MYSQL, url, mask(s), null,
+          hasUser ? null : blankToNull(envUser), hasPassword ? null : blankToNull(envPassword));
+    }
     String path = s;
     if (s.startsWith("jdbc:sqlite:")) {
       path = s.substring("jdbc:sqlite:".length());
@@ -44,7 +57,7 @@ public record StoreLocation(Dialect.Kind kind, String url, String display, Path 
       if (q >= 0) path = path.substring(0, q);
     } else if (s.startsWith("jdbc:")) {
       throw new ConfigException("db", mask(s), "is not a supported database",
-          "use a SQLite file path, a jdbc:sqlite: URL or a jdbc:postgresql: URL");
+          "use a SQLite file path, a jdbc:sqlite: URL, a jdbc:postgresql: URL or a jdbc:mariadb: (or jdbc:mysql:) URL");
     }
     if (path.isEmpty() || path.startsWith(":memory:") || path.contains("mode=memory")) {
       throw new ConfigException("db", s, "in-memory SQLite is not supported: each connection would see its own database",

@@ -128,8 +128,8 @@ public final class UserHistories {
       Partitions.index(c, TABLE, PRIMARY_KEY, baseBatchId);
       Partitions.attach(c, TABLE, baseBatchId);
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " (batch_id, user_id, history)"
-        + " VALUES (?, ?, ?) ON CONFLICT (batch_id, user_id) DO UPDATE SET history = excluded.history")) {
+    try (PreparedStatement ps = c.prepareStatement(d.upsert("INSERT INTO " + TABLE + " (batch_id, user_id, history)"
+        + " VALUES (?, ?, ?)", PRIMARY_KEY, "history"))) {
       for (Map.Entry<String, byte[]> e : histories.entrySet()) {
         ps.setLong(1, baseBatchId);
         ps.setString(2, e.getKey());

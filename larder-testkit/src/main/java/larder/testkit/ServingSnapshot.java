@@ -44,13 +44,13 @@ public record ServingSnapshot(long batchId, long rows, String sha256) {
   public static final ServingSnapshot NONE = new ServingSnapshot(-1, 0, "");
 
   /**
-   * @param db a SQLite file path, a {@code jdbc:sqlite:} URL or a {@code jdbc:postgresql:} URL
+   * @param db a SQLite file path, a {@code jdbc:sqlite:} URL, a {@code jdbc:postgresql:} or a {@code jdbc:mariadb:} URL
    */
   public static ServingSnapshot of(String db, String job) {
     String url = db.startsWith("jdbc:") ? db : "jdbc:sqlite:" + db;
     try (Connection c = DriverManager.getConnection(url)) {
       c.setAutoCommit(false); // one snapshot: PostgreSQL below is repeatable read, SQLite one read transaction
-      if (url.startsWith("jdbc:postgresql:")) {
+      if (url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:mariadb:")) {
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       }
       try {

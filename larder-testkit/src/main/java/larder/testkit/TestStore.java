@@ -34,6 +34,16 @@ public abstract class TestStore implements AutoCloseable {
     return new Postgres();
   }
 
+  /** A database of its own on the MariaDB server ({@link MariaDbDatabase}), dropped by {@link #close()}. */
+  public static TestStore mariadb() {
+    return new MariaDb("");
+  }
+
+  /** {@link #mariadb()} opened with {@code parameters} ("a=b&c=d") added to its URL. */
+  public static TestStore mariadb(String parameters) {
+    return new MariaDb(parameters);
+  }
+
   /** What {@code Store.open} and {@code --db} take: the SQLite file's path or the schema's {@code jdbc:} URL. */
   public abstract String location();
 
@@ -112,6 +122,23 @@ public abstract class TestStore implements AutoCloseable {
         throw new UncheckedIOException("removing " + dir, e);
       }
     }
+  }
+
+  private static final class MariaDb extends TestStore {
+    private final MariaDbDatabase database = new MariaDbDatabase();
+    private final String parameters;
+
+    MariaDb(String parameters) {
+      this.parameters = parameters;
+    }
+
+    @Override public String location() {
+      return parameters.isEmpty() ? database.url : database.url + (database.url.contains("?") ? "&" : "?") + parameters;
+    }
+
+    @Override public String jdbcUrl() { return database.url; }
+
+    @Override void drop() { database.close(); }
   }
 
   private static final class Postgres extends TestStore {

@@ -81,7 +81,7 @@ public final class PostgresDialect implements Dialect {
                 + " (batch_id, from_segment, to_segment)",
             "CREATE TABLE larder_segment_fallback_rows (batch_id BIGINT NOT NULL, segment_id INTEGER NOT NULL,"
                 + " rank INTEGER NOT NULL, item_id TEXT COLLATE \"C\" NOT NULL, score REAL NOT NULL,"
-                + " PRIMARY KEY (batch_id, segment_id, rank)) PARTITION BY LIST (batch_id)"), Schema.V2_VIEWS);
+                + " PRIMARY KEY (batch_id, segment_id, rank)) PARTITION BY LIST (batch_id)"), Schema.v2Views(this));
       case 3:
         return Schema.withViews(List.of(
             "CREATE TABLE larder_score_rows (batch_id BIGINT NOT NULL, entity_id TEXT COLLATE \"C\" NOT NULL,"
@@ -122,7 +122,7 @@ public final class PostgresDialect implements Dialect {
                 + " refresh_id BIGINT NOT NULL, PRIMARY KEY (base_batch_id, user_id, rank))",
             "CREATE TABLE " + UserHistories.TABLE + " (batch_id BIGINT NOT NULL, user_id TEXT COLLATE \"C\" NOT NULL,"
                 + " history BYTEA NOT NULL, PRIMARY KEY (batch_id, user_id)) PARTITION BY LIST (batch_id)"),
-            RecDelta.V10_VIEWS);
+            RecDelta.v10Views(this));
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }

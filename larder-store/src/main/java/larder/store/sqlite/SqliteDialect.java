@@ -91,7 +91,7 @@ public final class SqliteDialect implements Dialect {
                 + " (batch_id, from_segment, to_segment)",
             "CREATE TABLE larder_segment_fallback_rows (batch_id INTEGER NOT NULL, segment_id INTEGER NOT NULL,"
                 + " rank INTEGER NOT NULL, item_id TEXT NOT NULL, score REAL NOT NULL,"
-                + " PRIMARY KEY (batch_id, segment_id, rank)) WITHOUT ROWID"), Schema.V2_VIEWS);
+                + " PRIMARY KEY (batch_id, segment_id, rank)) WITHOUT ROWID"), Schema.v2Views(this));
       case 3:
         // REAL is an 8-byte IEEE double in SQLite: scores are kept exactly
         return Schema.withViews(List.of(
@@ -132,7 +132,7 @@ public final class SqliteDialect implements Dialect {
             // a rowid table: histories run to kilobytes, which WITHOUT ROWID stores poorly
             "CREATE TABLE " + UserHistories.TABLE + " (batch_id INTEGER NOT NULL, user_id TEXT NOT NULL,"
                 + " history BLOB NOT NULL, PRIMARY KEY (batch_id, user_id))"),
-            RecDelta.V10_VIEWS);
+            RecDelta.v10Views(this));
       default:
         throw new IllegalArgumentException("no schema version " + version);
     }
