@@ -71,6 +71,7 @@ public final class LarderHttp implements AutoCloseable {
   public static LarderHttp start(Store store, HttpOptions options, HttpExtension... extensions) {
     java.net.InetAddress address = ListenAddress.of(options.host());
     Disclosure disclosure = new Disclosure(options.keys(), address.isLoopbackAddress());
+    store.allowConnections(options.maxThreads());
     PredictionReader predictions = new PredictionReader(store);
     SegmentReader segments = new SegmentReader(store);
     RequestMetrics metrics = new RequestMetrics();
