@@ -176,35 +176,36 @@ public final class Store implements AutoCloseable {
   private static final long POINT_READ_MMAP_BYTES = 1L << 36;
 
   private static HikariDataSource postgresPool(StoreLocation location, CompositeMeterRegistry meters) {
-    HikariConfig hc = new HikariConfig();
-    hc.setJdbcUrl(location.url());
-    if (location.user() != null) hc.setUsername(location.user());
-    if (location.password() != null) hc.setPassword(location.password());
-    hc.setMaximumPoolSize(10);
-    hc.setMinimumIdle(1);
-    hc.setConnectionTimeout(10_000);
-    // Idle connections are checked every minute, so one a firewall or the server dropped is replaced before a
-    // request meets it; one that dies between checks costs a read one retry (inTransaction, pointRead).
-    hc.setKeepaliveTime(60_000);
-    return startPool(location, hc, meters, "check that PostgreSQL is running and reachable at that address, that the database"
-        + " exists, and the user/password (in the URL or LARDER_DB_USER / LARDER_DB_PASSWORD)");
+    return startPool(location, serverPool(location), meters, "check that PostgreSQL is running and reachable at that"
+        + " address, that the database exists, and the user/password (in the URL or LARDER_DB_USER / LARDER_DB_PASSWORD)");
   }
 
   private static HikariDataSource mysqlPool(StoreLocation location, CompositeMeterRegistry meters) {
-    HikariConfig hc = new HikariConfig();
-    hc.setJdbcUrl(location.url());
-    if (location.user() != null) hc.setUsername(location.user());
-    if (location.password() != null) hc.setPassword(location.password());
-    hc.setMaximumPoolSize(10);
-    hc.setMinimumIdle(1);
-    hc.setConnectionTimeout(10_000);
-    hc.setKeepaliveTime(60_000);
+    HikariConfig hc = serverPool(location);
     hc.addDataSourceProperty("connectTimeout", "10000");
     // a server could ask a connection that allows LOCAL INFILE for any file the client can read: only the bulk
     // loads' own connections allow it, and they always hand the driver the stream to send (MysqlLoad)
     hc.addDataSourceProperty("allowLocalInfile", "false");
     return startPool(location, hc, meters, "check that the MySQL/MariaDB server is running and reachable at that"
         + " address, that the database exists, and the user/password (in the URL or LARDER_DB_USER / LARDER_DB_PASSWORD)");
+  }
+
+  /**
+   * A database server's pool: 10 connections (a server with more request threads raises it,
+   * {@link #allowConnections}), a 10-second wait for one, and idle ones checked every minute, so one a firewall or
+   * the server dropped is replaced before a request meets it; one that dies between checks costs a read one retry
+   * (inTransaction, pointRead).
+   */
+  private static HikariConfig serverPool(StoreLocation location) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(location.url());
+    if (location.user() != null) hc.setUsername(location.user());
+    if (location.password() != null) hc.setPassword(location.password());
+    hc.setMaximumPoolSize(10);
+    hc.setMinimumIdle(1);
+    hc.setConnectionTimeout(10_000);
+    hc.setKeepaliveTime(60_000);
+    return hc;
   }
 
   private static Dialect mysqlDialect(StoreLocation location, HikariDataSource pool) {
