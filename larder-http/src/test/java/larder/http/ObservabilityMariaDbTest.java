@@ -5,5 +5,6 @@ import larder.testkit.TestStore;
 /** What an operator watches, on MariaDB. */
 class ObservabilityMariaDbTest extends ObservabilityContract {
   @Override TestStore newStore() { return TestStore.mariadb(); }
-  @Override int poolSize() { return 10; }
+  /** A server database's pool holds a connection per request thread (Store.allowConnections). */
+  @Override int poolSize() { return HttpOptions.defaults().maxThreads(); }
 }

@@ -6,5 +6,6 @@ import larder.testkit.TestStore;
 class ObservabilityPostgresTest extends ObservabilityContract {
   @Override TestStore newStore() { return TestStore.postgres(); }
 
-  @Override int poolSize() { return 10; }
+  /** A server database's pool holds a connection per request thread (Store.allowConnections). */
+  @Override int poolSize() { return HttpOptions.defaults().maxThreads(); }
 }
