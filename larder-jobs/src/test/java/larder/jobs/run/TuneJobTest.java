@@ -87,7 +87,7 @@ class TuneJobTest {
     JsonNode t = JSON.readTree(b.metrics().toJson()).get("tuning");
     assertThat(t.get("trials")).hasSize(7);
     assertThat(t.get("stopped_by").asText()).isEqualTo("trials");
-    assertThat(t.get("rungs").toString()).isEqualTo("[1,2,6]");
+    assertThat(t.get("rungs").toString()).isEqualTo("[2,6]");
     assertThat(t.get("config").get("space").has("rho")).isTrue();
     assertThat(t.get("config").get("repeats").asInt()).isEqualTo(1); // ALS's default: one validation draw
     assertThat(t.get("sizes").get("validation_interactions").asLong()).isPositive();

@@ -216,9 +216,9 @@ class TuningTest {
 
   @Test
   void alsRungsScaleWithTheIterations() {
-    assertThat(AlsEvaluator.rungs(15)).containsExactly(2, 5, 15);
-    assertThat(AlsEvaluator.rungs(30)).containsExactly(4, 10, 30);
-    assertThat(AlsEvaluator.rungs(3)).containsExactly(1, 2, 3);
+    assertThat(AlsEvaluator.rungs(15)).containsExactly(5, 15);
+    assertThat(AlsEvaluator.rungs(30)).containsExactly(10, 30);
+    assertThat(AlsEvaluator.rungs(3)).containsExactly(1, 3);
     assertThat(AlsEvaluator.rungs(1)).containsExactly(1);
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("alpha", 4.0);
