@@ -204,6 +204,8 @@ public final class Publisher {
       batchId = batchIdOf.applyAsLong(recorded);
       abandoned = store.read("find abandoned runs of job '" + job + "'", c -> ServingHistory.ids(c,
           "SELECT batch_id FROM larder_batch WHERE job = ? AND status = 'staging' AND batch_id < ?", job, batchId));
+      // rows a process died while removing (MySQL: shared row tables, deleted in chunks)
+      store.dialect().dropLeftovers(store, job);
     } catch (RuntimeException e) {
       lock.close();
       throw e;
@@ -213,10 +215,6 @@ public final class Publisher {
       store.dropRows(id);
       markFailed(id, "crashed: its run" + whose + " ended without publishing; batch " + batchId
           + " took over the job's lock", null);
-    }
-    // rows a process died while removing (MySQL: shared row tables, deleted in chunks)
-    for (long id : store.read("find leftover rows of job '" + job + "'", c -> store.dialect().leftoverBatches(c, job))) {
-      store.dropRows(id);
     }
     return new Started<>(lock, recorded);
   }

@@ -51,13 +51,12 @@ public interface Dialect {
   void dropRows(Store store, long batchId);
 
   /**
-   * Batches of {@code job} that ended ('failed' or 'retired') but still hold rows, because a process died while
-   * removing them: where rows share tables across batches (MySQL), each run's start removes them again. Empty where
-   * a batch's rows go at once (a dropped partition) or in the same transaction as its status.
+   * Removes the rows of {@code job}'s batches that ended ('failed' or 'retired') but still hold rows, because a
+   * process died while removing them: where rows share tables across batches (MySQL), each run's start removes them
+   * again. Nothing to do where a batch's rows go at once (a dropped partition) or in the same transaction as its
+   * status.
    */
-  default List<Long> leftoverBatches(Connection c, String job) throws SQLException {
-    return List.of();
-  }
+  default void dropLeftovers(Store store, String job) {}
 
   /** See {@link PartitionedLoad#prepare}. */
   PartitionedLoad prepareParts(Store store, long batchId, RowTable table, int parts);

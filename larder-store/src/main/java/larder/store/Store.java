@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Objects;
 import larder.core.ConfigException;
 import larder.core.StoreException;
 import larder.store.postgres.PostgresDialect;
@@ -423,10 +424,8 @@ public final class Store implements AutoCloseable {
           + " s; retry when it is done";
     } else if (state.equals("3F000") || msg.contains("no schema has been selected")) {
       hint = "the schema named by currentSchema does not exist; create it or fix the URL";
-    } else if (mysqlHint(e) != null) {
-      hint = mysqlHint(e);
     } else {
-      hint = "";
+      hint = Objects.requireNonNullElse(mysqlHint(e), "");
     }
     return new StoreException("store " + storeName + ": " + what + ": " + msg, hint, e);
   }

@@ -257,7 +257,14 @@ public final class MysqlDialect implements Dialect {
     }
   }
 
-  @Override public List<Long> leftoverBatches(Connection c, String job) throws SQLException {
+  @Override public void dropLeftovers(Store store, String job) {
+    for (long id : store.read("find leftover rows of job '" + job + "'", c -> leftoverBatches(c, job))) {
+      dropRows(store, id);
+    }
+  }
+
+  /** Batches of {@code job} that ended but still hold rows in one of the shared tables. */
+  private static List<Long> leftoverBatches(Connection c, String job) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT b.batch_id FROM larder_batch b WHERE b.job = ?"
         + " AND b.status IN ('failed', 'retired') AND (");
     List<String> tables = new ArrayList<>();
