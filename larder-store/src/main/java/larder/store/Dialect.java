@@ -29,12 +29,23 @@ public interface Dialect {
    */
   void begin(Connection c, boolean write) throws SQLException;
 
-  void commit(Connection c) throws SQLException;
+  /** Commits what {@link #begin} started and returns the connection to auto-commit (JDBC's own, on a server). */
+  default void commit(Connection c) throws SQLException {
+    c.commit();
+    c.setAutoCommit(true);
+  }
 
-  void rollback(Connection c) throws SQLException;
+  /** Rolls back what {@link #begin} started, if the connection is still open, and returns it to auto-commit. */
+  default void rollback(Connection c) throws SQLException {
+    if (c.isClosed()) return;
+    c.rollback();
+    c.setAutoCommit(true);
+  }
 
   /** Row-lock suffix for a SELECT in a write transaction ("" on SQLite, whose writers are serial). */
-  String forUpdate();
+  default String forUpdate() {
+    return " FOR UPDATE";
+  }
 
   void setInstant(PreparedStatement ps, int index, Instant t) throws SQLException;
 

@@ -201,19 +201,6 @@ public final class MysqlDialect implements Dialect {
         : "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
   }
 
-  @Override public void commit(Connection c) throws SQLException {
-    c.commit();
-    c.setAutoCommit(true);
-  }
-
-  @Override public void rollback(Connection c) throws SQLException {
-    if (c.isClosed()) return;
-    c.rollback();
-    c.setAutoCommit(true);
-  }
-
-  @Override public String forUpdate() { return " FOR UPDATE"; }
-
   @Override public void setInstant(PreparedStatement ps, int index, Instant t) throws SQLException {
     if (t == null) ps.setNull(index, java.sql.Types.TIMESTAMP);
     else ps.setObject(index, LocalDateTime.ofInstant(t, ZoneOffset.UTC));

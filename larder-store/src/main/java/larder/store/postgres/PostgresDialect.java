@@ -138,19 +138,6 @@ public final class PostgresDialect implements Dialect {
     if (!write) Store.execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
   }
 
-  @Override public void commit(Connection c) throws SQLException {
-    c.commit();
-    c.setAutoCommit(true);
-  }
-
-  @Override public void rollback(Connection c) throws SQLException {
-    if (c.isClosed()) return;
-    c.rollback();
-    c.setAutoCommit(true);
-  }
-
-  @Override public String forUpdate() { return " FOR UPDATE"; }
-
   @Override public void setInstant(PreparedStatement ps, int index, Instant t) throws SQLException {
     if (t == null) ps.setNull(index, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
     else ps.setObject(index, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
