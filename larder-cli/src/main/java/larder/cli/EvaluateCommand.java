@@ -117,8 +117,7 @@ final class EvaluateCommand implements Callable<Integer> {
       } else if (tune && !(r instanceof Popularity)) {
         // the job's tune: settings apply to every model compared; its space only to the job's own model
         TuneConfig t = j.tune() != null && r == j.model() ? j.tune()
-            : j.tune() != null ? new TuneConfig(j.tune().metric(), j.tune().validation(), j.tune().repeats(),
-                j.tune().trials(), j.tune().maxTime(), j.tune().every(), j.tune().seed(), List.of(), j.tune().at())
+            : j.tune() != null ? j.tune().withDefaultSpace()
             : new TuneConfig(null, TuneSettings.DEFAULT_VALIDATION, null, TuneSettings.DEFAULT_TRIALS, null, null, null,
                 List.of(), "jobs." + j.name() + ".tune");
         TuneSettings s = t.settings(ev, j.threads());

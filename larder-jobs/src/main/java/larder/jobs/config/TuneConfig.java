@@ -27,6 +27,11 @@ import larder.train.tune.TuneSettings;
 public record TuneConfig(Metric metric, double validation, Integer repeats, int trials, Duration maxTime, Duration every, Long seed,
     List<Param> space, String at) {
 
+  /** The same settings with the model's default space (for another model than the job's own). */
+  public TuneConfig withDefaultSpace() {
+    return new TuneConfig(metric, validation, repeats, trials, maxTime, every, seed, List.of(), at);
+  }
+
   /** The search's settings within a job with this evaluation and thread count. */
   public TuneSettings settings(RecommendationsJob.EvaluationConfig ev, int threads) {
     boolean byTime = ev.split() == RecommendationsJob.EvaluationConfig.Split.TIME;
