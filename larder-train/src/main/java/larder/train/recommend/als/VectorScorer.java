@@ -30,14 +30,16 @@ final class VectorScorer implements UserScorer, TileScorer {
   static final int WIDTH = 2 * LANES;
   /** Users per micro-kernel: 8 × 2 accumulators plus 2 loads and a broadcast fit AVX-512's 32 registers. */
   static final int USERS = 8;
-  /** Chunks per tile: a tile of packed item factors (rank × 1,024 floats) stays in L2 across a user block. */
-  private static final int TILE_CHUNKS = Math.max(1, 1024 / WIDTH);
+  /** Floats of packed item factors per tile: 256 KiB, which stays in L2 while a user block passes over it. */
+  private static final int TILE_FLOATS = 1 << 16;
 
   private final int items;
   private final int factors;
   private final float[] x;
   private final float[] packed;
   private final int chunks;
+  /** Chunks per tile: 1,024 items at rank 64, fewer at higher ranks. */
+  private final int tileChunks;
   /** One scratch row per micro-kernel user, chunk-padded. */
   private final float[][] rows;
   private float[] xs = new float[0];
@@ -52,6 +54,7 @@ final class VectorScorer implements UserScorer, TileScorer {
     this.x = x;
     this.packed = packed;
     this.chunks = chunks(items);
+    this.tileChunks = Math.max(1, TILE_FLOATS / (WIDTH * Math.max(1, factors)));
     this.rows = new float[USERS][chunks * WIDTH];
   }
 
@@ -89,8 +92,8 @@ final class VectorScorer implements UserScorer, TileScorer {
       if (j < count) System.arraycopy(x, us[j] * factors, xs, j * factors, factors);
       else Arrays.fill(xs, j * factors, (j + 1) * factors, 0f);
     }
-    for (int c0 = 0; c0 < chunks; c0 += TILE_CHUNKS) {
-      int c1 = Math.min(chunks, c0 + TILE_CHUNKS);
+    for (int c0 = 0; c0 < chunks; c0 += tileChunks) {
+      int c1 = Math.min(chunks, c0 + tileChunks);
       for (int g = 0; g < groups; g++) {
         int slot = g * USERS;
         micro(g * USERS * factors, slot, Math.min(USERS, count - slot), c0, c1, consumer);
