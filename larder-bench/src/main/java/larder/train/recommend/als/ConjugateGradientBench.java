@@ -24,13 +24,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class ConjugateGradientBench {
   static final int RANK = 64;
   static final int ROWS = 20_000;
 
   @Param({"50", "250"})
   public int nnz;
+
+  /** The row solve's kernel: the Vector API's or the plain-Java one. */
+  @Param({"true", "false"})
+  public boolean vector;
 
   private float[] y;
   private double[] gram;
@@ -64,7 +68,7 @@ public class ConjugateGradientBench {
   @Benchmark
   public float solveRow() {
     System.arraycopy(x0, 0, x, 0, RANK);
-    ConjugateGradient.solve(x, 0, y, RANK, gram, cols, vals, cm1, 0, nnz, 3, scratch);
+    ConjugateGradient.solve(x, 0, y, RANK, gram, cols, vals, cm1, 0, nnz, 3, scratch, vector);
     return x[5];
   }
 

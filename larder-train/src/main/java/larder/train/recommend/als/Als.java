@@ -98,6 +98,8 @@ public final class Als implements Recommender {
     double[] history = java.util.Arrays.copyOf(before, before.length + iterations);
     // One choice for the whole fit: the two kernels round differently.
     boolean vector = VectorSupport.enabled();
+    String note = VectorSupport.fallbackNote();
+    if (note != null) progress.note("als", note);
     try (WorkerPool pool = new WorkerPool(params.threads(), "als")) {
       for (int it = 0; it < iterations; it++) {
         long start = System.nanoTime();
