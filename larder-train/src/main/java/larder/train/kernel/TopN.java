@@ -34,11 +34,6 @@ public final class TopN {
 
   public int size() { return size; }
 
-  /** The worst kept score: what a new item must reach to enter once the heap is full; NaN while empty. */
-  public float worstScore() {
-    return size == 0 ? Float.NaN : scores[0];
-  }
-
   /** Keeps the pair if it is among the best so far; returns whether it was kept. */
   public boolean offer(int item, float score) {
     if (size == capacity) {

@@ -60,6 +60,14 @@ public interface Tunable {
   }
 
   /**
+   * Configurations a sampled search tries right after the configured one, before its random ones, keyed as in the
+   * space: regions that did well on other data; those outside the space are skipped. None by default.
+   */
+  default List<Map<String, Object>> priors() {
+    return List.of();
+  }
+
+  /**
    * Validation draws per configuration when the config does not say ({@code tune.repeats}) and the split is random:
    * {@link TuneSettings#DEFAULT_REPEATS} unless one draw is too noisy a judge for the model's space.
    */

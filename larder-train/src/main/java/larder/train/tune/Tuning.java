@@ -145,7 +145,7 @@ public final class Tuning {
     for (Holdout.Split d : draws) evaluators.add(tunable.evaluator(d.train(), d.test(), s.k(), s.threads(), space));
     try (TrialEvaluator evaluator = new MeanEvaluator(evaluators)) {
       result = new Search(space, evaluator, s.metric(), s.trials(), s.maxTime(), s.derived(2), progress)
-          .startingFrom(tunable.current()).run();
+          .startingFrom(tunable.current()).thenTrying(tunable.priors()).run();
     }
     Recommender winner = tunable.configure(result.winner().params());
     return new Outcome(winner, space, result, t.size(), v.size(), vUsers, s);
