@@ -27,8 +27,8 @@ public record TuneSettings(Metric metric, int k, double validation, boolean byTi
     Duration maxTime, long seed, int threads, List<Param> space, String at) {
   /**
    * 15: with the prior points ALS tries first ({@link AlsTunable#PRIORS}), 12, 15 and 20 trials found settings within
-   * 0.7% of each other on the test parts of ml-latest-small and Last.fm, and 15 costs 8.5-9.3 default fits where 30
-   * cost 17 (BENCHMARKS.md, "Tuning within the budget").
+   * 1% of each other, and of what 30 trials without them found, on the test parts of ml-latest-small and Last.fm;
+   * 15 cost 8-9 default fits where 30 cost 17 (BENCHMARKS.md, "Tuning within the budget").
    */
   public static final int DEFAULT_TRIALS = 15;
   /**
