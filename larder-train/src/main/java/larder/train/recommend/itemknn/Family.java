@@ -43,8 +43,8 @@ final class Family implements ListsScorer {
     this.history = history;
     this.models = ks.length;
     this.items = lists.rows();
-    int[] rank = new int[maxK + 1]; // the first model whose list holds rank r
-    for (int r = 0, b = 0; r <= maxK; r++) {
+    int[] rank = new int[ks[models - 1]]; // the first model whose list holds rank r
+    for (int r = 0, b = 0; r < rank.length; r++) {
       while (b < models && ks[b] <= r) b++;
       rank[r] = b;
     }
@@ -70,10 +70,10 @@ final class Family implements ListsScorer {
     int[] owner = sums == null ? null : new int[nnz];
     if (form == Form.HISTORY) {
       for (int j = 0; j < items; j++) {
-        int start = cut.rowStart(j);
+        int from = cut.rowStart(j);
         int len = cut.rowLength(j);
-        for (int b = 0; b < models; b++) seg[j * models + b] = start + (b == 0 ? 0 : Math.min(len, ks[b - 1]));
-        if (owner != null) Arrays.fill(owner, start, start + len, j);
+        for (int b = 0; b < models; b++) seg[j * models + b] = from + (b == 0 ? 0 : Math.min(len, ks[b - 1]));
+        if (owner != null) Arrays.fill(owner, from, from + len, j);
       }
       seg[items * models] = nnz;
       System.arraycopy(cut.cols(), 0, cols, 0, nnz);
