@@ -17,6 +17,7 @@ import larder.train.eval.Metrics;
 import larder.train.recommend.als.Als;
 import larder.train.recommend.als.AlsModel;
 import larder.train.recommend.als.AlsParams;
+import larder.train.kernel.VectorSupport;
 import larder.train.score.TopNScoring;
 
 /**
@@ -94,9 +95,9 @@ public final class ScoringAndAlsBench {
         peak = sampler.peak();
       }
       double sec = secs(t);
-      System.out.printf("SCORE run=%d users=%d items=%d rank=%d threads=%d seconds=%.2f dots_per_s=%.3e gflops=%.1f "
-              + "lists=%d rows=%d heap_live_before_mib=%s heap_peak_during_mib=%s%n", run, users, items, rank, threads,
-          sec, (double) users * items / sec, flop / sec / 1e9, lists.sum(), rows.sum(), HeapSampler.mib(live),
+      System.out.printf("SCORE run=%d users=%d items=%d rank=%d threads=%d kernel=%s seconds=%.2f dots_per_s=%.3e "
+              + "gflops=%.1f lists=%d rows=%d heap_live_before_mib=%s heap_peak_during_mib=%s%n", run, users, items, rank,
+          threads, VectorSupport.enabled() ? "vector" : "scalar", sec, (double) users * items / sec, flop / sec / 1e9, lists.sum(), rows.sum(), HeapSampler.mib(live),
           HeapSampler.mib(peak));
       if (s.keys() != users) throw new IllegalStateException("scored " + s.keys() + " of " + users + " users");
     }

@@ -23,6 +23,11 @@ final class SparkHandOff {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String opts = System.getenv("LARDER_JAVA_OPTS");
     if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.strip().split("\\s+")));
+    // The scoring kernels' Vector API, if this JVM was given it (the launcher does so).
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      cmd.add("--add-modules");
+      cmd.add("jdk.incubator.vector");
+    }
     cmd.add("-jar");
     cmd.add(jar.toString());
     cmd.addAll(args);

@@ -17,11 +17,21 @@ public interface TileScorer {
      * @param slot the user's position j in the block, {@code users[j]}
      */
     void accept(int slot, float[] scores, int from, int to);
+
+    /**
+     * A score the slot's user needs to reach for an item to matter (to enter its top-N): a scorer may leave
+     * out a range whose every score is below it, NaN included. Negative infinity (the default) asks for
+     * every range.
+     */
+    default float floor(int slot) {
+      return Float.NEGATIVE_INFINITY;
+    }
   }
 
   /**
    * Scores {@code users[0..count)} against every item. For each slot the tiles arrive in increasing item
-   * order, contiguous and covering {@code 0..itemCount-1} exactly once; calls for different slots interleave.
+   * order and cover each item at most once: every item, but for ranges whose scores are all below the
+   * consumer's {@link TileConsumer#floor} when the scorer asked it; calls for different slots interleave.
    */
   void scoreTiles(int[] users, int count, TileConsumer consumer);
 }

@@ -34,6 +34,15 @@ public final class TopN {
 
   public int size() { return size; }
 
+  /**
+   * The lowest score an offer could still be kept with: negative infinity while the heap has room, the
+   * worst kept score once it is full (a tie may still win on item id), positive infinity when it keeps nothing.
+   */
+  public float floor() {
+    if (size < capacity) return Float.NEGATIVE_INFINITY;
+    return capacity == 0 ? Float.POSITIVE_INFINITY : scores[0];
+  }
+
   /** Keeps the pair if it is among the best so far; returns whether it was kept. */
   public boolean offer(int item, float score) {
     if (size == capacity) {

@@ -17,7 +17,8 @@ import larder.train.recommend.UserScorer;
  * Scores every requested user against every item and streams each user's top-N to a sink. Workers
  * pull blocks of users ({@link TrainedModel#preferredBlock()}) from a shared counter, each with its
  * own scratch and one {@link TopN} per user of the block. When the model's scorer is a {@link TileScorer},
- * selection runs inside its tile loop on scores still in cache and no block of scores is ever written out;
+ * selection runs inside its tile loop on scores still in cache and no block of scores is ever written out
+ * (a scorer that asks each user's {@link TopN#floor} may even skip the ranges that cannot enter its list);
  * otherwise the block is scored into one {@code float[block * items]} per thread first.
  * Either way memory does not grow with the number of users. Selection ({@link TopN#offerAll}) rejects
  * most items with one compare against the worst kept score. Already-seen and disallowed items are
@@ -235,12 +236,15 @@ public final class TopNScoring {
      */
     int offer(TopN top, float[] scores, int offset, int from, int to, int at) {
       if (allowed != null) {
-        int end = upTo(allowed, at, to);
-        top.offerEach(scores, offset, allowed, at, end);
+        // Items before `from` were skipped by the scorer (below the floor): step over them unoffered.
+        int start = upTo(allowed, at, from);
+        int end = upTo(allowed, start, to);
+        top.offerEach(scores, offset, allowed, start, end);
         return end;
       }
       if (blocked != null) {
         int[] b = blocked;
+        for (; at < b.length && b[at] < from; at++) {}
         for (; at < b.length && b[at] < to; at++) scores[offset + b[at]] = Float.NaN;
       }
       top.offerAll(scores, offset + from, offset + to, from);
@@ -300,12 +304,19 @@ public final class TopNScoring {
       select(slot, scores, 0, from, to);
     }
 
+    @Override
+    public float floor(int slot) {
+      return tops[slot].floor();
+    }
+
     /** Offers items {@code from..to-1} of the user in {@code slot}, item i's score at {@code scores[offset + i]}. */
     void select(int slot, float[] scores, int offset, int from, int to) {
       if (exclude != null) {
         int[] cols = exclude.cols();
         int p = seenAt[slot];
-        for (int end = seenEnd[slot]; p < end && cols[p] < to; p++) scores[offset + cols[p]] = Float.NaN;
+        int end = seenEnd[slot];
+        for (; p < end && cols[p] < from; p++) {} // in ranges the scorer skipped
+        for (; p < end && cols[p] < to; p++) scores[offset + cols[p]] = Float.NaN;
         seenAt[slot] = p;
       }
       maskAt[slot] = mask.offer(tops[slot], scores, offset, from, to, maskAt[slot]);

@@ -8,6 +8,7 @@ import larder.core.Interactions;
 import larder.core.ModelException;
 import larder.core.Progress;
 import larder.core.SparseMatrix;
+import larder.train.kernel.VectorSupport;
 import larder.train.kernel.WorkerPool;
 import larder.train.recommend.Recommender;
 
@@ -95,13 +96,15 @@ public final class Als implements Recommender {
     double weightSum = (double) users * items;
     for (float c : cmUser) weightSum += c;
     double[] history = java.util.Arrays.copyOf(before, before.length + iterations);
+    // One choice for the whole fit: the two kernels round differently.
+    boolean vector = VectorSupport.enabled();
     try (WorkerPool pool = new WorkerPool(params.threads(), "als")) {
       for (int it = 0; it < iterations; it++) {
         long start = System.nanoTime();
-        halfStep(pool, x, users, byUser, cmUser, y, items);
-        halfStep(pool, y, items, byItem, cmItem, x, users);
+        halfStep(pool, x, users, byUser, cmUser, y, items, vector);
+        halfStep(pool, y, items, byItem, cmItem, x, users, vector);
         int at = before.length + it;
-        history[at] = loss(pool, x, users, byUser, cmUser, y, items) / weightSum;
+        history[at] = loss(pool, x, users, byUser, cmUser, y, items, vector) / weightSum;
         double seconds = (System.nanoTime() - start) / 1e9;
         progress.note("als", String.format("iteration %d/%d loss=%.6g (%.1f s)", it + 1, iterations, history[at],
             seconds));
@@ -128,7 +131,7 @@ public final class Als implements Recommender {
 
   /** Solves every row of {@code solve} (entity-major, {@code rows} × f) with {@code fixed} held. */
   private void halfStep(WorkerPool pool, float[] solve, int rows, SparseMatrix m, float[] cm1, float[] fixed,
-      int fixedRows) {
+      int fixedRows, boolean vector) {
     int f = params.factors();
     double[] gram = ConjugateGradient.gram(pool, fixed, fixedRows, f, params.regularization());
     int[] ptr = m.ptr();
@@ -146,7 +149,8 @@ public final class Als implements Recommender {
             java.util.Arrays.fill(solve, r * f, r * f + f, 0f);
             continue;
           }
-          ConjugateGradient.solve(solve, r * f, fixed, f, gram, cols, vals, cm1, ptr[r], ptr[r + 1], steps, scratch);
+          ConjugateGradient.solve(solve, r * f, fixed, f, gram, cols, vals, cm1, ptr[r], ptr[r + 1], steps, scratch,
+              vector);
         }
       }
     });
@@ -154,7 +158,7 @@ public final class Als implements Recommender {
 
   /** Σ c (p - x·y)² + λ(Σ|x|² + Σ|y|²) over all user-item pairs. */
   private double loss(WorkerPool pool, float[] x, int users, SparseMatrix byUser, float[] cm1, float[] y,
-      int items) {
+      int items, boolean vector) {
     int f = params.factors();
     double[] gram = ConjugateGradient.gram(pool, y, items, f, 0);
     double[] perUser = new double[users];
@@ -165,7 +169,7 @@ public final class Als implements Recommender {
       while (!pool.stopped() && (from = next.getAndAdd(ROWS_PER_UNIT)) < users) {
         for (int u = from, to = Math.min(users, from + ROWS_PER_UNIT); u < to; u++) {
           perUser[u] = ConjugateGradient.rowLoss(x, u * f, y, f, gram, byUser.cols(), byUser.vals(), cm1, ptr[u],
-              ptr[u + 1]);
+              ptr[u + 1], vector);
         }
       }
     });

@@ -2,14 +2,16 @@ package larder.train.recommend.als;
 
 import java.util.Arrays;
 import larder.train.kernel.TileScorer;
+import larder.train.kernel.VectorSupport;
 import larder.train.recommend.ItemScorer;
 import larder.train.recommend.TrainedModel;
 import larder.train.recommend.UserScorer;
 
 /**
  * Fitted ALS factors. The score of item i for user u is x_u · y_i. Factors are kept entity-major
- * ({@code x[u*f + k]}) as the solver wrote them, and the item side also factor-major ({@code yT[k][i]})
- * for the scoring kernel, which streams contiguous floats per factor.
+ * ({@code x[u*f + k]}) as the solver wrote them; the item side is also laid out for the scoring kernel in
+ * use, on first use: packed in chunks for the Vector API kernel, or factor-major ({@code yT[k][i]}) for the
+ * plain-Java one, which streams contiguous floats per factor.
  */
 public final class AlsModel implements TrainedModel {
   /** Users scored together by the kernel: each item factor is loaded once for this many users. */
@@ -20,15 +22,17 @@ public final class AlsModel implements TrainedModel {
    * Whether the JVM compiles Math.fma to the hardware instruction. Without it Math.fma falls back to
    * exact software arithmetic, orders of magnitude slower, so the kernel keeps plain multiply-adds.
    */
-  static final boolean FMA = fmaIsIntrinsic();
+  static final boolean FMA = VectorSupport.fmaIsIntrinsic();
 
   private final int users;
   private final int items;
   private final int factors;
   private final float[] x;
   private final float[] y;
-  private final float[][] yT;
   private final double[] lossHistory;
+  /** Item factors laid out for a kernel, made on first use: one scoring path needs only one of them. */
+  private volatile float[][] yT;
+  private volatile float[] packed;
   private volatile float[][] unitT;
 
   AlsModel(int users, int items, int factors, float[] x, float[] y, double[] lossHistory) {
@@ -38,7 +42,6 @@ public final class AlsModel implements TrainedModel {
     this.x = x;
     this.y = y;
     this.lossHistory = lossHistory;
-    this.yT = transpose(y, items, factors);
   }
 
   /** A model from given factors (entity-major, {@code users × factors} and {@code items × factors}). */
@@ -70,7 +73,26 @@ public final class AlsModel implements TrainedModel {
 
   @Override public int preferredBlock() { return 64; }
 
-  @Override public UserScorer newUserScorer() { return new BlockedScorer(); }
+  /**
+   * The Vector API kernel ({@link VectorScorer}) where {@link VectorSupport#enabled()}, else the
+   * auto-vectorised {@link BlockedScorer}; both hand out tiles for fused top-N selection.
+   */
+  @Override
+  public UserScorer newUserScorer() {
+    if (VectorSupport.enabled()) {
+      float[] p = packed;
+      if (p == null) packed = p = VectorScorer.pack(y, items, factors);
+      return new VectorScorer(items, factors, x, p);
+    }
+    return scalarScorer();
+  }
+
+  /** The auto-vectorised kernel, whatever {@link VectorSupport} allows: the fallback, kept testable. */
+  UserScorer scalarScorer() {
+    float[][] t = yT;
+    if (t == null) yT = t = transpose(y, items, factors);
+    return new BlockedScorer(t);
+  }
 
   /** Cosine similarity between item factor vectors, normalised once on first use. */
   @Override
@@ -111,16 +133,6 @@ public final class AlsModel implements TrainedModel {
     };
   }
 
-  private static boolean fmaIsIntrinsic() {
-    try {
-      var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
-          com.sun.management.HotSpotDiagnosticMXBean.class);
-      return hotspot != null && Boolean.parseBoolean(hotspot.getVMOption("UseFMA").getValue());
-    } catch (RuntimeException | LinkageError e) {
-      return false; // not HotSpot, or the option is unknown: plain multiply-adds are always safe
-    }
-  }
-
   private static float[][] transpose(float[] m, int rows, int f) {
     float[][] t = new float[f][rows];
     for (int r = 0; r < rows; r++) {
@@ -145,11 +157,16 @@ public final class AlsModel implements TrainedModel {
    * made no difference within the noise, so it stays at 64 to balance threads on small runs.
    */
   private final class BlockedScorer implements UserScorer, TileScorer {
+    private final float[][] yT;
     private final float[] c0 = new float[items];
     private final float[] c1 = new float[items];
     private final float[] c2 = new float[items];
     private final float[] c3 = new float[items];
     private float[][] xs = new float[0][];
+
+    BlockedScorer(float[][] yT) {
+      this.yT = yT;
+    }
 
     @Override
     public void score(int[] us, int count, float[] out) {

@@ -26,19 +26,20 @@ final class ConjugateGradient {
    * @param gram YᵀY + λI, f×f row-major
    * @param cols,vals,cm1 the row's observed columns, raw values and confidences minus one, over [start, end)
    * @param scratch at least 4f doubles, reused
+   * @param vector whether to use the Vector API ({@link VectorRowOps}; only where VectorSupport allows it)
    */
   static void solve(float[] x, int xOff, float[] y, int f, double[] gram, int[] cols, float[] vals, float[] cm1,
-      int start, int end, int steps, double[] scratch) {
+      int start, int end, int steps, double[] scratch, boolean vector) {
     int ro = 0, po = f, apo = 2 * f, xo = 3 * f;
     double[] s = scratch;
     for (int k = 0; k < f; k++) s[xo + k] = x[xOff + k];
     // r = b - A x
-    for (int a = 0; a < f; a++) s[ro + a] = -dot(gram, a * f, s, xo, f);
+    for (int a = 0; a < f; a++) s[ro + a] = -dot(vector, gram, a * f, s, xo, f);
     for (int p = start; p < end; p++) {
       int yo = cols[p] * f;
       double c = cm1[p];
-      double coef = (vals[p] > 0 ? 1 + c : 0) - c * dot(y, yo, s, xo, f);
-      for (int k = 0; k < f; k++) s[ro + k] += coef * y[yo + k];
+      double coef = (vals[p] > 0 ? 1 + c : 0) - c * dot(vector, y, yo, s, xo, f);
+      axpy(vector, coef, y, yo, s, ro, f);
     }
     double rs = 0;
     for (int k = 0; k < f; k++) {
@@ -47,11 +48,11 @@ final class ConjugateGradient {
     }
     for (int step = 0; step < steps && rs > DONE; step++) {
       // ap = A p
-      for (int a = 0; a < f; a++) s[apo + a] = dot(gram, a * f, s, po, f);
+      for (int a = 0; a < f; a++) s[apo + a] = dot(vector, gram, a * f, s, po, f);
       for (int p = start; p < end; p++) {
         int yo = cols[p] * f;
-        double coef = cm1[p] * dot(y, yo, s, po, f);
-        for (int k = 0; k < f; k++) s[apo + k] += coef * y[yo + k];
+        double coef = cm1[p] * dot(vector, y, yo, s, po, f);
+        axpy(vector, coef, y, yo, s, apo, f);
       }
       double pap = 0;
       for (int k = 0; k < f; k++) pap += s[po + k] * s[apo + k];
@@ -68,6 +69,20 @@ final class ConjugateGradient {
       rs = rsNew;
     }
     for (int k = 0; k < f; k++) x[xOff + k] = (float) s[xo + k];
+  }
+
+  private static double dot(boolean vector, float[] a, int ao, double[] b, int bo, int f) {
+    return vector ? VectorRowOps.dot(a, ao, b, bo, f) : dot(a, ao, b, bo, f);
+  }
+
+  private static double dot(boolean vector, double[] a, int ao, double[] b, int bo, int f) {
+    return vector ? VectorRowOps.dot(a, ao, b, bo, f) : dot(a, ao, b, bo, f);
+  }
+
+  /** s[so+k] += c·y[yo+k] over k < f. */
+  private static void axpy(boolean vector, double c, float[] y, int yo, double[] s, int so, int f) {
+    if (vector) VectorRowOps.axpy(c, y, yo, s, so, f);
+    else for (int k = 0; k < f; k++) s[so + k] += c * y[yo + k];
   }
 
   /** Σ a[ao+k]·b[bo+k] with four running sums: one chain of dependent adds would stall on latency. */
@@ -104,19 +119,29 @@ final class ConjugateGradient {
    * @param gram YᵀY without λ
    */
   static double rowLoss(float[] x, int xOff, float[] y, int f, double[] gram, int[] cols, float[] vals,
-      float[] cm1, int start, int end) {
+      float[] cm1, int start, int end, boolean vector) {
     double quad = 0;
     for (int a = 0; a < f; a++) {
-      double acc = 0;
+      double acc;
       int g = a * f;
-      for (int b = 0; b < f; b++) acc += gram[g + b] * x[xOff + b];
+      if (vector) {
+        acc = VectorRowOps.dot(x, xOff, gram, g, f);
+      } else {
+        acc = 0;
+        for (int b = 0; b < f; b++) acc += gram[g + b] * x[xOff + b];
+      }
       quad += acc * x[xOff + a];
     }
     double fix = 0;
     for (int p = start; p < end; p++) {
       int yo = cols[p] * f;
-      double dot = 0;
-      for (int k = 0; k < f; k++) dot += (double) y[yo + k] * x[xOff + k];
+      double dot;
+      if (vector) {
+        dot = VectorRowOps.dot(y, yo, x, xOff, f);
+      } else {
+        dot = 0;
+        for (int k = 0; k < f; k++) dot += (double) y[yo + k] * x[xOff + k];
+      }
       double pref = vals[p] > 0 ? 1 : 0;
       double d = pref - dot;
       fix += (1 + cm1[p]) * d * d - dot * dot;

@@ -135,7 +135,8 @@ class AlsFoldInPlantedTest {
       float[] cm1 = new float[cols.length];
       for (int p = 0; p < cols.length; p++) cm1[p] = PARAMS.confidenceMinusOne(vals[p]);
       float[] cg = new float[f];
-      ConjugateGradient.solve(cg, 0, y, f, gram, cols, vals, cm1, 0, cols.length, 8 * f, new double[4 * f]);
+      ConjugateGradient.solve(cg, 0, y, f, gram, cols, vals, cm1, 0, cols.length, 8 * f, new double[4 * f],
+          larder.train.kernel.VectorSupport.enabled());
       float[] fold = foldIn.solve(cols, vals);
       worst = Math.max(worst, relative(fold, cg));
       trainedSum += relative(fold, model.userVector(u));

@@ -1,6 +1,7 @@
 package larder.train.recommend.als;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,12 +15,15 @@ import java.util.stream.IntStream;
 import larder.core.Progress;
 import larder.core.SparseMatrix;
 import larder.train.kernel.TileScorer;
+import larder.train.kernel.VectorSupport;
 import larder.train.recommend.ItemScorer;
+import larder.train.recommend.TrainedModel;
 import larder.train.recommend.UserScorer;
 import larder.train.score.TopNScoring;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 import org.assertj.core.data.Offset;
 
 class AlsModelTest {
@@ -34,7 +38,7 @@ class AlsModelTest {
   }
 
   @Property(tries = 80)
-  void blockedKernelEqualsNaiveScorer(@ForAll @IntRange(min = 1, max = 30) int users,
+  void blockedKernelsEqualNaiveScorer(@ForAll @IntRange(min = 1, max = 30) int users,
       @ForAll @IntRange(min = 1, max = 2600) int items, @ForAll @IntRange(min = 1, max = 20) int f,
       @ForAll long seed) {
     // Item counts span several tiles and ragged tails; counts not a multiple of the 4-user kernel.
@@ -42,12 +46,19 @@ class AlsModelTest {
     Random r = new Random(seed ^ 1);
     int count = 1 + r.nextInt(users);
     int[] us = r.ints(count, 0, users).toArray();
-    float[] fast = new float[count * items];
     float[] slow = new float[count * items];
-    java.util.Arrays.fill(fast, Float.NaN); // every cell must be written
-    UserScorer blocked = m.newUserScorer();
-    blocked.score(us, count, fast);
     m.naiveScorer().score(us, count, slow);
+    // Both kernels: the Vector API one the build's JVMs run, and the plain-Java fallback.
+    for (UserScorer blocked : List.of(m.newUserScorer(), m.scalarScorer())) {
+      checkAgainstNaive(m, blocked, us, count, items, f, slow);
+    }
+  }
+
+  private static void checkAgainstNaive(AlsModel m, UserScorer blocked, int[] us, int count, int items, int f,
+      float[] slow) {
+    float[] fast = new float[count * items];
+    java.util.Arrays.fill(fast, Float.NaN); // every cell must be written
+    blocked.score(us, count, fast);
     for (int j = 0; j < count; j++) {
       float[] xu = m.userVector(us[j]);
       for (int i = 0; i < items; i++) {
@@ -109,13 +120,33 @@ class AlsModelTest {
     SparseMatrix seen = new SparseMatrix(users, items, ptr, cols.stream().mapToInt(Integer::intValue).toArray(), ones);
     BitSet allowed = null;
     if (r.nextBoolean()) {
+      // A deny list (mostly allowed) or a small catalogue (mostly not): the two ways selection applies it.
+      int percent = r.nextBoolean() ? 75 : 10;
       allowed = new BitSet();
-      for (int i = 0; i < items; i++) if (r.nextInt(4) > 0) allowed.set(i);
+      for (int i = 0; i < items; i++) if (r.nextInt(100) < percent) allowed.set(i);
     }
     int[] all = IntStream.range(0, users).toArray();
     float[] naive = new float[users * items];
     m.naiveScorer().score(all, users, naive);
 
+    // The Vector API kernel (which skips chunks below each user's floor) and the plain-Java one alike.
+    for (TrainedModel model : List.of(m, scalar(m))) {
+      checkTopN(model, seen, n, allowed, naive, users, items);
+    }
+  }
+
+  /** The model with its plain-Java kernel, whatever the JVM allows. */
+  private static TrainedModel scalar(AlsModel m) {
+    return new TrainedModel() {
+      @Override public int userCount() { return m.userCount(); }
+      @Override public int itemCount() { return m.itemCount(); }
+      @Override public int preferredBlock() { return m.preferredBlock(); }
+      @Override public UserScorer newUserScorer() { return m.scalarScorer(); }
+    };
+  }
+
+  private static void checkTopN(TrainedModel m, SparseMatrix seen, int n, BitSet allowed, float[] naive, int users,
+      int items) {
     Map<Integer, int[]> got = new ConcurrentHashMap<>();
     TopNScoring.scoreUsers(m, seen, null, n, allowed, 2, (user, its, scores, count) -> {
       for (int k = 0; k < count; k++) assertThat(scores[k]).isEqualTo(naive[user * items + its[k]]);
@@ -128,6 +159,30 @@ class AlsModelTest {
           .sorted(Comparator.<Integer>comparingDouble(i -> -naive[user * items + i]).thenComparingInt(i -> i))
           .limit(n).mapToInt(Integer::intValue).toArray();
       assertThat(got.getOrDefault(u, new int[0])).as("user %d", u).containsExactly(want);
+    }
+  }
+
+  @Test
+  void theBuildsJvmsScoreWithTheVectorKernel() {
+    // The launcher and the test JVMs resolve jdk.incubator.vector; on this CPU (AVX2+, FMA) it must be used.
+    assertThat(VectorSupport.available()).isTrue();
+    assertThat(random(3, 50, 4, 1).newUserScorer()).isInstanceOf(VectorScorer.class);
+  }
+
+  @Test
+  void theKernelPropertyForcesTheFallbackAndRejectsUnknownValues() {
+    String before = System.getProperty(VectorSupport.PROPERTY);
+    try {
+      System.setProperty(VectorSupport.PROPERTY, "scalar");
+      assertThat(random(3, 50, 4, 1).newUserScorer()).isNotInstanceOf(VectorScorer.class);
+      System.setProperty(VectorSupport.PROPERTY, "Vector ");
+      assertThat(random(3, 50, 4, 1).newUserScorer()).isInstanceOf(VectorScorer.class);
+      System.setProperty(VectorSupport.PROPERTY, "fast");
+      assertThatThrownBy(VectorSupport::enabled).hasMessageContaining("larder.kernel=fast")
+          .hasMessageContaining("auto, vector or scalar");
+    } finally {
+      if (before == null) System.clearProperty(VectorSupport.PROPERTY);
+      else System.setProperty(VectorSupport.PROPERTY, before);
     }
   }
 

@@ -43,10 +43,10 @@ class ConjugateGradientTest {
       return ab;
     }
 
-    float[] cg(int steps) {
+    float[] cg(int steps, boolean vector) {
       float[] x = x0.clone();
       double[] gram = ConjugateGradient.gram(y, items, f, lambda);
-      ConjugateGradient.solve(x, 0, y, f, gram, cols, vals, cm1, 0, cols.length, steps, new double[4 * f]);
+      ConjugateGradient.solve(x, 0, y, f, gram, cols, vals, cm1, 0, cols.length, steps, new double[4 * f], vector);
       return x;
     }
   }
@@ -88,28 +88,29 @@ class ConjugateGradientTest {
   }
 
   @Property(tries = 60)
-  void cgConvergesToTheCholeskySolution(@ForAll @IntRange(min = 1, max = 12) int f,
-      @ForAll @IntRange(min = 2, max = 40) int items, @ForAll long seed) {
+  void cgConvergesToTheCholeskySolution(@ForAll @IntRange(min = 1, max = 40) int f,
+      @ForAll @IntRange(min = 2, max = 60) int items, @ForAll boolean vector, @ForAll long seed) {
+    // Both kernels (Vector API and plain Java); f spans whole vectors and ragged tails.
     Row row = Row.random(f, items, seed);
     double[][] ab = row.system();
     double[] exact = cholesky(ab);
     double start = aNormError(ab, row.x0(), exact);
     double previous = start;
     for (int steps = 1; steps <= f; steps++) {
-      double err = aNormError(ab, row.cg(steps), exact);
+      double err = aNormError(ab, row.cg(steps, vector), exact);
       assertThat(err).isLessThanOrEqualTo(previous * (1 + 1e-4) + 1e-5);
       previous = err;
     }
     // In exact arithmetic f steps solve an f-dimensional system; allow float storage of x.
-    float[] x = row.cg(2 * f);
+    float[] x = row.cg(2 * f, vector);
     double scale = 0;
     for (double v : exact) scale = Math.max(scale, Math.abs(v));
     for (int k = 0; k < f; k++) assertThat((double) x[k]).isCloseTo(exact[k], org.assertj.core.data.Offset.offset(1e-4 * (1 + scale)));
   }
 
   @Property(tries = 60)
-  void rowLossEqualsTheSumOverAllItems(@ForAll @IntRange(min = 1, max = 10) int f,
-      @ForAll @IntRange(min = 1, max = 30) int items, @ForAll long seed) {
+  void rowLossEqualsTheSumOverAllItems(@ForAll @IntRange(min = 1, max = 40) int f,
+      @ForAll @IntRange(min = 1, max = 30) int items, @ForAll boolean vector, @ForAll long seed) {
     Row row = Row.random(f, items, seed);
     float[] x = row.x0();
     double naive = 0;
@@ -122,7 +123,7 @@ class ConjugateGradientTest {
       naive += c * (pref - s) * (pref - s);
     }
     double fast = ConjugateGradient.rowLoss(x, 0, row.y(), f, ConjugateGradient.gram(row.y(), items, f, 0),
-        row.cols(), row.vals(), row.cm1(), 0, row.cols().length);
+        row.cols(), row.vals(), row.cm1(), 0, row.cols().length, vector);
     assertThat(fast).isCloseTo(naive, org.assertj.core.data.Offset.offset(1e-6 * (1 + Math.abs(naive))));
   }
 }

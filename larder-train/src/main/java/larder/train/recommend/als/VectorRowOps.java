@@ -1,0 +1,68 @@
+package larder.train.recommend.als;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import larder.train.kernel.VectorSupport;
+
+/**
+ * The conjugate-gradient row solve's dot products and axpys on the Vector API, in double precision as the
+ * plain versions in {@link ConjugateGradient}: float factors are widened lane by lane (8 floats to 8 doubles
+ * with AVX-512). C2 does not vectorise the plain dot products at all (a floating-point sum may not be
+ * reordered), so each ran as four scalar chains. Sums are taken lane-wise, then across lanes, then over the
+ * tail: a fixed order for a given CPU, so results do not depend on the thread count.
+ *
+ * <p>Only loaded when {@link VectorSupport#enabled()}.
+ */
+final class VectorRowOps {
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> F =
+      VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+  private static final int L = D.length();
+
+  private VectorRowOps() {}
+
+  private static DoubleVector widen(float[] a, int at) {
+    return (DoubleVector) FloatVector.fromArray(F, a, at).convertShape(VectorOperators.F2D, D, 0);
+  }
+
+  /** Σ a[ao+k]·b[bo+k] over k < f. */
+  static double dot(float[] a, int ao, double[] b, int bo, int f) {
+    DoubleVector acc = DoubleVector.zero(D);
+    int k = 0;
+    for (; k <= f - L; k += L) acc = widen(a, ao + k).fma(DoubleVector.fromArray(D, b, bo + k), acc);
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; k < f; k++) s += a[ao + k] * b[bo + k];
+    return s;
+  }
+
+  /** Σ a[ao+k]·b[bo+k] over k < f. */
+  static double dot(double[] a, int ao, double[] b, int bo, int f) {
+    DoubleVector acc = DoubleVector.zero(D);
+    int k = 0;
+    for (; k <= f - L; k += L) acc = DoubleVector.fromArray(D, a, ao + k).fma(DoubleVector.fromArray(D, b, bo + k), acc);
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; k < f; k++) s += a[ao + k] * b[bo + k];
+    return s;
+  }
+
+  /** Σ a[ao+k]·b[bo+k] over k < f, in double. */
+  static double dot(float[] a, int ao, float[] b, int bo, int f) {
+    DoubleVector acc = DoubleVector.zero(D);
+    int k = 0;
+    for (; k <= f - L; k += L) acc = widen(a, ao + k).fma(widen(b, bo + k), acc);
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; k < f; k++) s += (double) a[ao + k] * b[bo + k];
+    return s;
+  }
+
+  /** s[so+k] += c·y[yo+k] over k < f. */
+  static void axpy(double c, float[] y, int yo, double[] s, int so, int f) {
+    DoubleVector cv = DoubleVector.broadcast(D, c);
+    int k = 0;
+    for (; k <= f - L; k += L) widen(y, yo + k).fma(cv, DoubleVector.fromArray(D, s, so + k)).intoArray(s, so + k);
+    for (; k < f; k++) s[so + k] += c * y[yo + k];
+  }
+}
