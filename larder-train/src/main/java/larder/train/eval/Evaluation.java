@@ -1,9 +1,12 @@
 package larder.train.eval;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import larder.core.ConfigException;
 import larder.core.Interactions;
 import larder.core.Progress;
 import larder.core.SparseMatrix;
+import larder.train.kernel.TopN;
+import larder.train.kernel.WorkerPool;
 import larder.train.recommend.TrainedModel;
 import larder.train.score.TopNScoring;
 
@@ -62,5 +65,58 @@ public final class Evaluation {
         (user, items, scores, n) -> acc.add(items, n, cols, held.rowStart(user), held.rowEnd(user)),
         progress);
     return acc;
+  }
+
+  /**
+   * {@link #evaluate}'s metrics for each of the scorer's models, from one pass over the users: model m's lists are
+   * the top {@code k} of {@code tops[m]}, so its metrics equal those of evaluating it alone (the sums are exact, so
+   * neither the thread count nor the order of users changes a bit).
+   */
+  public static Metrics[] evaluateEach(ListsScorer scorer, SparseMatrix seen, SparseMatrix held, int k, int threads) {
+    if (k < 1) throw new ConfigException("eval.k", k, "must be >= 1");
+    if (threads < 1) throw new ConfigException("eval.threads", threads, "must be >= 1");
+    if (seen.rows() != held.rows() || seen.columns() != held.columns()
+        || scorer.userCount() != seen.rows() || scorer.itemCount() != seen.columns()) {
+      throw new IllegalArgumentException("models " + scorer.userCount() + "x" + scorer.itemCount() + ", train "
+          + seen.rows() + "x" + seen.columns() + " and test " + held.rows() + "x" + held.columns()
+          + " must have the same users and items");
+    }
+    int count = 0;
+    for (int u = 0; u < held.rows(); u++) if (held.rowLength(u) > 0) count++;
+    int[] users = new int[count];
+    for (int u = 0, at = 0; u < held.rows(); u++) if (held.rowLength(u) > 0) users[at++] = u;
+    int models = scorer.models();
+    MetricsAccumulator[] acc = new MetricsAccumulator[models];
+    for (int m = 0; m < models; m++) {
+      acc[m] = new MetricsAccumulator(k, seen.columns());
+      acc[m].countUsers(count);
+    }
+    int keep = Math.min(k, seen.columns());
+    int[] cols = held.cols();
+    AtomicInteger next = new AtomicInteger();
+    try (WorkerPool pool = new WorkerPool(threads, "evaluate")) {
+      pool.runAll(() -> {
+        ListsScorer.Lists lists = scorer.newLists(seen);
+        TopN[] tops = new TopN[models];
+        for (int m = 0; m < models; m++) tops[m] = new TopN(keep);
+        int[] items = new int[keep];
+        float[] scores = new float[keep];
+        int from;
+        while (!pool.stopped() && (from = next.getAndAdd(16)) < users.length) {
+          for (int x = from, to = Math.min(users.length, from + 16); x < to; x++) {
+            int u = users[x];
+            for (TopN t : tops) t.reset(keep);
+            lists.top(u, tops);
+            for (int m = 0; m < models; m++) {
+              int got = tops[m].drainSorted(items, scores);
+              if (got > 0) acc[m].add(items, got, cols, held.rowStart(u), held.rowEnd(u));
+            }
+          }
+        }
+      });
+    }
+    Metrics[] out = new Metrics[models];
+    for (int m = 0; m < models; m++) out[m] = acc[m].finish();
+    return out;
   }
 }

@@ -48,6 +48,7 @@ public final class Search {
   private final Progress progress;
   private boolean randomOnly;
   private Map<String, Object> first;
+  private List<Map<String, Object>> priors = List.of();
 
   /**
    * @param trials configurations to start (a sampled space; an exhaustive one tries all of its own)
@@ -72,6 +73,15 @@ public final class Search {
    */
   public Search startingFrom(Map<String, Object> params) {
     this.first = params;
+    return this;
+  }
+
+  /**
+   * Tries {@code points} (keyed as in the space) after the configured model and before any random configuration,
+   * each that lies in the space and differs from those before it; they count as trials. Returns this.
+   */
+  public Search thenTrying(List<Map<String, Object>> points) {
+    this.priors = List.copyOf(points);
     return this;
   }
 
@@ -193,9 +203,11 @@ public final class Search {
 
   private String runGrid(int[] rungs) {
     List<Param> ps = space.params();
-    int n = (int) Math.min(Integer.MAX_VALUE, space.gridSize());
+    long product = 1;
+    for (Param p : ps) product = Math.multiplyExact(product, ((Param.Choice) p).values().size());
+    int n = (int) Math.min(Integer.MAX_VALUE, product);
     Param.Choice ladder = ps.size() == 1 && ((Param.Choice) ps.get(0)).refine() ? (Param.Choice) ps.get(0) : null;
-    unitsTotal = n + (ladder != null ? 2 : 0);
+    unitsTotal = (space.excluded().isEmpty() ? n : space.gridSize()) + (ladder != null ? 2 : 0);
     int top = rungs.length - 1;
     for (int g = 0; g < n; g++) {
       double[] x = new double[ps.size()];
@@ -205,7 +217,9 @@ public final class Search {
         x[j] = rest % size;
         rest /= size;
       }
-      if (!start(x, paramsOf(x), top)) return "max_time";
+      Map<String, Object> params = paramsOf(x);
+      if (space.excludes(params) && !Arrays.equals(x, internalOf(first))) continue; // the configured model competes
+      if (!start(x, params, top)) return "max_time";
     }
     double[] configured = internalOf(first);
     if (configured != null) {
@@ -248,8 +262,14 @@ public final class Search {
     SplittableRandom rnd = new SplittableRandom(seed);
     unitsTotal = plannedUnits(rungs, trials);
     double[] configured = internalOf(first);
+    List<double[]> planned = new ArrayList<>();
+    if (configured != null) planned.add(configured);
+    for (Map<String, Object> p : randomOnly ? List.<Map<String, Object>>of() : priors) {
+      double[] x = internalOf(p);
+      if (x != null && planned.stream().noneMatch(y -> Arrays.equals(x, y))) planned.add(x);
+    }
     for (int started = 0; started < trials; ) {
-      double[] x = started == 0 && configured != null ? configured
+      double[] x = started < planned.size() ? planned.get(started)
           : randomOnly ? tpe.random(rnd) : tpe.next(observedX(rungs), observedY(rungs), rnd);
       if (!start(x, paramsOf(x), 0)) return "max_time";
       if (started == 0 && configured != null) configuredTrial = live.get(live.size() - 1);

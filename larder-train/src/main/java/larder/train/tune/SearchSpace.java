@@ -15,14 +15,45 @@ import larder.core.ConfigException;
 /**
  * The parameters a search may change, in a fixed order (the order draws are made in, so a seed means the same
  * search). A space of choices only is searched exhaustively; any range makes it a sampled (TPE) search.
+ *
+ * @param excluded combinations an exhaustive search skips (each a partial assignment: a configuration matching all
+ *     of one's values is left out), for corners of a product known to lose; a space naming one of their parameters
+ *     drops them
  */
-public record SearchSpace(List<Param> params) {
+public record SearchSpace(List<Param> params, List<Map<String, Object>> excluded) {
   public SearchSpace {
     params = List.copyOf(params);
+    excluded = excluded == null ? List.of() : List.copyOf(excluded);
     Set<String> names = new HashSet<>();
     for (Param p : params) {
       if (!names.add(p.name())) throw new ConfigException("space." + p.name(), null, "is given twice");
     }
+  }
+
+  public SearchSpace(List<Param> params) {
+    this(params, List.of());
+  }
+
+  /** This space without the configurations that match {@code combination}. */
+  public SearchSpace excluding(Map<String, Object> combination) {
+    List<Map<String, Object>> e = new ArrayList<>(excluded);
+    e.add(Map.copyOf(combination));
+    return new SearchSpace(params, e);
+  }
+
+  /** Whether {@code config} matches one of the excluded combinations. */
+  public boolean excludes(Map<String, Object> config) {
+    for (Map<String, Object> e : excluded) {
+      boolean all = true;
+      for (Map.Entry<String, Object> v : e.entrySet()) all &= same(v.getValue(), config.get(v.getKey()));
+      if (all) return true;
+    }
+    return false;
+  }
+
+  private static boolean same(Object a, Object b) {
+    return a instanceof Number x && b instanceof Number y ? x.doubleValue() == y.doubleValue()
+        : b != null && String.valueOf(a).equals(String.valueOf(b));
   }
 
   public static SearchSpace of(Param... params) {
@@ -35,11 +66,28 @@ public record SearchSpace(List<Param> params) {
     return true;
   }
 
-  /** The number of configurations of an exhaustive space (refinements not counted). */
+  /** The number of configurations of an exhaustive space, excluded ones left out (refinements not counted). */
   public long gridSize() {
     long n = 1;
     for (Param p : params) n = Math.multiplyExact(n, ((Param.Choice) p).values().size());
-    return n;
+    if (excluded.isEmpty()) return n;
+    long kept = 0;
+    for (long g = 0; g < n; g++) if (!excludes(gridPoint(g))) kept++;
+    return kept;
+  }
+
+  /** Configuration g of the product, the first parameter changing slowest. */
+  Map<String, Object> gridPoint(long g) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    long rest = g;
+    Object[] values = new Object[params.size()];
+    for (int j = params.size() - 1; j >= 0; j--) {
+      List<Object> vs = ((Param.Choice) params.get(j)).values();
+      values[j] = vs.get((int) (rest % vs.size()));
+      rest /= vs.size();
+    }
+    for (int j = 0; j < values.length; j++) m.put(params.get(j).name(), values[j]);
+    return m;
   }
 
   public Param get(String name) {
@@ -61,7 +109,11 @@ public record SearchSpace(List<Param> params) {
       int i = indexOf(out, o.name());
       if (i >= 0) out.set(i, o); else out.add(o);
     }
-    return new SearchSpace(out);
+    List<Map<String, Object>> kept = new ArrayList<>();
+    for (Map<String, Object> e : excluded) {
+      if (overrides.stream().noneMatch(o -> e.containsKey(o.name()))) kept.add(e);
+    }
+    return new SearchSpace(out, kept);
   }
 
   private static int indexOf(List<Param> ps, String name) {
@@ -73,6 +125,11 @@ public record SearchSpace(List<Param> params) {
   public Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
     for (Param p : params) m.put(p.name(), p.describe());
+    if (!excluded.isEmpty()) {
+      List<Object> e = new ArrayList<>();
+      for (Map<String, Object> x : excluded) e.add(new java.util.TreeMap<>(x));
+      m.put("excluding", e);
+    }
     return m;
   }
 

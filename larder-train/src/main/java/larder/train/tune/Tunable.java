@@ -43,11 +43,28 @@ public interface Tunable {
   }
 
   /**
+   * {@link #evaluator(Interactions, Interactions, int, int)} for a search of {@code space}, for models whose fast
+   * path measures several of the space's configurations at once (item-kNN's k values).
+   */
+  default TrialEvaluator evaluator(Interactions train, Interactions validation, int k, int threads,
+      SearchSpace space) {
+    return evaluator(train, validation, k, threads);
+  }
+
+  /**
    * The configured model's values of the space's parameters, keyed as in the space, for the search to start from;
    * empty when the model does not say.
    */
   default Map<String, Object> current() {
     return Map.of();
+  }
+
+  /**
+   * Configurations a sampled search tries right after the configured one, before its random ones, keyed as in the
+   * space: regions that did well on other data; those outside the space are skipped. None by default.
+   */
+  default List<Map<String, Object>> priors() {
+    return List.of();
   }
 
   /**

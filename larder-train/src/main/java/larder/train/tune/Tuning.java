@@ -142,10 +142,10 @@ public final class Tuning {
             : String.format(Locale.ROOT, " (mean of %d validation draws)", draws.size())));
     Search.Result result;
     List<TrialEvaluator> evaluators = new ArrayList<>();
-    for (Holdout.Split d : draws) evaluators.add(tunable.evaluator(d.train(), d.test(), s.k(), s.threads()));
+    for (Holdout.Split d : draws) evaluators.add(tunable.evaluator(d.train(), d.test(), s.k(), s.threads(), space));
     try (TrialEvaluator evaluator = new MeanEvaluator(evaluators)) {
       result = new Search(space, evaluator, s.metric(), s.trials(), s.maxTime(), s.derived(2), progress)
-          .startingFrom(tunable.current()).run();
+          .startingFrom(tunable.current()).thenTrying(tunable.priors()).run();
     }
     Recommender winner = tunable.configure(result.winner().params());
     return new Outcome(winner, space, result, t.size(), v.size(), vUsers, s);

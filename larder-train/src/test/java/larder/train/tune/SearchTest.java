@@ -121,6 +121,30 @@ class SearchTest {
   }
 
   @Test
+  void priorPointsFollowTheConfiguredOneAndCountAsTrials() {
+    Map<String, Object> configured = Map.of("alpha", 1.0, "rho", 10.0, "confidence", "log");
+    List<Map<String, Object>> priors = List.of(
+        Map.of("alpha", 1.0, "rho", 30.0, "confidence", "linear"),
+        Map.of("alpha", 1.0, "rho", 10.0, "confidence", "log"), // the configured point again: not repeated
+        Map.of("alpha", 1000.0, "rho", 30.0, "confidence", "log"), // outside the space: skipped
+        Map.of("alpha", 3.0, "rho", 30.0, "confidence", "log"));
+    Search.Result r = new Search(TWO, peak(5, 15), Metric.NDCG, 6, null, 2, Progress.NONE).startingFrom(configured)
+        .thenTrying(priors).run();
+    assertThat(r.trials()).hasSize(6);
+    assertThat(r.trials().get(1).params()).containsEntry("confidence", "linear");
+    assertThat((Double) r.trials().get(1).params().get("rho")).isCloseTo(30.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat((Double) r.trials().get(2).params().get("alpha")).isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-9));
+    // then the seeded draws: the same search without priors draws the same first random configuration
+    Search.Result plain = new Search(TWO, peak(5, 15), Metric.NDCG, 6, null, 2, Progress.NONE).startingFrom(configured)
+        .run();
+    assertThat(r.trials().get(3).params()).isEqualTo(plain.trials().get(1).params());
+    // one trial only: the configured point, the priors never reached
+    Search.Result one = new Search(TWO, peak(5, 15), Metric.NDCG, 1, null, 2, Progress.NONE).startingFrom(configured)
+        .thenTrying(priors).run();
+    assertThat(one.trials()).hasSize(1);
+  }
+
+  @Test
   void theConfiguredModelReachesTheTopAndKeepsItsPlaceUnlessClearlyBeaten() {
     // a flat objective: the search's best is a hair above the configured point, by noise alone
     FakeObjective flat = new FakeObjective(p -> 1.0 - 1e-4 * Math.abs(((Number) p.get("alpha")).doubleValue() - 3), 0,

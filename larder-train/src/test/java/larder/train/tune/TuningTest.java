@@ -182,12 +182,37 @@ class TuningTest {
     TrialEvaluator fast = knn.evaluator(split.train(), split.test(), 10, 1);
     TrialEvaluator slow = new FitEvaluator(knn, split.train(), split.test(), 10, 1);
     Search.Result r = new Search(knn.defaultSpace(), fast, Metric.NDCG, 1, null, 1, Progress.NONE).run();
-    assertThat(r.trials()).hasSize(16);
-    for (int t : new int[] {0, 5, 10, 15}) {
-      Trial trial = r.trials().get(t);
-      assertThat(slow.evaluate(t, trial.params(), 0, Progress.NONE)).as("%s", trial.params())
+    // 16 cells but the candidate form with rows normalisation; each k measured in one pass with its family
+    assertThat(r.trials()).hasSize(12);
+    for (Trial trial : r.trials()) {
+      assertThat(!"candidate".equals(trial.params().get("neighborhood")) || !"rows".equals(trial.params().get("normalize")))
+          .as("%s", trial.params()).isTrue();
+      assertThat(slow.evaluate(trial.number(), trial.params(), 0, Progress.NONE)).as("%s", trial.params())
           .isEqualTo(trial.metrics());
     }
+  }
+
+  @Test
+  void anExcludedCornerIsSkippedUnlessConfiguredOrItsParametersAreNamed() {
+    Interactions data = groups(80, 40, 4, 8, 2, 9L);
+    Holdout.Split split = Holdout.perUser(data, 0.2, 2L);
+    var configured = new larder.train.recommend.itemknn.ItemKnn(larder.train.recommend.itemknn.ItemKnnParams.defaults()
+        .withNormalize(larder.train.recommend.itemknn.ItemKnnParams.Normalize.ROWS).withThreads(1));
+    ItemKnnTunable knn = new ItemKnnTunable(configured);
+    assertThat(knn.defaultSpace().gridSize()).isEqualTo(12);
+    Search.Result r = new Search(knn.defaultSpace(), knn.evaluator(split.train(), split.test(), 10, 1), Metric.NDCG, 1,
+        null, 1, Progress.NONE).startingFrom(knn.current()).run();
+    // the configured model (candidate form, rows, k 100) is measured though its corner is left out
+    assertThat(r.trials()).hasSize(13);
+    assertThat(r.trials().stream().filter(t -> "rows".equals(t.params().get("normalize"))
+        && "candidate".equals(t.params().get("neighborhood"))).map(t -> t.params().get("neighbors")).toList())
+        .containsExactly(100);
+    // a space naming the normalisation asks for the whole product again
+    SearchSpace named = knn.space(List.of(new Param.Choice("normalize", List.of("none", "rows"), false)), "tune.space");
+    assertThat(named.gridSize()).isEqualTo(16);
+    assertThat(named.describe()).doesNotContainKey("excluding");
+    assertThat(knn.defaultSpace().describe()).containsKey("excluding");
+    assertThat(knn.defaultSpace().hash()).isNotEqualTo(named.hash());
   }
 
   @Test
@@ -263,7 +288,8 @@ class TuningTest {
 
     ItemKnnTunable knn = new ItemKnnTunable(new larder.train.recommend.itemknn.ItemKnn());
     Tuning.Outcome out = Tuning.tune(new larder.train.recommend.itemknn.ItemKnn(), data, three, Progress.NONE);
-    for (int t : new int[] {0, 6, 11, 15}) {
+    assertThat(out.search().trials()).hasSize(12);
+    for (int t : new int[] {0, 6, 9, 11}) {
       Trial trial = out.search().trials().get(t);
       Metrics[] each = new Metrics[3];
       for (int r = 0; r < 3; r++) {

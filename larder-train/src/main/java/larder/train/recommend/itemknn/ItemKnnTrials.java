@@ -53,6 +53,14 @@ public final class ItemKnnTrials {
     if (p.neighbors() > maxK) {
       throw new IllegalArgumentException("neighbors " + p.neighbors() + " is above the passes' maxK " + maxK);
     }
+    return neighbours(p, progress).model(p.neighbors(), p.neighborhood(), p.normalize());
+  }
+
+  /**
+   * The similarity pass of {@code p}'s similarity, shrink and weighting (held, or computed now), from which
+   * {@link ItemKnn.Neighbours#model} and {@link ItemKnn.Neighbours#family} cut models for any k up to {@code maxK}.
+   */
+  public ItemKnn.Neighbours neighbours(ItemKnnParams p, Progress progress) {
     Pass key = new Pass(p.similarity(), p.shrink(), p.weighting());
     ItemKnn.Neighbours lists = passes.get(key);
     if (lists == null) {
@@ -60,7 +68,7 @@ public final class ItemKnnTrials {
       computed++;
       passes.put(key, lists);
     }
-    return lists.model(p.neighbors(), p.neighborhood(), p.normalize());
+    return lists;
   }
 
   /** How many similarity passes have been computed so far. */
