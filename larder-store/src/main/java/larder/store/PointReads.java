@@ -21,6 +21,8 @@ final class PointReads implements AutoCloseable {
   private static final class Local {
     final Connection connection;
     final Map<String, PreparedStatement> statements = new HashMap<>();
+    /** The thread that owns it: once that thread has ended, the connection is closed. */
+    final Thread owner = Thread.currentThread();
 
     Local(Connection connection) {
       this.connection = connection;
@@ -47,6 +49,10 @@ final class PointReads implements AutoCloseable {
     if (closed) throw new SQLException("the store is closed");
     Local l = local.get();
     if (l == null || l.connection.isClosed()) {
+      // a pool's idle threads end and new ones start: close the connections of threads that have ended
+      for (Local other : all) {
+        if (!other.owner.isAlive() && all.remove(other)) closeQuietly(other);
+      }
       l = new Local(source.open());
       local.set(l);
       all.add(l);
