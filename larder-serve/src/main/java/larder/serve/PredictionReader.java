@@ -22,9 +22,10 @@ import larder.store.Events;
 import larder.store.Store;
 
 /**
- * The read side shared by the CLI and HTTP. Reads only through the views ({@code larder_recommendations},
+ * The read side shared by the CLI and HTTP. Reads through the views ({@code larder_recommendations},
  * {@code larder_similar_items}, {@code larder_fallback}, {@code larder_batches}), the same contract
- * applications use. Each answer is read in one snapshot, so its rows and its batch metadata come from one
+ * applications use, but for a user's own list on MySQL/MariaDB, read from the tables the refresh-aware view
+ * joins, as the view defines it ({@link #mysqlBaseList}), because those servers materialise the view per query. Each answer is read in one snapshot, so its rows and its batch metadata come from one
  * batch even while a publish switches the job: a user's own list (the common case) is one statement, which is a
  * snapshot by itself that also names the job's base and current refresh ({@link Serving}), with the batches'
  * metadata cached by batch id (it never changes once published); other
