@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Serving: one user's top-10 look-up per request, on SQLite and PostgreSQL, three ways in the same run:
+# Serving: one user's top-10 look-up per request, on SQLite, PostgreSQL and MariaDB, three ways in the same run:
 # a bare prepared statement on the view (the database alone, the baseline), Larder's read side in process, and
 # the HTTP API (`larder serve`), each with the same client threads for the same time. The HTTP API is also
 # measured on /health, a no-op endpoint of the same server (same Jetty, key check, metrics and access log), so
@@ -8,7 +8,7 @@
 # The batch is a popularity job with exclude_seen (every user gets a list of 10 of their own).
 # Client and server share this machine's cores, as they would on one host; the ratios compare like with like.
 # HTTP load comes from wrk (installed with apt-get when missing) with as many connections as client threads.
-# Environment: BENCH_OUT (default /tmp/larder-bench); SKIP_PG=1; JAVA (default java).
+# Environment: BENCH_OUT (default /tmp/larder-bench); SKIP_SQLITE=1, SKIP_PG=1, SKIP_MARIADB=1; JAVA (default java).
 set -euo pipefail
 export PGOPTIONS="-c client_min_messages=warning"
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,12 +71,18 @@ wrk_line() { # store mode file: one SERVE line from wrk's output
       store, mode, threads, n, bad, rps, ms(p50), ms(p99) }' "$3"
 }
 
-bench_store "$work/serve.db" sqlite
+[ -n "${SKIP_SQLITE:-}" ] || bench_store "$work/serve.db" sqlite
 if [ -z "${SKIP_PG:-}" ]; then
   schema=bench_serve_$$
   psql -h 127.0.0.1 -U postgres -d test -qc "CREATE SCHEMA $schema"
   bench_store "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=$schema" postgres
   psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA $schema CASCADE"
+fi
+if [ -z "${SKIP_MARIADB:-}" ]; then
+  database=bench_serve_$$
+  mariadb -h 127.0.0.1 -u root -e "CREATE DATABASE $database"
+  bench_store "jdbc:mariadb://127.0.0.1:3306/$database?user=root" mariadb
+  mariadb -h 127.0.0.1 -u root -e "DROP DATABASE $database"
 fi
 
 echo "## Summary (ratios within this run; http and noop: the better of two rounds)"

@@ -22,9 +22,10 @@ import larder.store.Events;
 import larder.store.Store;
 
 /**
- * The read side shared by the CLI and HTTP. Reads only through the views ({@code larder_recommendations},
+ * The read side shared by the CLI and HTTP. Reads through the views ({@code larder_recommendations},
  * {@code larder_similar_items}, {@code larder_fallback}, {@code larder_batches}), the same contract
- * applications use. Each answer is read in one snapshot, so its rows and its batch metadata come from one
+ * applications use, but for a user's own list on MySQL/MariaDB, read from the tables the refresh-aware view
+ * joins, as the view defines it ({@link #mysqlBaseList}), because those servers materialise the view per query. Each answer is read in one snapshot, so its rows and its batch metadata come from one
  * batch even while a publish switches the job: a user's own list (the common case) is one statement, which is a
  * snapshot by itself that also names the job's base and current refresh ({@link Serving}), with the batches'
  * metadata cached by batch id (it never changes once published); other
@@ -75,6 +76,40 @@ public final class PredictionReader {
     long v = (i % 3 == 0 ? 1 : i % 3 == 1 ? 2 : 5) * (long) Math.pow(10, 1 + i / 3);
     return (int) Math.min(v, Integer.MAX_VALUE);
   }
+  /**
+   * MySQL/MariaDB's fast path, in place of {@link #OWN_LIST_BY_BUCKET}: the refresh-aware view is a UNION ALL, which
+   * these servers materialise per statement (a derived table, then a filesort) even with the job and user pushed into
+   * both branches, so a look-up through it took 3 times a bare one. A list comes whole from the base or from the
+   * delta, so the reader asks each with a join the server runs as index look-ups and no temporary table: the base's
+   * rows when the user has no marker ({@link #mysqlDeltaList} otherwise), each branch as the view defines it, the
+   * events' exclusion an anti-join probing the events' primary key. Parameters: user, user, job.
+   */
+  static String mysqlBaseList(Dialect d, int bucket) {
+    String rank = d.rank();
+    return "SELECT r." + rank + ", r.item_id, r.score, r.batch_id, c.batch_id, c.refresh_id FROM larder_current c"
+        + " JOIN larder_batch b ON b.batch_id = c.batch_id"
+        + " LEFT JOIN larder_rec_delta m ON m.base_batch_id = c.batch_id AND m.user_id = ? AND m." + rank + " = 0"
+        + " JOIN larder_rec_rows r ON r.batch_id = c.batch_id AND r.user_id = ?"
+        + " LEFT JOIN larder_events e ON e.job = c.job AND e.user_id = r.user_id AND e.item_id = r.item_id"
+        + " AND e.at > " + Events.AS_OF
+        + " WHERE c.job = ? AND m.base_batch_id IS NULL AND e.job IS NULL ORDER BY r." + rank + " LIMIT "
+        + bucketLimit(bucket);
+  }
+
+  /**
+   * A refreshed user's list on MySQL/MariaDB ({@link #mysqlBaseList} found none): the current base's delta rows,
+   * each with the as-of time of the refresh that wrote it. Parameters: user, job.
+   */
+  static String mysqlDeltaList(Dialect d, int bucket) {
+    String rank = d.rank();
+    return "SELECT x." + rank + ", x.item_id, x.score, x.refresh_id, c.batch_id, c.refresh_id FROM larder_current c"
+        + " JOIN larder_rec_delta x ON x.base_batch_id = c.batch_id AND x.user_id = ? AND x." + rank + " > 0"
+        + " JOIN larder_batch b ON b.batch_id = x.refresh_id"
+        + " LEFT JOIN larder_events e ON e.job = c.job AND e.user_id = x.user_id AND e.item_id = x.item_id"
+        + " AND e.at > " + Events.AS_OF
+        + " WHERE c.job = ? AND e.job IS NULL ORDER BY x." + rank + " LIMIT " + bucketLimit(bucket);
+  }
+
   /** The job's fallback list without the items the user interacted with after the batch. */
   private static final String FALLBACK_LIST = "SELECT f.rank, f.item_id, f.score, f.batch_id FROM larder_fallback f"
       + " JOIN larder_batch b ON b.batch_id = f.batch_id WHERE f.job = ? AND NOT EXISTS (SELECT 1 FROM larder_events e"
@@ -90,6 +125,8 @@ public final class PredictionReader {
    * the batch is published, so it is read once per batch, and the common answer is a single statement.
    */
   private final Map<Long, BatchInfo> publishedBatches = new ConcurrentHashMap<>();
+  /** MySQL/MariaDB's own-list statements per limit bucket ({@link #mysqlBaseList}); null on the other stores. */
+  private final String[] mysqlBase, mysqlDelta;
 
   public PredictionReader(Store store) {
     this(store, Clock.systemUTC());
@@ -99,6 +136,16 @@ public final class PredictionReader {
   public PredictionReader(Store store, Clock clock) {
     this.store = store;
     this.clock = clock;
+    if (store.kind() == Dialect.Kind.MYSQL) {
+      mysqlBase = new String[OWN_LIST_BY_BUCKET.length];
+      mysqlDelta = new String[OWN_LIST_BY_BUCKET.length];
+      for (int i = 0; i < mysqlBase.length; i++) {
+        mysqlBase[i] = mysqlBaseList(store.dialect(), i);
+        mysqlDelta[i] = mysqlDeltaList(store.dialect(), i);
+      }
+    } else {
+      mysqlBase = mysqlDelta = null;
+    }
   }
 
   /**
@@ -157,7 +204,7 @@ public final class PredictionReader {
     String what = "read recommendations of user '" + userId + "' in job '" + job + "'";
     List<RankedItem> items = new ArrayList<>();
     long[] ids = {-1, -1, -1}; // list's batch, base, refresh (-1: none)
-    store.pointRead(what, OWN_LIST_BY_BUCKET[limitBucket(limit)], new Object[] {job, job, job, userId}, ps -> {
+    Store.StatementWork<Void> read = ps -> {
       try (ResultSet rs = ps.executeQuery()) {
         while (items.size() < limit && rs.next()) {
           if (ids[0] < 0) {
@@ -171,7 +218,16 @@ public final class PredictionReader {
         }
       }
       return null;
-    });
+    };
+    int bucket = limitBucket(limit);
+    if (mysqlBase != null) {
+      // each statement is a snapshot by itself and answers whole from one batch; the second runs only for a user
+      // the base's statement found nothing for (refreshed, or without a list: then the full read)
+      store.pointRead(what, mysqlBase[bucket], new Object[] {userId, userId, job}, read);
+      if (items.isEmpty()) store.pointRead(what, mysqlDelta[bucket], new Object[] {userId, job}, read);
+    } else {
+      store.pointRead(what, OWN_LIST_BY_BUCKET[bucket], new Object[] {job, job, job, userId}, read);
+    }
     if (items.isEmpty()) return null;
     BatchInfo list = cached(what, ids[0]), base = cached(what, ids[1]);
     BatchInfo refresh = ids[2] < 0 ? null : cached(what, ids[2]);

@@ -42,7 +42,7 @@ public final class Store implements AutoCloseable {
   private final StoreLocation location;
   private final Dialect dialect;
   private final HikariDataSource pool;
-  /** SQLite only: per-thread connections with prepared statements for {@link #pointRead}; null on PostgreSQL. */
+  /** SQLite and MySQL: per-thread connections with prepared statements for {@link #pointRead}; null on PostgreSQL. */
   private final PointReads pointReads;
   private final CompositeMeterRegistry meters;
 
@@ -103,7 +103,11 @@ public final class Store implements AutoCloseable {
     }
     // Point reads get connections of their own, outside the pool, with a small page cache: an HTTP server may
     // hold one per request thread, and the operating system's file cache holds the hot pages anyway.
-    PointReads pointReads = location.kind() == Dialect.Kind.SQLITE ? new PointReads(pointReadSource(location)) : null;
+    PointReads pointReads = switch (location.kind()) {
+      case SQLITE -> new PointReads(pointReadSource(location)::getConnection);
+      case MYSQL -> new PointReads(() -> mysqlPointReadConnection(location));
+      case POSTGRES -> null;
+    };
     Store store = new Store(location, dialect, pool, pointReads, meters);
     try {
       Schema.migrate(store);
@@ -192,6 +196,22 @@ public final class Store implements AutoCloseable {
   }
 
   /**
+   * A point read's connection on MySQL/MariaDB, used by one thread only ({@link PointReads}): its statements are
+   * prepared on the server (the binary protocol), so a look-up's SQL is parsed once per thread instead of per
+   * request (a user's list in 0.72 of the time over the text protocol). Only point reads run here: the other reads
+   * keep the pool's text protocol, under which MariaDB pushes a statement's conditions into a view's UNION ALL.
+   */
+  private static Connection mysqlPointReadConnection(StoreLocation location) throws SQLException {
+    java.util.Properties p = new java.util.Properties();
+    if (location.user() != null) p.setProperty("user", location.user());
+    if (location.password() != null) p.setProperty("password", location.password());
+    p.setProperty("connectTimeout", "10000");
+    p.setProperty("allowLocalInfile", "false");
+    p.setProperty("useServerPrepStmts", "true");
+    return larder.store.mysql.ReservedWords.quoting(java.sql.DriverManager.getConnection(location.url(), p));
+  }
+
+  /**
    * A database server's pool: 10 connections (a server with more request threads raises it,
    * {@link #allowConnections}), a 10-second wait for one, and idle ones checked every minute, so one a firewall or
    * the server dropped is replaced before a request meets it; one that dies between checks costs a read one retry
@@ -229,7 +249,8 @@ public final class Store implements AutoCloseable {
     if (location.password() != null) p.setProperty("password", location.password());
     p.setProperty("connectTimeout", "10000");
     p.putAll(properties);
-    return java.sql.DriverManager.getConnection(location.url(), p);
+    Connection c = java.sql.DriverManager.getConnection(location.url(), p);
+    return kind() == Dialect.Kind.MYSQL ? larder.store.mysql.ReservedWords.quoting(c) : c;
   }
 
   private static HikariDataSource startPool(StoreLocation location, HikariConfig hc, CompositeMeterRegistry meters,
@@ -276,9 +297,13 @@ public final class Store implements AutoCloseable {
     pool.getHikariConfigMXBean().setMaximumPoolSize(connections);
   }
 
-  /** A pooled auto-commit connection; the caller closes it. */
+  /**
+   * A pooled auto-commit connection; the caller closes it. On MySQL/MariaDB its SQL passes through
+   * {@link larder.store.mysql.ReservedWords}, so a bare {@code rank} reaches MySQL 8 quoted.
+   */
   public Connection connection() throws SQLException {
-    return pool.getConnection();
+    Connection c = pool.getConnection();
+    return kind() == Dialect.Kind.MYSQL ? larder.store.mysql.ReservedWords.quoting(c) : c;
   }
 
   /** Runs {@code work} in one read snapshot: every statement in it sees the same committed state. */
@@ -299,9 +324,10 @@ public final class Store implements AutoCloseable {
 
   /**
    * Runs one read statement, {@code sql} with {@code args} bound in order, and hands it to {@code work} to
-   * execute and read. One statement reads one snapshot. On SQLite the statement is prepared once per thread
-   * on a connection of the thread's own ({@link PointReads}); on PostgreSQL it is a pooled connection, whose
-   * driver caches prepared statements itself.
+   * execute and read. One statement reads one snapshot. On SQLite and MySQL/MariaDB the statement is prepared
+   * once per thread on a connection of the thread's own ({@link PointReads}; on MySQL/MariaDB prepared on the server,
+   * so {@code sql} must not read a view with a UNION, which that protocol materialises whole); on PostgreSQL it is a
+   * pooled connection, whose driver caches prepared statements itself.
    */
   public <T> T pointRead(String what, String sql, Object[] args, StatementWork<T> work) {
     if (pointReads == null) {
@@ -321,17 +347,22 @@ public final class Store implements AutoCloseable {
         }
       }
     }
-    try {
-      PreparedStatement ps = pointReads.statement(sql);
-      bind(ps, args);
+    for (int attempt = 1; ; attempt++) {
+      boolean opened = false;
       try {
-        return work.run(ps);
-      } finally {
-        ps.clearParameters();
+        PreparedStatement ps = pointReads.statement(sql);
+        opened = true;
+        bind(ps, args);
+        try {
+          return work.run(ps);
+        } finally {
+          ps.clearParameters();
+        }
+      } catch (SQLException e) {
+        pointReads.discard();
+        // a server closes a thread's connection once it idles past wait_timeout: one retry on a new one
+        if (!(kind() == Dialect.Kind.MYSQL && opened && attempt == 1 && lostConnection(e))) throw failure(what, e);
       }
-    } catch (SQLException e) {
-      pointReads.discard();
-      throw failure(what, e);
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import larder.core.StoreException;
+import larder.testkit.MariaDbDatabase;
 import larder.testkit.PgSchema;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,10 +27,11 @@ class PointReadTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"sqlite", "postgres"})
+  @ValueSource(strings = {"sqlite", "postgres", "mariadb"})
   void readsSeeOneCommittedStateWhileAWriterChangesItAndRecoverFromErrors(String kind) throws Exception {
     PgSchema pg = kind.equals("postgres") ? new PgSchema() : null;
-    try (Store store = Store.open(pg != null ? pg.url : dir.resolve("p.db").toString())) {
+    MariaDbDatabase maria = kind.equals("mariadb") ? new MariaDbDatabase() : null;
+    try (Store store = Store.open(pg != null ? pg.url : maria != null ? maria.url : dir.resolve("p.db").toString())) {
       store.write("create", c -> {
         Store.execute(c, "CREATE TABLE pr (k INTEGER PRIMARY KEY, v INTEGER NOT NULL)");
         for (int k = 0; k < 10; k++) Store.execute(c, "INSERT INTO pr VALUES (" + k + ", 0)");
@@ -79,7 +81,7 @@ class PointReadTest {
         }
       });
       assertThat(after).isEqualTo(50);
-      if (pg == null) {
+      if (kind.equals("sqlite")) {
         // a thread's idle point-read connection holds no read snapshot: a full checkpoint is not blocked
         int busy = store.withConnection("checkpoint", c -> {
           try (var st = c.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
@@ -94,6 +96,60 @@ class PointReadTest {
           .isInstanceOf(RuntimeException.class);
     } finally {
       if (pg != null) pg.close();
+      if (maria != null) maria.close();
+    }
+  }
+
+  /**
+   * On MariaDB each thread's point reads keep a connection of their own: a thread that has ended gives its
+   * connection back when another thread opens one (a server's pool replaces idle threads), and a connection the
+   * server dropped (killed here) costs the next read one retry, not an error.
+   */
+  @org.junit.jupiter.api.Test
+  void mariaDbPointReadConnectionsGoWithTheirThreadsAndAreReplacedWhenLost() throws Exception {
+    try (MariaDbDatabase db = new MariaDbDatabase(); Store store = Store.open(db.url)) {
+      String id = "SELECT CONNECTION_ID() FROM DUAL WHERE ? = 1";
+      java.util.function.Supplier<Long> connectionId = () -> store.pointRead("id", id, new Object[] {1}, ps -> {
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      });
+      List<Long> ended = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        Thread thread = new Thread(() -> {
+          synchronized (ended) {
+            ended.add(connectionId.get());
+          }
+        });
+        thread.start();
+        thread.join();
+      }
+      assertThat(ended).doesNotHaveDuplicates().hasSize(4);
+      long mine = connectionId.get(); // a new thread's connection: the ended threads' are closed first
+      assertThat(open(ended)).as("connections of ended threads still open").isZero();
+      try (java.sql.Connection root = java.sql.DriverManager.getConnection(MariaDbDatabase.BASE);
+          var st = root.createStatement()) {
+        st.execute("KILL " + mine);
+      }
+      long replaced = connectionId.get();
+      assertThat(replaced).isNotEqualTo(mine);
+      assertThat(connectionId.get()).isEqualTo(replaced);
+    }
+  }
+
+  /** How many of the connections {@code ids} the server still has. */
+  private static long open(List<Long> ids) throws Exception {
+    // closing is asynchronous on the server: give it a moment
+    for (int attempt = 0; ; attempt++) {
+      try (java.sql.Connection root = java.sql.DriverManager.getConnection(MariaDbDatabase.BASE);
+          var st = root.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM"
+              + " information_schema.processlist WHERE id IN (" + ids.toString().replaceAll("[\\[\\]]", "") + ")")) {
+        rs.next();
+        long n = rs.getLong(1);
+        if (n == 0 || attempt == 50) return n;
+      }
+      Thread.sleep(100);
     }
   }
 

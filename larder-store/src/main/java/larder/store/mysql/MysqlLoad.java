@@ -28,7 +28,8 @@ import larder.store.Store;
  *
  * <p>A server that refuses LOCAL ({@code local_infile=OFF}, MySQL 8's default), or a store URL with
  * {@code allowLocalInfile=false}, is found by a zero-row probe when the load starts; the rows then go by multi-row
- * {@code INSERT}, slower but as strict. Used by one thread.
+ * {@code INSERT}, slower but as strict. Used by one thread; a thread of its own sends each LOAD DATA chunk while the
+ * next is written.
  */
 final class MysqlLoad implements BatchLoad {
   static final int CHUNK_ROWS = 100_000;
@@ -48,6 +49,10 @@ final class MysqlLoad implements BatchLoad {
   private boolean open = true;
   private boolean wrote;
   private boolean finished;
+  /** Sends LOAD DATA chunks while the next is written ({@link TextRows#flush}); null until the first chunk. */
+  private java.util.concurrent.ExecutorService sender;
+  /** The chunk being sent, or null. */
+  private java.util.concurrent.Future<Void> inFlight;
 
   MysqlLoad(Store store, long batchId) {
     this.store = store;
@@ -78,8 +83,14 @@ final class MysqlLoad implements BatchLoad {
     } catch (SQLException e) {
       int code = e.getErrorCode();
       if (code == 4166 || code == 3948 || code == 1148) {
-        if (TOLD.compareAndSet(false, true)) System.err.println("store " + store.name() + ": the server refuses LOAD DATA LOCAL INFILE, loading with INSERT"
-            + " (slower); SET GLOBAL local_infile = 1 on the server for bulk loads");
+        if (TOLD.compareAndSet(false, true)) {
+          // 4166 is the driver's own refusal (the URL said allowLocalInfile=false); 1148 and 3948 the server's
+          System.err.println("store " + store.name() + (code == 4166
+              ? ": the URL turns LOAD DATA LOCAL INFILE off (allowLocalInfile=false), loading with INSERT (slower);"
+                  + " leave the setting out for bulk loads"
+              : ": the server refuses LOAD DATA LOCAL INFILE (local_infile is OFF), loading with INSERT (slower);"
+                  + " SET GLOBAL local_infile = 1 on the server for bulk loads"));
+        }
         return false;
       }
       throw e;
@@ -165,6 +176,7 @@ final class MysqlLoad implements BatchLoad {
         at = r.table;
         r.flush();
       }
+      awaitSent();
       finished = true;
     } catch (SQLException e) {
       throw failure(at, e);
@@ -189,6 +201,12 @@ final class MysqlLoad implements BatchLoad {
   private void closeConnection() {
     if (!open) return;
     open = false;
+    try {
+      awaitSent(); // never close the connection under a chunk being sent
+    } catch (SQLException ignored) {
+      // the load is being given up: its rows are deleted by batch id
+    }
+    if (sender != null) sender.shutdown();
     for (Rows r : tables) if (r != null) r.release();
     try {
       connection.close();
@@ -272,21 +290,64 @@ final class MysqlLoad implements BatchLoad {
       buf[pos++] = b;
     }
 
+    /** Hands the chunk to the sender and goes on with a new buffer; {@link #finish} waits for the last chunk. */
     @Override void flush() throws SQLException {
       if (pending == 0) return;
       wrote = true;
-      try (Statement st = connection.createStatement()) {
-        st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new ByteArrayInputStream(buf, 0, pos));
-        long loaded = st.executeLargeUpdate(loadSql(table));
-        SQLWarning w = st.getWarnings();
-        if (w != null || loaded != pending) {
-          throw new SQLException(loaded + " of " + pending + " rows loaded" + (w == null ? "" : ", the server warned: "
-              + warnings(w)) + "; the batch is not published", "22000", 0);
-        }
-      }
+      byte[] chunk = buf;
+      int length = pos, sent = pending;
+      String sql = loadSql(table);
+      awaitSent();
+      inFlight = sender().submit(() -> {
+        send(sql, chunk, length, sent);
+        return null;
+      });
+      buf = new byte[Math.min(chunk.length, CHUNK_BYTES + (1 << 16))];
       pos = 0;
       pending = 0;
-      if (buf.length > CHUNK_BYTES * 2) buf = new byte[1 << 16];
+    }
+  }
+
+  /**
+   * The thread that sends chunks, so that the next chunk's text is written while the server loads this one (the
+   * server's work and Larder's overlap on two cores); one chunk is in flight at a time, on the load's one connection.
+   */
+  private java.util.concurrent.ExecutorService sender() {
+    if (sender == null) {
+      sender = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "larder-load-" + batchId);
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return sender;
+  }
+
+  /** Waits for the chunk in flight, if any, and throws what failed it. */
+  private void awaitSent() throws SQLException {
+    java.util.concurrent.Future<Void> f = inFlight;
+    if (f == null) return;
+    inFlight = null;
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while loading rows", "70100", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof SQLException s) throw s;
+      throw new SQLException(String.valueOf(e.getCause()), "22000", e.getCause());
+    }
+  }
+
+  private void send(String sql, byte[] chunk, int length, int rows) throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(new ByteArrayInputStream(chunk, 0, length));
+      long loaded = st.executeLargeUpdate(sql);
+      SQLWarning w = st.getWarnings();
+      if (w != null || loaded != rows) {
+        throw new SQLException(loaded + " of " + rows + " rows loaded" + (w == null ? "" : ", the server warned: "
+            + warnings(w)) + "; the batch is not published", "22000", 0);
+      }
     }
   }
 
