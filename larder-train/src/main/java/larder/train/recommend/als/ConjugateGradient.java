@@ -34,7 +34,8 @@ final class ConjugateGradient {
     double[] s = scratch;
     for (int k = 0; k < f; k++) s[xo + k] = x[xOff + k];
     // r = b - A x
-    for (int a = 0; a < f; a++) s[ro + a] = -dot(vector, gram, a * f, s, xo, f);
+    if (vector) VectorRowOps.symv(gram, s, xo, s, ro, f, -1);
+    else for (int a = 0; a < f; a++) s[ro + a] = -dot(gram, a * f, s, xo, f);
     for (int p = start; p < end; p++) {
       int yo = cols[p] * f;
       double c = cm1[p];
@@ -48,7 +49,8 @@ final class ConjugateGradient {
     }
     for (int step = 0; step < steps && rs > DONE; step++) {
       // ap = A p
-      for (int a = 0; a < f; a++) s[apo + a] = dot(vector, gram, a * f, s, po, f);
+      if (vector) VectorRowOps.symv(gram, s, po, s, apo, f, 1);
+      else for (int a = 0; a < f; a++) s[apo + a] = dot(gram, a * f, s, po, f);
       for (int p = start; p < end; p++) {
         int yo = cols[p] * f;
         double coef = cm1[p] * dot(vector, y, yo, s, po, f);
@@ -72,10 +74,6 @@ final class ConjugateGradient {
   }
 
   private static double dot(boolean vector, float[] a, int ao, double[] b, int bo, int f) {
-    return vector ? VectorRowOps.dot(a, ao, b, bo, f) : dot(a, ao, b, bo, f);
-  }
-
-  private static double dot(boolean vector, double[] a, int ao, double[] b, int bo, int f) {
     return vector ? VectorRowOps.dot(a, ao, b, bo, f) : dot(a, ao, b, bo, f);
   }
 

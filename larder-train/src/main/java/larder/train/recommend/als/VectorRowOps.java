@@ -38,16 +38,6 @@ final class VectorRowOps {
     return s;
   }
 
-  /** Σ a[ao+k]·b[bo+k] over k < f. */
-  static double dot(double[] a, int ao, double[] b, int bo, int f) {
-    DoubleVector acc = DoubleVector.zero(D);
-    int k = 0;
-    for (; k <= f - L; k += L) acc = DoubleVector.fromArray(D, a, ao + k).fma(DoubleVector.fromArray(D, b, bo + k), acc);
-    double s = acc.reduceLanes(VectorOperators.ADD);
-    for (; k < f; k++) s += a[ao + k] * b[bo + k];
-    return s;
-  }
-
   /** Σ a[ao+k]·b[bo+k] over k < f, in double. */
   static double dot(float[] a, int ao, float[] b, int bo, int f) {
     DoubleVector acc = DoubleVector.zero(D);
@@ -56,6 +46,25 @@ final class VectorRowOps {
     double s = acc.reduceLanes(VectorOperators.ADD);
     for (; k < f; k++) s += (double) a[ao + k] * b[bo + k];
     return s;
+  }
+
+  /**
+   * {@code out[oo .. oo+f) = sign · G v} for the symmetric f×f {@code g} (row-major) and {@code v = s[vo .. vo+f)},
+   * as a sum of G's rows scaled by v's entries: no reduction across lanes, which a dot product per row needs.
+   */
+  static void symv(double[] g, double[] s, int vo, double[] out, int oo, int f, double sign) {
+    java.util.Arrays.fill(out, oo, oo + f, 0);
+    int whole = f - f % L;
+    for (int b = 0; b < f; b++) {
+      double vb = sign * s[vo + b];
+      DoubleVector vv = DoubleVector.broadcast(D, vb);
+      int row = b * f;
+      int k = 0;
+      for (; k < whole; k += L) {
+        DoubleVector.fromArray(D, g, row + k).fma(vv, DoubleVector.fromArray(D, out, oo + k)).intoArray(out, oo + k);
+      }
+      for (; k < f; k++) out[oo + k] += g[row + k] * vb;
+    }
   }
 
   /** s[so+k] += c·y[yo+k] over k < f. */
