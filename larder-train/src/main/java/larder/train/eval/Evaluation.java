@@ -46,18 +46,8 @@ public final class Evaluation {
   /** {@link #accumulate(TrainedModel, SparseMatrix, SparseMatrix, int, int)}, reporting the users scored. */
   public static MetricsAccumulator accumulate(TrainedModel model, SparseMatrix seen, SparseMatrix held, int k,
       int threads, Progress progress) {
-    if (k < 1) throw new ConfigException("eval.k", k, "must be >= 1");
-    if (threads < 1) throw new ConfigException("eval.threads", threads, "must be >= 1");
-    if (seen.rows() != held.rows() || seen.columns() != held.columns()
-        || model.userCount() != seen.rows() || model.itemCount() != seen.columns()) {
-      throw new IllegalArgumentException("model " + model.userCount() + "x" + model.itemCount() + ", train "
-          + seen.rows() + "x" + seen.columns() + " and test " + held.rows() + "x" + held.columns()
-          + " must have the same users and items");
-    }
-    int count = 0;
-    for (int u = 0; u < held.rows(); u++) if (held.rowLength(u) > 0) count++;
-    int[] users = new int[count];
-    for (int u = 0, at = 0; u < held.rows(); u++) if (held.rowLength(u) > 0) users[at++] = u;
+    int[] users = heldOutUsers("model", model.userCount(), model.itemCount(), seen, held, k, threads);
+    int count = users.length;
     MetricsAccumulator acc = new MetricsAccumulator(k, seen.columns());
     acc.countUsers(count);
     int[] cols = held.cols();
@@ -68,16 +58,16 @@ public final class Evaluation {
   }
 
   /**
-   * {@link #evaluate}'s metrics for each of the scorer's models, from one pass over the users: model m's lists are
-   * the top {@code k} of {@code tops[m]}, so its metrics equal those of evaluating it alone (the sums are exact, so
-   * neither the thread count nor the order of users changes a bit).
+   * Checks k, threads and that the model and both parts have the same users and items; returns the users with
+   * something held out, in increasing order.
    */
-  public static Metrics[] evaluateEach(ListsScorer scorer, SparseMatrix seen, SparseMatrix held, int k, int threads) {
+  private static int[] heldOutUsers(String what, int modelUsers, int modelItems, SparseMatrix seen,
+      SparseMatrix held, int k, int threads) {
     if (k < 1) throw new ConfigException("eval.k", k, "must be >= 1");
     if (threads < 1) throw new ConfigException("eval.threads", threads, "must be >= 1");
     if (seen.rows() != held.rows() || seen.columns() != held.columns()
-        || scorer.userCount() != seen.rows() || scorer.itemCount() != seen.columns()) {
-      throw new IllegalArgumentException("models " + scorer.userCount() + "x" + scorer.itemCount() + ", train "
+        || modelUsers != seen.rows() || modelItems != seen.columns()) {
+      throw new IllegalArgumentException(what + " " + modelUsers + "x" + modelItems + ", train "
           + seen.rows() + "x" + seen.columns() + " and test " + held.rows() + "x" + held.columns()
           + " must have the same users and items");
     }
@@ -85,6 +75,17 @@ public final class Evaluation {
     for (int u = 0; u < held.rows(); u++) if (held.rowLength(u) > 0) count++;
     int[] users = new int[count];
     for (int u = 0, at = 0; u < held.rows(); u++) if (held.rowLength(u) > 0) users[at++] = u;
+    return users;
+  }
+
+  /**
+   * {@link #evaluate}'s metrics for each of the scorer's models, from one pass over the users: model m's lists are
+   * the top {@code k} of {@code tops[m]}, so its metrics equal those of evaluating it alone (the sums are exact, so
+   * neither the thread count nor the order of users changes a bit).
+   */
+  public static Metrics[] evaluateEach(ListsScorer scorer, SparseMatrix seen, SparseMatrix held, int k, int threads) {
+    int[] users = heldOutUsers("models", scorer.userCount(), scorer.itemCount(), seen, held, k, threads);
+    int count = users.length;
     int models = scorer.models();
     MetricsAccumulator[] acc = new MetricsAccumulator[models];
     for (int m = 0; m < models; m++) {
