@@ -100,6 +100,7 @@ public final class Als implements Recommender {
     boolean vector = VectorSupport.enabled();
     String note = VectorSupport.fallbackNote();
     if (note != null) progress.note("als", note);
+    if (vector) VectorRowOps.warmUp();
     try (WorkerPool pool = new WorkerPool(params.threads(), "als")) {
       for (int it = 0; it < iterations; it++) {
         long start = System.nanoTime();

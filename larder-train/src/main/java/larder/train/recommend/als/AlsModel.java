@@ -81,7 +81,10 @@ public final class AlsModel implements TrainedModel {
   public UserScorer newUserScorer() {
     if (VectorSupport.enabled()) {
       float[] p = packed;
-      if (p == null) packed = p = VectorScorer.pack(y, items, factors);
+      if (p == null) {
+        VectorScorer.warmUp();
+        packed = p = VectorScorer.pack(y, items, factors);
+      }
       return new VectorScorer(items, factors, x, p);
     }
     return scalarScorer();
