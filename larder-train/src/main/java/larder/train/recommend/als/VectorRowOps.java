@@ -1,5 +1,7 @@
 package larder.train.recommend.als;
 
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -22,15 +24,15 @@ final class VectorRowOps {
       VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
   private static final int L = D.length();
 
-  private static final java.util.concurrent.atomic.AtomicBoolean WARM = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean WARM = new AtomicBoolean();
 
   private VectorRowOps() {}
 
   /**
    * Once per JVM, runs the operations on small rows until C2 has compiled them (a batch of calls gets 200x
-   * faster than the first) or for at most half a second. Until then the Vector API runs interpreted, boxing every vector, and
-   * a fit's first iteration took twice as long as the next (0.9 s more at 100k users, rank 64); small rows make
-   * that phase cheap. Returns at once after the first call.
+   * faster than the first) or for at most half a second. Until then the Vector API runs interpreted, boxing
+   * every vector, and a fit's first iteration took twice as long as the next (0.9 s more at 100k users, rank
+   * 64); small rows make that phase cheap. Returns at once after the first call.
    */
   static void warmUp() {
     if (!WARM.compareAndSet(false, true)) return;
@@ -87,7 +89,7 @@ final class VectorRowOps {
    * as a sum of G's rows scaled by v's entries: no reduction across lanes, which a dot product per row needs.
    */
   static void symv(double[] g, double[] s, int vo, double[] out, int oo, int f, double sign) {
-    java.util.Arrays.fill(out, oo, oo + f, 0);
+    Arrays.fill(out, oo, oo + f, 0);
     int whole = f - f % L;
     for (int b = 0; b < f; b++) {
       double vb = sign * s[vo + b];

@@ -1,6 +1,7 @@
 package larder.train.recommend.als;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -32,6 +33,7 @@ final class VectorScorer implements UserScorer, TileScorer {
   static final int USERS = 8;
   /** Floats of packed item factors per tile: 256 KiB, which stays in L2 while a user block passes over it. */
   private static final int TILE_FLOATS = 1 << 16;
+  private static final AtomicBoolean WARM = new AtomicBoolean();
 
   private final int items;
   private final int factors;
@@ -58,12 +60,11 @@ final class VectorScorer implements UserScorer, TileScorer {
     this.rows = new float[USERS][chunks * WIDTH];
   }
 
-  private static final java.util.concurrent.atomic.AtomicBoolean WARM = new java.util.concurrent.atomic.AtomicBoolean();
-
   /**
    * Once per JVM, scores a tiny model until C2 has compiled the kernel (a batch of calls gets 200x faster than
-   * the first) or for at most half a second. Until then the Vector API runs interpreted, boxing every vector: a first all-user run
-   * took three times as long as the next and left most of a GiB of garbage. Returns at once after the first call.
+   * the first) or for at most half a second. Until then the Vector API runs interpreted, boxing every vector: a
+   * first all-user run took three times as long as the next and left most of a GiB of garbage. Returns at once
+   * after the first call.
    */
   static void warmUp() {
     if (!WARM.compareAndSet(false, true)) return;
