@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import larder.store.RowTable;
@@ -90,10 +91,54 @@ public final class Partitions {
     attach(c, table.table(), batchId);
   }
 
-  /** {@link #attach(Connection, RowTable, long)} for any table partitioned by batch id. */
+  /**
+   * {@link #attach(Connection, RowTable, long)} for any table partitioned by batch id. In auto-commit, also
+   * waits for the statements that may have planned without the partition ({@link #waitForEarlierReaders}).
+   */
   public static void attach(Connection c, String table, long batchId) throws SQLException {
     Store.execute(c, "ALTER TABLE " + table + " ATTACH PARTITION " + name(table, batchId)
         + " FOR VALUES IN (" + batchId + ")");
+    if (c.getAutoCommit()) waitForEarlierReaders(c, table, EARLIER_READERS_WAIT_MILLIS);
+  }
+
+  /** How long an attach waits at most for the readers that began before it. */
+  static final long EARLIER_READERS_WAIT_MILLIS = 10_000;
+
+  /**
+   * Waits until no other session whose transaction began before now still holds a lock on {@code table}, or
+   * for {@code maxMillis} at most; returns whether none is left. ATTACH takes only SHARE UPDATE EXCLUSIVE, so a
+   * reader can plan a statement with the partitions before the attach and take its snapshot after the batch
+   * switch that follows it: it would then see the new batch as current and find none of its rows, an answer of
+   * nothing. Once the readers that began before the attach are done, every statement that can see the switch
+   * also sees the partition. Statements of point reads last microseconds, so the wait is short; a session whose
+   * start this role may not see (another role, without pg_read_all_stats) is not waited for.
+   */
+  static boolean waitForEarlierReaders(Connection c, String table, long maxMillis) throws SQLException {
+    long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+    OffsetDateTime since; // the server's clock, as pg_stat_activity's
+    try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()"); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      since = rs.getObject(1, OffsetDateTime.class);
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a"
+        + " ON a.pid = l.pid WHERE l.locktype = 'relation' AND l.relation = to_regclass(?) AND l.granted"
+        + " AND l.pid <> pg_backend_pid() AND a.xact_start < ?")) {
+      ps.setString(1, table);
+      ps.setObject(2, since);
+      while (true) {
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) == 0) return true;
+        }
+        if (System.nanoTime() > deadline) return false;
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
   }
 
   /**
