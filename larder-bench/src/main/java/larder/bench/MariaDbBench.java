@@ -49,18 +49,11 @@ public final class MariaDbBench {
     int users = a.integer("users", 100_000);
     int n = a.integer("n", 10);
     int itemCount = a.integer("items", 20_000);
-    IdMap userIds = new IdMap(users);
-    for (int u = 0; u < users; u++) userIds.intern("user-" + u);
-    IdMap items = new IdMap(itemCount);
-    for (int i = 0; i < itemCount; i++) items.intern("item-" + i);
-    int[][] lists = new int[users][n];
-    float[][] scores = new float[users][n];
-    for (int u = 0; u < users; u++) {
-      for (int r = 0; r < n; r++) {
-        lists[u][r] = (int) ((31L * u + 17L * r * r + r) % itemCount);
-        scores[u][r] = 1f / (r + 1) + (u % 97) / 1e4f;
-      }
-    }
+    BenchLists generated = BenchLists.of(users, n, itemCount);
+    IdMap userIds = generated.userIds();
+    IdMap items = generated.items();
+    int[][] lists = generated.lists();
+    float[][] scores = generated.scores();
     Path tsv = Files.createTempFile("larder-bench-", ".tsv");
     try (BufferedWriter w = Files.newBufferedWriter(tsv, StandardCharsets.UTF_8)) {
       for (int u = 0; u < users; u++) {
@@ -187,10 +180,8 @@ public final class MariaDbBench {
     int customers = a.integer("segments", 1_000_000);
     int runs = a.integer("runs", 2);
     int itemCount = 50_000;
-    IdMap userIds = new IdMap(Math.max(users, customers));
-    for (int u = 0; u < Math.max(users, customers); u++) userIds.intern("user-" + u);
-    IdMap items = new IdMap(itemCount);
-    for (int i = 0; i < itemCount; i++) items.intern("item-" + i);
+    IdMap userIds = BenchLists.ids("user-", Math.max(users, customers));
+    IdMap items = BenchLists.ids("item-", itemCount);
     Path recTsv = Files.createTempFile("larder-bench-rec-", ".tsv");
     Path segTsv = Files.createTempFile("larder-bench-seg-", ".tsv");
     int[] segment = new int[customers];
@@ -206,7 +197,7 @@ public final class MariaDbBench {
     float[] sc = new float[n];
     try (BufferedWriter w = Files.newBufferedWriter(recTsv, StandardCharsets.UTF_8)) {
       for (int u = 0; u < users; u++) {
-        fill(u, list, sc, itemCount);
+        BenchLists.fill(u, list, sc, itemCount);
         for (int r = 0; r < n; r++) {
           w.write(userIds.name(u) + "\t" + (r + 1) + "\t" + items.name(list[r]) + "\t" + Double.toString(sc[r]) + "\n");
         }
@@ -250,7 +241,7 @@ public final class MariaDbBench {
             int[] l = new int[n];
             float[] s = new float[n];
             for (int u = 0; u < users; u++) {
-              fill(u, l, s, itemCount);
+              BenchLists.fill(u, l, s, itemCount);
               sink.accept(u, l, s, n);
             }
           }
@@ -285,14 +276,6 @@ public final class MariaDbBench {
       });
       if (history < 1_000) return;
       Thread.sleep(1_000);
-    }
-  }
-
-  /** User {@code u}'s list: {@code n} distinct items, scores falling. */
-  private static void fill(int u, int[] list, float[] scores, int itemCount) {
-    for (int r = 0; r < list.length; r++) {
-      list[r] = (int) ((31L * u + 17L * r * r + r) % itemCount);
-      scores[r] = 1f / (r + 1) + (u % 97) / 1e4f;
     }
   }
 

@@ -30,18 +30,11 @@ public final class PartLoadBench {
     int users = a.integer("users", 200_000);
     int n = a.integer("n", 10);
     int itemCount = a.integer("items", 20_000);
-    IdMap userIds = new IdMap(users);
-    for (int u = 0; u < users; u++) userIds.intern("user-" + u);
-    IdMap items = new IdMap(itemCount);
-    for (int i = 0; i < itemCount; i++) items.intern("item-" + i);
-    int[][] lists = new int[users][n];
-    float[][] scores = new float[users][n];
-    for (int u = 0; u < users; u++) {
-      for (int r = 0; r < n; r++) {
-        lists[u][r] = (int) ((31L * u + 17L * r * r + r) % itemCount);
-        scores[u][r] = 1f / (r + 1) + (u % 97) / 1e4f;
-      }
-    }
+    BenchLists generated = BenchLists.of(users, n, itemCount);
+    IdMap userIds = generated.userIds();
+    IdMap items = generated.items();
+    int[][] lists = generated.lists();
+    float[][] scores = generated.scores();
     String tsv = a.text("tsv", "");
     if (!tsv.isEmpty()) writeTsv(Path.of(tsv), userIds, items, lists, scores);
     try (Store store = Store.open(db)) {

@@ -203,12 +203,9 @@ public final class Store implements AutoCloseable {
    */
   private static Connection mysqlPointReadConnection(StoreLocation location) throws SQLException {
     java.util.Properties p = new java.util.Properties();
-    if (location.user() != null) p.setProperty("user", location.user());
-    if (location.password() != null) p.setProperty("password", location.password());
-    p.setProperty("connectTimeout", "10000");
     p.setProperty("allowLocalInfile", "false");
     p.setProperty("useServerPrepStmts", "true");
-    return larder.store.mysql.ReservedWords.quoting(java.sql.DriverManager.getConnection(location.url(), p));
+    return unpooledConnection(location, p);
   }
 
   /**
@@ -244,13 +241,18 @@ public final class Store implements AutoCloseable {
    * {@code allowLocalInfile}); the caller closes it.
    */
   public Connection unpooledConnection(java.util.Properties properties) throws SQLException {
+    return unpooledConnection(location, properties);
+  }
+
+  private static Connection unpooledConnection(StoreLocation location, java.util.Properties properties)
+      throws SQLException {
     java.util.Properties p = new java.util.Properties();
     if (location.user() != null) p.setProperty("user", location.user());
     if (location.password() != null) p.setProperty("password", location.password());
     p.setProperty("connectTimeout", "10000");
     p.putAll(properties);
     Connection c = java.sql.DriverManager.getConnection(location.url(), p);
-    return kind() == Dialect.Kind.MYSQL ? larder.store.mysql.ReservedWords.quoting(c) : c;
+    return location.kind() == Dialect.Kind.MYSQL ? larder.store.mysql.ReservedWords.quoting(c) : c;
   }
 
   private static HikariDataSource startPool(StoreLocation location, HikariConfig hc, CompositeMeterRegistry meters,
