@@ -222,9 +222,12 @@ public final class PredictionReader {
     int bucket = limitBucket(limit);
     if (mysqlBase != null) {
       // each statement is a snapshot by itself and answers whole from one batch; the second runs only for a user
-      // the base's statement found nothing for (refreshed, or without a list: then the full read)
+      // the base's statement found nothing for (refreshed, or without a list: then the full read). A full run
+      // published between the two leaves a refreshed user no delta rows and their list in the new base: the base
+      // is asked once more, so that such a user is never answered with nothing
       store.pointRead(what, mysqlBase[bucket], new Object[] {userId, userId, job}, read);
       if (items.isEmpty()) store.pointRead(what, mysqlDelta[bucket], new Object[] {userId, job}, read);
+      if (items.isEmpty()) store.pointRead(what, mysqlBase[bucket], new Object[] {userId, userId, job}, read);
     } else {
       store.pointRead(what, OWN_LIST_BY_BUCKET[bucket], new Object[] {job, job, job, userId}, read);
     }
