@@ -1,6 +1,7 @@
 package larder.train.kernel;
 
 import java.util.Locale;
+import larder.core.ConfigException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,15 +29,16 @@ public final class VectorSupport {
         return false;
       case "vector":
         if (!AVAILABLE) {
-          throw new IllegalStateException("-D" + PROPERTY + "=vector, but the Vector API is not usable here: start"
-              + " Java with --add-modules jdk.incubator.vector on a CPU with AVX2 and FMA, or use -D" + PROPERTY
+          throw new ConfigException(PROPERTY, choice, "asks for the Vector API, which is not usable here",
+              "start Java with --add-modules jdk.incubator.vector on a CPU with AVX2 and FMA, or use -D" + PROPERTY
               + "=auto");
         }
         return true;
       case "auto":
         return AVAILABLE;
       default:
-        throw new IllegalArgumentException("-D" + PROPERTY + "=" + choice + ": must be auto, vector or scalar");
+        throw new ConfigException(PROPERTY, choice, "must be auto, vector or scalar",
+            "set -D" + PROPERTY + "=auto (the default) in LARDER_JAVA_OPTS, or leave it out");
     }
   }
 
