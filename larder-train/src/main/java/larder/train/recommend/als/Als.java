@@ -52,6 +52,7 @@ public final class Als implements Recommender {
 
   @Override
   public AlsModel fit(Interactions train, Progress progress) {
+    warmUpKernels();
     int f = params.factors();
     float[] x = new float[Math.multiplyExact(train.userCount(), f)];
     float[] y = new float[Math.multiplyExact(train.itemCount(), f)];
@@ -76,7 +77,13 @@ public final class Als implements Recommender {
           + params.factors());
     }
     if (more < 1) throw new IllegalArgumentException("more iterations must be >= 1, not " + more);
+    warmUpKernels();
     return iterate(train, from.userFactors(), from.itemFactors(), from.lossHistory(), more, progress);
+  }
+
+  /** Starts compiling the vector row solve while this thread sets up the fit (a no-op after the first fit). */
+  private static void warmUpKernels() {
+    if (VectorSupport.enabled()) VectorRowOps.warmUp();
   }
 
   /** {@code iterations} alternating passes from the factors {@code x} and {@code y}, which it overwrites. */
@@ -100,7 +107,7 @@ public final class Als implements Recommender {
     boolean vector = VectorSupport.enabled();
     String note = VectorSupport.fallbackNote();
     if (note != null) progress.note("als", note);
-    if (vector) VectorRowOps.warmUp();
+    if (vector) VectorRowOps.warmUp().join();
     try (WorkerPool pool = new WorkerPool(params.threads(), "als")) {
       for (int it = 0; it < iterations; it++) {
         long start = System.nanoTime();
