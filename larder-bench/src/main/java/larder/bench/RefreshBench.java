@@ -72,7 +72,8 @@ public class RefreshBench {
     }
     AlsParams params = AlsParams.defaults().withFactors(factors);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    KeptModel.write(new Als(params), AlsModel.of(0, items, factors, new float[0], y), bytes);
+    double scale = AlsParams.regularizationScale(users, items, (long) users * history); // as if trained on these
+    KeptModel.write(new Als(params), AlsModel.of(0, items, factors, new float[0], y, scale), bytes);
     side = KeptModel.readItemSide(new ByteArrayInputStream(bytes.toByteArray()), "bench");
     histories = new ArrayList<>(users);
     for (int u = 0; u < users; u++) {

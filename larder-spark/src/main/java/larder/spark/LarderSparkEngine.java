@@ -207,7 +207,8 @@ final class LarderSparkEngine implements SparkEngine {
       return new Trained(blocks.zipPartitions(factors.users(), new AlsFactors(p.factors(), partitions)),
           ItemSide.als(factors.items(), p.factors()),
           // similar items on the driver, from the item factors, as locally (no user side needed there)
-          AlsModel.of(0, data.itemCount(), p.factors(), new float[0], factors.items()));
+          AlsModel.of(0, data.itemCount(), p.factors(), new float[0], factors.items(),
+              AlsParams.regularizationScale(data.userCount(), data.itemCount(), data.size())));
     }
     if (model instanceof Popularity p) {
       JavaRDD<UserBlock> users = users(jsc, data.byUser(), partitions, userNames, cleanup);

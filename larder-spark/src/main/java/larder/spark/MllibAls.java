@@ -2,6 +2,7 @@ package larder.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import larder.core.ConfigException;
 import larder.train.recommend.als.AlsParams;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -34,12 +35,11 @@ final class MllibAls {
    *       log(1 + r/epsilon) (log). Each value is therefore handed over as rating = sign(r)·g(|r|) (see
    *       {@link #rating}) with alpha unchanged, which gives every pair Larder's confidence and preference
    *       (1 when r &gt; 0);</li>
-   *   <li>λ: MLlib solves each row with λ·n, n the row's count of positive values ("ALS-WR"), where Larder
-   *       uses one λ for every row. regParam = λ / √(n̄_users · n̄_items), the geometric mean of the mean
-   *       interactions per user and per item: the mean user gets Larder's λ scaled down by √(n̄_users / n̄_items),
-   *       the mean item scaled up by the same factor. Matching the mean user alone (λ / n̄_users) over-regularises
-   *       the items when there are more users than items: on the planted shop of SparkAlsTest, NDCG@10 0.461
-   *       against 0.504 for this mapping (0.507 locally);</li>
+   *   <li>λ: MLlib solves each row with regParam·n, n the row's count of positive values ("ALS-WR"), as the
+   *       local engine does with weighted regularization (its default): regParam = λ / s, s =
+   *       {@link AlsParams#regularizationScale} (√(n̄_users · n̄_items)), so both engines give each row the same λ
+   *       (the local engine counts a row without positives as one). Constant λ
+   *       ({@code weighted_regularization: false}) has no MLlib counterpart and is refused;</li>
    *   <li>cgSteps and threads have no counterpart: MLlib solves exactly (Cholesky), one task per block.</li>
    * </ul>
    *
@@ -47,9 +47,12 @@ final class MllibAls {
    */
   record Settings(int rank, int maxIter, double regParam, double alpha, long seed, int blocks) {
     static Settings of(AlsParams p, int users, int items, long interactions, int blocks) {
-      double perUser = users == 0 ? 1 : (double) interactions / users;
-      double perItem = items == 0 ? 1 : (double) interactions / items;
-      double scale = Math.max(1.0, Math.sqrt(perUser * perItem)); // a row never weighs less than λ·n/1
+      if (!p.weightedRegularization()) {
+        throw new ConfigException("model.weighted_regularization", false,
+            "has no counterpart on Spark: MLlib's ALS always weights λ by each row's positive values",
+            "remove weighted_regularization: false, or run this job with engine: local");
+      }
+      double scale = AlsParams.regularizationScale(users, items, interactions); // as the local engine's rows
       return new Settings(p.factors(), p.iterations(), p.regularization() / scale, p.alpha(), p.seed(),
           Math.max(1, blocks));
     }

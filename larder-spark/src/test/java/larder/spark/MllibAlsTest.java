@@ -1,9 +1,11 @@
 package larder.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
+import larder.core.ConfigException;
 import larder.train.recommend.als.AlsParams;
 import org.apache.spark.ml.recommendation.ALS;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,17 @@ class MllibAlsTest {
     MllibAls.Settings s = MllibAls.Settings.of(AlsParams.defaults().withRegularization(3f), 10, 20, 5, 0);
     assertThat(s.regParam()).isEqualTo(3.0, within(1e-6));
     assertThat(s.blocks()).isEqualTo(1);
+  }
+
+  /** MLlib's per-row λ is regParam·n: with the local engine's scale both engines give each row the same λ. */
+  @Test void eachRowsLambdaIsTheLocalEnginesAndOneLambdaForAllIsRefused() {
+    AlsParams p = AlsParams.defaults().withRegularization(10f);
+    MllibAls.Settings s = MllibAls.Settings.of(p, 1_000, 250, 25_000, 6);
+    double scale = AlsParams.regularizationScale(1_000, 250, 25_000);
+    for (int n : new int[] {1, 7, 300}) assertThat(s.regParam() * n).isCloseTo(p.rowRegularization(n, scale), within(1e-9));
+    assertThatThrownBy(() -> MllibAls.Settings.of(p.withWeightedRegularization(false), 1_000, 250, 25_000, 6))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("model.weighted_regularization")
+        .hasMessageContaining("no counterpart on Spark");
   }
 
   /** MLlib's confidence 1 + alpha·|rating| and preference (rating &gt; 0) are Larder's for every value. */

@@ -61,6 +61,7 @@ final class ModelConfigs {
         n.integer("factors", d.factors()),
         n.integer("iterations", d.iterations()),
         (float) n.number("regularization", d.regularization()),
+        n.bool("weighted_regularization", d.weightedRegularization()),
         (float) n.number("alpha", d.alpha()),
         confidence,
         (float) n.number("epsilon", d.epsilon()),

@@ -150,7 +150,7 @@ class TuningTest {
   @Test
   void sameSeedSameChoiceForOneAndTwoThreads() {
     Interactions data = groups(160, 70, 4, 10, 3, 9L);
-    Als als = new Als(new AlsParams(8, 6, 1f, 1f, AlsParams.Confidence.LOG, 1f, 3, 7L, 1));
+    Als als = new Als(new AlsParams(8, 6, 1f, true, 1f, AlsParams.Confidence.LOG, 1f, 3, 7L, 1));
     Map<String, Object> one = Tuning.tune(als, data, settings(12, 5, 1), Progress.NONE).record("als", false);
     Als two = new Als(als.alsParams().withThreads(2));
     Map<String, Object> other = Tuning.tune(two, data, settings(12, 5, 2), Progress.NONE).record("als", false);
@@ -164,7 +164,7 @@ class TuningTest {
     // low rank (5 groups) with noise: with tiny regularisation 24 factors fit the noise
     Interactions data = groups(300, 120, 5, 12, 4, 21L);
     Holdout.Split split = Holdout.perUser(data, 0.2, 1L);
-    AlsParams bad = new AlsParams(24, 15, 0.01f, 1f, AlsParams.Confidence.LOG, 1f, 3, 3L, 2);
+    AlsParams bad = new AlsParams(24, 15, 0.01f, false, 1f, AlsParams.Confidence.LOG, 1f, 3, 3L, 2);
     Metrics fixed = Evaluation.evaluate(new Als(bad).fit(split.train(), Progress.NONE), split.train(), split.test(), 10, 2);
     Tuning.Outcome out = Tuning.tune(new Als(bad), split.train(), settings(20, 4, 2), Progress.NONE);
     Metrics tuned = Evaluation.evaluate(out.model().fit(split.train(), Progress.NONE), split.train(), split.test(), 10, 2);
@@ -308,7 +308,7 @@ class TuningTest {
   @Test
   void sameSeedSameChoiceWithRepeatsForOneAndTwoThreads() {
     Interactions data = groups(160, 70, 4, 10, 3, 9L);
-    Als als = new Als(new AlsParams(8, 6, 1f, 1f, AlsParams.Confidence.LOG, 1f, 3, 7L, 1));
+    Als als = new Als(new AlsParams(8, 6, 1f, true, 1f, AlsParams.Confidence.LOG, 1f, 3, 7L, 1));
     Map<String, Object> one = Tuning.tune(als, data, settings(10, 5, 1, 2), Progress.NONE).record("als", false);
     Als two = new Als(als.alsParams().withThreads(2));
     Map<String, Object> other = Tuning.tune(two, data, settings(10, 5, 2, 2), Progress.NONE).record("als", false);

@@ -30,6 +30,8 @@ public class AlsFoldInBench {
   static final int USERS = 10_000;
   static final int PER_USER = 50;
   static final int ITEMS = 50_000;
+  /** A training data scale for weighted λ: √(n̄_users · n̄_items) of 1,000,000 users × 50,000 items, 20 pairs each. */
+  static final double SCALE = Math.sqrt(20.0 * 400.0);
   static final int RANK = 64;
 
   @Param({"1", "2"})
@@ -48,7 +50,7 @@ public class AlsFoldInBench {
       for (int k = 0; k < RANK; k++) y[i * RANK + k] = (float) (r.nextGaussian() * 0.5 / (1 + k));
     }
     params = AlsParams.defaults().withFactors(RANK).withThreads(threads);
-    foldIn = AlsFoldIn.ofItemFactors(ITEMS, y, params);
+    foldIn = AlsFoldIn.ofItemFactors(ITEMS, y, params, SCALE);
     int[] ptr = new int[USERS + 1];
     int[] cols = new int[USERS * PER_USER];
     float[] vals = new float[cols.length];
@@ -75,6 +77,6 @@ public class AlsFoldInBench {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public AlsFoldIn gram() {
-    return AlsFoldIn.ofItemFactors(ITEMS, y, params);
+    return AlsFoldIn.ofItemFactors(ITEMS, y, params, SCALE);
   }
 }

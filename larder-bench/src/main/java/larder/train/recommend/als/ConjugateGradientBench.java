@@ -68,7 +68,7 @@ public class ConjugateGradientBench {
   @Benchmark
   public float solveRow() {
     System.arraycopy(x0, 0, x, 0, RANK);
-    ConjugateGradient.solve(x, 0, y, RANK, gram, cols, vals, cm1, 0, nnz, 3, scratch, vector);
+    ConjugateGradient.solve(x, 0, y, RANK, gram, 0, cols, vals, cm1, 0, nnz, 3, scratch, vector);
     return x[5];
   }
 

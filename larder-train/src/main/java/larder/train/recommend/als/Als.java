@@ -16,7 +16,9 @@ import larder.train.recommend.Recommender;
  * Implicit-feedback alternating least squares: Hu, Koren &amp; Volinsky, "Collaborative Filtering for
  * Implicit Feedback Datasets" (ICDM 2008). Each observed value r becomes a preference p = 1 with
  * confidence c = 1 + alpha·g(r) ({@link AlsParams.Confidence}); every unobserved pair counts as p = 0
- * with c = 1. Each half-iteration fixes one side and solves every row of the other with a few
+ * with c = 1; each row's λ grows with its positives unless {@link AlsParams#weightedRegularization} is off (as in
+ * MLlib's ALS, Zhou et al. 2008, "Large-scale parallel collaborative filtering for the Netflix prize"). Each
+ * half-iteration fixes one side and solves every row of the other with a few
  * warm-started conjugate-gradient steps (Takács, Pilászy &amp; Tikk 2011; see {@link ConjugateGradient}),
  * rows spread over a fixed pool of {@code threads}. The result depends on the seed and the data only.
  */
@@ -42,6 +44,7 @@ public final class Als implements Recommender {
     m.put("factors", params.factors());
     m.put("iterations", params.iterations());
     m.put("regularization", params.regularization());
+    m.put("weightedRegularization", params.weightedRegularization());
     m.put("alpha", params.alpha());
     m.put("confidence", params.confidence().name());
     m.put("epsilon", params.epsilon());
@@ -100,6 +103,9 @@ public final class Als implements Recommender {
     int f = params.factors();
     float[] cmUser = confidences(byUser);
     float[] cmItem = confidences(byItem);
+    double scale = AlsParams.regularizationScale(users, items, byUser.nonZeros());
+    double[] lambdaUser = rowRegularization(byUser, scale);
+    double[] lambdaItem = rowRegularization(byItem, scale);
     double weightSum = (double) users * items;
     for (float c : cmUser) weightSum += c;
     double[] history = java.util.Arrays.copyOf(before, before.length + iterations);
@@ -111,17 +117,31 @@ public final class Als implements Recommender {
     try (WorkerPool pool = new WorkerPool(params.threads(), "als")) {
       for (int it = 0; it < iterations; it++) {
         long start = System.nanoTime();
-        halfStep(pool, x, users, byUser, cmUser, y, items, vector);
-        halfStep(pool, y, items, byItem, cmItem, x, users, vector);
+        halfStep(pool, x, users, byUser, cmUser, lambdaUser, y, items, vector);
+        halfStep(pool, y, items, byItem, cmItem, lambdaItem, x, users, vector);
         int at = before.length + it;
-        history[at] = loss(pool, x, users, byUser, cmUser, y, items, vector) / weightSum;
+        history[at] = loss(pool, x, users, byUser, cmUser, lambdaUser, y, items, lambdaItem, vector) / weightSum;
         double seconds = (System.nanoTime() - start) / 1e9;
         progress.note("als", String.format("iteration %d/%d loss=%.6g (%.1f s)", it + 1, iterations, history[at],
             seconds));
         progress.update("als", it + 1, iterations, "iterations");
       }
     }
-    return new AlsModel(users, items, f, x, y, history);
+    return new AlsModel(users, items, f, x, y, history, scale);
+  }
+
+  /** Each row's λ, or null when every row has the same one (then the Gram matrix carries it). */
+  private double[] rowRegularization(SparseMatrix m, double scale) {
+    if (!params.weightedRegularization()) return null;
+    int[] ptr = m.ptr();
+    float[] vals = m.vals();
+    double[] out = new double[m.rows()];
+    for (int r = 0; r < out.length; r++) {
+      int positives = 0;
+      for (int p = ptr[r]; p < ptr[r + 1]; p++) if (vals[p] > 0) positives++;
+      out[r] = params.rowRegularization(positives, scale);
+    }
+    return out;
   }
 
   private float[] confidences(SparseMatrix m) {
@@ -140,10 +160,10 @@ public final class Als implements Recommender {
   }
 
   /** Solves every row of {@code solve} (entity-major, {@code rows} × f) with {@code fixed} held. */
-  private void halfStep(WorkerPool pool, float[] solve, int rows, SparseMatrix m, float[] cm1, float[] fixed,
-      int fixedRows, boolean vector) {
+  private void halfStep(WorkerPool pool, float[] solve, int rows, SparseMatrix m, float[] cm1, double[] lambdas,
+      float[] fixed, int fixedRows, boolean vector) {
     int f = params.factors();
-    double[] gram = ConjugateGradient.gram(pool, fixed, fixedRows, f, params.regularization());
+    double[] gram = ConjugateGradient.gram(pool, fixed, fixedRows, f, lambdas == null ? params.regularization() : 0);
     int[] ptr = m.ptr();
     int[] cols = m.cols();
     float[] vals = m.vals();
@@ -159,16 +179,16 @@ public final class Als implements Recommender {
             java.util.Arrays.fill(solve, r * f, r * f + f, 0f);
             continue;
           }
-          ConjugateGradient.solve(solve, r * f, fixed, f, gram, cols, vals, cm1, ptr[r], ptr[r + 1], steps, scratch,
-              vector);
+          ConjugateGradient.solve(solve, r * f, fixed, f, gram, lambdas == null ? 0 : lambdas[r], cols, vals, cm1,
+              ptr[r], ptr[r + 1], steps, scratch, vector);
         }
       }
     });
   }
 
-  /** Σ c (p - x·y)² + λ(Σ|x|² + Σ|y|²) over all user-item pairs. */
-  private double loss(WorkerPool pool, float[] x, int users, SparseMatrix byUser, float[] cm1, float[] y,
-      int items, boolean vector) {
+  /** Σ c (p - x·y)² over all user-item pairs + Σ λ_u|x_u|² + Σ λ_i|y_i|². */
+  private double loss(WorkerPool pool, float[] x, int users, SparseMatrix byUser, float[] cm1, double[] lambdaUser,
+      float[] y, int items, double[] lambdaItem, boolean vector) {
     int f = params.factors();
     double[] gram = ConjugateGradient.gram(pool, y, items, f, 0);
     double[] perUser = new double[users];
@@ -185,9 +205,21 @@ public final class Als implements Recommender {
     });
     double total = 0;
     for (double l : perUser) total += l; // fixed order: the same sum for any thread count
-    double norms = 0;
-    for (float v : x) norms += (double) v * v;
-    for (float v : y) norms += (double) v * v;
-    return total + params.regularization() * norms;
+    return total + penalty(x, lambdaUser) + penalty(y, lambdaItem);
+  }
+
+  private double penalty(float[] factors, double[] lambdas) {
+    int f = params.factors();
+    double sum = 0;
+    if (lambdas == null) {
+      for (float v : factors) sum += (double) v * v;
+      return params.regularization() * sum;
+    }
+    for (int r = 0; r < lambdas.length; r++) {
+      double norm = 0;
+      for (int k = r * f, end = k + f; k < end; k++) norm += (double) factors[k] * factors[k];
+      sum += lambdas[r] * norm;
+    }
+    return sum;
   }
 }

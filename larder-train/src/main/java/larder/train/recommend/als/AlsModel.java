@@ -30,28 +30,43 @@ public final class AlsModel implements TrainedModel {
   private final float[] x;
   private final float[] y;
   private final double[] lossHistory;
+  private final double regularizationScale;
   /** Item factors laid out for a kernel, made on first use: one scoring path needs only one of them. */
   private volatile float[][] yT;
   private volatile float[] packed;
   private volatile float[][] unitT;
 
-  AlsModel(int users, int items, int factors, float[] x, float[] y, double[] lossHistory) {
+  AlsModel(int users, int items, int factors, float[] x, float[] y, double[] lossHistory, double regularizationScale) {
     this.users = users;
     this.items = items;
     this.factors = factors;
     this.x = x;
     this.y = y;
     this.lossHistory = lossHistory;
+    this.regularizationScale = regularizationScale;
   }
 
   /** A model from given factors (entity-major, {@code users × factors} and {@code items × factors}). */
   public static AlsModel of(int users, int items, int factors, float[] userFactors, float[] itemFactors) {
+    return of(users, items, factors, userFactors, itemFactors, Double.NaN);
+  }
+
+  /**
+   * A model from given factors, trained on data whose {@link AlsParams#regularizationScale} was
+   * {@code regularizationScale} (NaN when not known: such a model cannot fold users in with weighted λ).
+   */
+  public static AlsModel of(int users, int items, int factors, float[] userFactors, float[] itemFactors,
+      double regularizationScale) {
     if (userFactors.length != (long) users * factors || itemFactors.length != (long) items * factors) {
       throw new IllegalArgumentException("factor arrays do not match " + users + " users, " + items + " items, "
           + factors + " factors");
     }
-    return new AlsModel(users, items, factors, userFactors.clone(), itemFactors.clone(), new double[0]);
+    return new AlsModel(users, items, factors, userFactors.clone(), itemFactors.clone(), new double[0],
+        regularizationScale);
   }
+
+  /** The training data's {@link AlsParams#regularizationScale}, what a fold-in needs for weighted λ; NaN if unknown. */
+  public double regularizationScale() { return regularizationScale; }
 
   @Override public int userCount() { return users; }
   @Override public int itemCount() { return items; }

@@ -23,19 +23,21 @@ final class ConjugateGradient {
    * Updates {@code x[xOff .. xOff+f)} in place.
    *
    * @param y the fixed side, entity-major: row j at {@code y[j*f .. j*f+f)}
-   * @param gram YᵀY + λI, f×f row-major
+   * @param gram YᵀY + λI, f×f row-major (λ = 0 when the row brings its own)
+   * @param rowLambda this row's own λ, added to gram's diagonal; 0 when gram holds it
    * @param cols,vals,cm1 the row's observed columns, raw values and confidences minus one, over [start, end)
    * @param scratch at least 4f doubles, reused
    * @param vector whether to use the Vector API ({@link VectorRowOps}; only where VectorSupport allows it)
    */
-  static void solve(float[] x, int xOff, float[] y, int f, double[] gram, int[] cols, float[] vals, float[] cm1,
-      int start, int end, int steps, double[] scratch, boolean vector) {
+  static void solve(float[] x, int xOff, float[] y, int f, double[] gram, double rowLambda, int[] cols, float[] vals,
+      float[] cm1, int start, int end, int steps, double[] scratch, boolean vector) {
     int ro = 0, po = f, apo = 2 * f, xo = 3 * f;
     double[] s = scratch;
     for (int k = 0; k < f; k++) s[xo + k] = x[xOff + k];
     // r = b - A x
     if (vector) VectorRowOps.symv(gram, s, xo, s, ro, f, -1);
     else for (int a = 0; a < f; a++) s[ro + a] = -dot(gram, a * f, s, xo, f);
+    if (rowLambda != 0) for (int k = 0; k < f; k++) s[ro + k] -= rowLambda * s[xo + k];
     for (int p = start; p < end; p++) {
       int yo = cols[p] * f;
       double c = cm1[p];
@@ -51,6 +53,7 @@ final class ConjugateGradient {
       // ap = A p
       if (vector) VectorRowOps.symv(gram, s, po, s, apo, f, 1);
       else for (int a = 0; a < f; a++) s[apo + a] = dot(gram, a * f, s, po, f);
+      if (rowLambda != 0) for (int k = 0; k < f; k++) s[apo + k] += rowLambda * s[po + k];
       for (int p = start; p < end; p++) {
         int yo = cols[p] * f;
         double coef = cm1[p] * dot(vector, y, yo, s, po, f);

@@ -78,7 +78,7 @@ final class VectorRowOps {
       long t = System.nanoTime();
       for (int r = 0; r < 200; r++) {
         Arrays.fill(x, 0.01f);
-        ConjugateGradient.solve(x, 0, y, f, gram, cols, vals, cm1, 0, n, 3, scratch, true);
+        ConjugateGradient.solve(x, 0, y, f, gram, 0.5, cols, vals, cm1, 0, n, 3, scratch, true);
         sink += ConjugateGradient.rowLoss(x, 0, y, f, gram, cols, vals, cm1, 0, n, true);
       }
       long batch = System.nanoTime() - t;

@@ -96,15 +96,16 @@ public sealed interface ItemSide permits ItemSide.PopularitySide, ItemSide.ItemK
    * ALS: the solve's parameters (its λ, confidence and rank are the fold-in's) and the item factors.
    *
    * @param itemFactors entity-major, {@code items × params.factors()}
+   * @param regularizationScale the training data's {@link AlsParams#regularizationScale}, for weighted λ
    */
-  record AlsSide(AlsParams params, int items, float[] itemFactors) implements ItemSide {
+  record AlsSide(AlsParams params, int items, float[] itemFactors, double regularizationScale) implements ItemSide {
     @Override public String kind() { return "als"; }
 
     @Override public int itemCount() { return items; }
 
     /** The fold-in against these factors; computing it forms YᵀY + λI once, on {@code threads} threads. */
     public AlsFoldIn foldIn(int threads) {
-      return AlsFoldIn.ofItemFactors(items, itemFactors, params.withThreads(threads));
+      return AlsFoldIn.ofItemFactors(items, itemFactors, params.withThreads(threads), regularizationScale);
     }
 
     @Override public TrainedModel forUsers(SparseMatrix histories, int threads, Progress progress) {
@@ -113,7 +114,7 @@ public sealed interface ItemSide permits ItemSide.PopularitySide, ItemSide.ItemK
       progress.update("als fold-in", 0, rows, "users");
       float[] x = foldIn(threads).solveAll(histories, threads);
       progress.update("als fold-in", rows, rows, "users");
-      return AlsModel.of(rows, items, params.factors(), x, itemFactors);
+      return AlsModel.of(rows, items, params.factors(), x, itemFactors, regularizationScale);
     }
   }
 }

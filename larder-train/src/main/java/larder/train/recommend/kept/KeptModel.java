@@ -28,9 +28,11 @@ import larder.train.recommend.popularity.Popularity;
  *             similarities float32[]: row j holds j's neighbours best first. Version 2 lacks the two strings and
  *             is read as the history form without normalisation, as it was written
  * ease        items int32, then B's rows float32[items] each (B[j] = how item j votes for every item)
- * als         factors int32, iterations int32, regularization float32, alpha float32, confidence string
- *             (LINEAR | LOG), epsilon float32, cg_steps int32, seed int64: the solve parameters;
- *             items int32, item factors float32[items × factors], entity-major
+ * als         (version 3) factors int32, iterations int32, regularization float32, weighting string (WEIGHTED |
+ *             CONSTANT), regularization scale float32 (the training data's), alpha float32, confidence string
+ *             (LINEAR | LOG), epsilon float32, cg_steps int32, seed int64: the solve parameters; items int32,
+ *             item factors float32[items × factors], entity-major. Version 2 lacks the weighting and the scale
+ *             and is read as constant λ, as it was trained
  * </pre>
  * ALS's user factors are an artifact of their own ({@link #writeUserFactors}, kind {@code als-users} version 2:
  * users int32, factors int32, user factors float32[users × factors], entity-major), so that the batch's own
@@ -43,6 +45,8 @@ public final class KeptModel {
   static final int VERSION = 2;
   /** Item-kNN's format, which adds the neighbourhood form and normalisation to version 2. */
   static final int ITEMKNN_VERSION = 3;
+  /** ALS's format, which adds weighted regularization and its scale to version 2. */
+  static final int ALS_VERSION = 3;
   static final String USER_FACTORS = "als-users";
 
   private KeptModel() {}
@@ -77,7 +81,7 @@ public final class KeptModel {
    */
   public static void write(Recommender recommender, TrainedModel model, OutputStream out) {
     if (!canKeep(model)) throw new IllegalArgumentException("no kept format for " + model.getClass().getName());
-    int version = model instanceof ItemKnn.Model ? ITEMKNN_VERSION : VERSION;
+    int version = model instanceof ItemKnn.Model ? ITEMKNN_VERSION : model instanceof AlsModel ? ALS_VERSION : VERSION;
     try (KeptOutput o = new KeptOutput(out, recommender.name(), version)) {
       if (model instanceof Popularity.Model m) {
         o.int32(m.userCount());
@@ -100,6 +104,12 @@ public final class KeptModel {
         o.int32(p.factors());
         o.int32(p.iterations());
         o.float32(p.regularization());
+        o.string(p.weightedRegularization() ? "WEIGHTED" : "CONSTANT");
+        if (p.weightedRegularization() && !(m.regularizationScale() >= 1)) {
+          throw new IllegalArgumentException("an ALS model with weighted regularization needs its training data's"
+              + " scale to be kept, not " + m.regularizationScale());
+        }
+        o.float32(p.weightedRegularization() ? (float) m.regularizationScale() : 1f);
         o.float32(p.alpha());
         o.string(p.confidence().name());
         o.float32(p.epsilon());
@@ -129,9 +139,11 @@ public final class KeptModel {
   public static ItemSide readItemSide(InputStream in, String what) {
     try (KeptInput i = new KeptInput(in, what)) {
       boolean itemKnn = i.kind().equals("itemknn");
-      if (i.version() != VERSION && !(itemKnn && i.version() == ITEMKNN_VERSION)) {
+      boolean als = i.kind().equals("als");
+      int newest = itemKnn ? ITEMKNN_VERSION : als ? ALS_VERSION : VERSION;
+      if (i.version() != VERSION && i.version() != newest) {
         throw new ModelException(what + " has format version " + i.version() + " of '" + i.kind()
-            + "'; this Larder reads version " + (itemKnn ? VERSION + " or " + ITEMKNN_VERSION : VERSION),
+            + "'; this Larder reads version " + (newest != VERSION ? VERSION + " or " + newest : VERSION),
             "run the job again to keep a fresh model");
       }
       return switch (i.kind()) {
@@ -160,24 +172,37 @@ public final class KeptModel {
           int factors = i.int32();
           int iterations = i.int32();
           float lambda = i.float32();
+          boolean v2 = i.version() == VERSION;
+          boolean weighted = !v2 && weighting(i.string(), what);
+          double scale = v2 ? 1 : i.float32();
           float alpha = i.float32();
           AlsParams.Confidence confidence = AlsParams.Confidence.valueOf(i.string());
           float epsilon = i.float32();
           int cgSteps = i.int32();
           long seed = i.int64();
-          AlsParams params = new AlsParams(factors, iterations, lambda, alpha, confidence, epsilon, cgSteps, seed, 1);
+          AlsParams params = new AlsParams(factors, iterations, lambda, weighted, alpha, confidence, epsilon, cgSteps,
+              seed, 1);
           int items = i.int32();
           float[] y = i.floats();
           if (y.length != (long) items * factors) {
             throw new ModelException(what + " holds " + y.length + " item factor values for " + items + " items × "
                 + factors + " factors", "run the job again to keep a fresh model");
           }
-          yield new ItemSide.AlsSide(params, items, y);
+          yield new ItemSide.AlsSide(params, items, y, scale);
         }
         default -> throw new ModelException(what + " keeps a model of unknown kind '" + i.kind() + "'",
             "use the Larder version that wrote it, or run the job again");
       };
     }
+  }
+
+  private static boolean weighting(String name, String what) {
+    return switch (name) {
+      case "WEIGHTED" -> true;
+      case "CONSTANT" -> false;
+      default -> throw new ModelException(what + " keeps ALS regularization weighting '" + name + "'",
+          "use the Larder version that wrote it, or run the job again");
+    };
   }
 
   /**
@@ -220,7 +245,8 @@ public final class KeptModel {
       if (userFactors == null) throw new IllegalArgumentException("an ALS model needs its user factors");
       int f = als.params().factors();
       float[] x = readUserFactors(userFactors, history.rows(), f, "the kept user factors of " + batch);
-      return new Kept(AlsModel.of(history.rows(), als.items(), f, x, als.itemFactors()), als.params());
+      return new Kept(AlsModel.of(history.rows(), als.items(), f, x, als.itemFactors(), als.regularizationScale()),
+          als.params());
     }
     if (side instanceof ItemSide.PopularitySide p && p.users() != history.rows()) {
       throw new ModelException("the kept histories of " + batch + " have " + history.rows() + " users, its kept "

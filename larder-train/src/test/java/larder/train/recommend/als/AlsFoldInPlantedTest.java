@@ -123,7 +123,7 @@ class AlsFoldInPlantedTest {
     SparseMatrix byUser = all.byUser();
     int f = PARAMS.factors();
     float[] y = model.itemFactors();
-    double[] gram = ConjugateGradient.gram(y, model.itemCount(), f, PARAMS.regularization());
+    double[] gram = ConjugateGradient.gram(y, model.itemCount(), f, 0); // λ per user, as the defaults weight it
     double worst = 0;
     double trainedSum = 0;
     long trainedOverlap = 0;
@@ -135,7 +135,10 @@ class AlsFoldInPlantedTest {
       float[] cm1 = new float[cols.length];
       for (int p = 0; p < cols.length; p++) cm1[p] = PARAMS.confidenceMinusOne(vals[p]);
       float[] cg = new float[f];
-      ConjugateGradient.solve(cg, 0, y, f, gram, cols, vals, cm1, 0, cols.length, 8 * f, new double[4 * f],
+      int positives = 0;
+      for (float v : vals) if (v > 0) positives++;
+      double lambda = PARAMS.rowRegularization(positives, model.regularizationScale());
+      ConjugateGradient.solve(cg, 0, y, f, gram, lambda, cols, vals, cm1, 0, cols.length, 8 * f, new double[4 * f],
           larder.train.kernel.VectorSupport.enabled());
       float[] fold = foldIn.solve(cols, vals);
       worst = Math.max(worst, relative(fold, cg));

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class AlsFoldInTest {
 
   /** Random item factors, settings and one user's history, possibly unsorted, with repeats, zeros and negatives. */
-  record Problem(int f, int items, float[] y, AlsParams params, int[] history, float[] values) {
+  record Problem(int f, int items, float[] y, AlsParams params, int[] history, float[] values, double scale) {
     static Problem random(int f, int items, long seed) {
       Random r = new Random(seed);
       // Factor k scaled by up to 10^-2: a decaying spectrum like trained factors, so some systems are ill-conditioned.
@@ -29,7 +29,8 @@ class AlsFoldInTest {
       float alpha = (float) Math.pow(10, -1 + 2.6 * r.nextDouble()); // 0.1 .. 40
       AlsParams.Confidence mode = r.nextBoolean() ? AlsParams.Confidence.LINEAR : AlsParams.Confidence.LOG;
       float epsilon = (float) (0.1 + 10 * r.nextDouble());
-      AlsParams params = new AlsParams(f, 1, lambda, alpha, mode, epsilon, 3, 1L, 1);
+      AlsParams params = new AlsParams(f, 1, lambda, r.nextBoolean(), alpha, mode, epsilon, 3, 1L, 1);
+      double dataScale = 1 + 29 * r.nextDouble(); // the training data's, for weighted λ
       int n = r.nextInt(items + 3);
       int[] history = new int[n];
       float[] values = new float[n];
@@ -39,11 +40,11 @@ class AlsFoldInTest {
         values[j] = kind == 0 ? 0 : kind == 1 ? -(1 + r.nextInt(5)) : kind == 2 ? (float) r.nextDouble()
             : 1 + r.nextInt(20);
       }
-      return new Problem(f, items, y, params, history, values);
+      return new Problem(f, items, y, params, history, values, dataScale);
     }
 
     AlsFoldIn foldIn() {
-      return AlsFoldIn.ofItemFactors(items, y, params);
+      return AlsFoldIn.ofItemFactors(items, y, params, scale);
     }
 
     /** Each item's summed value, NaN when the item is not in the history. */
@@ -88,7 +89,7 @@ class AlsFoldInTest {
       for (int i = 0; i < items; i++) {
         if (r[i] > 0) for (int k = 0; k < f; k++) bAbs[k] += Math.abs(confidence(r[i]) * y[i * f + k]);
       }
-      double cond = Math.sqrt(aNorm) / params.regularization();
+      double cond = Math.sqrt(aNorm) / lambda();
       return 0x1p-24 * 1.0001 + cond * 0x1p-52 * (f + items) * (1 + norm(bAbs) / norm(b));
     }
 
@@ -107,7 +108,7 @@ class AlsFoldInTest {
           ab[a][f] += c * pref * y[i * f + a];
         }
       }
-      for (int a = 0; a < f; a++) ab[a][a] += params.regularization();
+      for (int a = 0; a < f; a++) ab[a][a] += lambda();
       return ab;
     }
 
@@ -123,7 +124,13 @@ class AlsFoldInTest {
       }
       double norm = 0;
       for (double v : x) norm += v * v;
-      return total + params.regularization() * norm;
+      return total + lambda() * norm;
+    }
+
+    /** This user's λ: the configured one, or with weighting λ·n/s for n positive (summed) values. */
+    double lambda() {
+      int positives = (int) Arrays.stream(summed()).filter(v -> v > 0).count();
+      return params.rowRegularization(positives, scale);
     }
   }
 
@@ -296,7 +303,7 @@ class AlsFoldInTest {
   void rejectsASingularSystemInsteadOfReturningNoise() {
     // Three items span at most 3 of 5 dimensions, and λ = 0 leaves the other two unconstrained.
     Problem p = Problem.random(5, 3, 4L);
-    AlsFoldIn foldIn = AlsFoldIn.ofItemFactors(3, p.y(), p.params().withRegularization(0f));
+    AlsFoldIn foldIn = AlsFoldIn.ofItemFactors(3, p.y(), p.params().withRegularization(0f), p.scale());
     assertThatThrownBy(() -> foldIn.solve(new int[] {0, 2}, new float[] {1, 4}))
         .isInstanceOf(ModelException.class)
         .hasMessageStartingWith("als fold-in: the history gives a system that is not positive definite (pivot 3");

@@ -32,7 +32,7 @@ class AlsRefreshTest {
     Random r = new Random(seed);
     Interactions data = RandomInteractions.of(30, items, 0.1 + 0.3 * r.nextDouble(), seed);
     AlsParams params = new AlsParams(f, 1 + r.nextInt(4), (float) Math.pow(10, -2 + 3 * r.nextDouble()),
-        (float) Math.pow(10, -1 + 2 * r.nextDouble()), AlsParams.Confidence.values()[r.nextInt(2)],
+        r.nextBoolean(), (float) Math.pow(10, -1 + 2 * r.nextDouble()), AlsParams.Confidence.values()[r.nextInt(2)],
         (float) (0.1 + 5 * r.nextDouble()), 3, seed, 1);
     Als als = new Als(params);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -59,7 +59,7 @@ class AlsRefreshTest {
     for (int u = 0; u < histories.size(); u++) {
       UserHistory.Decoded h = UserHistory.decode(histories.get(u), "h");
       AlsFoldInTest.Problem p = new AlsFoldInTest.Problem(f, items, side.itemFactors(), side.params(), h.items(),
-          h.values());
+          h.values(), side.regularizationScale());
       float[] x = refreshed.userVector(u);
       if (Arrays.stream(p.summed()).noneMatch(v -> v > 0)) {
         assertThat(x).as("no positive value: x = 0").containsOnly(0f);

@@ -13,7 +13,7 @@ class AlsResumeTest {
   void fiveThenTenIsFifteenBitForBit() {
     Interactions d = Planted.groups(150, 90, 3, 12, 5L);
     for (int threads : new int[] {1, 2}) {
-      AlsParams p = new AlsParams(8, 15, 0.5f, 4f, AlsParams.Confidence.LOG, 1f, 3, 11L, threads);
+      AlsParams p = new AlsParams(8, 15, 0.5f, true, 4f, AlsParams.Confidence.LOG, 1f, 3, 11L, threads);
       AlsModel full = new Als(p).fit(d, Progress.NONE);
       AlsModel five = new Als(p.withIterations(5)).fit(d, Progress.NONE);
       AlsModel resumed = new Als(p).resume(d, five, 10, Progress.NONE);
@@ -29,7 +29,7 @@ class AlsResumeTest {
   @Test
   void refusesAModelOfOtherShape() {
     Interactions d = Planted.groups(40, 30, 3, 6, 5L);
-    AlsParams p = new AlsParams(4, 2, 0.5f, 4f, AlsParams.Confidence.LOG, 1f, 3, 11L, 1);
+    AlsParams p = new AlsParams(4, 2, 0.5f, false, 4f, AlsParams.Confidence.LOG, 1f, 3, 11L, 1);
     AlsModel m = new Als(p).fit(d, Progress.NONE);
     assertThatThrownBy(() -> new Als(p.withFactors(5)).resume(d, m, 1, Progress.NONE))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rank 4");

@@ -15,12 +15,15 @@ import larder.train.score.TopNScoring;
 import org.junit.jupiter.api.Test;
 
 class AlsTest {
-  static final AlsParams SMALL = new AlsParams(8, 10, 0.05f, 1f, AlsParams.Confidence.LOG, 1f, 3, 7L, 1);
+  static final AlsParams SMALL = new AlsParams(8, 10, 0.05f, false, 1f, AlsParams.Confidence.LOG, 1f, 3, 7L, 1);
+  /** λ weighted by each row's positives, as the defaults. */
+  static final AlsParams WEIGHTED = SMALL.withRegularization(2f).withWeightedRegularization(true);
 
   @Test
   void lossDecreasesAcrossIterations() {
     Interactions d = Planted.groups(300, 120, 4, 12, 3L);
-    for (AlsParams p : List.of(SMALL, SMALL.withConfidence(AlsParams.Confidence.LINEAR, 2f, 1f).withCgSteps(2))) {
+    for (AlsParams p : List.of(SMALL, SMALL.withConfidence(AlsParams.Confidence.LINEAR, 2f, 1f).withCgSteps(2),
+        WEIGHTED)) {
       double[] loss = new Als(p).fit(d, Progress.NONE).lossHistory();
       assertThat(loss).hasSize(p.iterations());
       for (int it = 1; it < loss.length; it++) {
@@ -44,13 +47,23 @@ class AlsTest {
     assertThat(two.lossHistory()).containsExactly(one.lossHistory());
     AlsModel other = new Als(SMALL.withSeed(8L)).fit(d, Progress.NONE);
     assertThat(other.userFactors()).isNotEqualTo(one.userFactors());
+    AlsModel weighted = new Als(WEIGHTED).fit(d, Progress.NONE);
+    AlsModel weightedTwo = new Als(WEIGHTED.withThreads(2)).fit(d, Progress.NONE);
+    assertThat(weightedTwo.userFactors()).containsExactly(weighted.userFactors());
+    assertThat(weightedTwo.lossHistory()).containsExactly(weighted.lossHistory());
+    assertThat(weighted.userFactors()).isNotEqualTo(new Als(WEIGHTED.withWeightedRegularization(false))
+        .fit(d, Progress.NONE).userFactors());
   }
 
   @Test
   void recoversPlantedGroups() {
+    for (AlsParams p : List.of(SMALL, AlsParams.defaults())) recoversPlantedGroups(p.withThreads(2));
+  }
+
+  private static void recoversPlantedGroups(AlsParams params) {
     int groups = 4;
     Interactions d = Planted.groups(400, 200, groups, 10, 7L);
-    AlsModel model = new Als(SMALL.withThreads(2)).fit(d, Progress.NONE);
+    AlsModel model = new Als(params).fit(d, Progress.NONE);
     int[] inGroup = new int[d.userCount()];
     int[] listed = new int[d.userCount()];
     TopNScoring.scoreUsers(model, d.byUser(), null, 10, null, 2, (user, items, scores, count) -> {

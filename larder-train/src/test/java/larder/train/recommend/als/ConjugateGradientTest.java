@@ -46,7 +46,7 @@ class ConjugateGradientTest {
     float[] cg(int steps, boolean vector) {
       float[] x = x0.clone();
       double[] gram = ConjugateGradient.gram(y, items, f, lambda);
-      ConjugateGradient.solve(x, 0, y, f, gram, cols, vals, cm1, 0, cols.length, steps, new double[4 * f], vector);
+      ConjugateGradient.solve(x, 0, y, f, gram, 0, cols, vals, cm1, 0, cols.length, steps, new double[4 * f], vector);
       return x;
     }
   }
@@ -106,6 +106,35 @@ class ConjugateGradientTest {
     double scale = 0;
     for (double v : exact) scale = Math.max(scale, Math.abs(v));
     for (int k = 0; k < f; k++) assertThat((double) x[k]).isCloseTo(exact[k], org.assertj.core.data.Offset.offset(1e-4 * (1 + scale)));
+  }
+
+  @Property(tries = 60)
+  void aRowsOwnLambdaSolvesTheSameSystemAsALambdaInTheGram(@ForAll @IntRange(min = 1, max = 40) int f,
+      @ForAll @IntRange(min = 2, max = 60) int items, @ForAll boolean vector, @ForAll long seed) {
+    // Weighted regularization keeps λ out of the shared Gram matrix and adds each row's own on the diagonal.
+    Row row = Row.random(f, items, seed);
+    double[] exact = cholesky(row.system());
+    float[] x = row.x0().clone();
+    double[] gram = ConjugateGradient.gram(row.y(), items, f, 0);
+    ConjugateGradient.solve(x, 0, row.y(), f, gram, row.lambda(), row.cols(), row.vals(), row.cm1(), 0,
+        row.cols().length, 2 * f, new double[4 * f], vector);
+    double scale = 0;
+    for (double v : exact) scale = Math.max(scale, Math.abs(v));
+    for (int k = 0; k < f; k++) {
+      assertThat((double) x[k]).isCloseTo(exact[k], org.assertj.core.data.Offset.offset(1e-4 * (1 + scale)));
+    }
+    float[] inGram = row.cg(2 * f, vector);
+    float[] wrong = row.x0().clone();
+    ConjugateGradient.solve(wrong, 0, row.y(), f, gram, 0, row.cols(), row.vals(), row.cm1(), 0, row.cols().length,
+        2 * f, new double[4 * f], vector);
+    // the row's λ counts: without it (λ in neither place) the solution moves
+    assertThat(distance(x, inGram)).isLessThan(distance(wrong, inGram) + 1e-6);
+  }
+
+  private static double distance(float[] a, float[] b) {
+    double s = 0;
+    for (int k = 0; k < a.length; k++) s += ((double) a[k] - b[k]) * ((double) a[k] - b[k]);
+    return Math.sqrt(s);
   }
 
   @Property(tries = 60)

@@ -56,6 +56,47 @@ class KeptModelTest {
     assertThat(allScores(KeptModel.read(side, DATA.byUser(), null, "test").model())).isEqualTo(allScores(fitted));
   }
 
+  // An ALS model kept before weighted regularization (version 2) was trained with one λ, and folds users in so.
+  @Test void aVersionTwoAlsModelReadsAsConstantRegularization() {
+    AlsParams p = AlsParams.defaults().withFactors(3).withWeightedRegularization(false);
+    float[] y = new float[DATA.itemCount() * 3];
+    for (int i = 0; i < y.length; i++) y[i] = (float) Math.sin(i);
+    ByteArrayOutputStream v2 = new ByteArrayOutputStream();
+    try (KeptOutput o = new KeptOutput(v2, "als", 2)) {
+      o.int32(3);
+      o.int32(p.iterations());
+      o.float32(p.regularization());
+      o.float32(p.alpha());
+      o.string(p.confidence().name());
+      o.float32(p.epsilon());
+      o.int32(p.cgSteps());
+      o.int64(p.seed());
+      o.int32(DATA.itemCount());
+      o.floats(y);
+    }
+    ItemSide.AlsSide side = (ItemSide.AlsSide) KeptModel.readItemSide(new ByteArrayInputStream(v2.toByteArray()), "m");
+    assertThat(side.params()).isEqualTo(p.withThreads(1));
+    float[] folded = side.foldIn(1).solve(new int[] {1, 4}, new float[] {2, 1});
+    AlsModel model = AlsModel.of(0, DATA.itemCount(), 3, new float[0], y);
+    assertThat(folded).containsExactly(new larder.train.recommend.als.AlsFoldIn(model, p).solve(new int[] {1, 4},
+        new float[] {2, 1}));
+  }
+
+  // Weighted λ needs the training data's scale at fold-in: kept beside the parameters, and refused when unknown.
+  @Test void aWeightedAlsModelKeepsItsRegularizationScale() {
+    Als als = (Als) kinds().get(3);
+    AlsModel fitted = als.fit(DATA, Progress.NONE);
+    assertThat(fitted.regularizationScale())
+        .isEqualTo(AlsParams.regularizationScale(DATA.userCount(), DATA.itemCount(), DATA.size())).isGreaterThan(1);
+    ItemSide.AlsSide side = (ItemSide.AlsSide) KeptModel.readItemSide(
+        new ByteArrayInputStream(modelBytes(als, fitted)), "m");
+    assertThat(side.params().weightedRegularization()).isTrue();
+    assertThat(side.regularizationScale()).isEqualTo((float) fitted.regularizationScale());
+    AlsModel unknown = AlsModel.of(0, DATA.itemCount(), 6, new float[0], fitted.itemFactors());
+    assertThatThrownBy(() -> KeptModel.write(als, unknown, new ByteArrayOutputStream()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scale");
+  }
+
   @Test void everyKindScoresEveryUserBitForBitAfterARoundTrip() {
     for (Recommender r : kinds()) {
       TrainedModel fitted = r.fit(DATA, Progress.NONE);
@@ -95,7 +136,7 @@ class KeptModelTest {
         .hasMessage("the kept user factors of batch 4 holds 90 users × 6 factors, where the batch has 89 users and"
             + " its model 6 factors");
     assertThatThrownBy(() -> KeptModel.read(side, DATA.byUser(), new ByteArrayInputStream(modelBytes(als, fitted)),
-        "batch 4")).isInstanceOf(ModelException.class).hasMessageContaining("holds 'als' version 2, not 'als-users'");
+        "batch 4")).isInstanceOf(ModelException.class).hasMessageContaining("holds 'als' version 3, not 'als-users'");
     SparseMatrix wider = RandomInteractions.of(90, 41, 0.15, 11L).byUser();
     assertThatThrownBy(() -> KeptModel.read(side, wider, new ByteArrayInputStream(users.toByteArray()), "batch 4"))
         .isInstanceOf(ModelException.class).hasMessageContaining("the kept histories of batch 4 have 41 items");
@@ -141,7 +182,7 @@ class KeptModelTest {
     new KeptOutput(v1, "als", 1).close();
     assertThatThrownBy(() -> KeptModel.readItemSide(new ByteArrayInputStream(v1.toByteArray()), "the kept model"))
         .isInstanceOf(ModelException.class)
-        .hasMessage("the kept model has format version 1 of 'als'; this Larder reads version 2");
+        .hasMessage("the kept model has format version 1 of 'als'; this Larder reads version 2 or 3");
   }
 
   @Test void refreshRefusesADecayingPopularityAndNamesTheSetting() {
