@@ -50,7 +50,14 @@ class LarderConfigTest {
     assertThat(job.fallback()).isTrue();
     assertThat(job.evaluation()).isNull();
     assertThat(job.model().name()).isEqualTo("als");
-    assertThat(job.model().params()).containsEntry("factors", 16).containsEntry("iterations", 4);
+    assertThat(job.model().params()).containsEntry("factors", 16).containsEntry("iterations", 4)
+        .containsEntry("weightedRegularization", true);
+    LarderConfig one = load("""
+        jobs:
+          recs: { source: { file: x.csv }, model: { type: als, weighted_regularization: false } }
+        """);
+    assertThat(((RecommendationsJob) one.jobs().get("recs")).model().params())
+        .containsEntry("weightedRegularization", false);
     assertThat(job.source()).isInstanceOf(CsvSource.class);
     // relative to the config file's folder, not the working folder
     Files.createDirectories(dir.resolve("data"));
