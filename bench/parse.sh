@@ -7,7 +7,8 @@
 # Each pass times the baseline, then one JVM reading the file twice (the first read is a one-shot run's, the
 # second a warm one); two passes. Ratios are Larder's seconds over the baseline's of the same pass.
 # Environment: BENCH_OUT (default /tmp/larder-bench); LARDER_TARGET (build folder, default target); JAVA;
-# PARSE_JAVA_OPTS (default -Xmx6g); KINDS (default "transactions interactions").
+# PARSE_JAVA_OPTS (default -Xmx6g); KINDS (default "transactions interactions"); PARSE_JAR (a built
+# larder-bench-benchmarks.jar to time instead of building this tree's, e.g. an earlier version's).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 customers=${1:-1000000}; events=${2:-10000000}
@@ -18,8 +19,11 @@ kinds=${KINDS:-transactions interactions}
 log="$out/parse-$(date +%Y%m%d-%H%M%S).log"
 exec > >(tee "$log") 2>&1
 echo "# $(date -Is) $(uname -n) cores=$(nproc) customers=$customers events=$events"
-(cd "$root" && mvn -B -q -o -Dlarder.target="$target" -pl larder-bench -am -P bench package -DskipTests)
-jar="$root/larder-bench/$target/larder-bench-benchmarks.jar"
+jar=${PARSE_JAR:-}
+if [ -z "$jar" ]; then
+  (cd "$root" && mvn -B -q -o -Dlarder.target="$target" -pl larder-bench -am -P bench package -DskipTests)
+  jar="$root/larder-bench/$target/larder-bench-benchmarks.jar"
+fi
 tx="$out/transactions-$customers.csv.gz"; ev="$out/events-$events.csv.gz"
 [ -s "$tx" ] || "$root/larder" generate --customers "$customers" -o "$tx" -q
 [ -s "$ev" ] || "$root/larder" generate --users $((events / 10)) --items 50000 --interactions "$events" -o "$ev" -q

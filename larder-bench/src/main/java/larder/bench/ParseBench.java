@@ -1,5 +1,7 @@
 package larder.bench;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import larder.core.Progress;
 import larder.extract.Column;
@@ -23,7 +25,8 @@ import larder.extract.table.RowHandler;
  * {@code transactions}: customer_id, timestamp, amount, order_id into {@code Transactions} (as a segments job
  * reads them); {@code interactions}: user_id, item_id, timestamp (and quantity as weight) into
  * {@code Interactions}, sorted and merged as a recommendations job reads them; {@code split}: lines split into
- * fields and counted, no field parsed. Prints {@code PARSE kind=K rows=R seconds=S rows_per_s=X} per run.
+ * fields and counted, no field parsed. Prints {@code PARSE kind=K rows=R seconds=S rows_per_s=X cpu_s=C gc_s=G}
+ * per run: C the process's CPU time over the run (all threads), G the collectors' reported time.
  */
 public final class ParseBench {
   public static void main(String[] argv) {
@@ -31,7 +34,10 @@ public final class ParseBench {
     String kind = a.text("kind", "transactions");
     Path file = Path.of(a.text("file", "tx.csv.gz"));
     int runs = a.integer("runs", 2);
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (int run = 0; run < runs; run++) {
+      long cpu0 = os.getProcessCpuTime();
+      long gc0 = gcMillis();
       long t0 = System.nanoTime();
       long rows = switch (kind) {
         case "transactions" -> transactions(file);
@@ -40,8 +46,16 @@ public final class ParseBench {
         default -> throw new IllegalArgumentException("--kind transactions|interactions|split, not " + kind);
       };
       double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("PARSE kind=%s rows=%d seconds=%.3f rows_per_s=%.0f%n", kind, rows, s, rows / s);
+      System.out.printf("PARSE kind=%s rows=%d seconds=%.3f rows_per_s=%.0f cpu_s=%.2f gc_s=%.2f%n", kind, rows, s,
+          rows / s, (os.getProcessCpuTime() - cpu0) / 1e9, (gcMillis() - gc0) / 1e3);
     }
+  }
+
+  /** Time the collectors report, all threads. */
+  private static long gcMillis() {
+    long t = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) t += Math.max(0, gc.getCollectionTime());
+    return t;
   }
 
   private static long transactions(Path file) {

@@ -79,10 +79,10 @@ final class InteractionRows implements ChunkedRowHandler<InteractionRows.ParsedI
     float value = 1f;
     if (w.present()) {
       if (rows.missing(line, f, w)) return false;
-      String s = f.text(w.index());
-      if (s == null) { rows.bad(line, w.name(), "NULL weight"); return false; }
+      if (f.isNull(w.index())) { rows.bad(line, w.name(), "NULL weight"); return false; }
       try {
-        value = Weights.parse(s);
+        value = (float) f.decimal(w.index());
+        if (!Float.isFinite(value)) value = Weights.parse(f.text(w.index())); // refuses it, naming the text
       } catch (IllegalArgumentException e) {
         rows.bad(line, w.name(), e.getMessage());
         return false;

@@ -3,7 +3,6 @@ package larder.extract;
 import java.util.Arrays;
 import larder.core.Progress;
 import larder.core.Transactions;
-import larder.extract.formats.Decimals;
 import larder.extract.table.BadRowCollector;
 import larder.extract.table.ChunkedRowHandler;
 import larder.extract.table.FieldRef;
@@ -74,11 +73,10 @@ public final class TableTransactionSource implements TransactionSource {
         rc.bad(line, time.name(), (f.text(time.index()) == null ? "NULL" : "empty") + ", expected a date or time");
         return false;
       }
-      String a = f.text(amount.index());
-      if (a == null) { rc.bad(line, amount.name(), "NULL, expected a number"); return false; }
+      if (f.isNull(amount.index())) { rc.bad(line, amount.name(), "NULL, expected a number"); return false; }
       double value;
       try {
-        value = Decimals.parse(a);
+        value = f.decimal(amount.index());
       } catch (IllegalArgumentException e) {
         rc.bad(line, amount.name(), e.getMessage());
         return false;
