@@ -72,9 +72,9 @@ final class InteractionRows implements ChunkedRowHandler<InteractionRows.ParsedI
 
   @Override public boolean parse(long line, Fields f, ParsedInteractions out, BadRowCollector rows) {
     if (rows.missing(line, f, u) || rows.missing(line, f, i)) return false;
-    String userId = rows.id(line, f, u);
+    String userId = rows.id(line, f, u, out.n > 0 ? out.user[out.n - 1] : null);
     if (userId == null) return false;
-    String itemId = rows.id(line, f, i);
+    String itemId = rows.id(line, f, i, out.n > 0 ? out.item[out.n - 1] : null);
     if (itemId == null) return false;
     float value = 1f;
     if (w.present()) {

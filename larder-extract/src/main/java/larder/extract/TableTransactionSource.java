@@ -65,7 +65,7 @@ public final class TableTransactionSource implements TransactionSource {
 
     @Override public boolean parse(long line, Fields f, ParsedTransactions out, BadRowCollector rc) {
       if (rc.missing(line, f, customer) || rc.missing(line, f, time) || rc.missing(line, f, amount)) return false;
-      String id = rc.id(line, f, customer);
+      String id = rc.id(line, f, customer, out.n > 0 ? out.customer[out.n - 1] : null);
       if (id == null) return false;
       long t = rc.time(line, f, time);
       if (t == BadRowCollector.BAD_TIME) return false;
@@ -84,8 +84,13 @@ public final class TableTransactionSource implements TransactionSource {
       String orderId = null;
       if (order.present()) {
         if (rc.missing(line, f, order)) return false;
-        String s = f.text(order.index());
-        if (s != null && !(s = s.strip()).isEmpty()) orderId = s;
+        String last = out.n > 0 ? out.order[out.n - 1] : null;
+        if (f.textEquals(order.index(), last)) {
+          orderId = last; // the rows of one order come together
+        } else {
+          String s = f.text(order.index());
+          if (s != null && !(s = s.strip()).isEmpty()) orderId = s;
+        }
       }
       out.add(id, t, value, orderId);
       return true;

@@ -147,6 +147,16 @@ public final class BadRowCollector {
   }
 
   /**
+   * As {@link #id(long, Fields, FieldRef)}, but {@code previous} itself (an id this returned before, or null) when
+   * the field holds exactly its text: rows of one user or customer often come together, and then make no new
+   * string.
+   */
+  public String id(long line, Fields fields, FieldRef field, String previous) {
+    if (previous != null && fields.textEquals(field.index(), previous)) return previous;
+    return id(line, fields, field);
+  }
+
+  /**
    * True when {@code text}, an imported label, could be an id ({@link Ids}: no control character, not too
    * long); false after recording the row as bad.
    */

@@ -22,6 +22,11 @@ public interface Fields {
    */
   long epochSecond(int index);
 
+  /** True when field {@code index} holds exactly {@code text} (not stripped); false for NULL. */
+  default boolean textEquals(int index, String text) {
+    return text != null && text.equals(text(index));
+  }
+
   /** True when field {@code index} is SQL NULL (a file's never are). */
   default boolean isNull(int index) {
     return text(index) == null;
