@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
+import larder.core.ConfigException;
 import larder.core.InputException;
 
 /**
@@ -56,13 +57,27 @@ final class DelimitedReader {
 
   /**
    * The system property that sets how many threads parse a file's rows (for the sources that can parse ahead
-   * of their turn); 0 parses on the reading thread alone. By default one per core.
+   * of their turn); 0 parses on the reading thread alone. By default one per core, up to 8: past a few, the one
+   * thread that applies rows in order is the limit.
    */
   static final String THREADS = "larder.parse.threads";
 
   static void read(DelimitedFile file, RowHandler handler, BadRowCollector rows) {
-    int threads = Math.max(0, Integer.getInteger(THREADS, Runtime.getRuntime().availableProcessors()));
-    read(file, handler, rows, threads, LineChunks.CHUNK);
+    read(file, handler, rows, threads(), LineChunks.CHUNK);
+  }
+
+  /** The parsing threads {@link #THREADS} asks for. */
+  static int threads() {
+    String v = System.getProperty(THREADS);
+    if (v == null) return Math.min(8, Runtime.getRuntime().availableProcessors());
+    try {
+      int n = Integer.parseInt(v.strip());
+      if (n >= 0 && n <= 256) return n;
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new ConfigException(THREADS, v, "must be a whole number from 0 to 256",
+        "set -D" + THREADS + "=0 to parse on the reading thread alone, or leave it out (one per core)");
   }
 
   /** With {@code threads} parsing threads and chunks of about {@code chunkSize} bytes. */

@@ -204,4 +204,23 @@ class ChunkedReadTest {
       Files.delete(f);
     }
   }
+
+  @Test
+  void theThreadSettingIsAWholeNumberOrAConfigurationError() {
+    String was = System.getProperty(DelimitedReader.THREADS);
+    try {
+      System.clearProperty(DelimitedReader.THREADS);
+      assertThat(DelimitedReader.threads()).isBetween(1, 8);
+      System.setProperty(DelimitedReader.THREADS, " 0 ");
+      assertThat(DelimitedReader.threads()).isZero();
+      for (String bad : new String[] {"-1", "two", "1000"}) {
+        System.setProperty(DelimitedReader.THREADS, bad);
+        org.assertj.core.api.Assertions.assertThatThrownBy(DelimitedReader::threads)
+            .isInstanceOf(larder.core.ConfigException.class).hasMessageContaining("larder.parse.threads");
+      }
+    } finally {
+      if (was == null) System.clearProperty(DelimitedReader.THREADS);
+      else System.setProperty(DelimitedReader.THREADS, was);
+    }
+  }
 }
