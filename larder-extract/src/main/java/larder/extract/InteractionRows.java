@@ -1,17 +1,18 @@
 package larder.extract;
 
 import java.time.Instant;
+import java.util.Arrays;
 import larder.core.ConfigException;
 import larder.core.Progress;
 import larder.extract.formats.Weights;
 import larder.extract.table.BadRowCollector;
+import larder.extract.table.ChunkedRowHandler;
 import larder.extract.table.FieldRef;
 import larder.extract.table.Fields;
 import larder.extract.table.Header;
-import larder.extract.table.RowHandler;
 
 /** Turns (user, item[, weight][, time]) rows of a file or a query into interactions. */
-final class InteractionRows implements RowHandler {
+final class InteractionRows implements ChunkedRowHandler<InteractionRows.ParsedInteractions> {
   private final Column user;
   private final Column item;
   private final Column weight;
@@ -20,6 +21,8 @@ final class InteractionRows implements RowHandler {
   private final InteractionsBuilder builder;
   /** Epoch second a row must be after, or {@link InteractionsBuilder#NO_TIME} to keep every row. */
   private final long after;
+  /** For a query's rows, one at a time. */
+  private final ParsedInteractions one = new ParsedInteractions();
   private long rowsBefore;
   private FieldRef u;
   private FieldRef i;
@@ -59,34 +62,80 @@ final class InteractionRows implements RowHandler {
   }
 
   @Override public void row(long line, Fields f) {
-    if (rows.missing(line, f, u) || rows.missing(line, f, i)) return;
-    String userId = rows.id(line, f, u);
-    if (userId == null) return;
-    String itemId = rows.id(line, f, i);
-    if (itemId == null) return;
+    one.clear();
+    if (parse(line, f, one, rows)) apply(one, 0, line);
+  }
+
+  @Override public ParsedInteractions newParsed() {
+    return new ParsedInteractions();
+  }
+
+  @Override public boolean parse(long line, Fields f, ParsedInteractions out, BadRowCollector rows) {
+    if (rows.missing(line, f, u) || rows.missing(line, f, i)) return false;
+    String userId = rows.id(line, f, u, out.n > 0 ? out.user[out.n - 1] : null);
+    if (userId == null) return false;
+    String itemId = rows.id(line, f, i, out.n > 0 ? out.item[out.n - 1] : null);
+    if (itemId == null) return false;
     float value = 1f;
     if (w.present()) {
-      if (rows.missing(line, f, w)) return;
-      String s = f.text(w.index());
-      if (s == null) { rows.bad(line, w.name(), "NULL weight"); return; }
+      if (rows.missing(line, f, w)) return false;
+      if (f.isNull(w.index())) { rows.bad(line, w.name(), "NULL weight"); return false; }
       try {
-        value = Weights.parse(s);
+        value = (float) f.decimal(w.index());
+        if (!Float.isFinite(value)) value = Weights.parse(f.text(w.index())); // refuses it, naming the text
       } catch (IllegalArgumentException e) {
         rows.bad(line, w.name(), e.getMessage());
-        return;
+        return false;
       }
     }
     long time = InteractionsBuilder.NO_TIME;
     if (t.present()) {
-      if (rows.missing(line, f, t)) return;
+      if (rows.missing(line, f, t)) return false;
       time = rows.time(line, f, t); // empty or NULL: no time
-      if (time == BadRowCollector.BAD_TIME) return;
+      if (time == BadRowCollector.BAD_TIME) return false;
     }
-    if (!isAfter(time)) {
+    out.add(userId, itemId, value, time);
+    return true;
+  }
+
+  @Override public void apply(ParsedInteractions p, int k, long line) {
+    if (!isAfter(p.time[k])) {
       rowsBefore++; // covered by the serving batch; a row without a time waits for the next full run
       return;
     }
-    builder.add(userId, itemId, value, time);
+    builder.add(p.user[k], p.item[k], p.weight[k], p.time[k]);
+  }
+
+  /** One chunk's interactions, as parsed. */
+  static final class ParsedInteractions implements ChunkedRowHandler.Parsed {
+    String[] user = new String[1 << 10];
+    String[] item = new String[1 << 10];
+    float[] weight = new float[1 << 10];
+    long[] time = new long[1 << 10];
+    int n;
+
+    void add(String userId, String itemId, float value, long epochSecond) {
+      if (n == user.length) {
+        user = Arrays.copyOf(user, n * 2);
+        item = Arrays.copyOf(item, n * 2);
+        weight = Arrays.copyOf(weight, n * 2);
+        time = Arrays.copyOf(time, n * 2);
+      }
+      // Computed here, on a parsing thread, and kept in the strings for the interning.
+      userId.hashCode();
+      itemId.hashCode();
+      user[n] = userId;
+      item[n] = itemId;
+      weight[n] = value;
+      time[n] = epochSecond;
+      n++;
+    }
+
+    @Override public void clear() {
+      Arrays.fill(user, 0, n, null);
+      Arrays.fill(item, 0, n, null);
+      n = 0;
+    }
   }
 
   /**

@@ -20,29 +20,39 @@ public final class InteractionsBuilder {
 
   private final IdMap users;
   private final IdMap items;
-  private int[] u;
-  private int[] i;
-  private float[] w;
-  private long[] t;
+  /**
+   * Rows are kept in blocks of 2^shift, so that growing never copies the rows added so far (at ten million
+   * rows the copies, and the fresh memory they touch, cost about as much as the parsing); {@link #build} joins
+   * them once.
+   */
+  private final int shift;
+  private int[][] u = new int[16][];
+  private int[][] i = new int[16][];
+  private float[][] w = new float[16][];
+  /** Null until a row has a time. */
+  private long[][] t;
   private int n;
   private float minWeight = Float.NEGATIVE_INFINITY;
   private boolean binary;
   private long belowMinWeight;
   private long duplicatesMerged;
   private long[] lastSeen;
+  /** The last row's ids and their dense ids: rows of one user often come together, and then skip the lookup. */
+  private String lastUser;
+  private int lastUserId;
+  private String lastItem;
+  private int lastItemId;
 
   public InteractionsBuilder() {
     this(1 << 12);
   }
 
-  /** @param expectedRows a size hint for the arrays; they grow as needed */
+  /** @param expectedRows a size hint; up to 2^16 rows are kept per block */
   public InteractionsBuilder(int expectedRows) {
     int cap = Math.max(16, expectedRows);
     users = new IdMap(Math.min(cap, 1 << 16));
     items = new IdMap(Math.min(cap, 1 << 16));
-    u = new int[cap];
-    i = new int[cap];
-    w = new float[cap];
+    shift = 32 - Integer.numberOfLeadingZeros(Math.min(cap, 1 << 16) - 1);
   }
 
   /** Rows whose weight is below {@code min} are dropped and counted; NEGATIVE_INFINITY keeps all. */
@@ -69,26 +79,57 @@ public final class InteractionsBuilder {
       belowMinWeight++;
       return false;
     }
-    if (n == u.length) grow();
-    u[n] = users.intern(user);
-    i[n] = items.intern(item);
-    w[n] = weight;
-    if (epochSecond != NO_TIME && t == null) {
-      t = new long[u.length];
-      Arrays.fill(t, 0, n, NO_TIME);
+    if (n == Integer.MAX_VALUE - 8) throw new IllegalStateException("more than " + n + " rows");
+    int b = n >>> shift;
+    int at = n & ((1 << shift) - 1);
+    if (at == 0) newBlock(b);
+    if (!user.equals(lastUser)) {
+      lastUserId = users.intern(user);
+      lastUser = user;
     }
-    if (t != null) t[n] = epochSecond;
+    if (!item.equals(lastItem)) {
+      lastItemId = items.intern(item);
+      lastItem = item;
+    }
+    u[b][at] = lastUserId;
+    i[b][at] = lastItemId;
+    w[b][at] = weight;
+    if (epochSecond != NO_TIME && t == null) {
+      t = new long[u.length][];
+      for (int k = 0; k <= b; k++) {
+        t[k] = new long[1 << shift];
+        Arrays.fill(t[k], NO_TIME);
+      }
+    }
+    if (t != null) t[b][at] = epochSecond;
     n++;
     return true;
   }
 
-  private void grow() {
-    int cap = (int) Math.min(Integer.MAX_VALUE - 8, u.length + (long) (u.length >> 1) + 16);
-    if (cap <= u.length) throw new IllegalStateException("more than " + u.length + " rows");
-    u = Arrays.copyOf(u, cap);
-    i = Arrays.copyOf(i, cap);
-    w = Arrays.copyOf(w, cap);
-    if (t != null) t = Arrays.copyOf(t, cap);
+  private void newBlock(int b) {
+    if (b == u.length) {
+      int c = b * 2;
+      u = Arrays.copyOf(u, c);
+      i = Arrays.copyOf(i, c);
+      w = Arrays.copyOf(w, c);
+      if (t != null) t = Arrays.copyOf(t, c);
+    }
+    u[b] = new int[1 << shift];
+    i[b] = new int[1 << shift];
+    w[b] = new float[1 << shift];
+    if (t != null) {
+      t[b] = new long[1 << shift];
+      Arrays.fill(t[b], NO_TIME);
+    }
+  }
+
+  /** The blocks of {@code blocks} joined into one array of the first {@link #n} rows. */
+  private Object join(Object[] blocks, Object into) {
+    int size = 1 << shift;
+    for (int from = 0; from < n; from += size) {
+      System.arraycopy(blocks[from >>> shift], 0, into, from, Math.min(size, n - from));
+    }
+    return into;
   }
 
   /** Rows held so far (kept rows, before merging duplicates). */
@@ -107,6 +148,10 @@ public final class InteractionsBuilder {
    * with the row index into one long, so no comparator and no boxing), summing weights in double.
    */
   public Interactions build() {
+    int[] u = (int[]) join(this.u, new int[n]);
+    int[] i = (int[]) join(this.i, new int[n]);
+    float[] w = (float[]) join(this.w, new float[n]);
+    long[] t = this.t == null ? null : (long[]) join(this.t, new long[n]);
     int nu = users.size();
     int[] ptr = new int[nu + 1];
     for (int r = 0; r < n; r++) ptr[u[r] + 1]++;

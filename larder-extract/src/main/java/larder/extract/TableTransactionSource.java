@@ -1,13 +1,13 @@
 package larder.extract;
 
+import java.util.Arrays;
 import larder.core.Progress;
 import larder.core.Transactions;
-import larder.extract.formats.Decimals;
 import larder.extract.table.BadRowCollector;
+import larder.extract.table.ChunkedRowHandler;
 import larder.extract.table.FieldRef;
 import larder.extract.table.Fields;
 import larder.extract.table.Header;
-import larder.extract.table.RowHandler;
 
 /**
  * Reads transactions from a file or a query ({@link TransactionSpec#input()}), streamed. Bad rows are
@@ -33,9 +33,11 @@ public final class TableTransactionSource implements TransactionSource {
         rows.collector.badRows(), rows.collector.samples());
   }
 
-  private final class Rows implements RowHandler {
+  private final class Rows implements ChunkedRowHandler<ParsedTransactions> {
     final BadRowCollector collector;
     final Transactions.Builder builder = new Transactions.Builder();
+    /** For a query's rows, one at a time. */
+    final ParsedTransactions one = new ParsedTransactions();
     FieldRef customer;
     FieldRef time;
     FieldRef amount;
@@ -53,32 +55,79 @@ public final class TableTransactionSource implements TransactionSource {
     }
 
     @Override public void row(long line, Fields f) {
-      BadRowCollector rc = collector;
-      if (rc.missing(line, f, customer) || rc.missing(line, f, time) || rc.missing(line, f, amount)) return;
-      String id = rc.id(line, f, customer);
-      if (id == null) return;
+      one.clear();
+      if (parse(line, f, one, collector)) apply(one, 0, line);
+    }
+
+    @Override public ParsedTransactions newParsed() {
+      return new ParsedTransactions();
+    }
+
+    @Override public boolean parse(long line, Fields f, ParsedTransactions out, BadRowCollector rc) {
+      if (rc.missing(line, f, customer) || rc.missing(line, f, time) || rc.missing(line, f, amount)) return false;
+      String id = rc.id(line, f, customer, out.n > 0 ? out.customer[out.n - 1] : null);
+      if (id == null) return false;
       long t = rc.time(line, f, time);
-      if (t == BadRowCollector.BAD_TIME) return;
+      if (t == BadRowCollector.BAD_TIME) return false;
       if (t == Fields.NO_TIME) {
         rc.bad(line, time.name(), (f.text(time.index()) == null ? "NULL" : "empty") + ", expected a date or time");
-        return;
+        return false;
       }
-      String a = f.text(amount.index());
-      if (a == null) { rc.bad(line, amount.name(), "NULL, expected a number"); return; }
+      if (f.isNull(amount.index())) { rc.bad(line, amount.name(), "NULL, expected a number"); return false; }
       double value;
       try {
-        value = Decimals.parse(a);
+        value = f.decimal(amount.index());
       } catch (IllegalArgumentException e) {
         rc.bad(line, amount.name(), e.getMessage());
-        return;
+        return false;
       }
       String orderId = null;
       if (order.present()) {
-        if (rc.missing(line, f, order)) return;
-        String s = f.text(order.index());
-        if (s != null && !(s = s.strip()).isEmpty()) orderId = s;
+        if (rc.missing(line, f, order)) return false;
+        String last = out.n > 0 ? out.order[out.n - 1] : null;
+        if (f.textEquals(order.index(), last)) {
+          orderId = last; // the rows of one order come together
+        } else {
+          String s = f.text(order.index());
+          if (s != null && !(s = s.strip()).isEmpty()) orderId = s;
+        }
       }
-      builder.add(id, t, value, orderId);
+      out.add(id, t, value, orderId);
+      return true;
+    }
+
+    @Override public void apply(ParsedTransactions p, int k, long line) {
+      builder.add(p.customer[k], p.time[k], p.amount[k], p.order[k]);
+    }
+  }
+
+  /** One chunk's transactions, as parsed. */
+  private static final class ParsedTransactions implements ChunkedRowHandler.Parsed {
+    String[] customer = new String[1 << 10];
+    long[] time = new long[1 << 10];
+    double[] amount = new double[1 << 10];
+    String[] order = new String[1 << 10];
+    int n;
+
+    void add(String id, long t, double value, String orderId) {
+      if (n == customer.length) {
+        customer = Arrays.copyOf(customer, n * 2);
+        time = Arrays.copyOf(time, n * 2);
+        amount = Arrays.copyOf(amount, n * 2);
+        order = Arrays.copyOf(order, n * 2);
+      }
+      id.hashCode(); // computed here, on a parsing thread, and kept in the string for the interning
+      customer[n] = id;
+      time[n] = t;
+      amount[n] = value;
+      order[n] = orderId;
+      n++;
+    }
+
+    @Override public void clear() {
+      Arrays.fill(customer, 0, n, null);
+      Arrays.fill(order, 0, n, null);
+      n = 0;
     }
   }
 }

@@ -68,6 +68,75 @@ public final class Timestamps {
     }
   }
 
+  /** What {@link #parseAscii} returns for a field it leaves to {@link #parse}. */
+  public static final long OTHER = Long.MIN_VALUE;
+
+  /**
+   * The commonest shapes read straight from ASCII bytes, without making a string: whole epoch seconds of up to
+   * 18 digits (not 8, which may be a date), {@code yyyy-MM-dd} and {@code yyyy-MM-ddTHH:mm:ssZ} (or with a
+   * space). Each gives what {@link #parse} gives for the same text.
+   *
+   * @return epoch seconds, or {@link #OTHER} for anything else, valid or not, which {@link #parse} then reads
+   */
+  public static long parseAscii(byte[] b, int from, int to) {
+    int len = to - from;
+    if (len <= 0) return OTHER;
+    if (len <= 18 && len != 8) {
+      long v = 0;
+      for (int k = from; k < to; k++) {
+        int d = b[k] - '0';
+        if (d < 0 || d > 9) {
+          v = -1;
+          break;
+        }
+        v = v * 10 + d;
+      }
+      if (v >= 0) return v;
+    }
+    if ((len != 10 && len != 20) || b[from + 4] != '-' || b[from + 7] != '-') return OTHER;
+    int year = digits(b, from, 4);
+    int month = digits(b, from + 5, 2);
+    int day = digits(b, from + 8, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return OTHER;
+    long midnight = epochDay(year, month, day) * 86_400L;
+    if (len == 10) return midnight;
+    if (b[from + 19] != 'Z' || (b[from + 10] != 'T' && b[from + 10] != ' ') || b[from + 13] != ':'
+        || b[from + 16] != ':') {
+      return OTHER;
+    }
+    int hh = digits(b, from + 11, 2);
+    int mm = digits(b, from + 14, 2);
+    int ss = digits(b, from + 17, 2);
+    if (hh < 0 || hh >= 24 || mm < 0 || mm >= 60 || ss < 0 || ss >= 60) return OTHER;
+    return midnight + hh * 3600L + mm * 60L + ss;
+  }
+
+  /** The number written by {@code n} ASCII digits at {@code at}, or -1. */
+  private static int digits(byte[] b, int at, int n) {
+    int v = 0;
+    for (int k = at; k < at + n; k++) {
+      int d = b[k] - '0';
+      if (d < 0 || d > 9) return -1;
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  private static int daysIn(int year, int month) {
+    if (month == 2) return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+    return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+  }
+
+  /** Days from 1970-01-01 to a proleptic Gregorian date (as {@link java.time.LocalDate#toEpochDay()}). */
+  private static long epochDay(int year, int month, int day) {
+    int y = month <= 2 ? year - 1 : year;
+    int era = Math.floorDiv(y, 400);
+    int yoe = y - era * 400;
+    int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146_097L + doe - 719_468L;
+  }
+
   private static long epochWithFraction(String s, String text) {
     try {
       double v = Double.parseDouble(s);

@@ -25,6 +25,10 @@ public final class BadRowCollector {
   private final long maxBadRows;
   private final Progress progress;
   private final TimeWindow.Bounds window;
+  /** True for a parsing thread's collector ({@link #deferred()}): it keeps the row's problem, nothing else. */
+  private final boolean deferring;
+  private String deferredField;
+  private String deferredProblem;
   private final List<String> samples = new ArrayList<>();
   private long rowsRead;
   private long badRows;
@@ -45,6 +49,36 @@ public final class BadRowCollector {
     this.maxBadRows = maxBadRows;
     this.progress = progress;
     this.window = window.at(Instant.now());
+    this.deferring = false;
+  }
+
+  private BadRowCollector(BadRowCollector of) {
+    this.source = of.source;
+    this.maxBadRows = Long.MAX_VALUE;
+    this.progress = Progress.NONE;
+    this.window = of.window;
+    this.deferring = true;
+  }
+
+  /**
+   * A collector with the same checks for a thread that parses rows ahead of their turn: {@link #bad} keeps the
+   * row's problem for {@link #takeProblem}, and the reader records it here when the row's turn comes, so that
+   * counts, samples and the limit see the rows in the file's order.
+   */
+  BadRowCollector deferred() {
+    return new BadRowCollector(this);
+  }
+
+  /** The field of the problem kept by a {@link #deferred()} collector. */
+  String deferredField() {
+    return deferredField;
+  }
+
+  /** The problem a {@link #deferred()} collector kept since the last call, or null; forgets it. */
+  String takeProblem() {
+    String p = deferredProblem;
+    deferredProblem = null;
+    return p;
   }
 
   /** Counts one data row; the {@link TableInput} calls it, before {@link #bad} for the row. */
@@ -58,6 +92,13 @@ public final class BadRowCollector {
    * @throws InputException past the limit
    */
   public void bad(long line, String field, String problem) {
+    if (deferring) {
+      if (deferredProblem == null) {
+        deferredField = field;
+        deferredProblem = problem;
+      }
+      return;
+    }
     badRows++;
     InputException e = new InputException(source, line, field, problem, BAD_ROWS_HINT);
     if (firstBad == null) firstBad = e;
@@ -103,6 +144,16 @@ public final class BadRowCollector {
       return null;
     }
     return s;
+  }
+
+  /**
+   * As {@link #id(long, Fields, FieldRef)}, but {@code previous} itself (an id this returned before, or null) when
+   * the field holds exactly its text: rows of one user or customer often come together, and then make no new
+   * string.
+   */
+  public String id(long line, Fields fields, FieldRef field, String previous) {
+    if (previous != null && fields.textEquals(field.index(), previous)) return previous;
+    return id(line, fields, field);
   }
 
   /**

@@ -1,5 +1,7 @@
 package larder.extract.table;
 
+import larder.extract.formats.Decimals;
+
 /** The fields of the current row, by 0-based index. Valid only during {@link RowHandler#row}. */
 public interface Fields {
   /** The time of a field that holds none: empty text or SQL NULL. */
@@ -19,4 +21,23 @@ public interface Fields {
    * @throws IllegalArgumentException with a short problem text when the field is not a time
    */
   long epochSecond(int index);
+
+  /** True when field {@code index} holds exactly {@code text} (not stripped); false for NULL. */
+  default boolean textEquals(int index, String text) {
+    return text != null && text.equals(text(index));
+  }
+
+  /** True when field {@code index} is SQL NULL (a file's never are). */
+  default boolean isNull(int index) {
+    return text(index) == null;
+  }
+
+  /**
+   * Field {@code index}, not NULL, as a decimal number, as {@link Decimals#parse} reads its text.
+   *
+   * @throws IllegalArgumentException with a short problem text when the field is not a finite number
+   */
+  default double decimal(int index) {
+    return Decimals.parse(text(index));
+  }
 }

@@ -2,6 +2,7 @@ package larder.extract.table;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import larder.extract.formats.Decimals;
 import larder.extract.formats.Timestamps;
 import larder.extract.formats.Utf8;
 
@@ -235,7 +236,37 @@ final class LineSplitter implements Fields {
 
   /** A file's fields are text; an empty one holds no time. */
   @Override public long epochSecond(int index) {
+    if (index >= count) throw new IndexOutOfBoundsException(index);
+    if ((escaped[index >> 6] & (1L << index)) == 0) {
+      long t = Timestamps.parseAscii(buf, starts[index], ends[index]); // most times, without a string
+      if (t != Timestamps.OTHER) return t;
+    }
     String s = text(index);
     return s.isBlank() ? NO_TIME : Timestamps.parse(s);
+  }
+
+  /** Compares the bytes, without making a string, on a line of ASCII. */
+  @Override public boolean textEquals(int index, String text) {
+    if (index >= count) throw new IndexOutOfBoundsException(index);
+    if (!ascii || (escaped[index >> 6] & (1L << index)) != 0) return Fields.super.textEquals(index, text);
+    int s = starts[index];
+    int n = ends[index] - s;
+    if (text == null || text.length() != n) return false;
+    for (int k = 0; k < n; k++) if (buf[s + k] != text.charAt(k)) return false;
+    return true;
+  }
+
+  @Override public boolean isNull(int index) {
+    if (index >= count) throw new IndexOutOfBoundsException(index);
+    return false;
+  }
+
+  @Override public double decimal(int index) {
+    if (index >= count) throw new IndexOutOfBoundsException(index);
+    if ((escaped[index >> 6] & (1L << index)) == 0) {
+      double v = Decimals.parseAscii(buf, starts[index], ends[index]); // most numbers, without a string
+      if (!Double.isNaN(v)) return v;
+    }
+    return Decimals.parse(text(index));
   }
 }
