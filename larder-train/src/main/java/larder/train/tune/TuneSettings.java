@@ -26,7 +26,7 @@ import larder.train.eval.Metric;
 public record TuneSettings(Metric metric, int k, double validation, boolean byTime, int repeats, int trials,
     Duration maxTime, long seed, int threads, List<Param> space, String at) {
   /**
-   * 15: with the prior points ALS tries first ({@link AlsTunable#PRIORS}), 12, 15 and 20 trials found settings within
+   * 15: with the prior points ALS tries first ({@link AlsTunable#PRIORS}, {@link AlsTunable#WEIGHTED_PRIORS}), 12, 15 and 20 trials found settings within
    * 1% of each other, and of what 30 trials without them found, on the test parts of ml-latest-small and Last.fm;
    * 15 cost 8-9 default fits where 30 cost 17 (BENCHMARKS.md, "Tuning within the budget").
    */

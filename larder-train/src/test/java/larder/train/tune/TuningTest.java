@@ -129,6 +129,22 @@ class TuningTest {
   }
 
   @Test
+  void alsStartsFromThePriorPointsOfItsRegularization() {
+    // weighted λ and one λ for every row have their good regions in different places
+    AlsTunable weighted = new AlsTunable(new Als(AlsParams.defaults()));
+    AlsTunable constant = new AlsTunable(new Als(AlsParams.defaults().withWeightedRegularization(false)));
+    assertThat(weighted.priors()).isEqualTo(AlsTunable.WEIGHTED_PRIORS).contains(
+        Map.of("alpha", 1.0, "rho", 10.0, "confidence", "linear"));
+    assertThat(constant.priors()).isEqualTo(AlsTunable.PRIORS).contains(
+        Map.of("alpha", 1.0, "rho", 30.0, "confidence", "log"));
+    for (Map<String, Object> p : weighted.priors()) {
+      assertThat(weighted.configure(p).alsParams().weightedRegularization()).isTrue();
+      assertThat(weighted.configure(p).alsParams().regularization())
+          .isEqualTo((float) ((double) p.get("rho") * (double) p.get("alpha")));
+    }
+  }
+
+  @Test
   void theSearchNeverSeesTheTestPairsAndTheOracleLoses() {
     Interactions data = groups(200, 80, 4, 10, 2, 3L);
     Holdout.Split split = Holdout.perUser(data, 0.2, 42L);
