@@ -10,7 +10,7 @@ import larder.core.ConfigException;
  * @param regularization L2 weight λ on the factor vectors
  * @param weightedRegularization whether each row's λ grows with its count of positive values ("weighted-λ
  *     regularization", Zhou et al. 2008, as Spark MLlib's ALS solves): a row with n positives gets
- *     λ·n / s, s = {@link #regularizationScale} of the training data, so the mean row keeps about λ. When false
+ *     λ·max(1, n) / s, s = {@link #regularizationScale} of the training data, so the mean row keeps about λ. When false
  *     every row gets λ
  * @param alpha confidence scale: how much more an observed interaction counts than an unobserved one
  * @param confidence how a raw value r becomes a confidence c
@@ -117,7 +117,10 @@ public record AlsParams(int factors, int iterations, float regularization, boole
         cgSteps, seed, t);
   }
 
-  /** The λ of a row with {@code positives} positive values, given the training data's {@code scale}. */
+  /**
+   * The λ of a row with {@code positives} positive values, given the training data's {@code scale}; a row with
+   * none (only zero or negative values) counts as one, so its system stays positive definite.
+   */
   public double rowRegularization(int positives, double scale) {
     return weightedRegularization ? regularization * Math.max(1, positives) / scale : regularization;
   }
