@@ -6,7 +6,8 @@
 # wall and CPU seconds, the load average and the ratio beside each (larder.bench.PublishBench).
 #   bench/publish.sh [users=1000000] [list_length=10] [customers=1000000]
 # Environment: SKIP_SQLITE=1, SKIP_PG=1; ONLY=segments|recommendations; BENCH_OUT (default /tmp/larder-bench);
-# LARDER_TARGET (build folder, default target); JAVA; JAVA_OPTS (e.g. an -agentpath: profiler).
+# LARDER_TARGET (build folder, default target); LARDER_JAR (a benchmarks jar built before: no build);
+# JAVA; JAVA_OPTS (e.g. an -agentpath: profiler).
 # PostgreSQL: a scratch database of its own on 127.0.0.1:5432 (user postgres), dropped at the end.
 set -euo pipefail
 export PGOPTIONS="-c client_min_messages=warning"
@@ -18,8 +19,11 @@ java=${JAVA:-java}
 log="$out/publish-$(date +%Y%m%d-%H%M%S).log"
 exec > >(tee "$log") 2>&1
 echo "# $(date -u -Is) $(uname -n) cores=$(nproc) users=$users list_length=$n customers=$customers; $(uptime)"
-(cd "$root" && mvn -B -q -o -Dlarder.target="$target" -pl larder-bench -am -P bench package -DskipTests)
-jar="$root/larder-bench/$target/larder-bench-benchmarks.jar"
+jar=${LARDER_JAR:-}
+if [ -z "$jar" ]; then
+  (cd "$root" && mvn -B -q -o -Dlarder.target="$target" -pl larder-bench -am -P bench package -DskipTests)
+  jar="$root/larder-bench/$target/larder-bench-benchmarks.jar"
+fi
 work=$(mktemp -d); pgdb=larder_pub_bench_$$
 cleanup() {
   rm -rf "$work"

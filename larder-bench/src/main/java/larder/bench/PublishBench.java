@@ -26,8 +26,9 @@ import larder.store.Store;
  * <ul>
  *   <li>{@code sqlite}: {@code sqlite3 .import} (tabs) into a new file's {@code WITHOUT ROWID} table, then
  *       {@code CREATE INDEX} for the segments' second index;
- *   <li>{@code postgres}: {@code psql}: {@code CREATE TABLE}, {@code \copy} (text), then {@code ALTER TABLE ... ADD
- *       PRIMARY KEY} and {@code CREATE INDEX} (the fast order: one sorted build each);
+ *   <li>{@code postgres}: {@code psql}: {@code CREATE TABLE (LIKE larder_...)} (Larder's columns, types and
+ *       collations), {@code \copy} (text), then {@code ALTER TABLE ... ADD PRIMARY KEY} and {@code CREATE INDEX}
+ *       (the fast order: one sorted build each);
  *   <li>{@code mariadb}: the {@code mariadb} client's {@code LOAD DATA LOCAL INFILE} into a table made
  *       {@code LIKE} Larder's (keys included); each side keeps its previous run's rows during the next load, as
  *       Larder's shared row tables do, and InnoDB's purge of older rows is waited out before a timing.
@@ -251,12 +252,8 @@ public final class PublishBench {
 
     @Override public void load(boolean segments, int run, Path rows) throws Exception {
       String t = table(segments, run);
-      String shape = segments
-          ? "(batch_id bigint NOT NULL, customer_id text NOT NULL, segment_id integer NOT NULL, distance real NOT NULL,"
-              + " recency_days double precision, frequency double precision, monetary double precision,"
-              + " rfm_score text)"
-          : "(batch_id bigint NOT NULL, user_id text NOT NULL, rank integer NOT NULL, item_id text NOT NULL,"
-              + " score real NOT NULL)";
+      // Larder's own table's columns, types, collations and NOT NULLs (its keys are built after the rows, below)
+      String shape = "(LIKE " + (segments ? "larder_segment_rows" : "larder_rec_rows") + ")";
       String key = segments ? "batch_id, customer_id" : "batch_id, user_id, rank";
       List<String> c = new ArrayList<>(List.of("CREATE TABLE " + t + " " + shape, "\\copy " + t + " FROM '" + rows
           + "'", "ALTER TABLE " + t + " ADD PRIMARY KEY (" + key + ")"));
