@@ -70,6 +70,9 @@ public final class PublishBench {
     /** Makes a fresh target for run {@code run} (untimed). */
     void prepare(Store larder, boolean segments, int run) throws Exception;
 
+    /** Before each side's timing (untimed): leaves the store as the other side's load would find it. */
+    default void settle(Store larder) throws Exception {}
+
     /** Loads {@code file} (timed). */
     void load(boolean segments, int run, Path file) throws Exception;
 
@@ -122,9 +125,11 @@ public final class PublishBench {
           boolean seg = kind.equals("segments");
           if (seg && customers == 0 || !seg && users == 0 || !only.isEmpty() && !only.equals(kind)) continue;
           base.prepare(store, seg, run);
+          base.settle(store);
           Times cli = Times.start();
           base.load(seg, run, seg ? segFile : recFile);
           String cliTimes = cli.stop();
+          base.settle(store);
           Times larder = Times.start();
           BatchLoader b = publisher.begin("bench-" + kind, seg ? BatchKind.SEGMENTS : BatchKind.RECOMMENDATIONS,
               "bench", null);
@@ -248,6 +253,16 @@ public final class PublishBench {
 
     @Override public void prepare(Store larder, boolean segments, int run) throws Exception {
       exec(psql("DROP TABLE IF EXISTS " + table(segments, run)));
+    }
+
+    /**
+     * A checkpoint: each 10M-row load writes more WAL than max_wal_size (1 GB here), so otherwise one side's
+     * checkpoint flushes its dirty pages under the other side's timing.
+     */
+    @Override public void settle(Store larder) throws Exception {
+      try (var c = larder.connection()) {
+        Store.execute(c, "CHECKPOINT");
+      }
     }
 
     @Override public void load(boolean segments, int run, Path rows) throws Exception {
