@@ -132,8 +132,8 @@ public final class Partitions {
       else first.addSuppressed(e);
     }
     if (first != null) throw first;
-    Store.execute(c, "ALTER TABLE " + name + " ADD CONSTRAINT " + name + "_pkey PRIMARY KEY USING INDEX " + name + "_pkey",
-        "RESET maintenance_work_mem", "ANALYZE " + name);
+    Store.execute(c, "ALTER TABLE " + name + " ADD CONSTRAINT " + name + "_pkey PRIMARY KEY USING INDEX " + name
+        + "_pkey", "ANALYZE " + name);
   }
 
   /** True once {@link #index} has committed: the partition has its primary key, and takes no more rows. */
