@@ -1,6 +1,8 @@
 package larder.publish;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -131,7 +133,7 @@ final class QueuedRows implements BatchRows {
     BatchLoad load = null;
     long total = 0;
     long nextReport = REPORT_EVERY;
-    java.util.List<Chunk> taken = new java.util.ArrayList<>(takeAtOnce);
+    List<Chunk> taken = new ArrayList<>(takeAtOnce);
     try {
       while (true) {
         taken.clear();
