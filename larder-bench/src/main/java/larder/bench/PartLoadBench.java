@@ -54,7 +54,7 @@ public final class PartLoadBench {
     }
   }
 
-  /** The rows as the part writes them (COPY text: batch, user, rank, item, score). */
+  /** The rows the part writes, as COPY text for psql (batch, user, rank, item, score; the part sends them binary). */
   private static void writeTsv(Path file, IdMap users, IdMap items, int[][] lists, float[][] scores) throws IOException {
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       for (int u = 0; u < lists.length; u++) {

@@ -9,7 +9,7 @@ import larder.core.segment.SegmentAssignment;
  * Takes a batch's rows as the models produce them: ranked lists, customers' segments, entities' scores.
  * A whole batch's load ({@link BatchLoad}) and one part of a batch loaded by another process
  * ({@link PartWriter}) take rows alike, so the code that turns a model's output into rows is the same for
- * both; each store encodes them once (PostgreSQL: COPY text; SQLite: bound parameters).
+ * both; each store encodes them once (PostgreSQL: COPY binary; SQLite: bound parameters).
  */
 public interface RowSink {
   /**

@@ -1,6 +1,7 @@
 package larder.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import larder.core.IdMap;
 import larder.core.Scores;
+import larder.core.StoreException;
 import larder.core.segment.SegmentAssignment;
 import larder.testkit.TestStore;
 import net.jqwik.api.Arbitraries;
@@ -283,6 +285,30 @@ abstract class BatchLoadContract {
     assertThat(tableCount("larder_segment_fallback_rows")).isEqualTo(1); // the parent (or the one SQLite table)
     assertThat(count("SELECT count(*) FROM larder_segment_rows")).isZero();
     assertThat(count("SELECT count(*) FROM larder_segment_fallback_rows")).isZero();
+  }
+
+  @Test void aDuplicateCustomerFailsTheLoadAndLeavesNoRowsAndNoTables() throws SQLException {
+    long tables = tableCount("larder_segment_rows");
+    long batch = newBatch();
+    SegmentAssignment a = assignment(500, true, 1);
+    int[] order = new int[a.size() + 1];
+    for (int i = 0; i < a.size(); i++) order[i] = i;
+    order[a.size()] = 7; // customer 7 twice
+    assertThatThrownBy(() -> {
+      try (BatchLoad load = store.startLoad(batch)) {
+        load.addSegments(a, order, 0, order.length);
+        load.finish();
+      }
+    }).isInstanceOf(StoreException.class);
+    // SQLite refuses the row as it goes in; PostgreSQL when the key's index is built beside the segment index
+    assertThat(tableCount("larder_segment_rows")).isEqualTo(tables);
+    assertThat(count("SELECT count(*) FROM larder_segment_rows")).isZero();
+    long after = newBatch();
+    try (BatchLoad load = store.startLoad(after)) {
+      load.addSegments(a, null, 0, a.size());
+      load.finish();
+    }
+    assertThat(count("SELECT count(*) FROM larder_segment_rows WHERE batch_id = " + after)).isEqualTo(a.size());
   }
 
   @Test void droppingABatchRemovesItsRowsFromEveryTable() {

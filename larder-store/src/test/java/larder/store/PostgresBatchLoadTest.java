@@ -1,10 +1,12 @@
 package larder.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import larder.core.IdMap;
 import larder.testkit.TestStore;
 import org.junit.jupiter.api.Test;
 
@@ -118,5 +120,20 @@ class PostgresBatchLoadTest extends BatchLoadContract {
         "larder_score_rows_" + batch + "_pkey -> larder_score_rows_pkey",
         "larder_score_rows_" + batch + "_score -> larder_score_rows_score");
     assertScoreRows(batch, s);
+  }
+
+  /** COPY binary sends ids unescaped; the server's UTF-8 check refuses a NUL as text COPY did. */
+  @Test void aNulCharacterInAnIdFailsTheLoadAndLeavesNoRows() {
+    long before = tableCount("larder_rec_rows");
+    long batch = newBatch();
+    IdMap items = IdMap.sequential(3);
+    assertThatThrownBy(() -> {
+      try (BatchLoad load = store.startLoad(batch)) {
+        load.addList(RowTable.RECOMMENDATIONS, "user\0one", new int[] {0, 1}, new float[] {2f, 1f}, 2, items);
+        load.finish();
+      }
+    }).isInstanceOf(larder.core.StoreException.class).hasMessageContaining("0x00");
+    assertThat(tableCount("larder_rec_rows")).isEqualTo(before);
+    assertThat(count("SELECT count(*) FROM larder_rec_rows")).isZero();
   }
 }

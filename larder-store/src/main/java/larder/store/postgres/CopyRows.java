@@ -12,22 +12,27 @@ import larder.store.RowTable;
 import org.postgresql.copy.CopyIn;
 
 /**
- * One row table's rows of one batch, encoded in COPY text format into a buffer and streamed into an open
- * {@code COPY <partition> (<columns>) FROM STDIN}. Shared by the single-process load ({@link PostgresLoad})
- * and the loader of one part of a batch ({@link PostgresPart}), so both write the same bytes.
+ * One row table's rows of one batch, encoded in COPY's binary format into a buffer and streamed into an open
+ * {@code COPY <partition> (<columns>) FROM STDIN WITH (FORMAT binary)}. Shared by the single-process load
+ * ({@link PostgresLoad}) and the loader of one part of a batch ({@link PostgresPart}), so both write the same bytes.
+ * Binary rather than text: numbers go as their bits (no {@code Float.toString} here, no {@code float4in} on the
+ * server) and ids as their UTF-8 bytes, unescaped; the server checks the UTF-8 of text fields as it does in text
+ * format, so a NUL character is refused alike. The field types must be the columns' own ({@link RowTable}):
+ * batch_id bigint, ids text (a segment fallback list's key integer), rank and segment_id integer, ranked scores and
+ * distances real, RFM values and entity scores double precision, rfm_score and label text.
  */
 final class CopyRows {
   private static final int BUFFER = 1 << 17;
-  /** Largest encoding of a segment row's columns besides the batch prefix and the customer id. */
-  private static final int SEGMENT_ROW_EXTRA = 1 + 11 + 1 + 16 + 3 * (1 + 25) + 1 + 6 + 1;
+  /** The binary format's signature, flags (no OIDs) and header extension length (none). */
+  private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0,
+      0, 0, 0, 0, 0, 0, 0, 0};
 
   private final RowTable table;
   private final long batchId;
-  private final byte[] batchPrefix;
   /** External ids already encoded, per id map (an item's name is written once per list it is in). */
   private final Map<IdMap, byte[][]> encoded;
   private CopyIn copy;
-  private final byte[] buf = new byte[BUFFER];
+  private byte[] buf = new byte[BUFFER];
   private int pos;
   private long rows;
   private long keys;
@@ -35,14 +40,16 @@ final class CopyRows {
   CopyRows(RowTable table, long batchId, CopyIn copy, Map<IdMap, byte[][]> encoded) {
     this.table = table;
     this.batchId = batchId;
-    this.batchPrefix = (batchId + "\t").getBytes(StandardCharsets.US_ASCII);
     this.copy = copy;
     this.encoded = encoded;
+    System.arraycopy(HEADER, 0, buf, 0, HEADER.length);
+    pos = HEADER.length;
   }
 
-  /** The COPY statement that {@link CopyRows} feeds: {@code table}'s columns in load order, text format. */
+  /** The COPY statement that {@link CopyRows} feeds: {@code table}'s columns in load order, binary format. */
   static String copySql(String partition, RowTable table, boolean freeze) {
-    return "COPY " + partition + " (" + table.columns() + ") FROM STDIN" + (freeze ? " WITH (FREEZE)" : "");
+    return "COPY " + partition + " (" + table.columns() + ") FROM STDIN WITH (FORMAT binary"
+        + (freeze ? ", FREEZE" : "") + ")";
   }
 
   RowTable table() { return table; }
@@ -58,20 +65,64 @@ final class CopyRows {
       names = names == null ? new byte[itemNames.size()][] : Arrays.copyOf(names, itemNames.size());
       encoded.put(itemNames, names);
     }
-    byte[] keyBytes = key == null ? null : copyText(key);
+    byte[] keyBytes = key == null || table.integerKey() ? null : utf8(key);
+    int keyInt = table.integerKey() ? Integer.parseInt(key) : 0;
+    int keyField = key == null ? 0 : table.integerKey() ? 8 : 4 + keyBytes.length;
+    short fields = (short) table.width();
     for (int i = 0; i < count; i++) {
       int item = items[i];
       byte[] name = names[item];
-      if (name == null) name = names[item] = copyText(itemNames.name(item));
-      row(keyBytes, i + 1, name, scores[i]);
+      if (name == null) name = names[item] = utf8(itemNames.name(item));
+      room(2 + 12 + keyField + 8 + 4 + name.length + 8);
+      putShort(fields);
+      putLong(batchId);
+      if (keyBytes != null) {
+        putText(keyBytes);
+      } else if (key != null) {
+        putInt(4);
+        putInt(keyInt);
+      }
+      putInt(4);
+      putInt(i + 1);
+      putText(name);
+      putInt(4);
+      putInt(Float.floatToIntBits(scores[i]));
+      rows++;
     }
     if (count > 0) keys++;
   }
 
   void addSegments(SegmentAssignment a, int[] order, int from, int to) throws SQLException {
+    SegmentAssignment.Rfm rfm = a.rfm();
     for (int i = from; i < to; i++) {
       int c = order == null ? i : order[i];
-      segment(copyText(a.customers().name(c)), a, c);
+      byte[] customer = utf8(a.customers().name(c));
+      room(2 + 12 + 4 + customer.length + 8 + 8 + 3 * 12 + 4 + 3);
+      putShort((short) 8);
+      putLong(batchId);
+      putText(customer);
+      putInt(4);
+      putInt(a.segment()[c]);
+      putInt(4);
+      putInt(Float.floatToIntBits(a.distance()[c]));
+      if (rfm == null) {
+        for (int k = 0; k < 4; k++) putInt(-1);
+      } else {
+        putDouble(rfm.recencyDays()[c]);
+        putDouble(rfm.frequency()[c]);
+        putDouble(rfm.monetary()[c]);
+        short score = rfm.score()[c];
+        if (score == 0) {
+          putInt(-1);
+        } else {
+          int lengthAt = pos;
+          pos += 4;
+          pos = writeInt(buf, pos, score);
+          putIntAt(lengthAt, pos - lengthAt - 4);
+        }
+      }
+      rows++;
+      keys++;
     }
   }
 
@@ -80,12 +131,24 @@ final class CopyRows {
       int e = order == null ? i : order[i];
       double score = BatchLoad.storedScore(s, e);
       String label = s.label() == null ? null : s.label()[e];
-      score(copyText(s.entities().name(e)), score, label == null ? null : copyText(label));
+      byte[] entity = utf8(s.entities().name(e));
+      byte[] labelBytes = label == null ? null : utf8(label);
+      room(2 + 12 + 4 + entity.length + 12 + 4 + (labelBytes == null ? 0 : labelBytes.length));
+      putShort((short) 4);
+      putLong(batchId);
+      putText(entity);
+      putDouble(score);
+      if (labelBytes == null) putInt(-1);
+      else putText(labelBytes);
+      rows++;
+      keys++;
     }
   }
 
-  /** Sends what is buffered and ends the COPY; returns the rows the server took. */
+  /** Sends what is buffered and the trailer, and ends the COPY; returns the rows the server took. */
   long end() throws SQLException {
+    room(2);
+    putShort((short) -1);
     flush();
     long n = copy.endCopy();
     copy = null;
@@ -102,137 +165,15 @@ final class CopyRows {
     copy = null;
   }
 
-  /** COPY text format: backslash, tab, newline and carriage return are escaped; UTF-8 otherwise. */
-  static byte[] copyText(String s) {
-    boolean plain = true;
-    for (int i = 0; i < s.length() && plain; i++) {
-      char ch = s.charAt(i);
-      plain = ch != '\\' && ch != '\t' && ch != '\n' && ch != '\r';
-    }
-    if (!plain) {
-      s = s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
-    }
+  private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private void row(byte[] key, int rank, byte[] item, float score) throws SQLException {
-    int need = batchPrefix.length + (key == null ? 0 : key.length + 1) + 12 + item.length + 1 + 16 + 1;
-    if (pos + need > buf.length) flush();
-    if (need > buf.length) {
-      byte[] whole = rowBytes(key, rank, item, score);
-      copy.writeToCopy(whole, 0, whole.length);
-      rows++;
-      return;
-    }
-    System.arraycopy(batchPrefix, 0, buf, pos, batchPrefix.length);
-    pos += batchPrefix.length;
-    if (key != null) {
-      System.arraycopy(key, 0, buf, pos, key.length);
-      pos += key.length;
-      buf[pos++] = '\t';
-    }
-    pos = writeInt(buf, pos, rank);
-    buf[pos++] = '\t';
-    System.arraycopy(item, 0, buf, pos, item.length);
-    pos += item.length;
-    buf[pos++] = '\t';
-    String s = Float.toString(score);
-    for (int i = 0; i < s.length(); i++) buf[pos++] = (byte) s.charAt(i);
-    buf[pos++] = '\n';
-    rows++;
-  }
-
-  /** One customer's segment row; null RFM columns are COPY's {@code \\N}. */
-  private void segment(byte[] customer, SegmentAssignment a, int c) throws SQLException {
-    int need = batchPrefix.length + customer.length + SEGMENT_ROW_EXTRA;
-    if (pos + need > buf.length) flush();
-    if (need > buf.length) {
-      byte[] whole = new byte[need]; // an id longer than the buffer
-      int end = segmentRow(whole, 0, customer, a, c);
-      copy.writeToCopy(whole, 0, end);
-    } else {
-      pos = segmentRow(buf, pos, customer, a, c);
-    }
-    rows++;
-    keys++;
-  }
-
-  /** One entity's score row; a null label is COPY's {@code \\N}. */
-  private void score(byte[] entity, double score, byte[] label) throws SQLException {
-    int need = batchPrefix.length + entity.length + 1 + 25 + 1 + (label == null ? 2 : label.length) + 1;
-    if (pos + need > buf.length) flush();
-    if (need > buf.length) {
-      byte[] whole = new byte[need]; // an id or label longer than the buffer
-      int end = scoreRow(whole, 0, entity, score, label);
-      copy.writeToCopy(whole, 0, end);
-    } else {
-      pos = scoreRow(buf, pos, entity, score, label);
-    }
-    rows++;
-    keys++;
-  }
-
-  private int scoreRow(byte[] b, int at, byte[] entity, double score, byte[] label) {
-    System.arraycopy(batchPrefix, 0, b, at, batchPrefix.length);
-    at += batchPrefix.length;
-    System.arraycopy(entity, 0, b, at, entity.length);
-    at += entity.length;
-    b[at++] = '\t';
-    // the shortest text that reads back as the same double: float8in parses it exactly
-    at = writeAscii(b, at, Double.toString(score));
-    b[at++] = '\t';
-    if (label == null) {
-      b[at++] = '\\';
-      b[at++] = 'N';
-    } else {
-      System.arraycopy(label, 0, b, at, label.length);
-      at += label.length;
-    }
-    b[at++] = '\n';
-    return at;
-  }
-
-  private int segmentRow(byte[] b, int at, byte[] customer, SegmentAssignment a, int c) {
-    System.arraycopy(batchPrefix, 0, b, at, batchPrefix.length);
-    at += batchPrefix.length;
-    System.arraycopy(customer, 0, b, at, customer.length);
-    at += customer.length;
-    b[at++] = '\t';
-    at = writeInt(b, at, a.segment()[c]);
-    b[at++] = '\t';
-    at = writeAscii(b, at, Float.toString(a.distance()[c]));
-    SegmentAssignment.Rfm rfm = a.rfm();
-    if (rfm == null) {
-      for (int k = 0; k < 4; k++) {
-        b[at++] = '\t';
-        b[at++] = '\\';
-        b[at++] = 'N';
-      }
-    } else {
-      b[at++] = '\t';
-      at = writeAscii(b, at, Double.toString(rfm.recencyDays()[c]));
-      b[at++] = '\t';
-      at = writeAscii(b, at, Double.toString(rfm.frequency()[c]));
-      b[at++] = '\t';
-      at = writeAscii(b, at, Double.toString(rfm.monetary()[c]));
-      b[at++] = '\t';
-      short score = rfm.score()[c];
-      if (score == 0) {
-        b[at++] = '\\';
-        b[at++] = 'N';
-      } else {
-        at = writeInt(b, at, score);
-      }
-    }
-    b[at++] = '\n';
-    return at;
-  }
-
-  private byte[] rowBytes(byte[] key, int rank, byte[] item, float score) {
-    // an id longer than the buffer: rare enough to build the row on its own
-    String k = key == null ? "" : new String(key, StandardCharsets.UTF_8) + "\t";
-    return (batchId + "\t" + k + rank + "\t" + new String(item, StandardCharsets.UTF_8) + "\t" + score + "\n")
-        .getBytes(StandardCharsets.UTF_8);
+  /** Makes room for a row of {@code need} bytes: sends what is buffered when full; grows for a row longer than it. */
+  private void room(int need) throws SQLException {
+    if (pos + need <= buf.length) return;
+    flush();
+    if (need > buf.length) buf = new byte[need];
   }
 
   private void flush() throws SQLException {
@@ -240,9 +181,40 @@ final class CopyRows {
     pos = 0;
   }
 
-  private static int writeAscii(byte[] b, int pos, String s) {
-    for (int i = 0; i < s.length(); i++) b[pos++] = (byte) s.charAt(i);
-    return pos;
+  private void putShort(short v) {
+    buf[pos++] = (byte) (v >>> 8);
+    buf[pos++] = (byte) v;
+  }
+
+  private void putInt(int v) {
+    putIntAt(pos, v);
+    pos += 4;
+  }
+
+  private void putIntAt(int at, int v) {
+    buf[at] = (byte) (v >>> 24);
+    buf[at + 1] = (byte) (v >>> 16);
+    buf[at + 2] = (byte) (v >>> 8);
+    buf[at + 3] = (byte) v;
+  }
+
+  /** A bigint field: length 8, then the value. */
+  private void putLong(long v) {
+    putInt(8);
+    putInt((int) (v >>> 32));
+    putInt((int) v);
+  }
+
+  /** A double precision field: length 8, then the bits (exactly the value). */
+  private void putDouble(double v) {
+    putLong(Double.doubleToLongBits(v));
+  }
+
+  /** A text field: length, then the UTF-8 bytes. */
+  private void putText(byte[] b) {
+    putInt(b.length);
+    System.arraycopy(b, 0, buf, pos, b.length);
+    pos += b.length;
   }
 
   private static int writeInt(byte[] b, int pos, int v) {

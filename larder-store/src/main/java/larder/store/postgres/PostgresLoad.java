@@ -80,9 +80,11 @@ final class PostgresLoad implements BatchLoad {
     String step = "finish loading batch " + batchId;
     try {
       for (Part p : parts) {
-        if (p != null) p.complete();
+        if (p != null) {
+          p.complete();
+          committed = true;
+        }
       }
-      committed = true;
       step = "attach the partitions of batch " + batchId;
       try (Connection c = store.connection()) {
         for (Part p : parts) {
@@ -139,7 +141,15 @@ final class PostgresLoad implements BatchLoad {
 
     void complete() throws SQLException {
       rows.end();
-      Partitions.index(connection, table, batchId);
+      if (table.indexes().isEmpty()) {
+        Partitions.index(connection, table, batchId); // the table, its rows and its key in one transaction
+      } else {
+        // the bare partition and its rows first, so that its indexes can be built on two connections at once;
+        // detached, it is seen by no reader, and dropped with the batch if what follows fails
+        connection.commit();
+        committed = true;
+        Partitions.indexInParallel(store, connection, table, batchId);
+      }
       connection.commit();
       done = true;
       close();
