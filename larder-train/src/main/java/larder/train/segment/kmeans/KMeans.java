@@ -44,7 +44,7 @@ public final class KMeans {
       Hamerly h = new Hamerly(points, n, d, p.k(), pool);
       int[] bestAssign = new int[n];
       for (int r = 0; r < p.restarts(); r++) {
-        double[] c = Seeding.kMeansPlusPlus(points, n, d, p.k(), root.split(), pool);
+        double[] c = Seeding.kMeansPlusPlus(points, n, d, p.k(), root.split(), pool, h.seeded);
         int iterations = h.refine(c, p.maxIterations(), tolAbs, progress);
         inertias[r] = h.inertia;
         progress.note("kmeans", String.format("restart %d/%d: inertia %.6g after %d iterations", r + 1,
@@ -75,6 +75,8 @@ public final class KMeans {
     final int[] assign;
     private final double[] upper;
     private final double[] lower;
+    /** Filled by the seeding with the first assignment: the assignment and the squared bounds, in place. */
+    final Seeding.Nearest seeded;
     private final double[][] blockSums;
     private final long[][] blockCounts;
     private final double[] blockInertia;
@@ -94,6 +96,7 @@ public final class KMeans {
       this.assign = new int[n];
       this.upper = new double[n];
       this.lower = new double[n];
+      this.seeded = new Seeding.Nearest(assign, upper, lower);
       this.blockSums = new double[blocks][k * d];
       this.blockCounts = new long[blocks][k];
       this.blockInertia = new double[blocks];
@@ -103,7 +106,10 @@ public final class KMeans {
       this.half = new double[k];
     }
 
-    /** Refines centroids {@code c} in place; leaves the final assignment and inertia in the fields. */
+    /**
+     * Refines centroids {@code c}, which the seeding has just drawn into {@link #seeded}, in place; leaves the final
+     * assignment and inertia in the fields.
+     */
     int refine(double[] c, int maxIterations, double tolAbs, Progress progress) {
       double[] old = new double[k * d];
       int iterations = 0;
@@ -136,7 +142,9 @@ public final class KMeans {
 
     /**
      * One assignment pass with the bounds loosened by {@link #shift}; fills the block sums, or with
-     * {@code last} the block inertias (exact distances to the assigned centroids).
+     * {@code last} the block inertias (exact distances to the assigned centroids). The {@code fresh} pass, the
+     * first on the seeding's centres, takes the seeding's nearest centres and squared distances (what a full scan
+     * would find, bit for bit) instead of scanning.
      */
     private void assignPass(double[] c, boolean fresh, boolean last) {
       double maxShift = 0;
@@ -170,19 +178,18 @@ public final class KMeans {
           int a;
           double u;
           double l;
+          double ea = -1; // squared distance to the assigned centroid, once computed
+          a = assign[i];
           if (fresh) {
-            a = -1;
-            u = Double.POSITIVE_INFINITY;
-            l = 0;
+            // the seeding's nearest centre and squared distances: a full scan's result
+            ea = upper[i];
+            u = Math.sqrt(ea);
+            l = Math.sqrt(lower[i]);
           } else {
-            a = assign[i];
             double sa = shift[a];
             u = sa == 0 ? upper[i] : (upper[i] + sa) * UP;
             double so = a == ma ? ss : ms;
             l = so == 0 ? lower[i] : Math.max(0, (lower[i] - so) * DOWN);
-          }
-          double ea = -1; // squared distance to the assigned centroid, once computed
-          if (a >= 0) {
             double m = Math.max(half[a], l * SAFE);
             if (!(u < m)) {
               ea = Points.dist2(x, i, c, a, d);

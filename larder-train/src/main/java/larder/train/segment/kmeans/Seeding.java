@@ -9,17 +9,38 @@ import larder.train.kernel.WorkerPool;
  * 2007) in its greedy form: each new centre is the best, by resulting potential, of {@code 2 + ln k} points
  * drawn with probability proportional to their squared distance to the nearest centre so far (as in
  * scikit-learn). Sums run over {@link Points#BLOCK} blocks added in order, so the centres depend on the
- * random stream and the data only, not on the number of threads.
+ * random stream and the data only, not on the number of threads. Each point's distance to its nearest centre is
+ * kept up to date anyway; keeping the second-nearest and which centre is nearest as well costs a compare, and gives
+ * the first assignment of the centres for free ({@link Nearest}).
  */
 final class Seeding {
   private Seeding() {}
 
+  /**
+   * Each point's nearest centre, its squared distance and the squared distance to the second-nearest (infinite
+   * for k = 1), exactly as a full scan over the centres in index order finds them (the first strict minimum wins):
+   * the centres are added in that order and a later one takes a point only when strictly nearer.
+   */
+  record Nearest(int[] centre, double[] first, double[] second) {
+    Nearest(int n) {
+      this(new int[n], new double[n], new double[n]);
+    }
+  }
+
   /** k initial centroids, k × d row-major, drawn from {@code rng}. */
   static double[] kMeansPlusPlus(double[] x, int n, int d, int k, SplittableRandom rng, WorkerPool pool) {
+    return kMeansPlusPlus(x, n, d, k, rng, pool, new Nearest(n));
+  }
+
+  /** k initial centroids, k × d row-major, drawn from {@code rng}; fills {@code nearest} for them. */
+  static double[] kMeansPlusPlus(double[] x, int n, int d, int k, SplittableRandom rng, WorkerPool pool,
+      Nearest nearest) {
     int blocks = Points.blocks(n);
     int trials = 2 + (int) Math.log(k);
     double[] c = new double[k * d];
-    double[] closest = new double[n];
+    double[] closest = nearest.first();
+    double[] second = nearest.second();
+    int[] centre = nearest.centre();
     double[] blockSum = new double[blocks];
     double[] blockTrial = new double[blocks * trials];
     int[] cand = new int[trials];
@@ -32,6 +53,8 @@ final class Seeding {
       for (int i = lo; i < hi; i++) {
         double v = Points.dist2(x, i, c, 0, d);
         closest[i] = v;
+        second[i] = Double.POSITIVE_INFINITY;
+        centre[i] = 0;
         s += v;
       }
       blockSum[b] = s;
@@ -65,8 +88,16 @@ final class Seeding {
       forBlocks(pool, blocks, n, (b, lo, hi) -> {
         double s = 0;
         for (int i = lo; i < hi; i++) {
-          double v = Math.min(closest[i], Points.dist2(x, i, c, row, d));
-          closest[i] = v;
+          double e = Points.dist2(x, i, c, row, d);
+          double v = closest[i];
+          if (e < v) {
+            second[i] = v;
+            closest[i] = e;
+            centre[i] = row;
+            v = e;
+          } else if (e < second[i]) {
+            second[i] = e;
+          }
           s += v;
         }
         blockSum[b] = s;

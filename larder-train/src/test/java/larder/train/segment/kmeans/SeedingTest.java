@@ -44,4 +44,35 @@ class SeedingTest {
       assertThat(rows).hasSize(n);
     }
   }
+
+  /** The seeding's nearest centres are a full scan's over the centres it returns: first strict minimum, ties too. */
+  @Property(tries = 40)
+  void nearestIsAFullScanOfTheCentres(@ForAll @IntRange(min = 1, max = 9_000) int n,
+      @ForAll @IntRange(min = 1, max = 12) int k, @ForAll @IntRange(min = 0, max = 3) int grid,
+      @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
+    int kk = Math.min(k, n);
+    double[] x = Blobs.uniform(n, 2, grid, seed); // a coarse grid makes equal distances common
+    Seeding.Nearest nearest = new Seeding.Nearest(n);
+    try (WorkerPool two = new WorkerPool(2, "test")) {
+      double[] c = Seeding.kMeansPlusPlus(x, n, 2, kk, new SplittableRandom(seed), two, nearest);
+      for (int i = 0; i < n; i++) {
+        double b1 = Double.POSITIVE_INFINITY;
+        double b2 = Double.POSITIVE_INFINITY;
+        int at = 0;
+        for (int j = 0; j < kk; j++) {
+          double e = Points.dist2(x, i, c, j, 2);
+          if (e < b1) {
+            b2 = b1;
+            b1 = e;
+            at = j;
+          } else if (e < b2) {
+            b2 = e;
+          }
+        }
+        assertThat(nearest.centre()[i]).as("point %d", i).isEqualTo(at);
+        assertThat(nearest.first()[i]).isEqualTo(b1);
+        assertThat(nearest.second()[i]).isEqualTo(b2);
+      }
+    }
+  }
 }
