@@ -3,6 +3,7 @@ package larder.train.segment.kmeans;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import larder.core.Progress;
+import larder.train.kernel.VectorSupport;
 import larder.train.kernel.WorkerPool;
 
 /**
@@ -22,6 +23,12 @@ import larder.train.kernel.WorkerPool;
  * its points per cluster and the blocks are added in order, so the result depends only on the data and the
  * seed. Memory beyond the points: 20 bytes per point (assignment and two bounds) plus a copy of the best
  * assignment.
+ *
+ * <p>With the Vector API ({@link VectorSupport}) the passes after the first skip the bounds and measure every point
+ * against every centroid, eight points at a time ({@link VectorNearest}): the same assignments, and with few features
+ * (RFM has three) twice as fast per iteration as the bounded pass (7.8-8.4 ms against 16 ms at 1M points, k = 8),
+ * since a distance then costs about what a bound check does and the scan has no branch to mispredict. It keeps
+ * a feature-major copy of the points and each point's distance: 8·(d + 1) bytes per point more.
  */
 public final class KMeans {
   private KMeans() {}
@@ -33,6 +40,11 @@ public final class KMeans {
    * @throws larder.core.InputException when a feature is NaN or infinite
    */
   public static KMeansResult fit(double[] points, int n, int d, KMeansParams p, Progress progress) {
+    return fit(points, n, d, p, progress, VectorSupport.enabled());
+  }
+
+  /** As {@link #fit(double[], int, int, KMeansParams, Progress)}, with Lloyd's scan on the Vector API or not. */
+  static KMeansResult fit(double[] points, int n, int d, KMeansParams p, Progress progress, boolean vector) {
     Points.check(points, n, d, p.k());
     int threads = Math.max(1, Math.min(p.threads(), Points.blocks(n)));
     double tolAbs = p.tolerance() * Points.meanVariance(points, n, d);
@@ -41,7 +53,7 @@ public final class KMeans {
     KMeansResult best = null;
     int bestRestart = -1;
     try (WorkerPool pool = new WorkerPool(threads, "kmeans")) {
-      Hamerly h = new Hamerly(points, n, d, p.k(), pool);
+      Hamerly h = new Hamerly(points, n, d, p.k(), pool, vector);
       int[] bestAssign = new int[n];
       for (int r = 0; r < p.restarts(); r++) {
         double[] c = Seeding.kMeansPlusPlus(points, n, d, p.k(), root.split(), pool, h.seeded);
@@ -77,6 +89,9 @@ public final class KMeans {
     private final double[] lower;
     /** Filled by the seeding with the first assignment: the assignment and the squared bounds, in place. */
     final Seeding.Nearest seeded;
+    /** With the Vector API: the points feature-major, and each point's squared distance to its centroid. */
+    private final double[][] cols;
+    private final double[] dist;
     private final double[][] blockSums;
     private final long[][] blockCounts;
     private final double[] blockInertia;
@@ -86,7 +101,7 @@ public final class KMeans {
     private final double[] half;
     double inertia;
 
-    Hamerly(double[] x, int n, int d, int k, WorkerPool pool) {
+    Hamerly(double[] x, int n, int d, int k, WorkerPool pool, boolean vector) {
       this.x = x;
       this.n = n;
       this.d = d;
@@ -97,6 +112,8 @@ public final class KMeans {
       this.upper = new double[n];
       this.lower = new double[n];
       this.seeded = new Seeding.Nearest(assign, upper, lower);
+      this.cols = vector ? VectorNearest.columns(x, n, d) : null;
+      this.dist = vector ? new double[n] : null;
       this.blockSums = new double[blocks][k * d];
       this.blockCounts = new long[blocks][k];
       this.blockInertia = new double[blocks];
@@ -141,12 +158,44 @@ public final class KMeans {
     }
 
     /**
+     * One assignment pass as Lloyd's, every point against every centroid on the Vector API ({@link VectorNearest}),
+     * without bounds: the same assignments as the bounded pass, and for few features faster. Fills the block sums,
+     * or with {@code last} the block inertias.
+     */
+    private void scanPass(double[] c, boolean last) {
+      Seeding.forBlocks(pool, blocks, n, (b, lo, hi) -> {
+        VectorNearest.scan(cols, x, lo, hi, c, k, d, assign, dist, new double[VectorNearest.LANES]);
+        if (last) {
+          double in = 0;
+          for (int i = lo; i < hi; i++) in += dist[i];
+          blockInertia[b] = in;
+          return;
+        }
+        double[] bs = blockSums[b];
+        long[] bc = blockCounts[b];
+        Arrays.fill(bs, 0);
+        Arrays.fill(bc, 0);
+        for (int i = lo; i < hi; i++) {
+          int a = assign[i];
+          bc[a]++;
+          int o = a * d;
+          int xo = i * d;
+          for (int t = 0; t < d; t++) bs[o + t] += x[xo + t];
+        }
+      });
+    }
+
+    /**
      * One assignment pass with the bounds loosened by {@link #shift}; fills the block sums, or with
      * {@code last} the block inertias (exact distances to the assigned centroids). The {@code fresh} pass, the
      * first on the seeding's centres, takes the seeding's nearest centres and squared distances (what a full scan
      * would find, bit for bit) instead of scanning.
      */
     private void assignPass(double[] c, boolean fresh, boolean last) {
+      if (cols != null && !fresh) {
+        scanPass(c, last);
+        return;
+      }
       double maxShift = 0;
       double secondShift = 0;
       int maxAt = -1;

@@ -51,26 +51,36 @@ class KMeansTest {
     int kk = Math.min(k, n);
     double[] x = Blobs.uniform(n, d, grid, seed);
     KMeansParams p = new KMeansParams(kk, restarts, 60, tolerance == 0 ? 0 : Math.pow(10, -2 * tolerance), seed, 2);
-    KMeansResult fast = KMeans.fit(x, n, d, p, Progress.NONE);
     KMeansResult slow = Lloyd.fit(x, n, d, p);
-    assertThat(fast.assignment()).isEqualTo(slow.assignment());
-    assertThat(fast.iterations()).isEqualTo(slow.iterations());
-    assertThat(fast.restartChosen()).isEqualTo(slow.restartChosen());
-    for (int q = 0; q < fast.centroids().length; q++) {
-      assertThat(fast.centroids()[q]).isCloseTo(slow.centroids()[q], within(1e-9));
+    for (boolean vector : kernels()) {
+      // Hamerly's bounds on the plain kernel, Lloyd's scan on the Vector API: both Lloyd's assignments
+      KMeansResult fast = KMeans.fit(x, n, d, p, Progress.NONE, vector);
+      assertThat(fast.assignment()).as("vector %s", vector).isEqualTo(slow.assignment());
+      assertThat(fast.iterations()).isEqualTo(slow.iterations());
+      assertThat(fast.restartChosen()).isEqualTo(slow.restartChosen());
+      for (int q = 0; q < fast.centroids().length; q++) {
+        assertThat(fast.centroids()[q]).isCloseTo(slow.centroids()[q], within(1e-9));
+      }
+      assertThat(fast.inertia()).isCloseTo(slow.inertia(), within(1e-9 * (1 + slow.inertia())));
     }
-    assertThat(fast.inertia()).isCloseTo(slow.inertia(), within(1e-9 * (1 + slow.inertia())));
+  }
+
+  /** The kernels this JVM can run: the plain one always, the Vector API's where the module is present. */
+  static List<Boolean> kernels() {
+    return larder.train.kernel.VectorSupport.enabled() ? List.of(false, true) : List.of(false);
   }
 
   @Test
   void hamerlyAgreesWithLloydOnPlantedClustersOverManyBlocks() {
     Blobs b = Blobs.of(20_000, 3, 8, 1, 1, 5); // overlapping clusters: many points near the boundaries
     KMeansParams p = new KMeansParams(8, 2, 100, 0, 5, 2);
-    KMeansResult fast = KMeans.fit(b.points(), b.n(), 3, p, Progress.NONE);
     KMeansResult slow = Lloyd.fit(b.points(), b.n(), 3, p);
-    assertThat(fast.assignment()).isEqualTo(slow.assignment());
-    assertThat(fast.centroids()).containsExactly(slow.centroids(), within(1e-9));
-    assertThat(fast.iterations()).isGreaterThan(10).isEqualTo(slow.iterations());
+    for (boolean vector : kernels()) {
+      KMeansResult fast = KMeans.fit(b.points(), b.n(), 3, p, Progress.NONE, vector);
+      assertThat(fast.assignment()).isEqualTo(slow.assignment());
+      assertThat(fast.centroids()).containsExactly(slow.centroids(), within(1e-9));
+      assertThat(fast.iterations()).isGreaterThan(10).isEqualTo(slow.iterations());
+    }
   }
 
   @Property(tries = 8)
