@@ -6,7 +6,8 @@
 # k-means++ fits of exactly `iters` iterations with tolerance 0 (Spark: k-means|| init), `runs` seeds, median time.
 # Larder also prints a fit with its defaults (4 restarts, tolerance 1e-4) and, with LLOYD=1, its plain-Lloyd oracle.
 # Environment: BENCH_OUT (default /tmp/larder-bench) for the CSV and the log; LARDER_TARGET (build folder,
-# default target); SKIP_SPARK=1 / SKIP_SKLEARN=1; THREADS (default: cores); JAVA (default java).
+# default target); SKIP_SPARK=1 / SKIP_SKLEARN=1; THREADS (default: cores); JAVA (default java); KERNEL
+# (-Dlarder.kernel: auto, as `larder run` with the launcher's --add-modules, or scalar).
 # Needs ../shared/bench (kmeans-reference, spark-reference) beside the checkout. Prints a summary of ratios at the end.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,8 +31,10 @@ if [ -z "${SKIP_SKLEARN:-}" ]; then
   "$shared/kmeans-reference" "$csv" "$k" "$iters" "$runs"
 fi
 echo "## Larder k-means (Hamerly, k-means++, 1 start, tol 0), $iters iterations, $runs fits, $threads threads"
-/usr/bin/time -f "peak_rss_mib=%M" "$java" -Xms1g -Xmx4g -cp "$jar" larder.bench.KMeansBench fit --in "$csv" \
+/usr/bin/time -f "peak_rss_mib=%M" "$java" -Xms1g -Xmx4g --add-modules jdk.incubator.vector \
+  -Dlarder.kernel="${KERNEL:-auto}" -cp "$jar" larder.bench.KMeansBench fit --in "$csv" \
   --k "$k" --iters "$iters" --runs "$runs" --threads "$threads" --lloyd "${LLOYD:-0}" 2>&1 \
+  | grep -v '^WARNING: Using incubator modules' \
   | sed -E 's/^peak_rss_mib=([0-9]+)$/echo "PEAK_RSS_MIB $((\1\/1024))"/e'
 if [ -z "${SKIP_SPARK:-}" ]; then
   echo "## Spark MLlib KMeans (k-means||, tol=0), $iters iterations, 3 fits"
