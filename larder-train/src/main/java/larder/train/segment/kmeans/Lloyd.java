@@ -49,7 +49,7 @@ public final class Lloyd {
       for (int lo = 0; lo < n; lo += Points.BLOCK) {
         Arrays.fill(blockSums, 0);
         for (int i = lo; i < Math.min(n, lo + Points.BLOCK); i++) {
-          int a = nearest(x, i, c, k, d);
+          int a = Points.nearest(x, i, c, k, d);
           assign[i] = a;
           counts[a]++;
           for (int t = 0; t < d; t++) blockSums[a * d + t] += x[i * d + t];
@@ -65,7 +65,7 @@ public final class Lloyd {
     for (int lo = 0; lo < n; lo += Points.BLOCK) {
       double block = 0;
       for (int i = lo; i < Math.min(n, lo + Points.BLOCK); i++) {
-        assign[i] = nearest(x, i, c, k, d);
+        assign[i] = Points.nearest(x, i, c, k, d);
         block += Points.dist2(x, i, c, assign[i], d);
       }
       inertia += block;
@@ -73,17 +73,5 @@ public final class Lloyd {
     return new KMeansResult(c, assign, inertia, iterations, 0, new double[] {inertia});
   }
 
-  private static int nearest(double[] x, int i, double[] c, int k, int d) {
-    int best = 0;
-    double bestDist = Double.POSITIVE_INFINITY;
-    for (int j = 0; j < k; j++) {
-      double e = Points.dist2(x, i, c, j, d);
-      if (e < bestDist) {
-        bestDist = e;
-        best = j;
-      }
-    }
-    return best;
-  }
 
 }

@@ -30,6 +30,20 @@ final class Points {
     return s;
   }
 
+  /** The centroid of {@code c} (k rows) nearest to point {@code i}: the first strict minimum, as Lloyd's scan. */
+  static int nearest(double[] x, int i, double[] c, int k, int d) {
+    int best = 0;
+    double bestDist = Double.POSITIVE_INFINITY;
+    for (int j = 0; j < k; j++) {
+      double e = dist2(x, i, c, j, d);
+      if (e < bestDist) {
+        bestDist = e;
+        best = j;
+      }
+    }
+    return best;
+  }
+
   /** Checks shapes and values once, before any work. */
   static void check(double[] points, int n, int d, int k) {
     if (n < 0 || d < 1) throw new IllegalArgumentException("need n >= 0 and d >= 1, got n=" + n + " d=" + d);

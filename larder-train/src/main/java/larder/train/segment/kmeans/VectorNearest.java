@@ -49,17 +49,9 @@ final class VectorNearest {
       for (int l = 0; l < LANES; l++) assign[i + l] = (int) scratch[l];
     }
     for (; i < hi; i++) {
-      double best = Double.POSITIVE_INFINITY;
-      int a = 0;
-      for (int j = 0; j < k; j++) {
-        double e = Points.dist2(rows, i, c, j, d);
-        if (e < best) {
-          best = e;
-          a = j;
-        }
-      }
+      int a = Points.nearest(rows, i, c, k, d);
       assign[i] = a;
-      dist[i] = best;
+      dist[i] = Points.dist2(rows, i, c, a, d);
     }
   }
 
