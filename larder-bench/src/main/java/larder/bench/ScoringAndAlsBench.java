@@ -26,7 +26,8 @@ import larder.train.score.TopNScoring;
  * <pre>
  *   spark-csv --out file.csv [shape options]     the same events as user,item,count for the Spark reference
  *   score [--runs 3] [shape options]              all-user top-10 scoring, seen items excluded, counting sink
- *   als   [--iters 5] [--eval 0|1] [shape]        implicit ALS with default parameters, time per iteration
+ *   als   [--iters 5] [--eval 0|1] [--weighted 1|0] [shape]   implicit ALS with default parameters (--weighted 0:
+ *                                                 one λ for every row), time per iteration
  * shape options: --users --items --interactions --rank --threads --seed
  * </pre>
  * Every figure is printed on one line starting with its kind (SCORE, ALS, EVAL, DATA) as key=value pairs.
@@ -50,7 +51,8 @@ public final class ScoringAndAlsBench {
         System.out.printf("DATA wrote=%s seconds=%.1f%n", a.text("out", "interactions.csv"), secs(t));
       }
       case "score" -> score(generate(shape), rank, threads, a.integer("runs", 3), a.number("seed", 1));
-      case "als" -> als(generate(shape), rank, threads, a.integer("iters", 5), a.integer("eval", 0) != 0);
+      case "als" -> als(generate(shape), rank, threads, a.integer("iters", 5), a.integer("eval", 0) != 0,
+          a.integer("weighted", 1) != 0);
       default -> throw new IllegalArgumentException("command must be spark-csv, score or als, got '" + a.command + "'");
     }
   }
@@ -105,8 +107,9 @@ public final class ScoringAndAlsBench {
 
   private static final Pattern ITER = Pattern.compile("iteration (\\d+)/\\d+");
 
-  private static void als(Interactions in, int rank, int threads, int iters, boolean eval) {
-    AlsParams p = AlsParams.defaults().withFactors(rank).withIterations(iters).withThreads(threads);
+  private static void als(Interactions in, int rank, int threads, int iters, boolean eval, boolean weighted) {
+    AlsParams p = AlsParams.defaults().withFactors(rank).withIterations(iters).withThreads(threads)
+        .withWeightedRegularization(weighted);
     List<Double> perIter = new ArrayList<>();
     long[] last = {System.nanoTime()};
     Progress progress = new Progress() {
