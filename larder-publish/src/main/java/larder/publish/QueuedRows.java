@@ -150,29 +150,7 @@ final class QueuedRows implements BatchRows {
             return;
           }
           if (load == null) load = store.startLoad(batchId);
-          long n;
-          RowTable table;
-          if (c instanceof ListChunk l) {
-            String key = l.table() == RowTable.SEGMENT_FALLBACK ? Integer.toString(l.key())
-                : l.keyNames() == null ? null : l.keyNames().name(l.key());
-            load.addList(l.table(), key, l.items(), l.scores(), l.count(), l.itemNames());
-            table = l.table();
-            n = l.count();
-            if (table == RowTable.RECOMMENDATIONS) keys++;
-          } else if (c instanceof SegmentChunk s) {
-            load.addSegments(s.assignment(), s.order(), s.from(), s.to());
-            table = RowTable.SEGMENTS;
-            n = s.to() - s.from();
-            keys += n;
-          } else if (c instanceof ScoreChunk s) {
-            load.addScores(s.scores(), s.order(), s.from(), s.to());
-            table = RowTable.SCORES;
-            n = s.to() - s.from();
-            keys += n;
-          } else {
-            throw new IllegalStateException("unknown chunk " + c);
-          }
-          rows.merge(table, n, Long::sum);
+          long n = write(load, c);
           total += n;
           if (total >= nextReport) {
             progress.update("load", total, -1, "rows");
@@ -191,5 +169,33 @@ final class QueuedRows implements BatchRows {
       }
       queue.clear(); // threads blocked on a full queue see the failure on their next offer
     }
+  }
+
+  /** Hands one chunk's rows to {@code load} and counts them; returns how many. */
+  private long write(BatchLoad load, Chunk c) {
+    long n;
+    RowTable table;
+    if (c instanceof ListChunk l) {
+      String key = l.table() == RowTable.SEGMENT_FALLBACK ? Integer.toString(l.key())
+          : l.keyNames() == null ? null : l.keyNames().name(l.key());
+      load.addList(l.table(), key, l.items(), l.scores(), l.count(), l.itemNames());
+      table = l.table();
+      n = l.count();
+      if (table == RowTable.RECOMMENDATIONS) keys++;
+    } else if (c instanceof SegmentChunk s) {
+      load.addSegments(s.assignment(), s.order(), s.from(), s.to());
+      table = RowTable.SEGMENTS;
+      n = s.to() - s.from();
+      keys += n;
+    } else if (c instanceof ScoreChunk s) {
+      load.addScores(s.scores(), s.order(), s.from(), s.to());
+      table = RowTable.SCORES;
+      n = s.to() - s.from();
+      keys += n;
+    } else {
+      throw new IllegalStateException("unknown chunk " + c);
+    }
+    rows.merge(table, n, Long::sum);
+    return n;
   }
 }

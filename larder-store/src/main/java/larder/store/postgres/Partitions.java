@@ -73,9 +73,13 @@ public final class Partitions {
         "ALTER TABLE " + name + " ADD CONSTRAINT " + name + "_pkey PRIMARY KEY (" + table.primaryKey() + ")");
     // built here, beside the rows, so ATTACH finds an equivalent index and adopts it instead of building one
     for (RowTable.Index ix : table.indexes()) {
-      Store.execute(c, "CREATE INDEX " + name + "_" + ix.suffix() + " ON " + name + " (" + ix.columns() + ")");
+      createIndex(c, name, ix);
     }
     Store.execute(c, "ANALYZE " + name);
+  }
+
+  private static void createIndex(Connection c, String partition, RowTable.Index ix) throws SQLException {
+    Store.execute(c, "CREATE INDEX " + partition + "_" + ix.suffix() + " ON " + partition + " (" + ix.columns() + ")");
   }
 
   /**
@@ -99,8 +103,7 @@ public final class Partitions {
         try (Connection other = store.connection()) {
           other.setAutoCommit(false);
           try {
-            Store.execute(other,
-                "CREATE INDEX " + name + "_" + ix.suffix() + " ON " + name + " (" + ix.columns() + ")");
+            createIndex(other, name, ix);
             other.commit();
           } finally {
             other.rollback(); // after a failure; nothing after a commit
