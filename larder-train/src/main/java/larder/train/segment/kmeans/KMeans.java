@@ -28,7 +28,8 @@ import larder.train.kernel.WorkerPool;
  * against every centroid, a vector of points at a time (eight with AVX-512; {@link VectorNearest}): the same
  * assignments, and with few features (RFM has three) twice as fast per iteration as the bounded pass (7.8-8.4 ms
  * against 16 ms at 1M points, k = 8), since a distance then costs about what a bound check does and the scan has
- * no branch to mispredict. It keeps a feature-major copy of the points and each point's distance: 8·(d + 1) bytes per point more.
+ * no branch to mispredict. It keeps a feature-major copy of the points and each point's distance: 8·(d + 1) bytes
+ * per point more.
  */
 public final class KMeans {
   private KMeans() {}
